@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+using Axme.Api.Http;
+using Axme.Grains.Interfaces.Accounts;
+
+namespace Axme.Api.Accounts;
+
+/// <summary>Wire shapes of service accounts and keys; both agent_address and address are emitted (PROTOCOL §13 D28).</summary>
+public static class AccountJson
+{
+    public static JsonObject ServiceAccount(ServiceAccountRecord a) => new()
+    {
+        ["service_account_id"] = a.ServiceAccountId,
+        ["id"] = a.ServiceAccountId,
+        ["org_id"] = a.OrgId,
+        ["workspace_id"] = a.WorkspaceId,
+        ["name"] = a.Name,
+        ["display_name"] = a.DisplayName,
+        ["description"] = a.Description,
+        ["status"] = a.Status,
+        ["created_by_actor_id"] = a.CreatedByActorId,
+        ["created_at"] = Wire.Time(a.CreatedAt),
+        ["updated_at"] = Wire.Time(a.UpdatedAt),
+        ["agent_address"] = a.AgentAddress,
+        ["address"] = a.AgentAddress,
+        ["keys"] = new JsonArray([.. a.Keys.Select(k => (JsonNode)Key(k))]),
+    };
+
+    public static JsonObject Key(ApiKeyRecord k) => new()
+    {
+        ["key_id"] = k.KeyId,
+        ["service_account_id"] = k.ServiceAccountId,
+        ["key_hint"] = k.KeyHint,
+        ["status"] = k.Status,
+        ["created_at"] = Wire.Time(k.CreatedAt),
+        ["expires_at"] = Wire.Time(k.ExpiresAt),
+        ["revoked_at"] = Wire.Time(k.RevokedAt),
+    };
+}

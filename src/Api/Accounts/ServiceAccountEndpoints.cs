@@ -1,0 +1,97 @@
+using System.Text.Json.Nodes;
+using Axme.Api.Auth;
+using Axme.Api.Http;
+using Axme.Grains.Interfaces.Accounts;
+using Axme.Grains.Interfaces.Common;
+
+namespace Axme.Api.Accounts;
+
+/// <summary>Service accounts and their keys (PROTOCOL §6.2). A key manages its own workspace; admin keys any workspace.</summary>
+public static class ServiceAccountEndpoints
+{
+    public static RouteGroupBuilder MapServiceAccountEndpoints(this RouteGroupBuilder v1)
+    {
+        var g = v1.MapGroup("/service-accounts").WithTags("Service accounts");
+        g.MapPost("", Create).WithSummary("Create a service account (idempotent by name)");
+        g.MapGet("", List).WithSummary("List a workspace's service accounts");
+        g.MapGet("/{service_account_id}", Get).WithSummary("Get a service account");
+        g.MapDelete("/{service_account_id}", Delete).WithSummary("Revoke all keys and delete a service account");
+        g.MapPost("/{service_account_id}/keys", CreateKey).WithSummary("Create a key (the token is returned once)");
+        g.MapPost("/{service_account_id}/keys/{key_id}/revoke", RevokeKey).WithSummary("Revoke a key");
+        return v1;
+    }
+
+    public static async Task<IResult> Create(HttpContext http, IGrainFactory grains)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        var body = await RequestBody.ReadAsync(http);
+        var org = body.String("org_id", 255) ?? caller.OrgId;
+        var ws = body.String("workspace_id", 255) ?? caller.WorkspaceId;
+        if (!caller.CanAccess(org, ws)) throw ProtocolException.Forbidden("no access to that workspace");
+        var name = body.String("name", 383, required: true)!.Trim();
+        if (name.Length < 2) throw ProtocolException.Invalid("name", "name must be 2 to 120 characters");
+        var command = new CreateServiceAccountCommand
+        {
+            OrgId = org,
+            WorkspaceId = ws,
+            Name = name,
+            DisplayName = body.String("display_name", 255),
+            Description = body.String("description", 2000),
+            CreatedByActorId = body.String("created_by_actor_id", 255) ?? caller.ServiceAccountId,
+        };
+        var (account, _) = await grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(org, ws)).CreateServiceAccountAsync(command);
+        return TypedResults.Json(Wire.Ok(("service_account", AccountJson.ServiceAccount(account))));
+    }
+
+    public static async Task<IResult> List(HttpContext http, IGrainFactory grains)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        var org = Query.String(http.Request, "org_id") ?? caller.OrgId;
+        var ws = Query.String(http.Request, "workspace_id") ?? caller.WorkspaceId;
+        if (!caller.CanAccess(org, ws)) throw ProtocolException.Forbidden("no access to that workspace");
+        var ids = await grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(org, ws)).ListServiceAccountIdsAsync();
+        var accounts = await Task.WhenAll(ids.Select(id => grains.GetGrain<IServiceAccountGrain>(id).GetAsync()));
+        var list = new JsonArray([.. accounts.Where(a => a is { Status: "active" }).Select(a => (JsonNode)AccountJson.ServiceAccount(a!))]);
+        return TypedResults.Json(Wire.Ok(("service_accounts", list)));
+    }
+
+    public static async Task<IResult> Get(HttpContext http, string service_account_id, IGrainFactory grains)
+    {
+        var account = await Visible(http, grains, service_account_id);
+        return TypedResults.Json(Wire.Ok(("service_account", AccountJson.ServiceAccount(account))));
+    }
+
+    public static async Task<IResult> Delete(HttpContext http, string service_account_id, IGrainFactory grains)
+    {
+        await Visible(http, grains, service_account_id);
+        var deleted = await grains.GetGrain<IServiceAccountGrain>(service_account_id).DeleteAsync();
+        return TypedResults.Json(Wire.Ok(("service_account_id", deleted.ServiceAccountId), ("deleted", true),
+            ("service_account", AccountJson.ServiceAccount(deleted))));
+    }
+
+    public static async Task<IResult> CreateKey(HttpContext http, string service_account_id, IGrainFactory grains)
+    {
+        await Visible(http, grains, service_account_id);
+        var body = await RequestBody.ReadAsync(http);
+        var expiresAt = body.Timestamp("expires_at");
+        var created = await grains.GetGrain<IServiceAccountGrain>(service_account_id).CreateKeyAsync(expiresAt);
+        var key = AccountJson.Key(created.Key);
+        key["token"] = created.Token;
+        return TypedResults.Json(Wire.Ok(("key", key)));
+    }
+
+    public static async Task<IResult> RevokeKey(HttpContext http, string service_account_id, string key_id, IGrainFactory grains)
+    {
+        await Visible(http, grains, service_account_id);
+        var revoked = await grains.GetGrain<IServiceAccountGrain>(service_account_id).RevokeKeyAsync(key_id);
+        return TypedResults.Json(Wire.Ok(("key", AccountJson.Key(revoked))));
+    }
+
+    private static async Task<ServiceAccountRecord> Visible(HttpContext http, IGrainFactory grains, string id)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        var account = await grains.GetGrain<IServiceAccountGrain>(id).GetAsync();
+        if (account is null || account.Status != "active") throw ProtocolException.NotFound("service_account", id);
+        return caller.CanAccess(account.OrgId, account.WorkspaceId) ? account : throw ProtocolException.Forbidden("service account belongs to another workspace");
+    }
+}

@@ -1,0 +1,22 @@
+namespace Axme.Api;
+
+/// <summary>HTTP front-end settings (section "Axme:Api").</summary>
+public sealed class ApiOptions
+{
+    public const string Section = "Axme:Api";
+
+    /// <summary>Largest accepted request body in bytes (PROTOCOL §2.7: 128 KiB); larger answers 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 131072;
+
+    /// <summary>Requests per key per endpoint per window (PROTOCOL §2.7 default: 120 a minute); 0 disables the limit.</summary>
+    public int RateLimitPermits { get; set; } = 120;
+
+    /// <summary>Rate-limit window.</summary>
+    public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Interval of SSE keepalive comments.</summary>
+    public TimeSpan SseKeepAlive { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Service id of the cluster (the view tables are partitioned by it).</summary>
+    public string ServiceId { get; set; } = "axme";
+}

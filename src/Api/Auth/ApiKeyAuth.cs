@@ -1,0 +1,43 @@
+using Axme.Api.Errors;
+using Axme.Grains.Interfaces.Accounts;
+using Axme.Grains.Interfaces.Common;
+
+namespace Axme.Api.Auth;
+
+/// <summary>
+/// Authenticates every /v1 request by its API key (x-api-key, or Authorization: Bearer when no
+/// x-api-key is sent). The key is looked up by its hash in its ApiKeyGrain, so a revoke on any node
+/// is seen by all nodes at once.
+/// </summary>
+public sealed class ApiKeyAuthFilter(IGrainFactory grains) : IEndpointFilter
+{
+    private const string CallerItem = "axme.caller";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var token = Token(http.Request);
+        if (token is null)
+            return ErrorBody.Result(401, "missing_platform_api_key", "missing platform api key",
+                new Dictionary<string, string> { ["header"] = "x-api-key" });
+        var caller = await grains.GetGrain<IApiKeyGrain>(TokenHash.Of(token)).AuthenticateAsync();
+        if (caller is null)
+            return ErrorBody.Result(401, "invalid_platform_api_key", "invalid platform api key",
+                new Dictionary<string, string> { ["header"] = "x-api-key" });
+        http.Items[CallerItem] = caller;
+        return await next(context);
+    }
+
+    /// <summary>The raw credential of a request, or null.</summary>
+    public static string? Token(HttpRequest request)
+    {
+        var key = request.Headers["x-api-key"].ToString();
+        if (!string.IsNullOrWhiteSpace(key)) return key.Trim();
+        var auth = request.Headers.Authorization.ToString();
+        return auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && auth.Length > 7 ? auth[7..].Trim() : null;
+    }
+
+    /// <summary>The authenticated caller of the current request.</summary>
+    public static Caller CallerOf(HttpContext http) =>
+        http.Items[CallerItem] as Caller ?? throw new InvalidOperationException("endpoint is not behind ApiKeyAuthFilter");
+}

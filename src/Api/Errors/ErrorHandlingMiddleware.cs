@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Axme.Grains.Interfaces.Common;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Axme.Api.Errors;
+
+/// <summary>
+/// Turns every failure into the protocol's JSON error body in one place: a refusal from a grain or a
+/// validator keeps its 4xx status and code; malformed input is a 4xx; anything else is a 500 whose
+/// body says nothing about internals (the log has the details).
+/// </summary>
+public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        try
+        {
+            await next(http);
+        }
+        catch (Exception e) when (!http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested)
+        {
+            var (status, code, message, details) = Classify(e);
+            if (status >= 500) LogUnhandled(e, http.Request.Method, http.Request.Path);
+            http.Response.Clear();
+            await ErrorBody.WriteAsync(http, status, code, message, details);
+        }
+    }
+
+    private static (int, string, string, IReadOnlyDictionary<string, string>?) Classify(Exception e) => e switch
+    {
+        ProtocolException p => (p.Status, p.Code, p.Message, p.Details),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+            (413, "payload_too_large", "request body is larger than the configured limit", null),
+        BadHttpRequestException b => (b.StatusCode, "bad_request", b.Message, null),
+        JsonException j => (400, "invalid_json", "request body is not valid JSON: " + j.Message, null),
+        TimeoutException => (503, "unavailable", "the runtime did not answer in time; retry", null),
+        _ => (500, "internal_error", "internal error", null),
+    };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
+    private partial void LogUnhandled(Exception e, string method, string path);
+}

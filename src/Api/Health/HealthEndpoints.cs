@@ -1,0 +1,65 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Axme.Api.Http;
+using Npgsql;
+
+namespace Axme.Api.Health;
+
+/// <summary>Liveness (/health, /v1/health — no auth, PROTOCOL §9.3), readiness (/ready) and capabilities (§9.2).</summary>
+public static class HealthEndpoints
+{
+    private static readonly string Version =
+        typeof(HealthEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    public static WebApplication MapHealthEndpoints(this WebApplication app)
+    {
+        app.MapGet("/health", Health).WithTags("Health").WithSummary("Liveness");
+        app.MapGet("/v1/health", Health).WithTags("Health").WithSummary("Liveness (.NET SDK path)");
+        app.MapGet("/ready", Ready).WithTags("Health").WithSummary("Readiness: PostgreSQL and the silo answer");
+        return app;
+    }
+
+    public static RouteGroupBuilder MapCapabilities(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/capabilities", () => TypedResults.Json(Wire.Ok(
+            ("capabilities", new JsonArray("intents", "intents.list", "intents.events", "intents.stream", "intents.controls",
+                "intents.policy", "intents.bulk_cancel", "service_accounts", "idempotency")),
+            ("supported_intent_types", new JsonArray("intent.ask.v1")))))
+            .WithTags("Health").WithSummary("What this server implements");
+        return v1;
+    }
+
+    private static IResult Health() => TypedResults.Json(Wire.Ok(
+        ("service", "gateway"), ("version", Version), ("deployment_profile", "self-hosted"), ("storage", "postgres")));
+
+    private static async Task<IResult> Ready(NpgsqlDataSource db, IGrainFactory grains, CancellationToken ct)
+    {
+        var checks = new JsonObject();
+        var ready = true;
+        try
+        {
+            await using var cmd = db.CreateCommand("SELECT 1");
+            await cmd.ExecuteScalarAsync(ct);
+            checks["postgres"] = "ok";
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            checks["postgres"] = "unavailable";
+            ready = false;
+        }
+        try
+        {
+            var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(5), ct);
+            checks["silo"] = hosts.Count > 0 ? "ok" : "no active silo";
+            checks["active_silos"] = hosts.Count;
+            ready &= hosts.Count > 0;
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            checks["silo"] = "unavailable";
+            ready = false;
+        }
+        var body = new JsonObject { ["ok"] = ready, ["checks"] = checks };
+        return TypedResults.Json(body, statusCode: ready ? 200 : 503);
+    }
+}

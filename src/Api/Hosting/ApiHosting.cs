@@ -1,0 +1,74 @@
+using System.Threading.RateLimiting;
+using Axme.Api.Accounts;
+using Axme.Api.Auth;
+using Axme.Api.Errors;
+using Axme.Api.Health;
+using Axme.Api.Intents;
+using Axme.Grains.Interfaces.Accounts;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Axme.Api.Hosting;
+
+/// <summary>Registers and maps the HTTP front end; the host only calls these two methods.</summary>
+public static class ApiHosting
+{
+    public static IServiceCollection AddAxmeApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section))
+            .Validate(o => o.MaxRequestBodyBytes > 0, "Axme:Api:MaxRequestBodyBytes must be positive")
+            .Validate(o => o.RateLimitPermits >= 0, "Axme:Api:RateLimitPermits must not be negative")
+            .ValidateOnStart();
+        services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
+        services.AddSingleton<IntentQueries>();
+        services.AddSingleton<ApiKeyAuthFilter>();
+        services.AddOpenApi();
+        services.AddRateLimiter(ConfigureRateLimiter);
+        return services;
+    }
+
+    public static WebApplication MapAxmeApi(this WebApplication app)
+    {
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseRateLimiter();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHealthEndpoints();
+        var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyAuthFilter>();
+        v1.MapCapabilities();
+        v1.MapIntentEndpoints();
+        v1.MapServiceAccountEndpoints();
+        return app;
+    }
+
+    /// <summary>A fixed window per key and endpoint (PROTOCOL §2.7), answering 429 with an integer Retry-After.</summary>
+    private static void ConfigureRateLimiter(RateLimiterOptions limiter)
+    {
+        limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+        {
+            var o = http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value;
+            var token = ApiKeyAuthFilter.Token(http.Request);
+            if (o.RateLimitPermits == 0 || token is null || !http.Request.Path.StartsWithSegments("/v1"))
+                return RateLimitPartition.GetNoLimiter("unlimited");
+            var endpoint = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value;
+            return RateLimitPartition.GetFixedWindowLimiter($"{TokenHash.Of(token)} {http.Request.Method} {endpoint}",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = o.RateLimitPermits, Window = o.RateLimitWindow, QueueLimit = 0 });
+        });
+        limiter.OnRejected = async (context, ct) =>
+        {
+            var http = context.HttpContext;
+            var o = http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value;
+            var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : o.RateLimitWindow;
+            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds))).ToString();
+            http.Response.Headers["X-RateLimit-Limit"] = o.RateLimitPermits.ToString();
+            http.Response.Headers["X-RateLimit-Remaining"] = "0";
+            await ErrorBody.WriteAsync(http, 429, "rate_limit_exceeded", "rate limit exceeded; retry after the Retry-After seconds");
+        };
+    }
+
+    private sealed class KestrelLimits(IOptions<ApiOptions> api) : IConfigureOptions<KestrelServerOptions>
+    {
+        public void Configure(KestrelServerOptions options) => options.Limits.MaxRequestBodySize = api.Value.MaxRequestBodyBytes;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Axme.Api.Http;
+
+/// <summary>
+/// Writes Server-Sent Events exactly as the official clients parse them (PROTOCOL §5.6.1): "id: ",
+/// "event: ", one single-line "data: " JSON object, a blank line; one space after each colon; a flush
+/// per message. Hand-written rather than TypedResults.ServerSentEvents because the protocol needs
+/// keepalive comment lines and a fixed field order, which SseFormatter does not offer.
+/// </summary>
+public sealed class SseWriter
+{
+    /// <summary>Go's default scanner (CLI agents) stops at 64 KiB a line; stay well below.</summary>
+    public const int MaxDataBytes = 60 * 1024;
+
+    private readonly HttpResponse _response;
+
+    private SseWriter(HttpResponse response) => _response = response;
+
+    /// <summary>Sends the SSE headers and disables buffering so every message leaves at once.</summary>
+    public static async Task<SseWriter> StartAsync(HttpContext http)
+    {
+        http.Response.StatusCode = 200;
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        await http.Response.Body.FlushAsync(http.RequestAborted);
+        return new SseWriter(http.Response);
+    }
+
+    public Task EventAsync(int id, string eventType, JsonObject data, CancellationToken ct) =>
+        WriteAsync($"id: {id}\nevent: {eventType}\ndata: {Fit(data)}\n\n", ct);
+
+    /// <summary>A message without an id (stream.timeout must not carry one).</summary>
+    public Task EventAsync(string eventType, JsonObject data, CancellationToken ct) =>
+        WriteAsync($"event: {eventType}\ndata: {Fit(data)}\n\n", ct);
+
+    public Task KeepAliveAsync(CancellationToken ct) => WriteAsync(": keepalive\n\n", ct);
+
+    private async Task WriteAsync(string text, CancellationToken ct)
+    {
+        await _response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
+        await _response.Body.FlushAsync(ct);
+    }
+
+    /// <summary>Compact one-line JSON; bulky members are dropped when the line would be too long (clients can GET the intent).</summary>
+    private static string Fit(JsonObject data)
+    {
+        var text = data.ToJsonString();
+        if (Encoding.UTF8.GetByteCount(text) <= MaxDataBytes) return text;
+        var slim = data.DeepClone().AsObject();
+        foreach (var bulky in new[] { "details", "human_task", "payload", "result" })
+            if (slim.Remove(bulky)) slim["truncated"] = true;
+        return slim.ToJsonString();
+    }
+}

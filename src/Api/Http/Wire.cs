@@ -1,0 +1,23 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Axme.Api.Http;
+
+/// <summary>Wire formatting shared by every endpoint: RFC 3339 UTC timestamps and embedded JSON texts.</summary>
+public static class Wire
+{
+    public static string Time(DateTimeOffset t) =>
+        t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    public static string? Time(DateTimeOffset? t) => t is { } v ? Time(v) : null;
+
+    public static JsonNode? Json(string? text) => text is null ? null : JsonNode.Parse(text);
+
+    /// <summary>A success body: {"ok": true, ...members}.</summary>
+    public static JsonObject Ok(params (string Name, JsonNode? Value)[] members)
+    {
+        var o = new JsonObject { ["ok"] = true };
+        foreach (var (name, value) in members) o[name] = value;
+        return o;
+    }
+}

@@ -1,0 +1,211 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Axme.Api.Auth;
+using Axme.Api.Http;
+using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Intents;
+
+namespace Axme.Api.Intents;
+
+/// <summary>The core intent API (PROTOCOL §5): each handler validates, calls the intent grain and maps the result.</summary>
+public static partial class IntentEndpoints
+{
+    private static readonly HashSet<string> ControlKeys =
+        ["approve_current_step", "actor", "reason", "expected_policy_generation", "internal_scheduler"];
+
+    public static RouteGroupBuilder MapIntentEndpoints(this RouteGroupBuilder v1)
+    {
+        var g = v1.MapGroup("/intents").WithTags("Intents");
+        g.MapPost("", Create).WithSummary("Create (send) an intent");
+        g.MapGet("", IntentListEndpoint.List).WithSummary("List the workspace's intents");
+        g.MapPost("/bulk-cancel", IntentListEndpoint.BulkCancel).WithSummary("Cancel inactive intents");
+        g.MapGet("/{intent_id}", Get).WithSummary("Get an intent");
+        g.MapGet("/{intent_id}/events", Events).WithSummary("List an intent's events after a cursor");
+        g.MapGet("/{intent_id}/events/stream", IntentStreamEndpoint.Stream).WithSummary("Stream an intent's events (SSE)");
+        g.MapPost("/{intent_id}/resolve", Resolve).WithSummary("Terminal transition");
+        g.MapPost("/{intent_id}/resume", Resume).WithSummary("Continue, answer a human task or report a handler result");
+        g.MapPost("/{intent_id}/controls", Controls).WithSummary("Patch controls (compare-and-set on policy_generation)");
+        g.MapPost("/{intent_id}/policy", Policy).WithSummary("Patch policy (compare-and-set on policy_generation)");
+        return v1;
+    }
+
+    [GeneratedRegex(@"^[a-z0-9_]+(?:\.[a-z0-9_]+)+\.v[0-9]+$")]
+    private static partial Regex IntentTypePattern();
+
+    public static async Task<IResult> Create(HttpContext http, IGrainFactory grains)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        var body = await RequestBody.ReadAsync(http);
+        var command = new CreateIntentCommand
+        {
+            Caller = caller,
+            IntentType = body.String("intent_type", 255, IntentTypePattern(), required: true)!,
+            CorrelationId = body.String("correlation_id", 255) ?? Guid.NewGuid().ToString(),
+            // The sender is who the key says it is (the field is deprecated in [spec]).
+            FromAgent = caller.AgentAddress,
+            ToAgent = Address(body, "to_agent", required: true)!,
+            ReplyTo = Address(body, "reply_to"),
+            PayloadJson = body.Object("payload") ?? "{}",
+            DeadlineAt = body.Timestamp("deadline_at"),
+            RemindAfterSeconds = body.Int("remind_after_seconds", 1),
+            RemindIntervalSeconds = body.Int("remind_interval_seconds", 1),
+            MaxReminders = body.Int("max_reminders", 1),
+            EscalateTo = body.String("escalate_to", 383),
+            MaxDeliveryAttempts = body.Int("max_delivery_attempts", 1),
+            HumanTaskJson = HumanTask(body),
+            RequestHash = CanonicalJson.Hash(body.Root),
+        };
+        var id = Idempotency.Key(http.Request) is { } key
+            ? DeterministicId.From($"{caller.ServiceAccountId}\nPOST /v1/intents\n{key}")
+            : Guid.NewGuid();
+        var created = await grains.GetGrain<IIntentGrain>(id).CreateAsync(command);
+        var intent = created.Intent;
+        return TypedResults.Json(Wire.Ok(
+            ("intent_id", intent.IntentId.ToString()),
+            ("status", StatusAfterCreate(created)),
+            ("created_at", Wire.Time(intent.CreatedAt)),
+            ("correlation_id", intent.CorrelationId),
+            ("idempotent_replay", created.Replayed),
+            ("intent", IntentJson.Intent(intent))));
+    }
+
+    public static async Task<IResult> Get(HttpContext http, string intent_id, IGrainFactory grains)
+    {
+        var intent = await Grain(grains, intent_id).GetAsync(ApiKeyAuthFilter.CallerOf(http));
+        return TypedResults.Json(Wire.Ok(("intent", IntentJson.Intent(intent))));
+    }
+
+    public static async Task<IResult> Events(HttpContext http, string intent_id, IGrainFactory grains)
+    {
+        var since = Query.Int(http.Request, "since", 0) ?? 0;
+        var events = await Grain(grains, intent_id).GetEventsAsync(ApiKeyAuthFilter.CallerOf(http), since);
+        return TypedResults.Json(Wire.Ok(("events", new JsonArray([.. events.Select(IntentJson.Event)]))));
+    }
+
+    public static async Task<IResult> Resolve(HttpContext http, string intent_id, IGrainFactory grains)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        var grain = Grain(grains, intent_id);
+        var body = await RequestBody.ReadAsync(http);
+        var status = body.String("status", 32, required: true)!.ToUpperInvariant();
+        if (status is not (IntentStatus.Completed or IntentStatus.Failed or IntentStatus.Canceled))
+            throw ProtocolException.Invalid("status", "status must be one of COMPLETED, FAILED, CANCELED", "invalid_status");
+        var command = new ResolveCommand
+        {
+            Status = status,
+            ResultJson = body.Object("result"),
+            ErrorJson = body.Object("error"),
+            Reason = body.String("reason", 2000),
+            Actor = body.String("actor", 255),
+            ExpectedPolicyGeneration = body.Int("expected_policy_generation", 0),
+        };
+        var token = Idempotency.Token(http.Request, caller, $"POST /v1/intents/{intent_id}/resolve", body);
+        var result = await grain.ResolveAsync(caller, command, token);
+        var response = WriteResponse(result);
+        if (result.Applied)
+        {
+            response["event"] = result.Event is null ? null : IntentJson.Event(result.Event);
+            // Delivery of completions into reply_to inbox threads arrives with the inbox (agents and delivery).
+            response["completion_delivery"] = result.Intent.ReplyTo is null
+                ? new JsonObject { ["delivered"] = false, ["reason"] = "reply_to_not_set" }
+                : new JsonObject { ["delivered"] = false, ["reason"] = "inbox_not_available", ["reply_to"] = result.Intent.ReplyTo };
+        }
+        return TypedResults.Json(response);
+    }
+
+    public static async Task<IResult> Resume(HttpContext http, string intent_id, IGrainFactory grains)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        var grain = Grain(grains, intent_id);
+        var body = await RequestBody.ReadAsync(http);
+        var taskResult = body.Object("task_result");
+        var kind = taskResult is not null ? ResumeKind.TaskResult
+            : body.HasOnly(ControlKeys) ? ResumeKind.Control
+            : ResumeKind.HandlerResult;
+        var command = new ResumeCommand
+        {
+            Kind = kind,
+            BodyJson = kind == ResumeKind.TaskResult ? taskResult : body.Root.ToJsonString(),
+            Reason = kind == ResumeKind.HandlerResult ? null : body.String("reason", 2000),
+            Actor = kind == ResumeKind.HandlerResult ? null : body.String("actor", 255),
+            ExpectedPolicyGeneration = kind == ResumeKind.HandlerResult ? null : body.Int("expected_policy_generation", 0),
+        };
+        if (kind == ResumeKind.Control) body.Bool("approve_current_step");
+        var token = Idempotency.Token(http.Request, caller, $"POST /v1/intents/{intent_id}/resume", body);
+        var result = await grain.ResumeAsync(caller, command, token);
+        return TypedResults.Json(WriteResponse(result));
+    }
+
+    public static Task<IResult> Controls(HttpContext http, string intent_id, IGrainFactory grains) =>
+        Patch(http, intent_id, grains, "controls", body => new PatchCommand
+        {
+            ControlsPatchJson = body.Object("controls_patch", required: true),
+        });
+
+    public static Task<IResult> Policy(HttpContext http, string intent_id, IGrainFactory grains) =>
+        Patch(http, intent_id, grains, "policy", body =>
+        {
+            var command = new PatchCommand
+            {
+                GrantsPatchJson = body.Object("grants_patch"),
+                EnvelopePatchJson = body.Object("envelope_patch"),
+            };
+            return command.GrantsPatchJson is null && command.EnvelopePatchJson is null
+                ? throw ProtocolException.Invalid("envelope_patch", "grants_patch or envelope_patch is required", "missing_field")
+                : command;
+        });
+
+    private static async Task<IResult> Patch(HttpContext http, string intentId, IGrainFactory grains, string endpoint, Func<RequestBody, PatchCommand> read)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        var grain = Grain(grains, intentId);
+        var body = await RequestBody.ReadAsync(http);
+        var command = read(body) with
+        {
+            Actor = body.String("actor", 255),
+            Reason = body.String("reason", 2000),
+            ExpectedPolicyGeneration = body.Int("expected_policy_generation", 0),
+        };
+        var token = Idempotency.Token(http.Request, caller, $"POST /v1/intents/{intentId}/{endpoint}", body);
+        var result = await grain.PatchAsync(caller, command, token);
+        var response = WriteResponse(result);
+        response.Remove("intent");
+        return TypedResults.Json(response);
+    }
+
+    /// <summary>{ok, applied, policy_generation, intent} or, when nothing was applied, {ok, applied:false, reason, policy_generation}.</summary>
+    private static JsonObject WriteResponse(IntentWriteResult result)
+    {
+        var response = Wire.Ok(("applied", result.Applied), ("policy_generation", result.PolicyGeneration));
+        if (!result.Applied) response["reason"] = result.Reason;
+        response["intent"] = IntentJson.Intent(result.Intent);
+        return response;
+    }
+
+    /// <summary>The intent grain for a path id; a non-UUID id is refused with a 422 naming it.</summary>
+    public static IIntentGrain Grain(IGrainFactory grains, string intentId) =>
+        Guid.TryParse(intentId, out var id)
+            ? grains.GetGrain<IIntentGrain>(id)
+            : throw ProtocolException.Invalid("intent_id", $"intent_id must be a UUID: {intentId}", "invalid_intent_id");
+
+    private static string StatusAfterCreate(CreateIntentResult created) => created.Intent.Status;
+
+    private static string? Address(RequestBody body, string name, bool required = false)
+    {
+        var value = body.String(name, 383, required: required);
+        if (value is not null && value.Trim().Length < 3)
+            throw ProtocolException.Invalid(name, $"{name} must be 3 to 383 characters");
+        return value?.Trim();
+    }
+
+    /// <summary>human_task as sent, with the defaults the clients rely on: a title and task_type approval (PROTOCOL §7.1–7.2).</summary>
+    private static string? HumanTask(RequestBody body)
+    {
+        if (body.Object("human_task") is not { } json) return null;
+        var task = JsonNode.Parse(json)!.AsObject();
+        if (task["task_type"] is null) task["task_type"] = "approval";
+        if (task["title"] is null || (task["title"] is JsonValue v && v.TryGetValue<string>(out var t) && t.Length == 0))
+            task["title"] = $"{task["task_type"]} task";
+        return task.ToJsonString();
+    }
+}

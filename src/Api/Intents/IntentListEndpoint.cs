@@ -1,0 +1,90 @@
+using System.Text.Json.Nodes;
+using Axme.Api.Auth;
+using Axme.Api.Http;
+using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Intents;
+
+namespace Axme.Api.Intents;
+
+/// <summary>GET /v1/intents (PROTOCOL §5.4) and POST /v1/intents/bulk-cancel (§5.11), both over the view table.</summary>
+public static class IntentListEndpoint
+{
+    private static readonly string[] NonTerminal =
+        [IntentStatus.Created, IntentStatus.Submitted, IntentStatus.Delivered, IntentStatus.Acknowledged, IntentStatus.InProgress, IntentStatus.Waiting];
+
+    public static async Task<IResult> List(HttpContext http, IntentQueries queries)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        var (org, ws) = Workspace(http.Request, caller);
+        var filter = new IntentFilter(
+            org, ws,
+            Statuses(Query.String(http.Request, "status")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), "status"),
+            Query.String(http.Request, "to_agent"),
+            Query.String(http.Request, "from_agent"),
+            Query.String(http.Request, "intent_type"),
+            Query.String(http.Request, "correlation_id"),
+            Query.Int(http.Request, "limit", 1, 500) ?? 50,
+            Query.String(http.Request, "cursor"));
+        var (intents, next) = await queries.ListAsync(filter, http.RequestAborted);
+        return TypedResults.Json(Wire.Ok(
+            ("intents", new JsonArray([.. intents.Select(IntentJson.Intent)])),
+            ("next_cursor", next),
+            ("has_more", next is not null)));
+    }
+
+    public static async Task<IResult> BulkCancel(HttpContext http, IntentQueries queries, IGrainFactory grains, TimeProvider time)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        var body = await RequestBody.ReadAsync(http);
+        var olderThan = body.Number("older_than_hours", 0) ?? 24;
+        var dryRun = body.Bool("dry_run") ?? false;
+        var reason = body.String("reason", 2000) ?? "bulk cancel";
+        var limit = body.Int("limit", 1, 5000) ?? 500;
+        var statuses = Statuses(body.StringList("status_filter"), "status_filter") ?? NonTerminal;
+        if (statuses.Any(IntentStatus.IsTerminal))
+            throw ProtocolException.Invalid("status_filter", "status_filter may only name non-terminal statuses");
+
+        var ids = await queries.InactiveAsync(caller.OrgId, caller.WorkspaceId, statuses,
+            time.GetUtcNow().AddHours(-olderThan), limit, http.RequestAborted);
+        var idList = new JsonArray([.. ids.Select(i => (JsonNode)i.ToString())]);
+        if (dryRun) return TypedResults.Json(Wire.Ok(("would_cancel", ids.Count), ("intent_ids", idList)));
+
+        var canceled = new JsonArray();
+        foreach (var id in ids)
+        {
+            try
+            {
+                var result = await grains.GetGrain<IIntentGrain>(id).ResolveAsync(caller,
+                    new ResolveCommand { Status = IntentStatus.Canceled, Reason = reason }, null);
+                if (result.Applied) canceled.Add(id.ToString());
+            }
+            catch (ProtocolException e) when (e.Status == 409)
+            {
+                // Finished since the query ran: nothing to cancel.
+            }
+        }
+        return TypedResults.Json(Wire.Ok(("canceled", canceled.Count), ("intent_ids", canceled)));
+    }
+
+    /// <summary>The workspace to list: the caller's own, or for an admin key the org_id/workspace_id given.</summary>
+    private static (string Org, string Ws) Workspace(HttpRequest request, Caller caller)
+    {
+        var org = Query.String(request, "org_id") ?? caller.OrgId;
+        var ws = Query.String(request, "workspace_id") ?? caller.WorkspaceId;
+        return caller.CanAccess(org, ws) ? (org, ws) : throw ProtocolException.Forbidden("no access to that workspace");
+    }
+
+    /// <summary>Validates status names; "pending" means deliverable and not yet taken (SUBMITTED, DELIVERED).</summary>
+    private static IReadOnlyList<string>? Statuses(IReadOnlyList<string>? raw, string field)
+    {
+        if (raw is null || raw.Count == 0) return null;
+        var result = new List<string>();
+        foreach (var s in raw.Select(s => s.ToUpperInvariant()))
+        {
+            if (s == "PENDING") result.AddRange([IntentStatus.Submitted, IntentStatus.Delivered]);
+            else if (IntentStatus.IsKnown(s)) result.Add(s);
+            else throw ProtocolException.Invalid(field, $"unknown status: {s}", "invalid_status");
+        }
+        return result;
+    }
+}

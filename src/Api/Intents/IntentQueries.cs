@@ -1,0 +1,110 @@
+using System.Text;
+using System.Text.Json;
+using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Intents;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Axme.Api.Intents;
+
+/// <summary>Filters of GET /v1/intents.</summary>
+public sealed record IntentFilter(
+    string OrgId, string WorkspaceId, IReadOnlyList<string>? Statuses, string? ToAgent, string? FromAgent,
+    string? IntentType, string? CorrelationId, int Limit, string? Cursor);
+
+/// <summary>
+/// Reads the axme_intents view table, which a trigger keeps equal to the intent grains' stored state
+/// (Schema/002_axme.sql); lists never scan grains.
+/// </summary>
+public sealed class IntentQueries(NpgsqlDataSource db, IOptions<ApiOptions> options)
+{
+    public async Task<(IReadOnlyList<IntentRecord> Intents, string? NextCursor)> ListAsync(IntentFilter f, CancellationToken ct)
+    {
+        var sql = new StringBuilder("SELECT doc, updated_at, intent_id FROM axme_intents WHERE service_id = @service AND org_id = @org AND workspace_id = @ws");
+        await using var cmd = db.CreateCommand();
+        cmd.Parameters.AddWithValue("service", options.Value.ServiceId);
+        cmd.Parameters.AddWithValue("org", f.OrgId);
+        cmd.Parameters.AddWithValue("ws", f.WorkspaceId);
+        void Where(string column, string? value)
+        {
+            if (value is null) return;
+            sql.Append($" AND {column} = @{column}");
+            cmd.Parameters.AddWithValue(column, value);
+        }
+        Where("to_agent", f.ToAgent);
+        Where("from_agent", f.FromAgent);
+        Where("intent_type", f.IntentType);
+        Where("correlation_id", f.CorrelationId);
+        if (f.Statuses is { Count: > 0 })
+        {
+            sql.Append(" AND status = ANY(@statuses)");
+            cmd.Parameters.AddWithValue("statuses", f.Statuses.ToArray());
+        }
+        if (f.Cursor is not null)
+        {
+            var (updatedAt, id) = DecodeCursor(f.Cursor);
+            sql.Append(" AND (updated_at, intent_id) < (@cursor_at, @cursor_id)");
+            cmd.Parameters.AddWithValue("cursor_at", NpgsqlDbType.TimestampTz, updatedAt);
+            cmd.Parameters.AddWithValue("cursor_id", id);
+        }
+        sql.Append(" ORDER BY updated_at DESC, intent_id DESC LIMIT @limit");
+        cmd.Parameters.AddWithValue("limit", f.Limit + 1);
+        cmd.CommandText = sql.ToString();
+
+        var rows = new List<(IntentRecord Intent, DateTime At, Guid Id)>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var intent = JsonSerializer.Deserialize<IntentRecord>(reader.GetString(0), StorageJson.Options)!;
+            rows.Add((intent, reader.GetFieldValue<DateTime>(1), reader.GetGuid(2)));
+        }
+        string? next = null;
+        if (rows.Count > f.Limit)
+        {
+            rows.RemoveAt(rows.Count - 1);
+            next = EncodeCursor(rows[^1].At, rows[^1].Id);
+        }
+        return (rows.Select(r => r.Intent).ToArray(), next);
+    }
+
+    /// <summary>Non-terminal intents of a workspace not updated since the given time (bulk cancel).</summary>
+    public async Task<IReadOnlyList<Guid>> InactiveAsync(string orgId, string workspaceId, IReadOnlyList<string> statuses,
+        DateTimeOffset updatedBefore, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT intent_id FROM axme_intents
+            WHERE service_id = @service AND org_id = @org AND workspace_id = @ws
+              AND status = ANY(@statuses) AND updated_at < @before
+            ORDER BY updated_at LIMIT @limit
+            """);
+        cmd.Parameters.AddWithValue("service", options.Value.ServiceId);
+        cmd.Parameters.AddWithValue("org", orgId);
+        cmd.Parameters.AddWithValue("ws", workspaceId);
+        cmd.Parameters.AddWithValue("statuses", statuses.ToArray());
+        cmd.Parameters.AddWithValue("before", NpgsqlDbType.TimestampTz, updatedBefore.UtcDateTime);
+        cmd.Parameters.AddWithValue("limit", limit);
+        var ids = new List<Guid>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) ids.Add(reader.GetGuid(0));
+        return ids;
+    }
+
+    private static string EncodeCursor(DateTime at, Guid id) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{at.Ticks}:{id}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static (DateTime, Guid) DecodeCursor(string cursor)
+    {
+        try
+        {
+            var b64 = cursor.Replace('-', '+').Replace('_', '/');
+            b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(b64)).Split(':');
+            return (new DateTime(long.Parse(parts[0]), DateTimeKind.Utc), Guid.Parse(parts[1]));
+        }
+        catch (Exception e) when (e is FormatException or IndexOutOfRangeException or ArgumentException)
+        {
+            throw ProtocolException.Invalid("cursor", "cursor is not a cursor this server issued", "invalid_cursor");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using Axme.Api.Auth;
+using Axme.Api.Http;
+using Axme.Grains.Interfaces.Intents;
+using Microsoft.Extensions.Options;
+
+namespace Axme.Api.Intents;
+
+/// <summary>
+/// GET /v1/intents/{id}/events/stream (PROTOCOL §5.6): replays events after the cursor, then follows
+/// events pushed by the intent grain (no polling), with keepalives; closes after a terminal event or
+/// with stream.timeout when wait_seconds runs out.
+/// </summary>
+public static class IntentStreamEndpoint
+{
+    public static async Task Stream(HttpContext http, string intent_id, IGrainFactory grains, IOptions<ApiOptions> options)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        var grain = IntentEndpoints.Grain(grains, intent_id);
+        var since = Query.Int(http.Request, "since", 0) ?? LastEventId(http.Request) ?? 0;
+        var wait = TimeSpan.FromSeconds(Query.Int(http.Request, "wait_seconds", 1, 60) ?? 15);
+
+        var channel = new IntentEventChannel();
+        var observer = grains.CreateObjectReference<IIntentObserver>(channel);
+        try
+        {
+            // Subscribing returns the backlog in the same grain turn, so no event falls between the two.
+            var backlog = await grain.SubscribeAsync(caller, observer, since);
+            using var window = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+            window.CancelAfter(wait);
+            var sse = await SseWriter.StartAsync(http);
+            var last = since;
+
+            async Task<bool> SendAsync(IntentEvent e)
+            {
+                if (e.Seq <= last) return false; // already sent (replayed and pushed)
+                if (e.Seq > last + 1)
+                {
+                    // A push overtook another: fill the gap from durable history, in order.
+                    foreach (var missed in await grain.GetEventsAsync(caller, last))
+                        if (missed.Seq < e.Seq && await SendAsync(missed)) return true;
+                }
+                await sse.EventAsync(e.Seq, e.EventType, IntentJson.Event(e), http.RequestAborted);
+                last = e.Seq;
+                return e.IsTerminal;
+            }
+
+            var done = false;
+            foreach (var e in backlog)
+                if (!done) done = await SendAsync(e);
+            while (!done && !window.IsCancellationRequested)
+            {
+                try
+                {
+                    using var tick = CancellationTokenSource.CreateLinkedTokenSource(window.Token);
+                    tick.CancelAfter(options.Value.SseKeepAlive);
+                    var e = await channel.Reader.ReadAsync(tick.Token);
+                    done = await SendAsync(e);
+                }
+                catch (OperationCanceledException) when (!window.IsCancellationRequested)
+                {
+                    await sse.KeepAliveAsync(http.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+            if (!http.RequestAborted.IsCancellationRequested)
+                await sse.EventAsync("stream.timeout", new JsonObject { ["next_seq"] = last }, http.RequestAborted);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to answer.
+        }
+        finally
+        {
+            _ = grain.UnsubscribeAsync(observer);
+            grains.DeleteObjectReference<IIntentObserver>(observer);
+        }
+    }
+
+    private static int? LastEventId(HttpRequest request) =>
+        int.TryParse(request.Headers["Last-Event-ID"].ToString(), out var id) && id >= 0 ? id : null;
+}

@@ -1,0 +1,70 @@
+namespace Axme.Grains.Interfaces.Accounts;
+
+/// <summary>A service account: the identity of an agent or a machine client (PROTOCOL §6.2).</summary>
+[GenerateSerializer, Immutable, Alias("axme.service-account")]
+public sealed record ServiceAccountRecord
+{
+    [Id(0)] public required string ServiceAccountId { get; init; }
+    [Id(1)] public required string OrgId { get; init; }
+    [Id(2)] public required string WorkspaceId { get; init; }
+    [Id(3)] public required string Name { get; init; }
+    [Id(4)] public string? DisplayName { get; init; }
+    [Id(5)] public string? Description { get; init; }
+    /// <summary>active or deleted.</summary>
+    [Id(6)] public required string Status { get; init; }
+    [Id(7)] public required string CreatedByActorId { get; init; }
+    [Id(8)] public required DateTimeOffset CreatedAt { get; init; }
+    [Id(9)] public required DateTimeOffset UpdatedAt { get; init; }
+    [Id(10)] public required string AgentAddress { get; init; }
+    [Id(11)] public bool IsAdmin { get; init; }
+    [Id(12)] public IReadOnlyList<ApiKeyRecord> Keys { get; init; } = [];
+}
+
+/// <summary>An API key's public metadata; the secret itself is never stored, only its hash.</summary>
+[GenerateSerializer, Immutable, Alias("axme.api-key")]
+public sealed record ApiKeyRecord
+{
+    [Id(0)] public required string KeyId { get; init; }
+    [Id(1)] public required string ServiceAccountId { get; init; }
+    /// <summary>A recognisable prefix of the token, safe to show.</summary>
+    [Id(2)] public required string KeyHint { get; init; }
+    /// <summary>active or revoked.</summary>
+    [Id(3)] public required string Status { get; init; }
+    [Id(4)] public required DateTimeOffset CreatedAt { get; init; }
+    [Id(5)] public DateTimeOffset? ExpiresAt { get; init; }
+    [Id(6)] public DateTimeOffset? RevokedAt { get; init; }
+    /// <summary>SHA-256 of the token (hex); the key of its ApiKeyGrain.</summary>
+    [Id(7)] public required string TokenHash { get; init; }
+}
+
+/// <summary>A newly created key: the only time the token is ever returned.</summary>
+[GenerateSerializer, Immutable, Alias("axme.created-key")]
+public sealed record CreatedApiKey(
+    [property: Id(0)] ApiKeyRecord Key,
+    [property: Id(1)] string Token);
+
+/// <summary>What an ApiKeyGrain knows about the key it stands for.</summary>
+[GenerateSerializer, Immutable, Alias("axme.api-key-binding")]
+public sealed record ApiKeyBinding
+{
+    [Id(0)] public required string KeyId { get; init; }
+    [Id(1)] public required string ServiceAccountId { get; init; }
+    [Id(2)] public required string OrgId { get; init; }
+    [Id(3)] public required string WorkspaceId { get; init; }
+    [Id(4)] public required string AgentAddress { get; init; }
+    [Id(5)] public bool IsAdmin { get; init; }
+    [Id(6)] public DateTimeOffset? ExpiresAt { get; init; }
+}
+
+/// <summary>Input of POST /v1/service-accounts after validation.</summary>
+[GenerateSerializer, Immutable, Alias("axme.create-service-account")]
+public sealed record CreateServiceAccountCommand
+{
+    [Id(0)] public required string OrgId { get; init; }
+    [Id(1)] public required string WorkspaceId { get; init; }
+    [Id(2)] public required string Name { get; init; }
+    [Id(3)] public string? DisplayName { get; init; }
+    [Id(4)] public string? Description { get; init; }
+    [Id(5)] public required string CreatedByActorId { get; init; }
+    [Id(6)] public bool IsAdmin { get; init; }
+}

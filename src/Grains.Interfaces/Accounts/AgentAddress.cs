@@ -1,0 +1,30 @@
+using System.Text;
+using Axme.Grains.Interfaces.Common;
+
+namespace Axme.Grains.Interfaces.Accounts;
+
+/// <summary>Agent addresses: agent://{org_slug}/{workspace_slug}/{name} (PROTOCOL §6.1).</summary>
+public static class AgentAddress
+{
+    public const string Scheme = "agent://";
+
+    /// <summary>Lower-case slug: letters, digits, '-', '_' and '.'; anything else becomes '-'.</summary>
+    public static string Slug(string value)
+    {
+        var sb = new StringBuilder(value.Length);
+        foreach (var ch in value.Trim().ToLowerInvariant())
+            sb.Append(char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.' ? ch : '-');
+        return sb.ToString().Trim('-');
+    }
+
+    /// <summary>The canonical address of a service account; a full agent:// name must lie in its workspace.</summary>
+    public static string ForServiceAccount(string orgId, string workspaceId, string name)
+    {
+        var prefix = $"{Scheme}{Slug(orgId)}/{Slug(workspaceId)}/";
+        if (!name.StartsWith(Scheme, StringComparison.Ordinal)) return prefix + Slug(name);
+        var parts = name[Scheme.Length..].Split('/');
+        if (parts.Length != 3 || !name.StartsWith(prefix, StringComparison.Ordinal) || Slug(parts[2]) != parts[2] || parts[2].Length == 0)
+            throw ProtocolException.Invalid("name", $"agent address {name} is not a valid address in workspace {prefix}", "invalid_agent_address");
+        return name;
+    }
+}

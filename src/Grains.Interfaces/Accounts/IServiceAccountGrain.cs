@@ -1,0 +1,30 @@
+namespace Axme.Grains.Interfaces.Accounts;
+
+/// <summary>One service account and its keys (metadata and hashes only).</summary>
+[Alias("axme.IServiceAccountGrain")]
+public interface IServiceAccountGrain : IGrainWithStringKey
+{
+    /// <summary>Initialises the account (called once by its workspace).</summary>
+    [Alias("Initialize")]
+    Task<ServiceAccountRecord> InitializeAsync(CreateServiceAccountCommand command);
+
+    /// <summary>The account, or null if it never existed.</summary>
+    [Alias("Get")]
+    Task<ServiceAccountRecord?> GetAsync();
+
+    /// <summary>Creates a key and returns its token once.</summary>
+    [Alias("CreateKey")]
+    Task<CreatedApiKey> CreateKeyAsync(DateTimeOffset? expiresAt, string? presetToken = null);
+
+    /// <summary>Creates a key only when the account has no active key (bootstrap of the first admin key); null otherwise.</summary>
+    [Alias("CreateFirstKey")]
+    Task<CreatedApiKey?> CreateFirstKeyAsync();
+
+    /// <summary>Revokes one key.</summary>
+    [Alias("RevokeKey")]
+    Task<ApiKeyRecord> RevokeKeyAsync(string keyId);
+
+    /// <summary>Revokes all keys and marks the account deleted.</summary>
+    [Alias("Delete")]
+    Task<ServiceAccountRecord> DeleteAsync();
+}

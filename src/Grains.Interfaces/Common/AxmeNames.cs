@@ -1,0 +1,14 @@
+namespace Axme.Grains.Interfaces.Common;
+
+/// <summary>Provider and state names, in one place: they are part of the storage contract.</summary>
+public static class AxmeNames
+{
+    /// <summary>The ADO.NET grain storage provider every grain uses.</summary>
+    public const string Storage = "axme";
+
+    /// <summary>Grain state names (the graintypestring column); the intent view trigger matches "intent".</summary>
+    public const string IntentState = "intent";
+    public const string ApiKeyState = "apikey";
+    public const string ServiceAccountState = "serviceaccount";
+    public const string WorkspaceState = "workspace";
+}

@@ -1,0 +1,21 @@
+namespace Axme.Grains.Interfaces.Common;
+
+/// <summary>The authenticated identity behind a request: a service account key in one org/workspace.</summary>
+[GenerateSerializer, Immutable, Alias("axme.caller")]
+public sealed record Caller
+{
+    /// <summary>Service account the key belongs to.</summary>
+    [Id(0)] public required string ServiceAccountId { get; init; }
+    /// <summary>Key id (sak_…), for audit.</summary>
+    [Id(1)] public required string KeyId { get; init; }
+    [Id(2)] public required string OrgId { get; init; }
+    [Id(3)] public required string WorkspaceId { get; init; }
+    /// <summary>Canonical agent address of the service account (agent://org/workspace/name).</summary>
+    [Id(4)] public required string AgentAddress { get; init; }
+    /// <summary>Admin keys may act in any workspace.</summary>
+    [Id(5)] public bool IsAdmin { get; init; }
+
+    /// <summary>True when this caller may see resources of the given workspace.</summary>
+    public bool CanAccess(string orgId, string workspaceId) =>
+        IsAdmin || (OrgId == orgId && WorkspaceId == workspaceId);
+}

@@ -1,0 +1,47 @@
+using Axme.Grains.Interfaces.Common;
+
+namespace Axme.Grains.Interfaces.Intents;
+
+/// <summary>
+/// One intent: its record, ordered event log, policy and deadlines. Every method that changes the
+/// intent persists the new state and its events in one write before it returns.
+/// </summary>
+[Alias("axme.IIntentGrain")]
+public interface IIntentGrain : IGrainWithGuidKey
+{
+    /// <summary>Creates the intent; a replay with the same request hash returns the original.</summary>
+    [Alias("Create")]
+    Task<CreateIntentResult> CreateAsync(CreateIntentCommand command);
+
+    /// <summary>Returns the intent object, or throws 404/403.</summary>
+    [Alias("Get")]
+    Task<IntentRecord> GetAsync(Caller caller);
+
+    /// <summary>Events with seq &gt; since, in order.</summary>
+    [Alias("GetEvents")]
+    Task<IReadOnlyList<IntentEvent>> GetEventsAsync(Caller caller, int since);
+
+    /// <summary>Terminal transition through resolve (COMPLETED, FAILED, CANCELED).</summary>
+    [Alias("Resolve")]
+    Task<IntentWriteResult> ResolveAsync(Caller caller, ResolveCommand command, IdempotencyToken? idempotency);
+
+    /// <summary>Resume: control, human answer or handler result.</summary>
+    [Alias("Resume")]
+    Task<IntentWriteResult> ResumeAsync(Caller caller, ResumeCommand command, IdempotencyToken? idempotency);
+
+    /// <summary>Controls or policy patch with policy_generation compare-and-set.</summary>
+    [Alias("Patch")]
+    Task<IntentWriteResult> PatchAsync(Caller caller, PatchCommand command, IdempotencyToken? idempotency);
+
+    /// <summary>Registers an observer and returns the events after since, atomically, so nothing falls in between.</summary>
+    [Alias("Subscribe")]
+    Task<IReadOnlyList<IntentEvent>> SubscribeAsync(Caller caller, IIntentObserver observer, int since);
+
+    /// <summary>Removes an observer.</summary>
+    [Alias("Unsubscribe")]
+    Task UnsubscribeAsync(IIntentObserver observer);
+
+    /// <summary>Times the intent out if its deadline has passed (used by the start-up sweep).</summary>
+    [Alias("CheckDeadline")]
+    Task CheckDeadlineAsync();
+}

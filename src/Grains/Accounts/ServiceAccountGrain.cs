@@ -1,0 +1,98 @@
+using Axme.Grains.Interfaces.Accounts;
+using Axme.Grains.Interfaces.Common;
+
+namespace Axme.Grains.Accounts;
+
+/// <summary>One service account (an agent identity) and its keys. Tokens are handed out once and only their hashes kept.</summary>
+public sealed class ServiceAccountGrain(
+    [PersistentState(AxmeNames.ServiceAccountState, AxmeNames.Storage)] IPersistentState<ServiceAccountState> state,
+    TimeProvider time) : Grain, IServiceAccountGrain
+{
+    private string Id => this.GetPrimaryKeyString();
+
+    public async Task<ServiceAccountRecord> InitializeAsync(CreateServiceAccountCommand command)
+    {
+        if (state.State.Account is { } existing) return existing;
+        var now = time.GetUtcNow();
+        state.State.Account = new ServiceAccountRecord
+        {
+            ServiceAccountId = Id,
+            OrgId = command.OrgId,
+            WorkspaceId = command.WorkspaceId,
+            Name = command.Name,
+            DisplayName = command.DisplayName,
+            Description = command.Description,
+            Status = "active",
+            CreatedByActorId = command.CreatedByActorId,
+            CreatedAt = now,
+            UpdatedAt = now,
+            AgentAddress = AgentAddress.ForServiceAccount(command.OrgId, command.WorkspaceId, command.Name),
+            IsAdmin = command.IsAdmin,
+        };
+        await state.WriteStateAsync();
+        return state.State.Account;
+    }
+
+    public Task<ServiceAccountRecord?> GetAsync() => Task.FromResult(state.State.Account);
+
+    public async Task<CreatedApiKey> CreateKeyAsync(DateTimeOffset? expiresAt, string? presetToken = null)
+    {
+        var account = Live();
+        var token = presetToken ?? TokenHash.NewToken(Id);
+        var key = new ApiKeyRecord
+        {
+            KeyId = "sak_" + Guid.NewGuid().ToString("N")[..20],
+            ServiceAccountId = Id,
+            KeyHint = TokenHash.Hint(token),
+            Status = "active",
+            CreatedAt = time.GetUtcNow(),
+            ExpiresAt = expiresAt,
+            TokenHash = TokenHash.Of(token),
+        };
+        // Bind the hash first: a key listed on the account must always authenticate.
+        await GrainFactory.GetGrain<IApiKeyGrain>(key.TokenHash).RegisterAsync(new ApiKeyBinding
+        {
+            KeyId = key.KeyId,
+            ServiceAccountId = Id,
+            OrgId = account.OrgId,
+            WorkspaceId = account.WorkspaceId,
+            AgentAddress = account.AgentAddress,
+            IsAdmin = account.IsAdmin,
+            ExpiresAt = expiresAt,
+        });
+        state.State.Account = account with { Keys = [.. account.Keys, key], UpdatedAt = key.CreatedAt };
+        await state.WriteStateAsync();
+        return new CreatedApiKey(key, token);
+    }
+
+    public async Task<CreatedApiKey?> CreateFirstKeyAsync() =>
+        Live().Keys.Any(k => k.Status == "active") ? null : await CreateKeyAsync(null);
+
+    public async Task<ApiKeyRecord> RevokeKeyAsync(string keyId)
+    {
+        var account = Live();
+        var key = account.Keys.FirstOrDefault(k => k.KeyId == keyId) ?? throw ProtocolException.NotFound("key", keyId);
+        if (key.Status == "revoked") return key;
+        // Revoke the hash first, so the key stops working even if the bookkeeping write below fails.
+        await GrainFactory.GetGrain<IApiKeyGrain>(key.TokenHash).RevokeAsync();
+        var revoked = key with { Status = "revoked", RevokedAt = time.GetUtcNow() };
+        state.State.Account = account with { Keys = [.. account.Keys.Select(k => k.KeyId == keyId ? revoked : k)], UpdatedAt = time.GetUtcNow() };
+        await state.WriteStateAsync();
+        return revoked;
+    }
+
+    public async Task<ServiceAccountRecord> DeleteAsync()
+    {
+        var account = Live();
+        foreach (var key in account.Keys.Where(k => k.Status == "active"))
+            await RevokeKeyAsync(key.KeyId);
+        state.State.Account = state.State.Account! with { Status = "deleted", UpdatedAt = time.GetUtcNow() };
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(account.OrgId, account.WorkspaceId))
+            .RemoveServiceAccountAsync(Id);
+        return state.State.Account;
+    }
+
+    private ServiceAccountRecord Live() =>
+        state.State.Account is { Status: "active" } a ? a : throw ProtocolException.NotFound("service_account", Id);
+}

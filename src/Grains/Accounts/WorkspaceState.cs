@@ -1,0 +1,17 @@
+namespace Axme.Grains.Accounts;
+
+/// <summary>Durable state of a workspace directory: its service accounts by unique name.</summary>
+[GenerateSerializer, Alias("axme.workspace-state")]
+public sealed class WorkspaceState
+{
+    [Id(0)] public int SchemaVersion { get; set; } = 1;
+    [Id(1)] public List<WorkspaceMember> ServiceAccounts { get; set; } = [];
+}
+
+/// <summary>A service account listed in a workspace.</summary>
+[GenerateSerializer, Alias("axme.workspace-member")]
+public sealed class WorkspaceMember
+{
+    [Id(0)] public required string ServiceAccountId { get; set; }
+    [Id(1)] public required string Name { get; set; }
+}

@@ -1,0 +1,298 @@
+using System.Text.Json.Nodes;
+using Axme.Grains.Common;
+using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Intents;
+
+namespace Axme.Grains.Intents;
+
+/// <summary>The outcome of a pure transition: the new record and the events to append, or a reason nothing was applied.</summary>
+public sealed record Transition(IntentRecord Intent, IReadOnlyList<IntentEvent> Events, string? NotAppliedReason = null)
+{
+    public bool Applied => NotAppliedReason is null;
+}
+
+/// <summary>
+/// The intent lifecycle state machine (PROTOCOL §5.1.3) as pure functions: given the current record,
+/// a command and the time, return the new record and its events. No I/O; the grain persists the result.
+/// </summary>
+public static class IntentTransitions
+{
+    public const string StalePolicyGeneration = "stale_policy_generation";
+    public const string NotWaiting = "intent_not_waiting";
+
+    private static readonly string[] Declines = ["rejected", "declined", "failed"];
+
+    /// <summary>The baseline table plus the extensions the clients need: any non-terminal → TIMED_OUT, WAITING → WAITING.</summary>
+    private static readonly Dictionary<string, string[]> Allowed = new()
+    {
+        [IntentStatus.Created] = [IntentStatus.Submitted, IntentStatus.TimedOut],
+        [IntentStatus.Submitted] = [IntentStatus.Delivered, IntentStatus.InProgress, IntentStatus.Waiting, IntentStatus.Failed, IntentStatus.Canceled, IntentStatus.TimedOut],
+        [IntentStatus.Delivered] = [IntentStatus.Acknowledged, IntentStatus.InProgress, IntentStatus.Waiting, IntentStatus.Failed, IntentStatus.Canceled, IntentStatus.TimedOut],
+        [IntentStatus.Acknowledged] = [IntentStatus.InProgress, IntentStatus.Waiting, IntentStatus.Failed, IntentStatus.Canceled, IntentStatus.TimedOut],
+        [IntentStatus.InProgress] = [IntentStatus.Waiting, IntentStatus.Completed, IntentStatus.Failed, IntentStatus.Canceled, IntentStatus.TimedOut],
+        [IntentStatus.Waiting] = [IntentStatus.Waiting, IntentStatus.InProgress, IntentStatus.Failed, IntentStatus.Canceled, IntentStatus.TimedOut],
+        [IntentStatus.Completed] = [],
+        [IntentStatus.Failed] = [],
+        [IntentStatus.Canceled] = [],
+        [IntentStatus.TimedOut] = [],
+    };
+
+    public static bool IsAllowed(string from, string to) =>
+        Allowed.TryGetValue(from, out var targets) && targets.Contains(to);
+
+    /// <summary>POST /v1/intents: created → submitted, then waiting for a human when the intent carries a human task.</summary>
+    public static Transition Create(Guid intentId, CreateIntentCommand c, DateTimeOffset now)
+    {
+        var intent = new IntentRecord
+        {
+            IntentId = intentId,
+            OrgId = c.Caller.OrgId,
+            WorkspaceId = c.Caller.WorkspaceId,
+            IntentType = c.IntentType,
+            CorrelationId = c.CorrelationId,
+            FromAgent = c.FromAgent,
+            ToAgent = c.ToAgent,
+            ReplyTo = c.ReplyTo,
+            PayloadJson = c.PayloadJson,
+            Status = IntentStatus.Created,
+            CreatedAt = now,
+            UpdatedAt = now,
+            DeadlineAt = c.DeadlineAt,
+            RemindAfterSeconds = c.RemindAfterSeconds,
+            RemindIntervalSeconds = c.RemindIntervalSeconds,
+            MaxReminders = c.MaxReminders,
+            EscalateTo = c.EscalateTo,
+            MaxDeliveryAttempts = c.MaxDeliveryAttempts,
+            HumanTaskJson = c.HumanTaskJson,
+            CreatedBy = c.Caller.ServiceAccountId,
+        };
+        var log = new EventLog(intent, now);
+        log.Append(IntentEventType.Created, IntentStatus.Created, actor: c.Caller.AgentAddress);
+        if (c.HumanTaskJson is null)
+        {
+            log.Append(IntentEventType.Submitted, IntentStatus.Submitted, actor: c.Caller.AgentAddress,
+                pendingWith: new PendingWith("agent", c.ToAgent, c.ToAgent));
+        }
+        else
+        {
+            log.Append(IntentEventType.Submitted, IntentStatus.Submitted, actor: c.Caller.AgentAddress);
+            var assignee = FirstAssignee(c.HumanTaskJson) ?? c.ToAgent;
+            log.Append(IntentEventType.HumanTaskAssigned, IntentStatus.Waiting, WaitingReason.Human,
+                new PendingWith("human", assignee, assignee), humanTaskJson: c.HumanTaskJson);
+        }
+        return log.Result(log.Intent with { EffectiveDeadline = IntentDeadlines.Compute(log.Intent) });
+    }
+
+    /// <summary>POST …/resolve: a terminal transition, with intermediate events where the table requires them.</summary>
+    public static Transition Resolve(IntentRecord intent, ResolveCommand c, DateTimeOffset now)
+    {
+        if (IsStale(intent, c.ExpectedPolicyGeneration)) return NotApplied(intent, StalePolicyGeneration);
+        EnsureNotTerminal(intent);
+        var log = new EventLog(intent, now);
+        switch (c.Status)
+        {
+            case IntentStatus.Completed:
+                var result = c.ResultJson ?? JsonText.EmptyObject;
+                log.MoveThroughInProgress(c.Actor);
+                log.Append(IntentEventType.Completed, IntentStatus.Completed, actor: c.Actor,
+                    details: JsonText.Object(("result", JsonText.Raw(result))));
+                log.Intent = log.Intent with { ResultJson = result };
+                break;
+            case IntentStatus.Failed:
+                var error = c.ErrorJson ?? JsonText.Object(("code", "failed"), ("message", c.Reason ?? "failed by resolve"));
+                log.Append(IntentEventType.Failed, IntentStatus.Failed, actor: c.Actor,
+                    details: JsonText.Object(("error", JsonText.Raw(error)), ("reason", c.Reason)));
+                log.Intent = log.Intent with { ErrorJson = error, Reason = c.Reason };
+                break;
+            case IntentStatus.Canceled:
+                var reason = c.Reason ?? "canceled";
+                log.Append(IntentEventType.Canceled, IntentStatus.Canceled, actor: c.Actor,
+                    details: JsonText.Object(("reason", reason)));
+                log.Intent = log.Intent with { Reason = reason };
+                break;
+            default:
+                throw ProtocolException.Invalid("status", "status must be one of COMPLETED, FAILED, CANCELED");
+        }
+        return log.Result(log.Intent);
+    }
+
+    /// <summary>POST …/resume: continue a waiting intent, take a human's answer, or take a handler's result.</summary>
+    public static Transition Resume(IntentRecord intent, ResumeCommand c, DateTimeOffset now)
+    {
+        if (IsStale(intent, c.ExpectedPolicyGeneration)) return NotApplied(intent, StalePolicyGeneration);
+        EnsureNotTerminal(intent);
+        return c.Kind switch
+        {
+            ResumeKind.Control => ResumeControl(intent, c, now),
+            ResumeKind.TaskResult => ResumeTask(intent, c, now),
+            _ => ResumeHandler(intent, c, now),
+        };
+    }
+
+    /// <summary>POST …/controls and …/policy: shallow merges, policy_generation + 1, deadline recomputed. No event.</summary>
+    public static Transition Patch(IntentRecord intent, PatchCommand c, DateTimeOffset now)
+    {
+        if (IsStale(intent, c.ExpectedPolicyGeneration)) return NotApplied(intent, StalePolicyGeneration);
+        EnsureNotTerminal(intent);
+        var patched = intent with
+        {
+            ControlsJson = JsonText.Merge(intent.ControlsJson, c.ControlsPatchJson),
+            EnvelopeJson = JsonText.Merge(intent.EnvelopeJson, c.EnvelopePatchJson),
+            GrantsJson = JsonText.Merge(intent.GrantsJson, c.GrantsPatchJson),
+            PolicyGeneration = intent.PolicyGeneration + 1,
+            UpdatedAt = now,
+        };
+        DateTimeOffset? deadline;
+        try
+        {
+            deadline = IntentDeadlines.Compute(patched);
+        }
+        catch (FormatException e)
+        {
+            throw ProtocolException.Invalid(c.ControlsPatchJson is null ? "envelope_patch" : "controls_patch", e.Message);
+        }
+        return new Transition(patched with { EffectiveDeadline = deadline }, []);
+    }
+
+    /// <summary>A deadline check: TIMED_OUT when the deadline in force has passed, else nothing.</summary>
+    public static Transition TimeOut(IntentRecord intent, DateTimeOffset now)
+    {
+        if (intent.IsTerminal || intent.EffectiveDeadline is not { } deadline || now < deadline)
+            return NotApplied(intent, "deadline_not_reached");
+        var error = JsonText.Object(("code", "intent_timeout"), ("message", "intent deadline exceeded"),
+            ("category", "timeout"), ("retryable", true), ("at", deadline.ToString("O")));
+        var log = new EventLog(intent, now);
+        log.Append(IntentEventType.TimedOut, IntentStatus.TimedOut, actor: "system",
+            details: JsonText.Object(("error", JsonText.Raw(error))));
+        return log.Result(log.Intent with { ErrorJson = error });
+    }
+
+    private static Transition ResumeControl(IntentRecord intent, ResumeCommand c, DateTimeOffset now)
+    {
+        if (intent.Status != IntentStatus.Waiting) return NotApplied(intent, NotWaiting);
+        var log = new EventLog(intent, now);
+        log.Append(IntentEventType.InProgress, IntentStatus.InProgress, actor: c.Actor,
+            details: JsonText.Object(("reason", c.Reason)));
+        return log.Result(log.Intent);
+    }
+
+    private static Transition ResumeTask(IntentRecord intent, ResumeCommand c, DateTimeOffset now)
+    {
+        if (intent.Status != IntentStatus.Waiting || intent.WaitingReason != WaitingReason.Human)
+            throw ProtocolException.Conflict("not_waiting_for_human", "intent is not waiting for a human");
+        var taskResult = JsonText.Parse(c.BodyJson);
+        var task = JsonText.Parse(intent.HumanTaskJson);
+        var outcome = (taskResult["outcome"] as JsonValue)?.TryGetValue<string>(out var o) == true ? o : null;
+        if (string.IsNullOrEmpty(outcome))
+            throw ProtocolException.Invalid("task_result.outcome", "task_result.outcome is required");
+        if (task["allowed_outcomes"] is JsonArray allowed && allowed.Count > 0
+            && !allowed.Any(a => a?.GetValue<string>() == outcome))
+            throw ProtocolException.Invalid("task_result.outcome", $"outcome '{outcome}' is not allowed", "outcome_not_allowed");
+        var comment = (taskResult["comment"] as JsonValue)?.TryGetValue<string>(out var cm) == true ? cm : null;
+        if (task["required_comment"] is JsonValue rc && rc.TryGetValue<bool>(out var required) && required && string.IsNullOrWhiteSpace(comment))
+            throw ProtocolException.Invalid("task_result.comment", "a comment is required", "comment_required");
+
+        var log = new EventLog(intent, now);
+        log.Append(IntentEventType.InProgress, IntentStatus.InProgress, actor: c.Actor,
+            details: JsonText.Object(("task_result", JsonText.Raw(c.BodyJson))));
+        if (Declines.Contains(outcome))
+        {
+            var reason = comment ?? $"human task {outcome}";
+            log.Append(IntentEventType.Canceled, IntentStatus.Canceled, actor: c.Actor,
+                details: JsonText.Object(("reason", reason), ("outcome", outcome)));
+            return log.Result(log.Intent with { Reason = reason });
+        }
+        var result = JsonText.Object(("outcome", outcome), ("task_result", JsonText.Raw(c.BodyJson)));
+        log.Append(IntentEventType.Completed, IntentStatus.Completed, actor: c.Actor,
+            details: JsonText.Object(("result", JsonText.Raw(result))));
+        return log.Result(log.Intent with { ResultJson = result });
+    }
+
+    private static Transition ResumeHandler(IntentRecord intent, ResumeCommand c, DateTimeOffset now)
+    {
+        var body = JsonText.Parse(c.BodyJson);
+        var action = (body["action"] as JsonValue)?.TryGetValue<string>(out var a) == true ? a : null;
+        var outcome = (body["outcome"] as JsonValue)?.TryGetValue<string>(out var o) == true ? o : null;
+        var failed = action == "fail" || outcome is "failed" or "failure" or "error";
+        var log = new EventLog(intent, now);
+        if (failed)
+        {
+            log.Append(IntentEventType.Failed, IntentStatus.Failed, actor: c.Actor,
+                details: JsonText.Object(("error", JsonText.Raw(c.BodyJson))));
+            return log.Result(log.Intent with { ErrorJson = c.BodyJson });
+        }
+        // {"outcome": "success", "result": {...}} carries its result in "result"; any other body is the result.
+        var onlyWrapper = body["result"] is JsonObject && body.All(p => p.Key is "result" or "outcome" or "action");
+        var result = onlyWrapper ? body["result"]!.ToJsonString() : c.BodyJson ?? JsonText.EmptyObject;
+        log.MoveThroughInProgress(c.Actor);
+        log.Append(IntentEventType.Completed, IntentStatus.Completed, actor: c.Actor,
+            details: JsonText.Object(("result", JsonText.Raw(result))));
+        return log.Result(log.Intent with { ResultJson = result });
+    }
+
+    private static bool IsStale(IntentRecord intent, int? expected) =>
+        expected is { } e && e != intent.PolicyGeneration;
+
+    private static Transition NotApplied(IntentRecord intent, string reason) => new(intent, [], reason);
+
+    private static void EnsureNotTerminal(IntentRecord intent)
+    {
+        if (intent.IsTerminal)
+            throw ProtocolException.Conflict("intent_already_terminal", $"intent is already {intent.Status}");
+    }
+
+    private static string? FirstAssignee(string humanTaskJson) =>
+        JsonText.Parse(humanTaskJson)["assignees"] is JsonArray { Count: > 0 } a && a[0] is JsonValue v
+            && v.TryGetValue<string>(out var s) ? s : null;
+
+    /// <summary>Accumulates events with consecutive seqs, checking each move against the table.</summary>
+    private sealed class EventLog(IntentRecord start, DateTimeOffset now)
+    {
+        private readonly List<IntentEvent> _events = [];
+
+        public IntentRecord Intent { get; set; } = start;
+
+        public void Append(string eventType, string status, string? waitingReason = null, PendingWith? pendingWith = null,
+            string? actor = null, string? details = null, string? humanTaskJson = null)
+        {
+            var from = Intent.Status;
+            // The first event of a new intent is intent.created itself; later moves must be in the table.
+            var isCreation = _events.Count == 0 && Intent.LastSeq == 0;
+            if (!isCreation && !IsAllowed(from, status))
+                throw new InvalidOperationException($"transition {from} -> {status} is not allowed");
+            var seq = Intent.LastSeq + 1;
+            var e = new IntentEvent
+            {
+                IntentId = Intent.IntentId,
+                Seq = seq,
+                EventType = eventType,
+                Status = status,
+                At = now,
+                WaitingReason = status == IntentStatus.Waiting ? waitingReason : null,
+                PendingWith = IntentStatus.IsTerminal(status) ? null : pendingWith ?? Intent.PendingWith,
+                Handler = Intent.Handler,
+                Actor = actor,
+                DetailsJson = details,
+                HumanTaskJson = humanTaskJson,
+            };
+            _events.Add(e);
+            Intent = Intent with
+            {
+                Status = status,
+                WaitingReason = e.WaitingReason,
+                PendingWith = e.PendingWith,
+                LastSeq = seq,
+                UpdatedAt = now,
+            };
+        }
+
+        /// <summary>COMPLETED is only reachable from IN_PROGRESS: pass through it in the same write (PROTOCOL §5.1.3).</summary>
+        public void MoveThroughInProgress(string? actor)
+        {
+            if (Intent.Status != IntentStatus.InProgress)
+                Append(IntentEventType.InProgress, IntentStatus.InProgress, actor: actor);
+        }
+
+        public Transition Result(IntentRecord final) => new(final, _events);
+    }
+}

@@ -1,0 +1,60 @@
+namespace Axme.Silo.Hosting;
+
+/// <summary>
+/// Node settings (section "Axme"). Every key can also be set by an AXME_* environment variable:
+/// AXME_POSTGRES, AXME_PORT, AXME_HOST, AXME_ADMIN_KEY, AXME_CLUSTER_ID, AXME_SERVICE_ID,
+/// AXME_SILO_PORT, AXME_GATEWAY_PORT (see README, "Configuration").
+/// </summary>
+public sealed class AxmeOptions
+{
+    public const string Section = "Axme";
+
+    /// <summary>Npgsql connection string of the PostgreSQL holding grain state, reminders, membership and views.</summary>
+    public string Postgres { get; set; } = "";
+
+    /// <summary>HTTP address to bind (127.0.0.1 by default; 0.0.0.0 in containers).</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>HTTP port of the API (8100 is what a fresh official CLI expects).</summary>
+    public int Port { get; set; } = 8100;
+
+    /// <summary>Orleans cluster id: nodes with the same id and database form one cluster.</summary>
+    public string ClusterId { get; set; } = "axme";
+
+    /// <summary>Orleans service id: partitions grain state, reminders and views inside the database.</summary>
+    public string ServiceId { get; set; } = "axme";
+
+    /// <summary>Silo-to-silo port; 0 picks a free port at start.</summary>
+    public int SiloPort { get; set; }
+
+    /// <summary>Orleans client gateway port; 0 picks a free port at start.</summary>
+    public int GatewayPort { get; set; }
+
+    /// <summary>Address other silos use to reach this one (defaults to 127.0.0.1).</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>An admin API key accepted in addition to generated keys; stored only as a hash.</summary>
+    public string? AdminKey { get; set; }
+
+    /// <summary>Organisation and workspace of the admin service account.</summary>
+    public string AdminOrg { get; set; } = "default";
+    public string AdminWorkspace { get; set; } = "default";
+
+    /// <summary>Orleans' minimum reminder period (default 1 minute; tests lower it).</summary>
+    public TimeSpan MinimumReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Maps the documented AXME_* environment variables onto configuration keys.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> FromEnvironment()
+    {
+        (string Env, string Key)[] map =
+        [
+            ("AXME_POSTGRES", "Axme:Postgres"), ("AXME_PORT", "Axme:Port"), ("AXME_HOST", "Axme:Host"),
+            ("AXME_ADMIN_KEY", "Axme:AdminKey"), ("AXME_CLUSTER_ID", "Axme:ClusterId"), ("AXME_SERVICE_ID", "Axme:ServiceId"),
+            ("AXME_SILO_PORT", "Axme:SiloPort"), ("AXME_GATEWAY_PORT", "Axme:GatewayPort"),
+            ("AXME_ADVERTISED_ADDRESS", "Axme:AdvertisedAddress"),
+        ];
+        foreach (var (env, key) in map)
+            if (Environment.GetEnvironmentVariable(env) is { Length: > 0 } value)
+                yield return new(key, value);
+    }
+}

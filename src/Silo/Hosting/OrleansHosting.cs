@@ -1,0 +1,47 @@
+using System.Net;
+using System.Net.Sockets;
+using Axme.Grains.Intents;
+using Axme.Grains.Interfaces.Common;
+using Orleans.Configuration;
+using Orleans.Serialization;
+
+namespace Axme.Silo.Hosting;
+
+/// <summary>The silo: ADO.NET clustering, grain storage and reminders on PostgreSQL, co-hosted with the API.</summary>
+public static class OrleansHosting
+{
+    private const string Invariant = "Npgsql";
+
+    public static WebApplicationBuilder AddAxmeSilo(this WebApplicationBuilder builder, AxmeOptions o)
+    {
+        builder.Services.AddOptions<IntentOptions>().Bind(builder.Configuration.GetSection(IntentOptions.Section));
+        builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(s => StorageJson.Configure(s.JsonSerializerOptions));
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(c =>
+            {
+                c.ClusterId = o.ClusterId;
+                c.ServiceId = o.ServiceId;
+            });
+            silo.ConfigureEndpoints(IPAddress.Parse(o.AdvertisedAddress),
+                o.SiloPort == 0 ? FreePort() : o.SiloPort,
+                o.GatewayPort == 0 ? FreePort() : o.GatewayPort,
+                listenOnAnyHostAddress: o.AdvertisedAddress != "127.0.0.1");
+            silo.UseAdoNetClustering(c => { c.Invariant = Invariant; c.ConnectionString = o.Postgres; });
+            silo.AddAdoNetGrainStorage(AxmeNames.Storage, s => { s.Invariant = Invariant; s.ConnectionString = o.Postgres; });
+            silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.UseAdoNetReminderService(r => { r.Invariant = Invariant; r.ConnectionString = o.Postgres; });
+            silo.Configure<ReminderOptions>(r => r.MinimumReminderPeriod = o.MinimumReminderPeriod);
+            silo.AddActivityPropagation();
+        });
+        return builder;
+    }
+
+    /// <summary>A free TCP port, so several nodes can share a machine without configuring ports.</summary>
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,26 @@
+using Axme.Api;
+using Axme.Api.Hosting;
+using Axme.Silo.Hosting;
+using Npgsql;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddInMemoryCollection(AxmeOptions.FromEnvironment());
+var axme = builder.Configuration.GetSection(AxmeOptions.Section).Get<AxmeOptions>() ?? new AxmeOptions();
+if (string.IsNullOrWhiteSpace(axme.Postgres))
+    throw new InvalidOperationException("Set AXME_POSTGRES (or Axme:Postgres) to a PostgreSQL connection string; ./run.sh does this for you.");
+
+builder.Services.Configure<AxmeOptions>(builder.Configuration.GetSection(AxmeOptions.Section));
+builder.Services.PostConfigure<ApiOptions>(o => o.ServiceId = axme.ServiceId);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddNpgsqlDataSource(axme.Postgres);
+builder.WebHost.UseUrls($"http://{axme.Host}:{axme.Port}");
+builder.AddAxmeObservability();
+builder.AddAxmeSilo(axme);
+builder.Services.AddAxmeApi(builder.Configuration);
+builder.Services.AddHostedService<AdminKeyBootstrap>();
+builder.Services.AddHostedService<DeadlineSweep>();
+
+var app = builder.Build();
+await SchemaMigrator.ApplyAsync(app.Services.GetRequiredService<NpgsqlDataSource>());
+app.MapAxmeApi();
+await app.RunAsync();
