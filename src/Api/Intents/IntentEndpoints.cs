@@ -59,14 +59,12 @@ public static partial class IntentEndpoints
             ? DeterministicId.From($"{caller.ServiceAccountId}\nPOST /v1/intents\n{key}")
             : Guid.NewGuid();
         var created = await grains.GetGrain<IIntentGrain>(id).CreateAsync(command);
-        var intent = created.Intent;
+        // Only fields fixed at creation, so a replay with the same Idempotency-Key returns the same body.
         return TypedResults.Json(Wire.Ok(
-            ("intent_id", intent.IntentId.ToString()),
-            ("status", StatusAfterCreate(created)),
-            ("created_at", Wire.Time(intent.CreatedAt)),
-            ("correlation_id", intent.CorrelationId),
-            ("idempotent_replay", created.Replayed),
-            ("intent", IntentJson.Intent(intent))));
+            ("intent_id", created.Intent.IntentId.ToString()),
+            ("status", created.CreatedStatus),
+            ("created_at", Wire.Time(created.Intent.CreatedAt)),
+            ("correlation_id", created.Intent.CorrelationId)));
     }
 
     public static async Task<IResult> Get(HttpContext http, string intent_id, IGrainFactory grains)
@@ -187,8 +185,6 @@ public static partial class IntentEndpoints
         Guid.TryParse(intentId, out var id)
             ? grains.GetGrain<IIntentGrain>(id)
             : throw ProtocolException.Invalid("intent_id", $"intent_id must be a UUID: {intentId}", "invalid_intent_id");
-
-    private static string StatusAfterCreate(CreateIntentResult created) => created.Intent.Status;
 
     private static string? Address(RequestBody body, string name, bool required = false)
     {

@@ -85,8 +85,12 @@ public sealed record IntentWriteResult
     [Id(4)] public required int PolicyGeneration { get; init; }
 }
 
-/// <summary>Result of a create: the intent and whether this was an idempotent replay.</summary>
+/// <summary>
+/// Result of a create: the intent, whether this was an idempotent replay, and the status the create
+/// itself produced (a replay answers with it, so its body equals the original response).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("axme.create-intent-result")]
 public sealed record CreateIntentResult(
     [property: Id(0)] IntentRecord Intent,
-    [property: Id(1)] bool Replayed);
+    [property: Id(1)] bool Replayed,
+    [property: Id(2)] string CreatedStatus);

@@ -29,14 +29,15 @@ public sealed partial class IntentGrain(
         {
             // The id was derived from the Idempotency-Key: same body is a replay, another body a conflict.
             if (S.CreateRequestHash == command.RequestHash && existing.CreatedBy == command.Caller.ServiceAccountId)
-                return new CreateIntentResult(existing, Replayed: true);
+                return new CreateIntentResult(existing, Replayed: true, S.CreatedStatus ?? existing.Status);
             throw ProtocolException.Conflict("idempotency_conflict", "idempotency key reused with different payload");
         }
         var transition = IntentTransitions.Create(this.GetPrimaryKey(), command, time.GetUtcNow());
         S.CreateRequestHash = command.RequestHash;
+        S.CreatedStatus = transition.Intent.Status;
         await CommitAsync(transition);
         AxmeMetrics.IntentCreated(transition.Intent);
-        return new CreateIntentResult(S.Intent!, Replayed: false);
+        return new CreateIntentResult(S.Intent!, Replayed: false, S.CreatedStatus);
     }
 
     public Task<IntentRecord> GetAsync(Caller caller) => Task.FromResult(Visible(caller));

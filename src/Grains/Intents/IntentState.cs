@@ -19,6 +19,8 @@ public sealed class IntentState
     [Id(3)] public string? CreateRequestHash { get; set; }
     /// <summary>Processed Idempotency-Keys of the intent's write endpoints, with their original results.</summary>
     [Id(4)] public List<IdempotencyEntry> Idempotency { get; set; } = [];
+    /// <summary>Status right after the create (what a replayed create answers).</summary>
+    [Id(6)] public string? CreatedStatus { get; set; }
     /// <summary>Due time of the registered deadline reminder, if any.</summary>
     [Id(5)] public DateTimeOffset? ReminderDueAt { get; set; }
 }

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Benchmark of one Axme node (Release) next to raw PostgreSQL (pgbench), in one run.
+#
+#   bench/run.sh [extra Axme.Bench args, e.g. --creates 1000]
+#
+# 1. PostgreSQL: scripts/postgres.sh start (the repo's private cluster, 127.0.0.1:${AXME_PG_PORT:-55432});
+#    the node gets its own database ($AXME_BENCH_DB, dropped and recreated every run).
+# 2. Builds the silo and the bench in Release.
+# 3. pgbench part of the peers' benchmark (/work/shared/bench/peers, PEER_LIST=pgbench) from a writable
+#    copy in .data/bench-peers: a private PostgreSQL with defaults, insert1 and lifecycle3 scripts.
+# 4. Starts the node (AXME_PORT=$AXME_BENCH_PORT, per-key rate limit off), waits for /health, runs
+#    Axme.Bench against it, stops the node. top snapshots are taken every 5 s while the bench runs.
+# Results: bench/results/<stamp>.json (ours, with the pgbench figures) and <stamp>.pgbench.json;
+# logs in .data/bench/<stamp>/.
+#
+# Env: AXME_BENCH_PORT (8190), AXME_BENCH_KEY (random), AXME_BENCH_DB (axme_bench),
+#      AXME_BENCH_PEERS (/work/shared/bench/peers), AXME_BENCH_PEER_PORT_BASE (18600),
+#      AXME_BENCH_SKIP_PGBENCH=1 (no pgbench), AXME_PG_PORT, AXME_POSTGRES (see scripts/postgres.sh).
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$REPO"
+
+PORT="${AXME_BENCH_PORT:-8190}"
+KEY="${AXME_BENCH_KEY:-axme-bench-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')}"
+DB="${AXME_BENCH_DB:-axme_bench}"
+PEERS_SRC="${AXME_BENCH_PEERS:-/work/shared/bench/peers}"
+PEERS_DIR="$REPO/.data/bench-peers"
+STAMP="$(date -u +%Y-%m-%dT%H%M%SZ)"
+LOGS="$REPO/.data/bench/$STAMP"
+RESULTS="$REPO/bench/results"
+mkdir -p "$LOGS" "$RESULTS"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export CLK_TCK="$(getconf CLK_TCK)"
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+NODE_PID="" TOP_PID=""
+stop_pid() {  # TERM, wait up to $2 s, then KILL; only PIDs this script started
+  local pid="$1" i
+  [[ -n "$pid" ]] || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < ${2:-30} * 10; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() { stop_pid "$TOP_PID" 2; stop_pid "$NODE_PID" 30; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_busy "$PORT" && die "port $PORT on 127.0.0.1 is in use; set AXME_BENCH_PORT"
+
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+DIRTY="$(git status --porcelain -- src 2>/dev/null | wc -l)"
+log "bench $STAMP: commit $COMMIT ($DIRTY uncommitted paths under src/), load average $LOAD_START, $(nproc) CPUs; logs in $LOGS"
+
+# 1. PostgreSQL for the node.
+# shellcheck source=../scripts/postgres.sh
+source "$REPO/scripts/postgres.sh"
+axme_pg_start
+export AXME_POSTGRES
+PG_PID=""
+if [[ "${AXME_PG_MANAGED:-}" == "$AXME_POSTGRES" ]]; then
+  PSQL=("$AXME_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$AXME_PG_PORT" -U axme -d postgres)
+  PGPASSWORD=axme "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
+  NODE_PG="${AXME_POSTGRES/Database=axme;/Database=$DB;}"
+  PG_PID="$(head -n1 "$REPO/.data/pg/postmaster.pid")"
+  log "node database: $DB (fresh) on 127.0.0.1:$AXME_PG_PORT, postmaster pid $PG_PID"
+else
+  NODE_PG="$AXME_POSTGRES"
+  log "external AXME_POSTGRES: used as-is (not recreated; no PostgreSQL CPU accounting)"
+fi
+
+# 2. Build (before anything is measured, so the compiler does not compete with the load).
+log "building silo and bench (Release)"
+dotnet build src/Silo/Axme.Silo.csproj -c Release > "$LOGS/build.log" 2>&1 || { tail -30 "$LOGS/build.log" >&2; die "silo build failed"; }
+dotnet build bench/Axme.Bench/Axme.Bench.csproj -c Release >> "$LOGS/build.log" 2>&1 || { tail -30 "$LOGS/build.log" >&2; die "bench build failed"; }
+
+# 3. pgbench from the peers' harness (its folder may be read-only: run a writable copy; node_modules is kept between runs).
+PEERS_JSON=""
+if [[ "${AXME_BENCH_SKIP_PGBENCH:-0}" != 1 ]]; then
+  [[ -x "$PEERS_SRC/run.sh" ]] || die "peers harness not found at $PEERS_SRC (set AXME_BENCH_PEERS or AXME_BENCH_SKIP_PGBENCH=1)"
+  mkdir -p "$PEERS_DIR"
+  (cd "$PEERS_SRC" && tar cf - --exclude=node_modules --exclude=results.json .) | (cd "$PEERS_DIR" && tar xf -)
+  chmod -R u+w "$PEERS_DIR"
+  log "peers: setup.sh (npm ci only the first time) in $PEERS_DIR"
+  (cd "$PEERS_DIR" && ./setup.sh) > "$LOGS/peers-setup.log" 2>&1 || { tail -20 "$LOGS/peers-setup.log" >&2; die "peers setup.sh failed"; }
+  PEERS_JSON="$RESULTS/$STAMP.pgbench.json"
+  log "peers: PEER_LIST=pgbench run.sh (2 x ${PEER_PGBENCH_SECONDS:-20} s)"
+  if PEER_LIST="pgbench" PEER_RESULTS="$PEERS_JSON" PEER_PORT_BASE="${AXME_BENCH_PEER_PORT_BASE:-18600}" \
+      "$PEERS_DIR/run.sh" > "$LOGS/peers.log" 2>&1; then
+    sed -n '/^peer /,$p' "$LOGS/peers.log" >&2
+  else
+    tail -20 "$LOGS/peers.log" >&2; log "pgbench failed; continuing without it"; PEERS_JSON=""
+  fi
+fi
+
+# 4. The node.
+log "starting node on 127.0.0.1:$PORT"
+AXME_HOST=127.0.0.1 AXME_PORT="$PORT" AXME_ADMIN_KEY="$KEY" AXME_POSTGRES="$NODE_PG" \
+  AXME_CLUSTER_ID=axme-bench AXME_SERVICE_ID=axme-bench Axme__Api__RateLimitPermits=0 \
+  dotnet src/Silo/bin/Release/net10.0/Axme.Silo.dll > "$LOGS/node.log" 2>&1 &
+NODE_PID=$!
+for ((i = 0; ; i++)); do
+  kill -0 "$NODE_PID" 2>/dev/null || { tail -30 "$LOGS/node.log" >&2; die "node exited during start"; }
+  [[ "$(curl -s -o /dev/null -w '%{http_code}' -m 2 "http://127.0.0.1:$PORT/health")" == 200 ]] && break
+  ((i < 240)) || { tail -30 "$LOGS/node.log" >&2; die "node not healthy after 120 s"; }
+  sleep 0.5
+done
+log "node healthy (pid $NODE_PID)"
+
+( for _ in $(seq 1 120); do echo "=== $(date +%T) load $(cut -d' ' -f1-3 /proc/loadavg)"; top -b -n 1 -w 200 | sed -n '1,5p;7,22p'; sleep 5; done ) \
+  > "$LOGS/top.txt" 2>&1 &
+TOP_PID=$!
+
+PIDS="silo=$NODE_PID"; [[ -n "$PG_PID" ]] && PIDS+=",postgres=$PG_PID"
+args=(--url "http://127.0.0.1:$PORT" --key "$KEY" --pids "$PIDS" --pg-database "$DB" --out "$RESULTS/$STAMP.json"
+      --note "commit $COMMIT, $DIRTY uncommitted paths under src/; load average at start of run.sh $LOAD_START")
+[[ -n "$PEERS_JSON" ]] && args+=(--peers-results "$PEERS_JSON")
+rc=0
+dotnet bench/Axme.Bench/bin/Release/net10.0/Axme.Bench.dll "${args[@]}" "$@" || rc=$?
+stop_pid "$TOP_PID" 2; TOP_PID=""
+stop_pid "$NODE_PID" 30; NODE_PID=""
+log "node log: $(grep -cE '^(fail|crit):' "$LOGS/node.log" || true) fail/crit entries ($LOGS/node.log)"
+log "done (exit $rc); results in $RESULTS/$STAMP.json; top snapshots in $LOGS/top.txt"
+exit "$rc"

@@ -1,0 +1,111 @@
+using Axme.Grains.Intents;
+using Axme.Grains.Interfaces.Common;
+using Axme.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Serialization;
+using Orleans.TestingHost;
+
+namespace Axme.Grains.Tests;
+
+/// <summary>
+/// One in-process silo for the whole assembly, configured like production (ADO.NET storage "axme" with the
+/// System.Text.Json serializer, ADO.NET reminders) on a fresh PostgreSQL database that is dropped at the end.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public const string PostgresVariable = "AXME_TEST_POSTGRES";
+    public static readonly TimeSpan ReminderPeriod = TimeSpan.FromSeconds(1);
+    private const string Invariant = "Npgsql";
+
+    private string? _adminConnectionString;
+    private string? _database;
+    private InProcessTestCluster? _cluster;
+    private NpgsqlDataSource? _db;
+
+    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("cluster not deployed");
+    public IClusterClient Client => Cluster.Client;
+    /// <summary>The test database, for checking what the grains wrote.</summary>
+    public NpgsqlDataSource Db => _db ?? throw new InvalidOperationException("database not created");
+    public string ServiceId => Cluster.Options.ServiceId;
+
+    public async Task InitializeAsync()
+    {
+        _adminConnectionString = Environment.GetEnvironmentVariable(PostgresVariable);
+        if (string.IsNullOrWhiteSpace(_adminConnectionString))
+            throw new InvalidOperationException(
+                $"{PostgresVariable} is not set. Run ./test.sh, or: scripts/postgres.sh start && " +
+                $"{PostgresVariable}=\"$(scripts/postgres.sh url)\" dotnet test tests/Axme.Grains.Tests");
+
+        _database = "axme_gt_" + Guid.NewGuid().ToString("N")[..12];
+        await AdminAsync($"CREATE DATABASE {_database}");
+        var connectionString = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = _database }.ConnectionString;
+        _db = NpgsqlDataSource.Create(connectionString);
+        await SchemaMigrator.ApplyAsync(_db);
+
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Services.AddSingleton(TimeProvider.System);
+            host.Services.Configure<IntentOptions>(o => o.DeadlineReminderPeriod = ReminderPeriod);
+            host.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(s => StorageJson.Configure(s.JsonSerializerOptions));
+        });
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddAdoNetGrainStorage(AxmeNames.Storage, s => { s.Invariant = Invariant; s.ConnectionString = connectionString; });
+            silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.UseAdoNetReminderService(r => { r.Invariant = Invariant; r.ConnectionString = connectionString; });
+            silo.Configure<ReminderOptions>(r => r.MinimumReminderPeriod = ReminderPeriod);
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.StopAllSilosAsync();
+            await _cluster.DisposeAsync();
+        }
+        if (_db is not null) await _db.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        if (_database is not null) await AdminAsync($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
+    }
+
+    /// <summary>The first column of the first row, or default when there is no row.</summary>
+    public async Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var cmd = Db.CreateCommand(sql);
+        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
+        var result = await cmd.ExecuteScalarAsync();
+        return result is null or DBNull ? default : (T)result;
+    }
+
+    /// <summary>The first row's values, or null when there is no row.</summary>
+    public async Task<object?[]?> RowAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var cmd = Db.CreateCommand(sql);
+        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        if (!await reader.ReadAsync()) return null;
+        var row = new object?[reader.FieldCount];
+        for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+        return row;
+    }
+
+    private async Task AdminAsync(string sql)
+    {
+        await using var admin = NpgsqlDataSource.Create(_adminConnectionString!);
+        await using var cmd = admin.CreateCommand(sql);
+        await cmd.ExecuteNonQueryAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

@@ -1,0 +1,210 @@
+using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Intents;
+
+namespace Axme.Grains.Tests.Intents;
+
+[Collection(ClusterCollection.Name)]
+public sealed class IntentGrainTests(ClusterFixture fx)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private readonly Caller _caller = TestData.Caller();
+
+    [Fact]
+    public async Task Create_then_get_and_events()
+    {
+        var id = Guid.NewGuid();
+        var grain = Intent(id);
+
+        var created = await grain.CreateAsync(TestData.Create(_caller));
+        var intent = await grain.GetAsync(_caller);
+        var events = await grain.GetEventsAsync(_caller, 0);
+
+        Assert.False(created.Replayed);
+        Assert.Equal(IntentStatus.Submitted, created.CreatedStatus);
+        Assert.Equal(id, intent.IntentId);
+        Assert.Equal(IntentStatus.Submitted, intent.Status);
+        Assert.Equal(_caller.ServiceAccountId, intent.CreatedBy);
+        Assert.Equal([(1, IntentEventType.Created), (2, IntentEventType.Submitted)], events.Select(e => (e.Seq, e.EventType)));
+        Assert.All(events, e => Assert.Equal(id, e.IntentId));
+        Assert.Equal([2], (await grain.GetEventsAsync(_caller, 1)).Select(e => e.Seq));
+    }
+
+    [Fact]
+    public async Task Get_of_an_unknown_intent_is_not_found()
+    {
+        var e = await Assert.ThrowsAsync<ProtocolException>(() => Intent(Guid.NewGuid()).GetAsync(_caller));
+
+        Assert.Equal(404, e.Status);
+    }
+
+    [Fact]
+    public async Task State_survives_deactivation_and_is_projected_into_the_view()
+    {
+        var id = Guid.NewGuid();
+        var grain = Intent(id);
+        await grain.CreateAsync(TestData.Create(_caller));
+        await grain.ResolveAsync(_caller, TestData.Complete(), null);
+        var before = await grain.GetAsync(_caller);
+
+        await fx.Cluster.DeactivateAsync(grain);
+        var after = await grain.GetAsync(_caller);
+        var events = await grain.GetEventsAsync(_caller, 0);
+
+        Assert.Equal(before, after);
+        Assert.Equal([1, 2, 3, 4], events.Select(e => e.Seq));
+        var row = await fx.RowAsync("""
+            SELECT s.version, convert_from(s.payloadbinary, 'UTF8')::jsonb #>> '{intent,status}', v.version, v.status
+            FROM orleansstorage s
+            JOIN axme_intents v ON v.service_id = s.serviceid
+                AND v.intent_id = (convert_from(s.payloadbinary, 'UTF8')::jsonb #>> '{intent,intent_id}')::uuid
+            WHERE s.serviceid = @service AND s.graintypestring = @type AND v.intent_id = @id
+            """, ("service", fx.ServiceId), ("type", AxmeNames.IntentState), ("id", id));
+        Assert.NotNull(row);
+        Assert.Equal(2, row[0]); // create, resolve: one write each
+        Assert.Equal(IntentStatus.Completed, row[1]);
+        Assert.Equal(row[0], row[2]);
+        Assert.Equal(IntentStatus.Completed, row[3]);
+    }
+
+    [Fact]
+    public async Task Create_replay_with_the_same_hash_returns_the_original()
+    {
+        var grain = Intent(Guid.NewGuid());
+        var command = TestData.Create(_caller);
+
+        var first = await grain.CreateAsync(command);
+        var second = await grain.CreateAsync(command);
+
+        Assert.False(first.Replayed);
+        Assert.True(second.Replayed);
+        Assert.Equal(first.Intent, second.Intent);
+        Assert.Equal(first.CreatedStatus, second.CreatedStatus);
+        Assert.Equal([1, 2], (await grain.GetEventsAsync(_caller, 0)).Select(e => e.Seq));
+    }
+
+    [Fact]
+    public async Task Create_with_another_hash_on_the_same_key_is_a_conflict()
+    {
+        var grain = Intent(Guid.NewGuid());
+        await grain.CreateAsync(TestData.Create(_caller, requestHash: "hash-1"));
+
+        var e = await Assert.ThrowsAsync<ProtocolException>(() => grain.CreateAsync(TestData.Create(_caller, requestHash: "hash-2")));
+
+        Assert.Equal(409, e.Status);
+        Assert.Equal("idempotency_conflict", e.Code);
+    }
+
+    [Fact]
+    public async Task Concurrent_creates_on_one_key_make_one_intent()
+    {
+        var grain = Intent(Guid.NewGuid());
+        var command = TestData.Create(_caller);
+
+        var results = await Task.WhenAll(grain.CreateAsync(command), grain.CreateAsync(command));
+
+        Assert.Equal([false, true], results.Select(r => r.Replayed).Order());
+        Assert.Equal(results[0].Intent, results[1].Intent);
+        Assert.Equal([1, 2], (await grain.GetEventsAsync(_caller, 0)).Select(e => e.Seq));
+    }
+
+    [Fact]
+    public async Task Resolve_replay_with_an_idempotency_key_returns_the_same_result()
+    {
+        var grain = await CreatedAsync();
+        var token = new IdempotencyToken("resolve:sa_sender", "key-1", "hash-a");
+
+        var first = await grain.ResolveAsync(_caller, TestData.Complete(), token);
+        var second = await grain.ResolveAsync(_caller, TestData.Complete(), token);
+        var conflict = await Assert.ThrowsAsync<ProtocolException>(() =>
+            grain.ResolveAsync(_caller, TestData.Complete("""{"other": 1}"""), token with { RequestHash = "hash-b" }));
+
+        Assert.True(first.Applied);
+        Assert.Equal(first, second);
+        Assert.Equal(IntentEventType.Completed, first.Event?.EventType);
+        Assert.Single(await grain.GetEventsAsync(_caller, 0), e => e.IsTerminal);
+        Assert.Equal(409, conflict.Status);
+        Assert.Equal("idempotency_conflict", conflict.Code);
+    }
+
+    [Fact]
+    public async Task Resolve_twice_without_a_key_is_a_conflict()
+    {
+        var grain = await CreatedAsync();
+        await grain.ResolveAsync(_caller, TestData.Complete(), null);
+
+        var e = await Assert.ThrowsAsync<ProtocolException>(() =>
+            grain.ResolveAsync(_caller, new ResolveCommand { Status = IntentStatus.Canceled, Reason = "late" }, null));
+
+        Assert.Equal(409, e.Status);
+        Assert.Equal("intent_already_terminal", e.Code);
+        Assert.Equal(IntentStatus.Completed, (await grain.GetAsync(_caller)).Status);
+    }
+
+    [Theory]
+    [InlineData("other-org", "ops")]
+    [InlineData("acme", "other-workspace")]
+    public async Task Another_workspace_is_forbidden(string org, string workspace)
+    {
+        var grain = await CreatedAsync();
+        var stranger = TestData.Caller(org, workspace, "sa_stranger");
+
+        var get = await Assert.ThrowsAsync<ProtocolException>(() => grain.GetAsync(stranger));
+        var events = await Assert.ThrowsAsync<ProtocolException>(() => grain.GetEventsAsync(stranger, 0));
+        var resolve = await Assert.ThrowsAsync<ProtocolException>(() => grain.ResolveAsync(stranger, TestData.Complete(), null));
+
+        Assert.Equal([403, 403, 403], new[] { get.Status, events.Status, resolve.Status });
+        Assert.Equal(IntentStatus.Submitted, (await grain.GetAsync(_caller)).Status);
+    }
+
+    [Fact]
+    public async Task Observer_gets_the_backlog_then_live_events()
+    {
+        var grain = await CreatedAsync();
+        var observer = new RecordingObserver();
+        var reference = fx.Client.CreateObjectReference<IIntentObserver>(observer);
+        try
+        {
+            var backlog = await grain.SubscribeAsync(_caller, reference, 0);
+            await grain.ResolveAsync(_caller, TestData.Complete(), null);
+            await observer.Terminal.Task.WaitAsync(Timeout);
+
+            Assert.Equal([1, 2], backlog.Select(e => e.Seq));
+            Assert.Equal([(3, IntentEventType.InProgress), (4, IntentEventType.Completed)], observer.Events.Select(e => (e.Seq, e.EventType)));
+        }
+        finally
+        {
+            await grain.UnsubscribeAsync(reference);
+            fx.Client.DeleteObjectReference<IIntentObserver>(reference);
+        }
+    }
+
+    private IIntentGrain Intent(Guid id) => fx.Client.GetGrain<IIntentGrain>(id);
+
+    private async Task<IIntentGrain> CreatedAsync()
+    {
+        var grain = Intent(Guid.NewGuid());
+        await grain.CreateAsync(TestData.Create(_caller));
+        return grain;
+    }
+}
+
+/// <summary>Collects pushed events and signals the first terminal one.</summary>
+internal sealed class RecordingObserver : IIntentObserver
+{
+    private readonly Lock _lock = new();
+    private readonly List<IntentEvent> _events = [];
+
+    public TaskCompletionSource Terminal { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public IReadOnlyList<IntentEvent> Events
+    {
+        get { lock (_lock) return _events.ToArray(); }
+    }
+
+    public Task OnEventAsync(IntentEvent intentEvent)
+    {
+        lock (_lock) _events.Add(intentEvent);
+        if (intentEvent.IsTerminal) Terminal.TrySetResult();
+        return Task.CompletedTask;
+    }
+}
