@@ -22,7 +22,13 @@ public sealed class NodeProcess : IAsyncDisposable
         AdminKey = adminKey;
         Settings = settings ?? new Dictionary<string, string>();
         Port = FreePort();
+        SiloPort = FreePort();
+        GatewayPort = FreePort();
     }
+
+    /// <summary>Orleans ports stay the same across restarts of this node, as they do for a real deployment.</summary>
+    public int SiloPort { get; }
+    public int GatewayPort { get; }
 
     public string Postgres { get; }
     public string ClusterId { get; }
@@ -64,6 +70,8 @@ public sealed class NodeProcess : IAsyncDisposable
         };
         psi.Environment["AXME_POSTGRES"] = Postgres;
         psi.Environment["AXME_PORT"] = Port.ToString();
+        psi.Environment["AXME_SILO_PORT"] = SiloPort.ToString();
+        psi.Environment["AXME_GATEWAY_PORT"] = GatewayPort.ToString();
         psi.Environment["AXME_CLUSTER_ID"] = ClusterId;
         psi.Environment["AXME_SERVICE_ID"] = ClusterId;
         psi.Environment["DOTNET_ENVIRONMENT"] = "Production";

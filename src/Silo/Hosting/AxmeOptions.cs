@@ -24,11 +24,22 @@ public sealed class AxmeOptions
     /// <summary>Orleans service id: partitions grain state, reminders and views inside the database.</summary>
     public string ServiceId { get; set; } = "axme";
 
-    /// <summary>Silo-to-silo port; 0 picks a free port at start.</summary>
+    /// <summary>
+    /// Silo-to-silo port; 0 derives it from the HTTP port (8100 → 11111, 8101 → 11112). A node restarted
+    /// on the same port is then recognised by Orleans as a new incarnation of itself, and its dead
+    /// predecessor (after a crash) is retired at once instead of blocking the join.
+    /// </summary>
     public int SiloPort { get; set; }
 
-    /// <summary>Orleans client gateway port; 0 picks a free port at start.</summary>
+    /// <summary>Orleans client gateway port; 0 derives it from the HTTP port (8100 → 30000).</summary>
     public int GatewayPort { get; set; }
+
+    public int EffectiveSiloPort => SiloPort != 0 ? SiloPort : Derived(Port + 3011);
+
+    public int EffectiveGatewayPort => GatewayPort != 0 ? GatewayPort : Derived(Port + 21900);
+
+    private static int Derived(int port) =>
+        port is > 1024 and < 65536 ? port : throw new InvalidOperationException("set AXME_SILO_PORT and AXME_GATEWAY_PORT explicitly for this AXME_PORT");
 
     /// <summary>Address other silos use to reach this one (defaults to 127.0.0.1).</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Axme.Grains.Intents;
 using Axme.Grains.Interfaces.Common;
 using Orleans.Configuration;
@@ -24,8 +23,8 @@ public static class OrleansHosting
                 c.ServiceId = o.ServiceId;
             });
             silo.ConfigureEndpoints(IPAddress.Parse(o.AdvertisedAddress),
-                o.SiloPort == 0 ? FreePort() : o.SiloPort,
-                o.GatewayPort == 0 ? FreePort() : o.GatewayPort,
+                o.EffectiveSiloPort,
+                o.EffectiveGatewayPort,
                 listenOnAnyHostAddress: o.AdvertisedAddress != "127.0.0.1");
             silo.UseAdoNetClustering(c => { c.Invariant = Invariant; c.ConnectionString = o.Postgres; });
             silo.AddAdoNetGrainStorage(AxmeNames.Storage, s => { s.Invariant = Invariant; s.ConnectionString = o.Postgres; });
@@ -35,13 +34,5 @@ public static class OrleansHosting
             silo.AddActivityPropagation();
         });
         return builder;
-    }
-
-    /// <summary>A free TCP port, so several nodes can share a machine without configuring ports.</summary>
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,0 +1,67 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Axme.Testing;
+
+namespace Axme.EndToEnd.Tests;
+
+public sealed partial class NodeLifecycleTests
+{
+    [GeneratedRegex(@"axme_sa_sa_[0-9a-f]+_[0-9a-f]{64}")]
+    private static partial Regex TokenPattern();
+
+    [Fact]
+    public async Task First_start_prints_a_generated_admin_key_once_and_a_clean_restart_keeps_all_data()
+    {
+        var db = await TestPostgres.CreateDatabaseAsync("axme_e2e_restart");
+        await using var node = new NodeProcess(db, "restart-test", adminKey: null);
+        try
+        {
+            await node.StartAsync();
+            var token = TokenPattern().Match(node.Output).Value;
+            Assert.False(string.IsNullOrEmpty(token), "no generated admin key printed:\n" + node.Output);
+            using var http = node.CreateClient(token);
+            var id = (await http.PostAsync("/v1/intents", new { intent_type = "intent.test.restart.v1", to_agent = "agent://default/default/w" })).Ok()["intent_id"].Str();
+            (await http.PostAsync($"/v1/intents/{id}/controls", new { controls_patch = new { note = "kept" } })).Ok();
+
+            Assert.Equal(0, await node.StopAsync()); // SIGTERM, like Ctrl-C: a clean exit
+            Assert.DoesNotContain("Unhandled", node.Output);
+
+            await node.StartAsync();
+            Assert.Single(TokenPattern().Matches(node.Output)); // not printed again
+            using var again = node.CreateClient(token);
+            var intent = (await again.GetJsonAsync($"/v1/intents/{id}")).Ok()["intent"]!;
+            Assert.Equal("kept", intent["controls"]!["note"].Str());
+            Assert.Equal(1, intent["policy_generation"]!.GetValue<int>());
+            (await again.PostAsync($"/v1/intents/{id}/resolve", new { status = "COMPLETED" })).Ok();
+        }
+        finally
+        {
+            await node.DisposeAsync();
+            await TestPostgres.DropDatabaseAsync(db);
+        }
+    }
+
+    [Fact]
+    public async Task The_per_key_rate_limit_answers_429_with_an_integer_retry_after()
+    {
+        var db = await TestPostgres.CreateDatabaseAsync("axme_e2e_rate");
+        await using var node = new NodeProcess(db, "rate-test", new Dictionary<string, string> { ["Axme__Api__RateLimitPermits"] = "3" });
+        try
+        {
+            await node.StartAsync();
+            using var http = node.CreateClient();
+            for (var i = 0; i < 3; i++) (await http.GetJsonAsync("/v1/intents")).Ok();
+            var limited = (await http.GetJsonAsync("/v1/intents")).Error(HttpStatusCode.TooManyRequests, "rate_limit_exceeded");
+            var retryAfter = limited.Message.Headers.GetValues("Retry-After").Single();
+            Assert.True(int.TryParse(retryAfter, out var seconds) && seconds is > 0 and <= 60, retryAfter);
+            (await http.GetJsonAsync("/v1/capabilities")).Ok(); // another endpoint has its own budget
+            using var anonymous = new HttpClient { BaseAddress = node.BaseAddress };
+            (await anonymous.GetJsonAsync("/health")).Ok(); // health is never limited
+        }
+        finally
+        {
+            await node.DisposeAsync();
+            await TestPostgres.DropDatabaseAsync(db);
+        }
+    }
+}

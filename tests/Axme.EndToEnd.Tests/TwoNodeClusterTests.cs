@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using Axme.Testing;
+
+namespace Axme.EndToEnd.Tests;
+
+public sealed class TwoNodeClusterTests
+{
+    [Fact]
+    public async Task Two_nodes_on_one_database_form_one_cluster_and_serve_the_same_intents()
+    {
+        var db = await TestPostgres.CreateDatabaseAsync("axme_e2e_two");
+        await using var a = new NodeProcess(db, "two-nodes");
+        await using var b = new NodeProcess(db, "two-nodes");
+        try
+        {
+            await a.StartAsync();
+            await b.StartAsync();
+            using var viaA = a.CreateClient();
+            using var viaB = b.CreateClient();
+
+            // Both nodes see both silos as active members of one Orleans cluster (ADO.NET clustering).
+            await Eventually(async () => (await viaB.GetJsonAsync("/ready")).Body["checks"]!["active_silos"]!.GetValue<int>() == 2);
+            Assert.Equal(2, await TestPostgres.ScalarAsync<long>(db,
+                "SELECT count(*) FROM orleansmembershiptable WHERE deploymentid = 'two-nodes' AND status = 3"));
+
+            var ids = new List<string>();
+            for (var i = 0; i < 10; i++)
+                ids.Add((await viaA.PostAsync("/v1/intents", new { intent_type = "intent.test.cluster.v1", to_agent = "agent://default/default/w", payload = new { i } }))
+                    .Ok()["intent_id"].Str());
+            foreach (var id in ids)
+            {
+                Assert.Equal("SUBMITTED", (await viaB.GetJsonAsync($"/v1/intents/{id}")).Ok()["intent"]!["status"].Str());
+                var resolved = (await viaB.PostAsync($"/v1/intents/{id}/resolve", new { status = "COMPLETED", result = new { by = "b" } })).Ok();
+                Assert.Equal("intent.completed", resolved["event"]!["event_type"].Str());
+                Assert.Equal("COMPLETED", (await viaA.GetJsonAsync($"/v1/intents/{id}")).Ok()["intent"]!["status"].Str());
+            }
+            var listed = (await viaA.GetJsonAsync("/v1/intents?status=COMPLETED&limit=100")).Ok()["intents"]!.AsArray();
+            Assert.Equal(ids.Order(), listed.Select(i => i!["intent_id"].Str()).Order());
+
+            // A stream opened on one node hears an event committed through the other.
+            var id2 = (await viaA.PostAsync("/v1/intents", new { intent_type = "intent.test.cluster.v1", to_agent = "agent://default/default/w" })).Ok()["intent_id"].Str();
+            var opened = new TaskCompletionSource();
+            var reading = SseClient.ReadAsync(viaA, $"/v1/intents/{id2}/events/stream?since=2&wait_seconds=20", TimeSpan.FromSeconds(30), onOpen: () => opened.TrySetResult());
+            await opened.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            await Task.Delay(300);
+            (await viaB.PostAsync($"/v1/intents/{id2}/resolve", new { status = "CANCELED", reason = "from b" })).Ok();
+            var sse = await reading;
+            Assert.Equal("intent.canceled", sse.Messages.First(m => m.Id is not null).Event);
+        }
+        finally
+        {
+            await a.DisposeAsync();
+            await b.DisposeAsync();
+            await TestPostgres.DropDatabaseAsync(db);
+        }
+    }
+
+    internal static async Task Eventually(Func<Task<bool>> condition, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (await condition()) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or NullReferenceException)
+            {
+                // not yet
+            }
+            await Task.Delay(250);
+        }
+        throw new Xunit.Sdk.XunitException($"condition not met within {seconds} s");
+    }
+}
