@@ -84,4 +84,27 @@ public sealed class IdempotencyTests(NodeFixture f)
         var intent = (await f.A.GetJsonAsync($"/v1/intents/{id}")).Ok()["intent"]!;
         Assert.Equal(1, intent["policy_generation"]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task Service_account_and_key_writes_honour_the_key_too()
+    {
+        var key = Guid.NewGuid().ToString();
+        var first = (await f.A.PostAsync("/v1/service-accounts", new { name = "idem-bot" }, key)).Ok();
+        var replay = (await f.A.PostAsync("/v1/service-accounts", new { name = "idem-bot" }, key)).Ok();
+        Assert.Equal(first.Text, replay.Text);
+        (await f.A.PostAsync("/v1/service-accounts", new { name = "other-bot" }, key)).Error(HttpStatusCode.Conflict, "idempotency_conflict");
+
+        var id = first["service_account"]!["service_account_id"].Str();
+        var keyKey = Guid.NewGuid().ToString();
+        var k1 = (await f.A.PostAsync($"/v1/service-accounts/{id}/keys", new { }, keyKey)).Ok();
+        var k2 = (await f.A.PostAsync($"/v1/service-accounts/{id}/keys", new { }, keyKey)).Ok();
+        Assert.Equal(k1.Text, k2.Text); // one key, not two
+        var account = (await f.A.GetJsonAsync($"/v1/service-accounts/{id}")).Ok()["service_account"]!;
+        Assert.Single(account["keys"]!.AsArray());
+
+        var bulkKey = Guid.NewGuid().ToString();
+        var b1 = (await f.A.PostAsync("/v1/intents/bulk-cancel", new { older_than_hours = 1000, dry_run = true }, bulkKey)).Ok();
+        var b2 = (await f.A.PostAsync("/v1/intents/bulk-cancel", new { older_than_hours = 1000, dry_run = true }, bulkKey)).Ok();
+        Assert.Equal(b1.Text, b2.Text);
+    }
 }

@@ -12,12 +12,12 @@ public static class ServiceAccountEndpoints
     public static RouteGroupBuilder MapServiceAccountEndpoints(this RouteGroupBuilder v1)
     {
         var g = v1.MapGroup("/service-accounts").WithTags("Service accounts");
-        g.MapPost("", Create).WithSummary("Create a service account (idempotent by name)");
+        g.MapPost("", Create).AddEndpointFilter<IdempotencyFilter>().WithSummary("Create a service account (idempotent by name)");
         g.MapGet("", List).WithSummary("List a workspace's service accounts");
         g.MapGet("/{service_account_id}", Get).WithSummary("Get a service account");
-        g.MapDelete("/{service_account_id}", Delete).WithSummary("Revoke all keys and delete a service account");
-        g.MapPost("/{service_account_id}/keys", CreateKey).WithSummary("Create a key (the token is returned once)");
-        g.MapPost("/{service_account_id}/keys/{key_id}/revoke", RevokeKey).WithSummary("Revoke a key");
+        g.MapDelete("/{service_account_id}", Delete).AddEndpointFilter<IdempotencyFilter>().WithSummary("Revoke all keys and delete a service account");
+        g.MapPost("/{service_account_id}/keys", CreateKey).AddEndpointFilter<IdempotencyFilter>().WithSummary("Create a key (the token is returned once)");
+        g.MapPost("/{service_account_id}/keys/{key_id}/revoke", RevokeKey).AddEndpointFilter<IdempotencyFilter>().WithSummary("Revoke a key");
         return v1;
     }
 

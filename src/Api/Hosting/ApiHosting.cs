@@ -24,6 +24,7 @@ public static class ApiHosting
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
         services.AddSingleton<IntentQueries>();
         services.AddSingleton<ApiKeyAuthFilter>();
+        services.AddSingleton<Http.IdempotencyFilter>();
         services.AddOpenApi();
         services.AddRateLimiter(ConfigureRateLimiter);
         return services;

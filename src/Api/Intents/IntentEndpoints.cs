@@ -18,7 +18,7 @@ public static partial class IntentEndpoints
         var g = v1.MapGroup("/intents").WithTags("Intents");
         g.MapPost("", Create).WithSummary("Create (send) an intent");
         g.MapGet("", IntentListEndpoint.List).WithSummary("List the workspace's intents");
-        g.MapPost("/bulk-cancel", IntentListEndpoint.BulkCancel).WithSummary("Cancel inactive intents");
+        g.MapPost("/bulk-cancel", IntentListEndpoint.BulkCancel).AddEndpointFilter<IdempotencyFilter>().WithSummary("Cancel inactive intents");
         g.MapGet("/{intent_id}", Get).WithSummary("Get an intent");
         g.MapGet("/{intent_id}/events", Events).WithSummary("List an intent's events after a cursor");
         g.MapGet("/{intent_id}/events/stream", IntentStreamEndpoint.Stream).WithSummary("Stream an intent's events (SSE)");

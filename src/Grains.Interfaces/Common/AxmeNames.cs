@@ -11,4 +11,5 @@ public static class AxmeNames
     public const string ApiKeyState = "apikey";
     public const string ServiceAccountState = "serviceaccount";
     public const string WorkspaceState = "workspace";
+    public const string IdempotencyState = "idempotency";
 }
