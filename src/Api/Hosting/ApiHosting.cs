@@ -32,6 +32,7 @@ public static class ApiHosting
 
     public static WebApplication MapAxmeApi(this WebApplication app)
     {
+        app.UseMiddleware<RequestLogScope>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseRateLimiter();
         app.MapOpenApi("/openapi/{documentName}.json");
