@@ -17,13 +17,7 @@ if [[ "${AXME_TEST_BROWSER:-0}" == 1 ]] && ! command -v chromium >/dev/null 2>&1
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 fi
 
-if ! command -v dotnet >/dev/null 2>&1; then
-  for d in "$HOME/.dotnet" /usr/share/dotnet /usr/lib/dotnet; do
-    [[ -x "$d/dotnet" ]] && { export PATH="$d:$PATH"; break; }
-  done
-fi
-command -v dotnet >/dev/null 2>&1 || { echo "ERROR: dotnet SDK not found (need .NET 10 SDK, see global.json)" >&2; exit 1; }
-export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+source "$REPO/scripts/dotnet-env.sh"
 
 if ! dotnet build Axme.Orleans.sln -c Release; then
   echo "Tests: 0 passed, 0 failed (build failed)"

@@ -82,23 +82,21 @@ public static partial class IntentEndpoints
 
     public static async Task<IResult> Resolve(HttpContext http, string intent_id, IGrainFactory grains)
     {
-        var caller = ApiKeyAuthFilter.CallerOf(http);
-        var grain = Grain(grains, intent_id);
-        var body = await RequestBody.ReadAsync(http);
-        var status = body.String("status", 32, required: true)!.ToUpperInvariant();
-        if (status is not (IntentStatus.Completed or IntentStatus.Failed or IntentStatus.Canceled))
-            throw ProtocolException.Invalid("status", "status must be one of COMPLETED, FAILED, CANCELED", "invalid_status");
-        var command = new ResolveCommand
+        var result = await WriteAsync(http, intent_id, grains, "resolve", (body, caller, grain, token) =>
         {
-            Status = status,
-            ResultJson = body.Object("result"),
-            ErrorJson = body.Object("error"),
-            Reason = body.String("reason", 2000),
-            Actor = body.String("actor", 255),
-            ExpectedPolicyGeneration = body.Int("expected_policy_generation", 0),
-        };
-        var token = Idempotency.Token(http.Request, caller, $"POST /v1/intents/{intent_id}/resolve", body);
-        var result = await grain.ResolveAsync(caller, command, token);
+            var status = body.String("status", 32, required: true)!.ToUpperInvariant();
+            if (status is not (IntentStatus.Completed or IntentStatus.Failed or IntentStatus.Canceled))
+                throw ProtocolException.Invalid("status", "status must be one of COMPLETED, FAILED, CANCELED", "invalid_status");
+            return grain.ResolveAsync(caller, new ResolveCommand
+            {
+                Status = status,
+                ResultJson = body.Object("result"),
+                ErrorJson = body.Object("error"),
+                Reason = body.String("reason", 2000),
+                Actor = body.String("actor", 255),
+                ExpectedPolicyGeneration = body.Int("expected_policy_generation", 0),
+            }, token);
+        });
         var response = WriteResponse(result);
         if (result.Applied)
         {
@@ -113,24 +111,23 @@ public static partial class IntentEndpoints
 
     public static async Task<IResult> Resume(HttpContext http, string intent_id, IGrainFactory grains)
     {
-        var caller = ApiKeyAuthFilter.CallerOf(http);
-        var grain = Grain(grains, intent_id);
-        var body = await RequestBody.ReadAsync(http);
-        var taskResult = body.Object("task_result");
-        var kind = taskResult is not null ? ResumeKind.TaskResult
-            : body.HasOnly(ControlKeys) ? ResumeKind.Control
-            : ResumeKind.HandlerResult;
-        var command = new ResumeCommand
+        var result = await WriteAsync(http, intent_id, grains, "resume", (body, caller, grain, token) =>
         {
-            Kind = kind,
-            BodyJson = kind == ResumeKind.TaskResult ? taskResult : body.Root.ToJsonString(),
-            Reason = kind == ResumeKind.HandlerResult ? null : body.String("reason", 2000),
-            Actor = kind == ResumeKind.HandlerResult ? null : body.String("actor", 255),
-            ExpectedPolicyGeneration = kind == ResumeKind.HandlerResult ? null : body.Int("expected_policy_generation", 0),
-        };
-        if (kind == ResumeKind.Control) body.Bool("approve_current_step");
-        var token = Idempotency.Token(http.Request, caller, $"POST /v1/intents/{intent_id}/resume", body);
-        var result = await grain.ResumeAsync(caller, command, token);
+            var taskResult = body.Object("task_result");
+            var kind = taskResult is not null ? ResumeKind.TaskResult
+                : body.HasOnly(ControlKeys) ? ResumeKind.Control
+                : ResumeKind.HandlerResult;
+            if (kind == ResumeKind.Control) body.Bool("approve_current_step");
+            var handler = kind == ResumeKind.HandlerResult;
+            return grain.ResumeAsync(caller, new ResumeCommand
+            {
+                Kind = kind,
+                BodyJson = kind == ResumeKind.TaskResult ? taskResult : body.Root.ToJsonString(),
+                Reason = handler ? null : body.String("reason", 2000),
+                Actor = handler ? null : body.String("actor", 255),
+                ExpectedPolicyGeneration = handler ? null : body.Int("expected_policy_generation", 0),
+            }, token);
+        });
         return TypedResults.Json(WriteResponse(result));
     }
 
@@ -155,20 +152,27 @@ public static partial class IntentEndpoints
 
     private static async Task<IResult> Patch(HttpContext http, string intentId, IGrainFactory grains, string endpoint, Func<RequestBody, PatchCommand> read)
     {
-        var caller = ApiKeyAuthFilter.CallerOf(http);
-        var grain = Grain(grains, intentId);
-        var body = await RequestBody.ReadAsync(http);
-        var command = read(body) with
-        {
-            Actor = body.String("actor", 255),
-            Reason = body.String("reason", 2000),
-            ExpectedPolicyGeneration = body.Int("expected_policy_generation", 0),
-        };
-        var token = Idempotency.Token(http.Request, caller, $"POST /v1/intents/{intentId}/{endpoint}", body);
-        var result = await grain.PatchAsync(caller, command, token);
+        var result = await WriteAsync(http, intentId, grains, endpoint, (body, caller, grain, token) =>
+            grain.PatchAsync(caller, read(body) with
+            {
+                Actor = body.String("actor", 255),
+                Reason = body.String("reason", 2000),
+                ExpectedPolicyGeneration = body.Int("expected_policy_generation", 0),
+            }, token));
         var response = WriteResponse(result);
         response.Remove("intent");
         return TypedResults.Json(response);
+    }
+
+    /// <summary>The shared shape of every write on an intent: caller, grain, body, Idempotency-Key, then the grain call.</summary>
+    private static async Task<IntentWriteResult> WriteAsync(HttpContext http, string intentId, IGrainFactory grains, string endpoint,
+        Func<RequestBody, Caller, IIntentGrain, IdempotencyToken?, Task<IntentWriteResult>> write)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        var grain = Grain(grains, intentId);
+        var body = await RequestBody.ReadAsync(http);
+        var token = Idempotency.Token(http.Request, caller, $"POST /v1/intents/{intentId}/{endpoint}", body);
+        return await write(body, caller, grain, token);
     }
 
     /// <summary>{ok, applied, policy_generation, intent} or, when nothing was applied, {ok, applied:false, reason, policy_generation}.</summary>
