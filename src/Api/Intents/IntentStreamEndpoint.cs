@@ -8,8 +8,8 @@ namespace Axme.Api.Intents;
 
 /// <summary>
 /// GET /v1/intents/{id}/events/stream (PROTOCOL §5.6): replays events after the cursor, then follows
-/// events pushed by the intent grain (no polling), with keepalives; closes after a terminal event or
-/// with stream.timeout when wait_seconds runs out.
+/// events pushed by the intent grain (no polling), with keepalives. Every response ends with a
+/// stream.timeout frame: right after a terminal event, or when wait_seconds runs out; then it closes.
 /// </summary>
 public static class IntentStreamEndpoint
 {

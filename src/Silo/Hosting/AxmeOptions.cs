@@ -3,7 +3,8 @@ namespace Axme.Silo.Hosting;
 /// <summary>
 /// Node settings (section "Axme"). Every key can also be set by an AXME_* environment variable:
 /// AXME_POSTGRES, AXME_PORT, AXME_HOST, AXME_ADMIN_KEY, AXME_CLUSTER_ID, AXME_SERVICE_ID,
-/// AXME_SILO_PORT, AXME_GATEWAY_PORT (see README, "Configuration").
+/// AXME_SILO_PORT, AXME_GATEWAY_PORT, AXME_ADVERTISED_ADDRESS (see README, "Configuration"); any
+/// other key as Axme__Section__Key.
 /// </summary>
 public sealed class AxmeOptions
 {
