@@ -15,6 +15,9 @@ public static class OrleansHosting
     {
         builder.Services.AddOptions<IntentOptions>().Bind(builder.Configuration.GetSection(IntentOptions.Section));
         builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(s => StorageJson.Configure(s.JsonSerializerOptions));
+        // Orleans' providers keep no session state on a connection, so skip the DISCARD ALL that Npgsql
+        // sends whenever a pooled connection is reused: one round trip less per storage call.
+        var postgres = new Npgsql.NpgsqlConnectionStringBuilder(o.Postgres) { NoResetOnClose = true }.ConnectionString;
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(c =>
@@ -26,10 +29,10 @@ public static class OrleansHosting
                 o.EffectiveSiloPort,
                 o.EffectiveGatewayPort,
                 listenOnAnyHostAddress: o.AdvertisedAddress != "127.0.0.1");
-            silo.UseAdoNetClustering(c => { c.Invariant = Invariant; c.ConnectionString = o.Postgres; });
-            silo.AddAdoNetGrainStorage(AxmeNames.Storage, s => { s.Invariant = Invariant; s.ConnectionString = o.Postgres; });
+            silo.UseAdoNetClustering(c => { c.Invariant = Invariant; c.ConnectionString = postgres; });
+            silo.AddAdoNetGrainStorage(AxmeNames.Storage, s => { s.Invariant = Invariant; s.ConnectionString = postgres; });
             silo.UseSystemTextJsonGrainStorageSerializer();
-            silo.UseAdoNetReminderService(r => { r.Invariant = Invariant; r.ConnectionString = o.Postgres; });
+            silo.UseAdoNetReminderService(r => { r.Invariant = Invariant; r.ConnectionString = postgres; });
             silo.Configure<ReminderOptions>(r => r.MinimumReminderPeriod = o.MinimumReminderPeriod);
             silo.AddActivityPropagation();
         });
