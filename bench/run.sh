@@ -15,7 +15,9 @@
 #
 # Env: AXME_BENCH_PORT (8190), AXME_BENCH_KEY (random), AXME_BENCH_DB (axme_bench),
 #      AXME_BENCH_PEERS (/work/shared/bench/peers), AXME_BENCH_PEER_PORT_BASE (18600),
-#      AXME_BENCH_SKIP_PGBENCH=1 (no pgbench), AXME_PG_PORT, AXME_POSTGRES (see scripts/postgres.sh).
+#      AXME_BENCH_SKIP_PGBENCH=1 (no pgbench), AXME_PG_PORT, AXME_POSTGRES (see scripts/postgres.sh),
+#      AXME_BENCH_PG_EXTRA (appended to the node's connection string, for experiments, e.g. "No Reset On Close=true").
+#      Other env (e.g. DOTNET_*) reaches the node as well.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$REPO"
@@ -65,9 +67,9 @@ PG_PID=""
 if [[ "${AXME_PG_MANAGED:-}" == "$AXME_POSTGRES" ]]; then
   PSQL=("$AXME_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$AXME_PG_PORT" -U axme -d postgres)
   PGPASSWORD=axme "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
-  NODE_PG="${AXME_POSTGRES/Database=axme;/Database=$DB;}"
+  NODE_PG="${AXME_POSTGRES/Database=axme;/Database=$DB;}${AXME_BENCH_PG_EXTRA:+;$AXME_BENCH_PG_EXTRA}"
   PG_PID="$(head -n1 "$REPO/.data/pg/postmaster.pid")"
-  log "node database: $DB (fresh) on 127.0.0.1:$AXME_PG_PORT, postmaster pid $PG_PID"
+  log "node database: $DB (fresh) on 127.0.0.1:$AXME_PG_PORT, postmaster pid $PG_PID${AXME_BENCH_PG_EXTRA:+; extra connection settings: $AXME_BENCH_PG_EXTRA}"
 else
   NODE_PG="$AXME_POSTGRES"
   log "external AXME_POSTGRES: used as-is (not recreated; no PostgreSQL CPU accounting)"
@@ -119,8 +121,19 @@ PIDS="silo=$NODE_PID"; [[ -n "$PG_PID" ]] && PIDS+=",postgres=$PG_PID"
 args=(--url "http://127.0.0.1:$PORT" --key "$KEY" --pids "$PIDS" --pg-database "$DB" --out "$RESULTS/$STAMP.json"
       --note "commit $COMMIT, $DIRTY uncommitted paths under src/; load average at start of run.sh $LOAD_START")
 [[ -n "$PEERS_JSON" ]] && args+=(--peers-results "$PEERS_JSON")
+pg_stat() {  # commit/tuple counters of the node's database (stats reach pg_stat_database within ~1 s)
+  [[ -n "$PG_PID" ]] || return 0
+  PGPASSWORD=axme "${PSQL[@]}" -d "$DB" -At -F' ' -c "SELECT xact_commit, xact_rollback, tup_inserted, tup_updated, tup_fetched
+    FROM pg_stat_database WHERE datname = current_database()" 2>/dev/null || true
+}
+STAT0="$(pg_stat)"
 rc=0
 dotnet bench/Axme.Bench/bin/Release/net10.0/Axme.Bench.dll "${args[@]}" "$@" || rc=$?
+sleep 2; STAT1="$(pg_stat)"
+if [[ -n "$STAT0" && -n "$STAT1" ]]; then
+  read -r c0 r0 i0 u0 f0 <<<"$STAT0"; read -r c1 r1 i1 u1 f1 <<<"$STAT1"
+  log "node database during the bench (warm-up included): $((c1 - c0)) commits, $((r1 - r0)) rollbacks, $((i1 - i0)) rows inserted, $((u1 - u0)) updated, $((f1 - f0)) fetched"
+fi
 stop_pid "$TOP_PID" 2; TOP_PID=""
 stop_pid "$NODE_PID" 30; NODE_PID=""
 log "node log: $(grep -cE '^(fail|crit):' "$LOGS/node.log" || true) fail/crit entries ($LOGS/node.log)"

@@ -13,7 +13,8 @@ public sealed class BenchOptions
 
           --url URL              base URL, loopback only (AXME_BENCH_URL, default http://127.0.0.1:8100)
           --key KEY              API key sent as x-api-key (AXME_BENCH_KEY, required)
-          --warmup N             untimed warm-up creates (AXME_BENCH_WARMUP, default 400; plus N/4 round trips, 20 SSE samples)
+          --warmup N             untimed warm-up: N creates at 64 clients (AXME_BENCH_WARMUP, default 2000),
+                                 then min(200, N/4) at 1 client, N/4 round trips, 40 SSE samples, a 3 s pause
           --creates N            creates per concurrency level 16 and 64 (AXME_BENCH_CREATES, default 3000)
           --creates-c1 N         creates at concurrency 1 (AXME_BENCH_CREATES_C1, default 500)
           --roundtrips N         create+resolve round trips at concurrency 16 (AXME_BENCH_ROUNDTRIPS, default 1500)
@@ -31,7 +32,7 @@ public sealed class BenchOptions
 
     public Uri Url { get; private set; } = new("http://127.0.0.1:8100");
     public string Key { get; private set; } = "";
-    public int Warmup { get; private set; } = 400;
+    public int Warmup { get; private set; } = 2000;
     public int Creates { get; private set; } = 3000;
     public int CreatesC1 { get; private set; } = 500;
     public int RoundTrips { get; private set; } = 1500;

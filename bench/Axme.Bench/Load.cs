@@ -121,7 +121,14 @@ public static class Load
                 // Task.Delay wakes up to ~1 ms late; the lag counts in the latency, so it is measured too.
                 if (wait > TimeSpan.FromMilliseconds(0.5)) await Task.Delay(wait);
             }
-            await slots.WaitAsync(abort.Token);
+            try
+            {
+                await slots.WaitAsync(abort.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break; // every slot stuck past the last-resort limit: stop scheduling
+            }
             var sent = Stopwatch.GetTimestamp();
             maxLag = Math.Max(maxLag, Math.Max(0, Recorder.Ms(due, sent)));
             scheduled++;
