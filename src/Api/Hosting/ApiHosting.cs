@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Axme.Api.Accounts;
+using Axme.Api.Agents;
 using Axme.Api.Auth;
 using Axme.Api.Errors;
 using Axme.Api.Health;
@@ -23,6 +24,7 @@ public static class ApiHosting
             .ValidateOnStart();
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
         services.AddSingleton<IntentQueries>();
+        services.AddSingleton<Agents.DeliveryQueries>();
         services.AddSingleton<ApiKeyAuthFilter>();
         services.AddSingleton<Http.IdempotencyFilter>();
         services.AddOpenApi();
@@ -41,6 +43,7 @@ public static class ApiHosting
         v1.MapCapabilities();
         v1.MapIntentEndpoints();
         v1.MapServiceAccountEndpoints();
+        v1.MapAgentEndpoints();
         return app;
     }
 

@@ -31,7 +31,7 @@ public sealed class SseWriter
         return new SseWriter(http.Response);
     }
 
-    public Task EventAsync(int id, string eventType, JsonObject data, CancellationToken ct) =>
+    public Task EventAsync(long id, string eventType, JsonObject data, CancellationToken ct) =>
         WriteAsync($"id: {id}\nevent: {eventType}\ndata: {Fit(data)}\n\n", ct);
 
     /// <summary>A message without an id (stream.timeout must not carry one).</summary>

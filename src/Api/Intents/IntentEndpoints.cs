@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Axme.Api.Auth;
 using Axme.Api.Http;
+using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
 
@@ -43,7 +44,7 @@ public static partial class IntentEndpoints
             CorrelationId = body.String("correlation_id", 255) ?? Guid.NewGuid().ToString(),
             // The sender is who the key says it is (the field is deprecated in [spec]).
             FromAgent = caller.AgentAddress,
-            ToAgent = Address(body, "to_agent", required: true)!,
+            ToAgent = AgentAddress.Canonical(Address(body, "to_agent", required: true)!, caller),
             ReplyTo = Address(body, "reply_to"),
             PayloadJson = body.Object("payload") ?? "{}",
             DeadlineAt = body.Timestamp("deadline_at"),

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Axme.Api.Auth;
 using Axme.Api.Http;
+using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
 
@@ -19,7 +20,7 @@ public static class IntentListEndpoint
         var filter = new IntentFilter(
             org, ws,
             Statuses(Query.String(http.Request, "status")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), "status"),
-            Query.String(http.Request, "to_agent"),
+            Query.String(http.Request, "to_agent") is { } to ? AgentAddress.Canonical(to, caller) : null,
             Query.String(http.Request, "from_agent"),
             Query.String(http.Request, "intent_type"),
             Query.String(http.Request, "correlation_id"),

@@ -27,4 +27,22 @@ public static class AgentAddress
             throw ProtocolException.Invalid("name", $"agent address {name} is not a valid address in workspace {prefix}", "invalid_agent_address");
         return name;
     }
+
+    /// <summary>
+    /// The canonical form of an address as a caller wrote it: a bare name lies in the caller's
+    /// workspace; agent://org/workspace/name is kept (lower-cased); other forms stay opaque.
+    /// </summary>
+    public static string Canonical(string address, Caller caller)
+    {
+        var rest = address.Trim();
+        if (rest.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)) rest = rest[Scheme.Length..];
+        rest = rest.Trim('/');
+        var parts = rest.Split('/');
+        return parts.Length switch
+        {
+            1 => $"{Scheme}{Slug(caller.OrgId)}/{Slug(caller.WorkspaceId)}/{Slug(parts[0])}",
+            3 => $"{Scheme}{rest.ToLowerInvariant()}",
+            _ => $"{Scheme}{rest}",
+        };
+    }
 }

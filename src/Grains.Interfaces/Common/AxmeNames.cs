@@ -12,4 +12,5 @@ public static class AxmeNames
     public const string ServiceAccountState = "serviceaccount";
     public const string WorkspaceState = "workspace";
     public const string IdempotencyState = "idempotency";
+    public const string AgentState = "agent";
 }

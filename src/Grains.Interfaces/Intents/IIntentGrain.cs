@@ -41,6 +41,10 @@ public interface IIntentGrain : IGrainWithGuidKey
     [Alias("Unsubscribe")]
     Task UnsubscribeAsync(IIntentObserver observer);
 
+    /// <summary>Marks the intent DELIVERED when it is handed to its agent's channel (idempotent); returns it.</summary>
+    [Alias("MarkDelivered")]
+    Task<IntentRecord> MarkDeliveredAsync(Caller caller);
+
     /// <summary>Times the intent out if its deadline has passed (used by the start-up sweep).</summary>
     [Alias("CheckDeadline")]
     Task CheckDeadlineAsync();

@@ -1,4 +1,5 @@
 using Axme.Grains.Interfaces.Accounts;
+using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
 
 namespace Axme.Grains.Accounts;
@@ -88,6 +89,7 @@ public sealed class ServiceAccountGrain(
             await RevokeKeyAsync(key.KeyId);
         state.State.Account = state.State.Account! with { Status = "deleted", UpdatedAt = time.GetUtcNow() };
         await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IAgentGrain>(account.AgentAddress).UnregisterAsync();
         await GrainFactory.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(account.OrgId, account.WorkspaceId))
             .RemoveServiceAccountAsync(Id);
         return state.State.Account;

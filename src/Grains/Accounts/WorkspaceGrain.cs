@@ -1,4 +1,5 @@
 using Axme.Grains.Interfaces.Accounts;
+using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
 
 namespace Axme.Grains.Accounts;
@@ -18,6 +19,8 @@ public sealed class WorkspaceGrain(
         var id = "sa_" + Guid.NewGuid().ToString("N")[..20];
         // Initialise the account before listing it: a listed id must always resolve.
         var account = await GrainFactory.GetGrain<IServiceAccountGrain>(id).InitializeAsync(command);
+        // The agent address resolves once the account exists; listing comes last so a listed id always resolves.
+        await GrainFactory.GetGrain<IAgentGrain>(account.AgentAddress).RegisterAsync(account);
         state.State.ServiceAccounts.Add(new WorkspaceMember { ServiceAccountId = id, Name = address });
         await state.WriteStateAsync();
         return (account, true);

@@ -1,4 +1,5 @@
 using Axme.Grains.Common;
+using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
 using Microsoft.Extensions.Logging;
@@ -37,6 +38,12 @@ public sealed partial class IntentGrain(
         S.CreatedStatus = transition.Intent.Status;
         await CommitAsync(transition);
         AxmeMetrics.IntentCreated(transition.Intent);
+        if (transition.Intent.Status == IntentStatus.Submitted)
+        {
+            // A wake-up only: the delivery itself is durable in the intent (and its view row), so a lost
+            // notification delays nothing beyond the listener's next window.
+            await GrainFactory.GetGrain<IAgentGrain>(transition.Intent.ToAgent).NotifyDeliverableAsync(transition.Intent.IntentId);
+        }
         return new CreateIntentResult(S.Intent!, Replayed: false, S.CreatedStatus);
     }
 
@@ -68,6 +75,14 @@ public sealed partial class IntentGrain(
     {
         _observers.Unsubscribe(observer);
         return Task.CompletedTask;
+    }
+
+    public async Task<IntentRecord> MarkDeliveredAsync(Caller caller)
+    {
+        var intent = Visible(caller);
+        var transition = IntentTransitions.Deliver(intent, time.GetUtcNow());
+        if (transition.Applied) await CommitAsync(transition);
+        return S.Intent!;
     }
 
     public Task CheckDeadlineAsync() => TimeOutIfDueAsync();

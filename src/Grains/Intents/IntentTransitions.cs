@@ -154,6 +154,16 @@ public static class IntentTransitions
         return new Transition(patched with { EffectiveDeadline = deadline }, []);
     }
 
+    /// <summary>Handed to the agent's channel: SUBMITTED → DELIVERED (once); any other status is left alone.</summary>
+    public static Transition Deliver(IntentRecord intent, DateTimeOffset now)
+    {
+        if (intent.Status != IntentStatus.Submitted) return NotApplied(intent, "not_submitted");
+        var log = new EventLog(intent, now);
+        log.Append(IntentEventType.Delivered, IntentStatus.Delivered, actor: "system",
+            pendingWith: new PendingWith("agent", intent.ToAgent, intent.ToAgent));
+        return log.Result(log.Intent with { Handler = intent.ToAgent });
+    }
+
     /// <summary>A deadline check: TIMED_OUT when the deadline in force has passed, else nothing.</summary>
     public static Transition TimeOut(IntentRecord intent, DateTimeOffset now)
     {

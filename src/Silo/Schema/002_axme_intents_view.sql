@@ -33,6 +33,15 @@ CREATE INDEX IF NOT EXISTS ix_axme_intents_to_agent
     ON axme_intents (service_id, org_id, workspace_id, to_agent, updated_at DESC);
 CREATE INDEX IF NOT EXISTS ix_axme_intents_correlation
     ON axme_intents (service_id, correlation_id);
+-- Deliveries to agents (agent SSE stream): every intent that becomes deliverable to an agent (not a
+-- human task; SUBMITTED or DELIVERED) gets a cursor from one server-wide sequence, so an agent's
+-- cursors are increasing and sparse (PROTOCOL §6.4).
+ALTER TABLE axme_intents ADD COLUMN IF NOT EXISTS delivery_seq bigint NULL;
+CREATE SEQUENCE IF NOT EXISTS axme_delivery_seq;
+CREATE INDEX IF NOT EXISTS ix_axme_intents_deliveries
+    ON axme_intents (service_id, to_agent, delivery_seq)
+    WHERE delivery_seq IS NOT NULL;
+
 -- Only live intents with a deadline: what the start-up deadline sweep looks for.
 CREATE INDEX IF NOT EXISTS ix_axme_intents_deadline
     ON axme_intents (service_id, deadline_at)
@@ -42,8 +51,9 @@ CREATE OR REPLACE FUNCTION axme_project_intent() RETURNS trigger
 LANGUAGE plpgsql AS
 $$
 DECLARE
-    state  jsonb;
-    intent jsonb;
+    state       jsonb;
+    intent      jsonb;
+    deliverable boolean;
 BEGIN
     IF NEW.payloadbinary IS NULL THEN
         -- Intent state is never cleared (intents are kept for their whole history); nothing to project.
@@ -54,8 +64,9 @@ BEGIN
     IF intent IS NULL OR jsonb_typeof(intent) <> 'object' THEN
         RETURN NEW;
     END IF;
+    deliverable := intent ->> 'human_task_json' IS NULL AND intent ->> 'status' IN ('SUBMITTED', 'DELIVERED');
     INSERT INTO axme_intents AS v (service_id, intent_id, org_id, workspace_id, status, intent_type, correlation_id,
-                                   from_agent, to_agent, created_at, updated_at, deadline_at, version, doc)
+                                   from_agent, to_agent, created_at, updated_at, deadline_at, version, doc, delivery_seq)
     VALUES (NEW.serviceid,
             (intent ->> 'intent_id')::uuid,
             intent ->> 'org_id',
@@ -69,13 +80,15 @@ BEGIN
             (intent ->> 'updated_at')::timestamptz,
             (intent ->> 'effective_deadline')::timestamptz,
             NEW.version,
-            intent)
+            intent,
+            CASE WHEN deliverable THEN nextval('axme_delivery_seq') END)
     ON CONFLICT (service_id, intent_id) DO UPDATE
         SET status = EXCLUDED.status,
             updated_at = EXCLUDED.updated_at,
             deadline_at = EXCLUDED.deadline_at,
             version = EXCLUDED.version,
-            doc = EXCLUDED.doc
+            doc = EXCLUDED.doc,
+            delivery_seq = COALESCE(v.delivery_seq, EXCLUDED.delivery_seq)
         WHERE v.version < EXCLUDED.version;
     RETURN NEW;
 END;

@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Axme.Api.Http;
+using Axme.Grains.Interfaces.Agents;
+using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Intents;
+
+namespace Axme.Api.Agents;
+
+/// <summary>
+/// GET /v1/agents/{address}/intents/stream (PROTOCOL §6.4): sends the agent's deliveries after the
+/// cursor from durable state, then waits for wake-ups from the agent grain (no polling loop) and sends
+/// what became deliverable, with keepalives, until wait_seconds ends it with stream.timeout. An intent
+/// handed out is marked DELIVERED first, so data.status is DELIVERED.
+/// </summary>
+public static class AgentStream
+{
+    private static readonly string[] NonTerminal =
+        [IntentStatus.Created, IntentStatus.Submitted, IntentStatus.Delivered, IntentStatus.Acknowledged, IntentStatus.InProgress, IntentStatus.Waiting];
+
+    public static async Task RunAsync(HttpContext http, Caller caller, AgentRecord agent, IGrainFactory grains, DeliveryQueries deliveries, ApiOptions options)
+    {
+        var since = Query.Int(http.Request, "since", 0) is { } s ? (long)s : LastEventId(http.Request) ?? 0;
+        var wait = TimeSpan.FromSeconds(Query.Int(http.Request, "wait_seconds", 1, 60) ?? 15);
+        var statuses = Statuses(Query.String(http.Request, "status"));
+
+        var wakeups = new Wakeups();
+        var observer = grains.CreateObjectReference<IAgentObserver>(wakeups);
+        var agentGrain = grains.GetGrain<IAgentGrain>(agent.Address);
+        try
+        {
+            // Subscribe before the first read: anything committed after it wakes us, anything before it is read.
+            await agentGrain.SubscribeAsync(observer);
+            using var window = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+            window.CancelAfter(wait);
+            var sse = await SseWriter.StartAsync(http);
+            var last = since;
+            var sent = new HashSet<Guid>();
+            while (!window.IsCancellationRequested)
+            {
+                IReadOnlyList<Delivery> batch;
+                do
+                {
+                    batch = await deliveries.AfterAsync(agent.Address, last, statuses, http.RequestAborted);
+                    foreach (var d in batch.Where(d => sent.Add(d.IntentId)))
+                    {
+                        var intent = await grains.GetGrain<IIntentGrain>(d.IntentId).MarkDeliveredAsync(caller);
+                        if (!statuses.Contains(intent.Status)) continue;
+                        await sse.EventAsync(d.Cursor, IntentEventType.Delivered, Message(intent, d), http.RequestAborted);
+                        last = Math.Max(last, d.Cursor);
+                    }
+                } while (batch.Count == DeliveryQueries.Batch && !window.IsCancellationRequested);
+
+                if (!await wakeups.WaitAsync(options.SseKeepAlive, window.Token))
+                {
+                    if (window.IsCancellationRequested) break;
+                    await sse.KeepAliveAsync(http.RequestAborted);
+                }
+            }
+            if (!http.RequestAborted.IsCancellationRequested)
+                await sse.EventAsync("stream.timeout", new JsonObject { ["next_seq"] = last }, http.RequestAborted);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The listener went away; its cursor tells where to resume.
+        }
+        finally
+        {
+            _ = agentGrain.UnsubscribeAsync(observer);
+            grains.DeleteObjectReference<IAgentObserver>(observer);
+        }
+    }
+
+    /// <summary>The delivery message: the fields listeners read (PROTOCOL §6.4), payload included when small.</summary>
+    private static JsonObject Message(IntentRecord intent, Delivery d)
+    {
+        var m = new JsonObject
+        {
+            ["intent_id"] = intent.IntentId.ToString(),
+            ["seq"] = d.Cursor,
+            ["delivery_id"] = $"{intent.IntentId:N}-{d.Cursor}",
+            ["event_type"] = IntentEventType.Delivered,
+            ["status"] = intent.Status,
+            ["at"] = Wire.Time(intent.UpdatedAt),
+            ["intent_type"] = intent.IntentType,
+            ["from_agent"] = intent.FromAgent,
+            ["to_agent"] = intent.ToAgent,
+            ["correlation_id"] = intent.CorrelationId,
+            ["created_at"] = Wire.Time(intent.CreatedAt),
+        };
+        if (intent.PayloadJson.Length < 32 * 1024) m["payload"] = Wire.Json(intent.PayloadJson);
+        return m;
+    }
+
+    private static IReadOnlyList<string> Statuses(string? raw)
+    {
+        if (raw is null) return NonTerminal;
+        var list = raw.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s => s.ToUpperInvariant()).ToArray();
+        foreach (var s in list)
+            if (!IntentStatus.IsKnown(s)) throw ProtocolException.Invalid("status", $"unknown status: {s}", "invalid_status");
+        return list;
+    }
+
+    private static long? LastEventId(HttpRequest request) =>
+        long.TryParse(request.Headers["Last-Event-ID"].ToString(), out var id) && id >= 0 ? id : null;
+
+    /// <summary>Wake-ups from the agent grain; many coalesce into one.</summary>
+    private sealed class Wakeups : IAgentObserver
+    {
+        private readonly Channel<Guid> _channel = Channel.CreateBounded<Guid>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+        public Task OnDeliverableAsync(Guid intentId)
+        {
+            _channel.Writer.TryWrite(intentId);
+            return Task.CompletedTask;
+        }
+
+        /// <summary>True when woken; false when the keepalive interval passed or the window closed.</summary>
+        public async Task<bool> WaitAsync(TimeSpan keepAlive, CancellationToken window)
+        {
+            using var tick = CancellationTokenSource.CreateLinkedTokenSource(window);
+            tick.CancelAfter(keepAlive);
+            try
+            {
+                await _channel.Reader.ReadAsync(tick.Token);
+                return true;
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+    }
+}

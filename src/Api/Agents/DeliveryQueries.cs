@@ -1,0 +1,38 @@
+using Axme.Grains.Interfaces.Common;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Axme.Api.Agents;
+
+/// <summary>One pending delivery to an agent: the intent and its stream cursor.</summary>
+public sealed record Delivery(Guid IntentId, long Cursor);
+
+/// <summary>Reads an agent's deliveries from the view table (durable), so a listener that reconnects with its cursor misses nothing.</summary>
+public sealed class DeliveryQueries(NpgsqlDataSource db, IOptions<ApiOptions> options)
+{
+    public const int Batch = 200;
+
+    /// <summary>
+    /// Deliveries after the cursor whose intent has one of the statuses, in cursor order. Intents still
+    /// SUBMITTED (never handed out) are included whatever their cursor: a cursor is drawn before its
+    /// transaction commits, so a smaller one can become visible after a larger one was already sent.
+    /// </summary>
+    public async Task<IReadOnlyList<Delivery>> AfterAsync(string agent, long since, IReadOnlyList<string> statuses, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT intent_id, delivery_seq FROM axme_intents
+            WHERE service_id = @service AND to_agent = @agent AND delivery_seq IS NOT NULL
+              AND status = ANY(@statuses) AND (delivery_seq > @since OR status = 'SUBMITTED')
+            ORDER BY delivery_seq LIMIT @limit
+            """);
+        cmd.Parameters.AddWithValue("service", options.Value.ServiceId);
+        cmd.Parameters.AddWithValue("agent", agent);
+        cmd.Parameters.AddWithValue("statuses", statuses.ToArray());
+        cmd.Parameters.AddWithValue("since", since);
+        cmd.Parameters.AddWithValue("limit", Batch);
+        var list = new List<Delivery>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) list.Add(new Delivery(reader.GetGuid(0), reader.GetInt64(1)));
+        return list;
+    }
+}

@@ -1,0 +1,32 @@
+using Axme.Grains.Interfaces.Accounts;
+using Orleans.Concurrency;
+
+namespace Axme.Grains.Interfaces.Agents;
+
+/// <summary>One agent address (key: canonical agent://org/workspace/name): its registration and its live listeners.</summary>
+[Alias("axme.IAgentGrain")]
+public interface IAgentGrain : IGrainWithStringKey
+{
+    /// <summary>Registers (or refreshes) the agent for a service account.</summary>
+    [Alias("Register")]
+    Task<AgentRecord> RegisterAsync(ServiceAccountRecord account);
+
+    /// <summary>Marks the agent deleted (its service account was deleted).</summary>
+    [Alias("Unregister")]
+    Task UnregisterAsync();
+
+    /// <summary>The agent, or null when no live service account has this address.</summary>
+    [Alias("Get")]
+    Task<AgentRecord?> GetAsync();
+
+    /// <summary>Adds a listener that is woken when a delivery becomes available.</summary>
+    [Alias("Subscribe")]
+    Task SubscribeAsync(IAgentObserver observer);
+
+    [Alias("Unsubscribe")]
+    Task UnsubscribeAsync(IAgentObserver observer);
+
+    /// <summary>Wakes the listeners: an intent addressed to this agent became deliverable.</summary>
+    [OneWay, Alias("NotifyDeliverable")]
+    Task NotifyDeliverableAsync(Guid intentId);
+}

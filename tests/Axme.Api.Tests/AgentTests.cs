@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using Axme.Testing;
+
+namespace Axme.Api.Tests;
+
+[Collection(NodeCollection.Name)]
+public sealed class AgentTests(NodeFixture f)
+{
+    /// <summary>An agent of its own workspace, so deliveries of other tests never mix in.</summary>
+    private async Task<(HttpClient Agent, string Address, string Name)> AgentAsync()
+    {
+        var ws = "ag" + Guid.NewGuid().ToString("N")[..8];
+        var (client, address) = await f.TenantAsync("agents", ws, "listener");
+        return (client, address, "listener");
+    }
+
+    [Fact]
+    public async Task Agents_are_listed_and_resolved_by_bare_name_or_full_address_with_canonical_addresses()
+    {
+        var (agent, address, name) = await AgentAsync();
+        var list = (await agent.GetJsonAsync("/v1/agents")).Ok()["agents"]!.AsArray();
+        Assert.Equal(address, Assert.Single(list)!["address"].Str());
+        var byName = (await agent.GetJsonAsync($"/v1/agents/{name}")).Ok()["agent"]!;
+        Assert.Equal(address, byName["address"].Str());
+        Assert.Equal(name, byName["service_account_name"].Str());
+        var byAddress = (await agent.GetJsonAsync("/v1/agents/" + address["agent://".Length..])).Ok()["agent"]!;
+        Assert.Equal(address, byAddress["address"].Str());
+        (await agent.GetJsonAsync("/v1/agents/nobody-here")).Error(HttpStatusCode.NotFound, "agent_not_found");
+        (await f.B.GetJsonAsync("/v1/agents/" + address["agent://".Length..])).Error(HttpStatusCode.Forbidden);
+        var stream = await SseClient.ReadAsync(f.B, "/v1/agents/" + address["agent://".Length..] + "/intents/stream?wait_seconds=1", TimeSpan.FromSeconds(10));
+        Assert.Equal(403, stream.StatusCode);
+    }
+
+    [Fact]
+    public async Task Intents_sent_before_anyone_listens_are_delivered_at_the_first_listen_as_DELIVERED()
+    {
+        var (agent, address, name) = await AgentAsync();
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+            ids.Add((await agent.PostAsync("/v1/intents", new { intent_type = "intent.test.deliver.v1", to_agent = name, payload = new { i } })).Ok()["intent_id"].Str());
+        Assert.Equal(address, (await agent.GetJsonAsync($"/v1/intents/{ids[0]}")).Ok()["intent"]!["to_agent"].Str());
+
+        var sse = await SseClient.ReadAsync(agent, $"/v1/agents/{name}/intents/stream?since=0&wait_seconds=1", TimeSpan.FromSeconds(10));
+        var deliveries = sse.Messages.Where(m => m.Event == "intent.delivered").ToList();
+        Assert.Equal(ids, deliveries.Select(m => JsonNode.Parse(m.Data!)!["intent_id"].Str()));
+        foreach (var m in deliveries)
+        {
+            var data = JsonNode.Parse(m.Data!)!;
+            Assert.Equal("DELIVERED", data["status"].Str());
+            Assert.Equal(m.Id, data["seq"]!.GetValue<long>().ToString());
+            Assert.NotNull(data["payload"]);
+        }
+        var cursors = deliveries.Select(m => long.Parse(m.Id!)).ToList();
+        Assert.Equal(cursors.Order(), cursors);
+        Assert.Equal("stream.timeout", sse.Messages[^1].Event);
+        Assert.Equal(cursors[^1], JsonNode.Parse(sse.Messages[^1].Data!)!["next_seq"]!.GetValue<long>());
+
+        var events = (await agent.GetJsonAsync($"/v1/intents/{ids[0]}/events")).Ok()["events"]!.AsArray();
+        Assert.Equal("intent.delivered", events[^1]!["event_type"].Str());
+        Assert.Equal("DELIVERED", (await agent.GetJsonAsync($"/v1/intents/{ids[0]}")).Ok()["intent"]!["status"].Str());
+
+        // Resuming from the last cursor sends nothing again; a finished intent leaves the default filter.
+        (await agent.PostAsync($"/v1/intents/{ids[0]}/resolve", new { status = "COMPLETED" })).Ok();
+        var again = await SseClient.ReadAsync(agent, $"/v1/agents/{name}/intents/stream?since={cursors[^1]}&wait_seconds=1", TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(again.Messages, m => m.Event == "intent.delivered");
+        var all = await SseClient.ReadAsync(agent, $"/v1/agents/{name}/intents/stream?since=0&wait_seconds=1", TimeSpan.FromSeconds(10));
+        Assert.Equal(ids.Skip(1), all.Messages.Where(m => m.Event == "intent.delivered").Select(m => JsonNode.Parse(m.Data!)!["intent_id"].Str()));
+    }
+
+    [Fact]
+    public async Task A_listener_gets_new_intents_pushed_and_a_reconnect_with_its_cursor_misses_nothing()
+    {
+        var (agent, _, name) = await AgentAsync();
+        var received = new List<string>();
+        long cursor = 0;
+        var sentIds = new List<string>();
+        // Three short windows; intents are sent while a window is open and between windows.
+        for (var round = 0; round < 3; round++)
+        {
+            var opened = new TaskCompletionSource();
+            var clock = new Stopwatch();
+            var reading = SseClient.ReadAsync(agent, $"/v1/agents/{name}/intents/stream?since={cursor}&wait_seconds=3", TimeSpan.FromSeconds(15),
+                onOpen: () => opened.TrySetResult());
+            await opened.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            clock.Start();
+            var id = (await agent.PostAsync("/v1/intents", new { intent_type = "intent.test.push.v1", to_agent = name, payload = new { round } })).Ok()["intent_id"].Str();
+            sentIds.Add(id);
+            var sse = await reading;
+            var pushed = sse.Messages.Where(m => m.Event == "intent.delivered").ToList();
+            var mine = pushed.Single(m => JsonNode.Parse(m.Data!)!["intent_id"].Str() == id);
+            Assert.True(mine.At < sse.Elapsed, "pushed before the window closed");
+            received.AddRange(pushed.Select(m => JsonNode.Parse(m.Data!)!["intent_id"].Str()));
+            cursor = JsonNode.Parse(sse.Messages[^1].Data!)!["next_seq"]!.GetValue<long>();
+            // Sent while nobody listens: must come with the next window.
+            sentIds.Add((await agent.PostAsync("/v1/intents", new { intent_type = "intent.test.push.v1", to_agent = name, payload = new { round, gap = true } })).Ok()["intent_id"].Str());
+        }
+        var last = await SseClient.ReadAsync(agent, $"/v1/agents/{name}/intents/stream?since={cursor}&wait_seconds=1", TimeSpan.FromSeconds(10));
+        received.AddRange(last.Messages.Where(m => m.Event == "intent.delivered").Select(m => JsonNode.Parse(m.Data!)!["intent_id"].Str()));
+        Assert.Equal(sentIds.Order(), received.Distinct().Order());
+    }
+}
