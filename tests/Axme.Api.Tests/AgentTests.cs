@@ -100,4 +100,80 @@ public sealed class AgentTests(NodeFixture f)
         received.AddRange(last.Messages.Where(m => m.Event == "intent.delivered").Select(m => JsonNode.Parse(m.Data!)!["intent_id"].Str()));
         Assert.Equal(sentIds.Order(), received.Distinct().Order());
     }
+
+    [Fact]
+    public async Task Delivery_settings_are_changed_through_the_delivery_endpoint_and_validated()
+    {
+        var (agent, _, name) = await AgentAsync();
+        var set = (await agent.SendJsonAsync(HttpMethod.Put, $"/v1/agents/{name}/delivery", new { delivery_mode = "poll", lease_seconds = 2, max_delivery_attempts = 3 })).Ok()["agent"]!;
+        Assert.Equal("poll", set["delivery_mode"].Str());
+        Assert.Equal(2, set["lease_seconds"]!.GetValue<int>());
+        Assert.Equal(3, (await agent.GetJsonAsync($"/v1/agents/{name}")).Ok()["agent"]!["max_delivery_attempts"]!.GetValue<int>());
+        (await agent.SendJsonAsync(HttpMethod.Put, $"/v1/agents/{name}/delivery", new { delivery_mode = "carrier-pigeon" }))
+            .Error(HttpStatusCode.UnprocessableEntity, "unsupported_delivery_mode");
+        (await agent.SendJsonAsync(HttpMethod.Put, $"/v1/agents/{name}/delivery", new { lease_seconds = 0 })).Error(HttpStatusCode.UnprocessableEntity);
+    }
+
+    [Fact]
+    public async Task A_leased_delivery_is_hidden_from_other_pollers_and_comes_back_when_the_lease_expires()
+    {
+        var (agent, _, name) = await AgentAsync();
+        (await agent.SendJsonAsync(HttpMethod.Put, $"/v1/agents/{name}/delivery", new { delivery_mode = "poll", lease_seconds = 2 })).Ok();
+        var id = (await agent.PostAsync("/v1/intents", new { intent_type = "intent.test.poll.v1", to_agent = name })).Ok()["intent_id"].Str();
+
+        var first = (await agent.PostAsync($"/v1/agents/{name}/intents/lease", new { max = 5 })).Ok()["deliveries"]!.AsArray();
+        var d = Assert.Single(first)!;
+        Assert.Equal(id, d["intent_id"].Str());
+        Assert.Equal(1, d["delivery_attempt"]!.GetValue<int>());
+        Assert.Equal("DELIVERED", d["intent"]!["status"].Str());
+        Assert.Empty((await agent.PostAsync($"/v1/agents/{name}/intents/lease", new { max = 5 })).Ok()["deliveries"]!.AsArray());
+
+        // The poller dies without acknowledging: after the lease the delivery returns, as attempt 2.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var again = Assert.Single((await agent.PostAsync($"/v1/agents/{name}/intents/lease", new { })).Ok()["deliveries"]!.AsArray())!;
+        Assert.Equal(id, again["intent_id"].Str());
+        Assert.Equal(2, again["delivery_attempt"]!.GetValue<int>());
+        Assert.NotEqual(d["delivery_id"].Str(), again["delivery_id"].Str());
+
+        // Acknowledged: never handed out again.
+        var ack = (await agent.PostAsync($"/v1/intents/{id}/acknowledge")).Ok();
+        Assert.Equal("ACKNOWLEDGED", ack["intent"]!["status"].Str());
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Empty((await agent.PostAsync($"/v1/agents/{name}/intents/lease", new { })).Ok()["deliveries"]!.AsArray());
+        (await agent.PostAsync($"/v1/intents/{id}/resolve", new { status = "COMPLETED" })).Ok();
+    }
+
+    [Fact]
+    public async Task A_delivery_never_acknowledged_fails_with_delivery_failed_after_max_attempts()
+    {
+        var (agent, _, name) = await AgentAsync();
+        (await agent.SendJsonAsync(HttpMethod.Put, $"/v1/agents/{name}/delivery", new { delivery_mode = "poll", lease_seconds = 1, max_delivery_attempts = 2 })).Ok();
+        var id = (await agent.PostAsync("/v1/intents", new { intent_type = "intent.test.poll.v1", to_agent = name })).Ok()["intent_id"].Str();
+        for (var attempt = 1; attempt <= 2; attempt++)
+        {
+            Assert.Single((await agent.PostAsync($"/v1/agents/{name}/intents/lease", new { })).Ok()["deliveries"]!.AsArray());
+            await Task.Delay(TimeSpan.FromSeconds(1.3));
+        }
+        Assert.Empty((await agent.PostAsync($"/v1/agents/{name}/intents/lease", new { })).Ok()["deliveries"]!.AsArray());
+        var intent = (await agent.GetJsonAsync($"/v1/intents/{id}")).Ok()["intent"]!;
+        Assert.Equal("FAILED", intent["status"].Str());
+        Assert.Equal("delivery_failed", intent["error"]!["code"].Str());
+        var last = (await agent.GetJsonAsync($"/v1/intents/{id}/events")).Ok()["events"]!.AsArray()[^1]!;
+        Assert.Equal("intent.delivery_failed", last["event_type"].Str());
+        Assert.Equal("2", last["details"]!["delivery_attempt"].Str());
+    }
+
+    [Fact]
+    public async Task Two_concurrent_pollers_never_get_the_same_delivery()
+    {
+        var (agent, _, name) = await AgentAsync();
+        (await agent.SendJsonAsync(HttpMethod.Put, $"/v1/agents/{name}/delivery", new { delivery_mode = "poll", lease_seconds = 60 })).Ok();
+        var ids = new List<string>();
+        for (var i = 0; i < 10; i++)
+            ids.Add((await agent.PostAsync("/v1/intents", new { intent_type = "intent.test.poll.v1", to_agent = name, payload = new { i } })).Ok()["intent_id"].Str());
+        var batches = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => agent.PostAsync($"/v1/agents/{name}/intents/lease", new { max = 4 })));
+        var got = batches.SelectMany(b => b.Ok()["deliveries"]!.AsArray().Select(x => x!["intent_id"].Str())).ToList();
+        Assert.Equal(got.Count, got.Distinct().Count());
+        Assert.Equal(ids.Order(), got.Order());
+    }
 }

@@ -4,6 +4,7 @@ using Axme.Api.Http;
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Intents;
 
 namespace Axme.Api.Agents;
 
@@ -11,6 +12,9 @@ namespace Axme.Api.Agents;
 public static class AgentEndpoints
 {
     private const string StreamSuffix = "/intents/stream";
+    private const string LeaseSuffix = "/intents/lease";
+    private const string DeliverySuffix = "/delivery";
+    private static readonly string[] Modes = ["stream", "poll"];
 
     public static RouteGroupBuilder MapAgentEndpoints(this RouteGroupBuilder v1)
     {
@@ -18,6 +22,8 @@ public static class AgentEndpoints
         g.MapGet("", List).WithSummary("List a workspace's agents");
         // Addresses arrive unescaped with their agent:// prefix removed, so the route must be catch-all.
         g.MapGet("/{**address}", GetOrStream).WithSummary("Get an agent, or (…/intents/stream) listen for its deliveries over SSE");
+        g.MapPut("/{**address}", Configure).WithSummary("…/delivery: set the agent's delivery binding (stream, poll) and its lease and attempt limits");
+        g.MapPost("/{**address}", Lease).WithSummary("…/intents/lease: a poller leases up to max deliveries");
         return v1;
     }
 
@@ -41,7 +47,70 @@ public static class AgentEndpoints
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var stream = address.EndsWith(StreamSuffix, StringComparison.Ordinal);
-        var raw = stream ? address[..^StreamSuffix.Length] : address;
+        var agent = await ResolveAsync(grains, caller, stream ? address[..^StreamSuffix.Length] : address);
+        if (stream)
+        {
+            await AgentStream.RunAsync(http, caller, agent, grains, deliveries, options.Value);
+            return;
+        }
+        await TypedResults.Json(Wire.Ok(("agent", AgentJson.Agent(agent)))).ExecuteAsync(http);
+    }
+
+    public static async Task<IResult> Configure(HttpContext http, string address, IGrainFactory grains)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        if (!address.EndsWith(DeliverySuffix, StringComparison.Ordinal)) throw ProtocolException.NotFound("route", "PUT /v1/agents/" + address);
+        var agent = await ResolveAsync(grains, caller, address[..^DeliverySuffix.Length]);
+        var body = await RequestBody.ReadAsync(http);
+        var mode = body.String("delivery_mode", 32);
+        if (mode is not null && !Modes.Contains(mode))
+            throw ProtocolException.Invalid("delivery_mode", $"delivery_mode must be one of {string.Join(", ", Modes)} (http, inbox and internal are not available yet)", "unsupported_delivery_mode");
+        var updated = await grains.GetGrain<IAgentGrain>(agent.Address).ConfigureAsync(new DeliverySettings
+        {
+            DeliveryMode = mode,
+            LeaseSeconds = body.Int("lease_seconds", 1, 86400),
+            MaxDeliveryAttempts = body.Int("max_delivery_attempts", 1, 1000),
+        });
+        return TypedResults.Json(Wire.Ok(("agent", AgentJson.Agent(updated))));
+    }
+
+    public static async Task<IResult> Lease(HttpContext http, string address, IGrainFactory grains, DeliveryQueries deliveries, TimeProvider time)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        if (!address.EndsWith(LeaseSuffix, StringComparison.Ordinal)) throw ProtocolException.NotFound("route", "POST /v1/agents/" + address);
+        var agent = await ResolveAsync(grains, caller, address[..^LeaseSuffix.Length]);
+        var body = await RequestBody.ReadAsync(http);
+        var max = body.Int("max", 1, 100) ?? 10;
+        var lease = TimeSpan.FromSeconds(body.Int("lease_seconds", 1, 86400) ?? agent.LeaseSeconds);
+        var leased = new JsonArray();
+        var tried = new HashSet<Guid>();
+        // A concurrent poller may take a candidate between the query and the grain call (the grain decides,
+        // atomically); then look further instead of returning short.
+        while (leased.Count < max)
+        {
+            var candidates = await deliveries.LeasableAsync(agent.Address, time.GetUtcNow(), max - leased.Count, tried, http.RequestAborted);
+            if (candidates.Count == 0) break;
+            foreach (var d in candidates)
+            {
+                tried.Add(d.IntentId);
+                if (await grains.GetGrain<IIntentGrain>(d.IntentId).LeaseAsync(caller, lease, agent.MaxDeliveryAttempts) is not { } intent) continue;
+                leased.Add(new JsonObject
+                {
+                    ["delivery_id"] = $"{intent.IntentId:N}-{intent.DeliveryAttempt}",
+                    ["intent_id"] = intent.IntentId.ToString(),
+                    ["seq"] = d.Cursor,
+                    ["delivery_attempt"] = intent.DeliveryAttempt,
+                    ["lease_expires_at"] = Wire.Time(intent.LeaseUntil),
+                    ["intent"] = Intents.IntentJson.Intent(intent),
+                });
+            }
+        }
+        return TypedResults.Json(Wire.Ok(("deliveries", leased)));
+    }
+
+    /// <summary>The live agent a path names (bare name inside the caller's workspace), or 404/403.</summary>
+    private static async Task<AgentRecord> ResolveAsync(IGrainFactory grains, Caller caller, string raw)
+    {
         // Some HTTP stacks collapse "agent://" in a path to "agent:/".
         if (raw.StartsWith("agent:/", StringComparison.OrdinalIgnoreCase) && !raw.StartsWith("agent://", StringComparison.OrdinalIgnoreCase))
             raw = "agent://" + raw["agent:/".Length..];
@@ -49,13 +118,6 @@ public static class AgentEndpoints
         var canonical = AgentAddress.Canonical(raw, caller);
         var agent = await grains.GetGrain<IAgentGrain>(canonical).GetAsync()
             ?? throw ProtocolException.NotFound("agent", canonical);
-        if (!caller.CanAccess(agent.OrgId, agent.WorkspaceId))
-            throw ProtocolException.Forbidden("agent belongs to another workspace");
-        if (stream)
-        {
-            await AgentStream.RunAsync(http, caller, agent, grains, deliveries, options.Value);
-            return;
-        }
-        await TypedResults.Json(Wire.Ok(("agent", AgentJson.Agent(agent)))).ExecuteAsync(http);
+        return caller.CanAccess(agent.OrgId, agent.WorkspaceId) ? agent : throw ProtocolException.Forbidden("agent belongs to another workspace");
     }
 }

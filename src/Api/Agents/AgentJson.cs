@@ -16,6 +16,8 @@ public static class AgentJson
         ["display_name"] = a.DisplayName ?? a.Name,
         ["status"] = a.Status,
         ["delivery_mode"] = a.DeliveryMode,
+        ["lease_seconds"] = a.LeaseSeconds,
+        ["max_delivery_attempts"] = a.MaxDeliveryAttempts,
         ["org_id"] = a.OrgId,
         ["workspace_id"] = a.WorkspaceId,
         ["created_at"] = Wire.Time(a.CreatedAt),

@@ -35,4 +35,25 @@ public sealed class DeliveryQueries(NpgsqlDataSource db, IOptions<ApiOptions> op
         while (await reader.ReadAsync(ct)) list.Add(new Delivery(reader.GetGuid(0), reader.GetInt64(1)));
         return list;
     }
+
+    /// <summary>Deliveries a poller may lease now: not finished, not leased (or the lease ran out), oldest first.</summary>
+    public async Task<IReadOnlyList<Delivery>> LeasableAsync(string agent, DateTimeOffset now, int limit, IReadOnlyCollection<Guid> skip, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT intent_id, delivery_seq FROM axme_intents
+            WHERE service_id = @service AND to_agent = @agent AND delivery_seq IS NOT NULL
+              AND status IN ('SUBMITTED', 'DELIVERED') AND (lease_until IS NULL OR lease_until <= @now)
+              AND NOT (intent_id = ANY(@skip))
+            ORDER BY delivery_seq LIMIT @limit
+            """);
+        cmd.Parameters.AddWithValue("service", options.Value.ServiceId);
+        cmd.Parameters.AddWithValue("agent", agent);
+        cmd.Parameters.AddWithValue("now", now);
+        cmd.Parameters.AddWithValue("limit", limit);
+        cmd.Parameters.AddWithValue("skip", skip.ToArray());
+        var list = new List<Delivery>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) list.Add(new Delivery(reader.GetGuid(0), reader.GetInt64(1)));
+        return list;
+    }
 }

@@ -25,6 +25,7 @@ public static partial class IntentEndpoints
         g.MapGet("/{intent_id}/events/stream", IntentStreamEndpoint.Stream).WithSummary("Stream an intent's events (SSE)");
         g.MapPost("/{intent_id}/resolve", Resolve).WithSummary("Terminal transition");
         g.MapPost("/{intent_id}/resume", Resume).WithSummary("Continue, answer a human task or report a handler result");
+        g.MapPost("/{intent_id}/acknowledge", Acknowledge).WithSummary("The handler confirms receipt of a delivery (DELIVERED → ACKNOWLEDGED)");
         g.MapPost("/{intent_id}/controls", Controls).WithSummary("Patch controls (compare-and-set on policy_generation)");
         g.MapPost("/{intent_id}/policy", Policy).WithSummary("Patch policy (compare-and-set on policy_generation)");
         return v1;
@@ -129,6 +130,12 @@ public static partial class IntentEndpoints
                 ExpectedPolicyGeneration = handler ? null : body.Int("expected_policy_generation", 0),
             }, token);
         });
+        return TypedResults.Json(WriteResponse(result));
+    }
+
+    public static async Task<IResult> Acknowledge(HttpContext http, string intent_id, IGrainFactory grains)
+    {
+        var result = await WriteAsync(http, intent_id, grains, "acknowledge", (_, caller, grain, token) => grain.AcknowledgeAsync(caller, token));
         return TypedResults.Json(WriteResponse(result));
     }
 

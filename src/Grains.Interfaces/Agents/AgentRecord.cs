@@ -13,8 +13,21 @@ public sealed record AgentRecord
     [Id(5)] public string? DisplayName { get; init; }
     /// <summary>active or deleted.</summary>
     [Id(6)] public required string Status { get; init; }
-    /// <summary>stream (the only binding so far; poll, http, inbox and internal come with the delivery issue).</summary>
+    /// <summary>stream or poll (http, inbox and internal come with the rest of the delivery work).</summary>
     [Id(7)] public string DeliveryMode { get; init; } = "stream";
     [Id(8)] public required DateTimeOffset CreatedAt { get; init; }
     [Id(9)] public required DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>How long a polled delivery stays invisible to other pollers.</summary>
+    [Id(10)] public int LeaseSeconds { get; init; } = 30;
+    /// <summary>Deliveries of one intent before it fails with delivery_failed (an intent's own max_delivery_attempts wins).</summary>
+    [Id(11)] public int MaxDeliveryAttempts { get; init; } = 5;
+}
+
+/// <summary>Changes to an agent's delivery binding (PUT /v1/agents/{address}/delivery).</summary>
+[GenerateSerializer, Immutable, Alias("axme.delivery-settings")]
+public sealed record DeliverySettings
+{
+    [Id(0)] public string? DeliveryMode { get; init; }
+    [Id(1)] public int? LeaseSeconds { get; init; }
+    [Id(2)] public int? MaxDeliveryAttempts { get; init; }
 }

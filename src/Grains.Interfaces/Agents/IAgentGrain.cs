@@ -19,6 +19,10 @@ public interface IAgentGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<AgentRecord?> GetAsync();
 
+    /// <summary>Changes the delivery binding and its settings.</summary>
+    [Alias("Configure")]
+    Task<AgentRecord> ConfigureAsync(DeliverySettings settings);
+
     /// <summary>Adds a listener that is woken when a delivery becomes available.</summary>
     [Alias("Subscribe")]
     Task SubscribeAsync(IAgentObserver observer);

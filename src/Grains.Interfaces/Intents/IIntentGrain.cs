@@ -45,6 +45,14 @@ public interface IIntentGrain : IGrainWithGuidKey
     [Alias("MarkDelivered")]
     Task<IntentRecord> MarkDeliveredAsync(Caller caller);
 
+    /// <summary>Leases the delivery to a poller; null when it is not deliverable or leased by someone else.</summary>
+    [Alias("Lease")]
+    Task<IntentRecord?> LeaseAsync(Caller caller, TimeSpan lease, int maxAttempts);
+
+    /// <summary>The handler acknowledges receipt (DELIVERED → ACKNOWLEDGED).</summary>
+    [Alias("Acknowledge")]
+    Task<IntentWriteResult> AcknowledgeAsync(Caller caller, IdempotencyToken? idempotency);
+
     /// <summary>Times the intent out if its deadline has passed (used by the start-up sweep).</summary>
     [Alias("CheckDeadline")]
     Task CheckDeadlineAsync();

@@ -47,6 +47,8 @@ public sealed record IntentRecord
     [Id(32)] public DateTimeOffset? EffectiveDeadline { get; init; }
     /// <summary>Service account that created the intent.</summary>
     [Id(33)] public required string CreatedBy { get; init; }
+    /// <summary>While a poller holds a lease on the delivery, other pollers do not get it.</summary>
+    [Id(34)] public DateTimeOffset? LeaseUntil { get; init; }
 
     public bool IsTerminal => IntentStatus.IsTerminal(Status);
 }

@@ -20,6 +20,7 @@ public sealed class AgentGrain(
     public async Task<AgentRecord> RegisterAsync(ServiceAccountRecord account)
     {
         var now = time.GetUtcNow();
+        var previous = state.State.Agent;
         state.State.Agent = new AgentRecord
         {
             Address = this.GetPrimaryKeyString(),
@@ -29,7 +30,10 @@ public sealed class AgentGrain(
             Name = account.Name,
             DisplayName = account.DisplayName,
             Status = "active",
-            CreatedAt = state.State.Agent?.CreatedAt ?? account.CreatedAt,
+            CreatedAt = previous?.CreatedAt ?? account.CreatedAt,
+            DeliveryMode = previous?.DeliveryMode ?? "stream",
+            LeaseSeconds = previous?.LeaseSeconds ?? 30,
+            MaxDeliveryAttempts = previous?.MaxDeliveryAttempts ?? 5,
             UpdatedAt = now,
         };
         await state.WriteStateAsync();
@@ -41,6 +45,20 @@ public sealed class AgentGrain(
         if (state.State.Agent is not { Status: "active" } agent) return;
         state.State.Agent = agent with { Status = "deleted", UpdatedAt = time.GetUtcNow() };
         await state.WriteStateAsync();
+    }
+
+    public async Task<AgentRecord> ConfigureAsync(DeliverySettings settings)
+    {
+        var agent = state.State.Agent is { Status: "active" } a ? a : throw ProtocolException.NotFound("agent", this.GetPrimaryKeyString());
+        state.State.Agent = agent with
+        {
+            DeliveryMode = settings.DeliveryMode ?? agent.DeliveryMode,
+            LeaseSeconds = settings.LeaseSeconds ?? agent.LeaseSeconds,
+            MaxDeliveryAttempts = settings.MaxDeliveryAttempts ?? agent.MaxDeliveryAttempts,
+            UpdatedAt = time.GetUtcNow(),
+        };
+        await state.WriteStateAsync();
+        return state.State.Agent;
     }
 
     public Task<AgentRecord?> GetAsync() =>

@@ -85,6 +85,17 @@ public sealed partial class IntentGrain(
         return S.Intent!;
     }
 
+    public async Task<IntentRecord?> LeaseAsync(Caller caller, TimeSpan lease, int maxAttempts)
+    {
+        var transition = IntentTransitions.Lease(Visible(caller), time.GetUtcNow(), lease, maxAttempts);
+        if (!transition.Applied) return null;
+        await CommitAsync(transition);
+        return transition.Intent.IsTerminal ? null : transition.Intent;
+    }
+
+    public Task<IntentWriteResult> AcknowledgeAsync(Caller caller, IdempotencyToken? idempotency) =>
+        WriteAsync(caller, idempotency, intent => IntentTransitions.Acknowledge(intent, caller.AgentAddress, time.GetUtcNow()));
+
     public Task CheckDeadlineAsync() => TimeOutIfDueAsync();
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

@@ -164,6 +164,42 @@ public static class IntentTransitions
         return log.Result(log.Intent with { Handler = intent.ToAgent });
     }
 
+    /// <summary>
+    /// A poller takes the delivery: SUBMITTED/DELIVERED and not leased by another poller. Each lease is a
+    /// delivery attempt; past the maximum the intent fails with delivery_failed instead.
+    /// </summary>
+    public static Transition Lease(IntentRecord intent, DateTimeOffset now, TimeSpan lease, int maxAttempts)
+    {
+        if (intent.Status is not (IntentStatus.Submitted or IntentStatus.Delivered)) return NotApplied(intent, "not_deliverable");
+        if (intent.LeaseUntil is { } until && until > now) return NotApplied(intent, "leased");
+        var attempt = intent.DeliveryAttempt + 1;
+        var max = intent.MaxDeliveryAttempts ?? maxAttempts;
+        var log = new EventLog(intent, now);
+        if (attempt > max)
+        {
+            var error = JsonText.Object(("code", "delivery_failed"), ("message", $"not acknowledged after {max} delivery attempts"),
+                ("category", "transport"), ("retryable", true), ("at", now.ToString("O")));
+            log.Append(IntentEventType.DeliveryFailed, IntentStatus.Failed, actor: "system",
+                details: JsonText.Object(("delivery_attempt", max.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("error", JsonText.Raw(error))));
+            return log.Result(log.Intent with { ErrorJson = error, LeaseUntil = null });
+        }
+        if (intent.Status == IntentStatus.Submitted)
+            log.Append(IntentEventType.Delivered, IntentStatus.Delivered, actor: "system",
+                pendingWith: new PendingWith("agent", intent.ToAgent, intent.ToAgent),
+                details: JsonText.Object(("delivery_attempt", attempt.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        return log.Result(log.Intent with { LeaseUntil = now + lease, DeliveryAttempt = attempt, Handler = intent.ToAgent, UpdatedAt = now });
+    }
+
+    /// <summary>The handler confirms receipt: DELIVERED → ACKNOWLEDGED; the delivery is no longer redelivered.</summary>
+    public static Transition Acknowledge(IntentRecord intent, string? actor, DateTimeOffset now)
+    {
+        EnsureNotTerminal(intent);
+        if (intent.Status != IntentStatus.Delivered) return NotApplied(intent, "not_delivered");
+        var log = new EventLog(intent, now);
+        log.Append(IntentEventType.Acknowledged, IntentStatus.Acknowledged, actor: actor);
+        return log.Result(log.Intent with { LeaseUntil = null });
+    }
+
     /// <summary>A deadline check: TIMED_OUT when the deadline in force has passed, else nothing.</summary>
     public static Transition TimeOut(IntentRecord intent, DateTimeOffset now)
     {

@@ -37,6 +37,7 @@ CREATE INDEX IF NOT EXISTS ix_axme_intents_correlation
 -- human task; SUBMITTED or DELIVERED) gets a cursor from one server-wide sequence, so an agent's
 -- cursors are increasing and sparse (PROTOCOL §6.4).
 ALTER TABLE axme_intents ADD COLUMN IF NOT EXISTS delivery_seq bigint NULL;
+ALTER TABLE axme_intents ADD COLUMN IF NOT EXISTS lease_until timestamptz NULL;
 CREATE SEQUENCE IF NOT EXISTS axme_delivery_seq;
 CREATE INDEX IF NOT EXISTS ix_axme_intents_deliveries
     ON axme_intents (service_id, to_agent, delivery_seq)
@@ -66,7 +67,8 @@ BEGIN
     END IF;
     deliverable := intent ->> 'human_task_json' IS NULL AND intent ->> 'status' IN ('SUBMITTED', 'DELIVERED');
     INSERT INTO axme_intents AS v (service_id, intent_id, org_id, workspace_id, status, intent_type, correlation_id,
-                                   from_agent, to_agent, created_at, updated_at, deadline_at, version, doc, delivery_seq)
+                                   from_agent, to_agent, created_at, updated_at, deadline_at, version, doc, delivery_seq,
+                                   lease_until)
     VALUES (NEW.serviceid,
             (intent ->> 'intent_id')::uuid,
             intent ->> 'org_id',
@@ -81,14 +83,16 @@ BEGIN
             (intent ->> 'effective_deadline')::timestamptz,
             NEW.version,
             intent,
-            CASE WHEN deliverable THEN nextval('axme_delivery_seq') END)
+            CASE WHEN deliverable THEN nextval('axme_delivery_seq') END,
+            (intent ->> 'lease_until')::timestamptz)
     ON CONFLICT (service_id, intent_id) DO UPDATE
         SET status = EXCLUDED.status,
             updated_at = EXCLUDED.updated_at,
             deadline_at = EXCLUDED.deadline_at,
             version = EXCLUDED.version,
             doc = EXCLUDED.doc,
-            delivery_seq = COALESCE(v.delivery_seq, EXCLUDED.delivery_seq)
+            delivery_seq = COALESCE(v.delivery_seq, EXCLUDED.delivery_seq),
+            lease_until = EXCLUDED.lease_until
         WHERE v.version < EXCLUDED.version;
     RETURN NEW;
 END;
