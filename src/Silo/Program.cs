@@ -3,7 +3,8 @@ using Axme.Api.Hosting;
 using Axme.Silo.Hosting;
 using Npgsql;
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root is the app's own folder, so appsettings.json applies whatever the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddInMemoryCollection(AxmeOptions.FromEnvironment());
 var axme = builder.Configuration.GetSection(AxmeOptions.Section).Get<AxmeOptions>() ?? new AxmeOptions();
 if (string.IsNullOrWhiteSpace(axme.Postgres))
