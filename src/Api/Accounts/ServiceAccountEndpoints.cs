@@ -46,9 +46,7 @@ public static class ServiceAccountEndpoints
     public static async Task<IResult> List(HttpContext http, IGrainFactory grains)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
-        var org = Query.String(http.Request, "org_id") ?? caller.OrgId;
-        var ws = Query.String(http.Request, "workspace_id") ?? caller.WorkspaceId;
-        if (!caller.CanAccess(org, ws)) throw ProtocolException.Forbidden("no access to that workspace");
+        var (org, ws) = Query.Workspace(http.Request, caller);
         var ids = await grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(org, ws)).ListServiceAccountIdsAsync();
         var accounts = await Task.WhenAll(ids.Select(id => grains.GetGrain<IServiceAccountGrain>(id).GetAsync()));
         var list = new JsonArray([.. accounts.Where(a => a is { Status: "active" }).Select(a => (JsonNode)AccountJson.ServiceAccount(a!))]);

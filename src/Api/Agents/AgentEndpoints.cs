@@ -30,9 +30,7 @@ public static class AgentEndpoints
     public static async Task<IResult> List(HttpContext http, IGrainFactory grains)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
-        var org = Query.String(http.Request, "org_id") ?? caller.OrgId;
-        var ws = Query.String(http.Request, "workspace_id") ?? caller.WorkspaceId;
-        if (!caller.CanAccess(org, ws)) throw ProtocolException.Forbidden("no access to that workspace");
+        var (org, ws) = Query.Workspace(http.Request, caller);
         var limit = Query.Int(http.Request, "limit", 1, 1000) ?? 100;
         var ids = await grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(org, ws)).ListServiceAccountIdsAsync();
         var accounts = await Task.WhenAll(ids.Select(id => grains.GetGrain<IServiceAccountGrain>(id).GetAsync()));

@@ -15,14 +15,11 @@ namespace Axme.Api.Agents;
 /// </summary>
 public static class AgentStream
 {
-    private static readonly string[] NonTerminal =
-        [IntentStatus.Created, IntentStatus.Submitted, IntentStatus.Delivered, IntentStatus.Acknowledged, IntentStatus.InProgress, IntentStatus.Waiting];
-
     public static async Task RunAsync(HttpContext http, Caller caller, AgentRecord agent, IGrainFactory grains, DeliveryQueries deliveries, ApiOptions options)
     {
         var since = Query.Int(http.Request, "since", 0) is { } s ? (long)s : LastEventId(http.Request) ?? 0;
         var wait = TimeSpan.FromSeconds(Query.Int(http.Request, "wait_seconds", 1, 60) ?? 15);
-        var statuses = Statuses(Query.String(http.Request, "status"));
+        var statuses = Query.Statuses(Query.String(http.Request, "status")?.Split(','), "status") ?? IntentStatus.NonTerminal;
 
         var wakeups = new Wakeups();
         var observer = grains.CreateObjectReference<IAgentObserver>(wakeups);
@@ -90,15 +87,6 @@ public static class AgentStream
         };
         if (intent.PayloadJson.Length < 32 * 1024) m["payload"] = Wire.Json(intent.PayloadJson);
         return m;
-    }
-
-    private static IReadOnlyList<string> Statuses(string? raw)
-    {
-        if (raw is null) return NonTerminal;
-        var list = raw.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s => s.ToUpperInvariant()).ToArray();
-        foreach (var s in list)
-            if (!IntentStatus.IsKnown(s)) throw ProtocolException.Invalid("status", $"unknown status: {s}", "invalid_status");
-        return list;
     }
 
     private static long? LastEventId(HttpRequest request) =>

@@ -21,4 +21,30 @@ public static class Query
         var raw = request.Query[name].ToString().Trim();
         return raw.Length == 0 ? null : raw;
     }
+
+    /// <summary>
+    /// Status names from a comma list or a JSON list, upper-cased and checked; "pending" means deliverable
+    /// and not yet taken (SUBMITTED, DELIVERED). Null when none are given.
+    /// </summary>
+    public static IReadOnlyList<string>? Statuses(IEnumerable<string>? raw, string field)
+    {
+        var result = new List<string>();
+        foreach (var s in raw ?? [])
+        {
+            var status = s.Trim().ToUpperInvariant();
+            if (status.Length == 0) continue;
+            if (status == "PENDING") result.AddRange(["SUBMITTED", "DELIVERED"]);
+            else if (Axme.Grains.Interfaces.Intents.IntentStatus.IsKnown(status)) result.Add(status);
+            else throw ProtocolException.Invalid(field, $"unknown status: {status}", "invalid_status");
+        }
+        return result.Count == 0 ? null : result;
+    }
+
+    /// <summary>The workspace a request is about: the caller's own, or for an admin key the org_id/workspace_id given.</summary>
+    public static (string OrgId, string WorkspaceId) Workspace(HttpRequest request, Caller caller)
+    {
+        var org = String(request, "org_id") ?? caller.OrgId;
+        var ws = String(request, "workspace_id") ?? caller.WorkspaceId;
+        return caller.CanAccess(org, ws) ? (org, ws) : throw ProtocolException.Forbidden("no access to that workspace");
+    }
 }

@@ -10,16 +10,13 @@ namespace Axme.Api.Intents;
 /// <summary>GET /v1/intents (PROTOCOL §5.4) and POST /v1/intents/bulk-cancel (§5.11), both over the view table.</summary>
 public static class IntentListEndpoint
 {
-    private static readonly string[] NonTerminal =
-        [IntentStatus.Created, IntentStatus.Submitted, IntentStatus.Delivered, IntentStatus.Acknowledged, IntentStatus.InProgress, IntentStatus.Waiting];
-
     public static async Task<IResult> List(HttpContext http, IntentQueries queries)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
-        var (org, ws) = Workspace(http.Request, caller);
+        var (org, ws) = Query.Workspace(http.Request, caller);
         var filter = new IntentFilter(
             org, ws,
-            Statuses(Query.String(http.Request, "status")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), "status"),
+            Query.Statuses(Query.String(http.Request, "status")?.Split(','), "status"),
             Query.String(http.Request, "to_agent") is { } to ? AgentAddress.Canonical(to, caller) : null,
             Query.String(http.Request, "from_agent"),
             Query.String(http.Request, "intent_type"),
@@ -41,7 +38,7 @@ public static class IntentListEndpoint
         var dryRun = body.Bool("dry_run") ?? false;
         var reason = body.String("reason", 2000) ?? "bulk cancel";
         var limit = body.Int("limit", 1, 5000) ?? 500;
-        var statuses = Statuses(body.StringList("status_filter"), "status_filter") ?? NonTerminal;
+        var statuses = Query.Statuses(body.StringList("status_filter"), "status_filter") ?? IntentStatus.NonTerminal;
         if (statuses.Any(IntentStatus.IsTerminal))
             throw ProtocolException.Invalid("status_filter", "status_filter may only name non-terminal statuses");
 
@@ -65,27 +62,5 @@ public static class IntentListEndpoint
             }
         }
         return TypedResults.Json(Wire.Ok(("canceled", canceled.Count), ("intent_ids", canceled)));
-    }
-
-    /// <summary>The workspace to list: the caller's own, or for an admin key the org_id/workspace_id given.</summary>
-    private static (string Org, string Ws) Workspace(HttpRequest request, Caller caller)
-    {
-        var org = Query.String(request, "org_id") ?? caller.OrgId;
-        var ws = Query.String(request, "workspace_id") ?? caller.WorkspaceId;
-        return caller.CanAccess(org, ws) ? (org, ws) : throw ProtocolException.Forbidden("no access to that workspace");
-    }
-
-    /// <summary>Validates status names; "pending" means deliverable and not yet taken (SUBMITTED, DELIVERED).</summary>
-    private static IReadOnlyList<string>? Statuses(IReadOnlyList<string>? raw, string field)
-    {
-        if (raw is null || raw.Count == 0) return null;
-        var result = new List<string>();
-        foreach (var s in raw.Select(s => s.ToUpperInvariant()))
-        {
-            if (s == "PENDING") result.AddRange([IntentStatus.Submitted, IntentStatus.Delivered]);
-            else if (IntentStatus.IsKnown(s)) result.Add(s);
-            else throw ProtocolException.Invalid(field, $"unknown status: {s}", "invalid_status");
-        }
-        return result;
     }
 }

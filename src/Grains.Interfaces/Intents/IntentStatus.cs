@@ -18,6 +18,9 @@ public static class IntentStatus
     public static readonly IReadOnlyList<string> All =
         [Created, Submitted, Delivered, Acknowledged, InProgress, Waiting, Completed, Failed, Canceled, TimedOut];
 
+    /// <summary>Every status an intent can still leave.</summary>
+    public static readonly IReadOnlyList<string> NonTerminal = [Created, Submitted, Delivered, Acknowledged, InProgress, Waiting];
+
     /// <summary>The four terminal statuses; a terminal intent never changes again.</summary>
     public static bool IsTerminal(string status) =>
         status is Completed or Failed or Canceled or TimedOut;
