@@ -176,4 +176,30 @@ public sealed class AgentTests(NodeFixture f)
         Assert.Equal(got.Count, got.Distinct().Count());
         Assert.Equal(ids.Order(), got.Order());
     }
+
+    [Fact]
+    public async Task Only_the_handler_the_sender_or_an_admin_may_finish_an_intent_and_a_handler_elsewhere_may_read_it()
+    {
+        var ws = "auth" + Guid.NewGuid().ToString("N")[..8];
+        var (sender, _) = await f.TenantAsync("authz", ws, "sender");
+        var (handler, handlerAddress) = await f.TenantAsync("authz", ws, "handler");
+        var (bystander, _) = await f.TenantAsync("authz", ws, "bystander");
+
+        var id = (await sender.PostAsync("/v1/intents", new { intent_type = "intent.test.authz.v1", to_agent = "handler" })).Ok()["intent_id"].Str();
+        (await bystander.GetJsonAsync($"/v1/intents/{id}")).Ok(); // same workspace may read
+        (await bystander.PostAsync($"/v1/intents/{id}/resolve", new { status = "CANCELED", reason = "not mine" }))
+            .Error(HttpStatusCode.Forbidden, "not_handler_or_sender");
+        (await bystander.PostAsync($"/v1/intents/{id}/controls", new { controls_patch = new { a = 1 } })).Error(HttpStatusCode.Forbidden);
+        Assert.Equal(0, (await bystander.PostAsync("/v1/intents/bulk-cancel", new { older_than_hours = 0, dry_run = true })).Ok()["would_cancel"]!.GetValue<int>());
+        (await handler.PostAsync($"/v1/intents/{id}/resume", new { outcome = "success", result = new { ok = true } })).Ok();
+
+        // An agent in another workspace addressed by its full address reads and finishes what it is sent.
+        var (outsider, _) = await f.TenantAsync("authz-other", ws, "outsider");
+        var cross = (await outsider.PostAsync("/v1/intents", new { intent_type = "intent.test.authz.v1", to_agent = handlerAddress })).Ok()["intent_id"].Str();
+        (await handler.GetJsonAsync($"/v1/intents/{cross}")).Ok();
+        (await bystander.GetJsonAsync($"/v1/intents/{cross}")).Error(HttpStatusCode.Forbidden);
+        var sse = await SseClient.ReadAsync(handler, "/v1/agents/handler/intents/stream?since=0&wait_seconds=1", TimeSpan.FromSeconds(10));
+        Assert.Contains(sse.Messages, m => m.Data?.Contains(cross) == true);
+        (await handler.PostAsync($"/v1/intents/{cross}/resolve", new { status = "COMPLETED" })).Ok();
+    }
 }

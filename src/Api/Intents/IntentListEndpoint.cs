@@ -42,7 +42,7 @@ public static class IntentListEndpoint
         if (statuses.Any(IntentStatus.IsTerminal))
             throw ProtocolException.Invalid("status_filter", "status_filter may only name non-terminal statuses");
 
-        var ids = await queries.InactiveAsync(caller.OrgId, caller.WorkspaceId, statuses,
+        var ids = await queries.InactiveAsync(caller, statuses,
             time.GetUtcNow().AddHours(-olderThan), limit, http.RequestAborted);
         var idList = new JsonArray([.. ids.Select(i => (JsonNode)i.ToString())]);
         if (dryRun) return TypedResults.Json(Wire.Ok(("would_cancel", ids.Count), ("intent_ids", idList)));

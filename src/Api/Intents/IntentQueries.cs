@@ -68,19 +68,25 @@ public sealed class IntentQueries(NpgsqlDataSource db, IOptions<ApiOptions> opti
         return (rows.Select(r => r.Intent).ToArray(), next);
     }
 
-    /// <summary>Non-terminal intents of a workspace not updated since the given time (bulk cancel).</summary>
-    public async Task<IReadOnlyList<Guid>> InactiveAsync(string orgId, string workspaceId, IReadOnlyList<string> statuses,
+    /// <summary>
+    /// Non-terminal intents of a workspace not updated since the given time (bulk cancel); for a non-admin
+    /// only those it may change: sent by it or addressed to it.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> InactiveAsync(Caller caller, IReadOnlyList<string> statuses,
         DateTimeOffset updatedBefore, int limit, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             SELECT intent_id FROM axme_intents
             WHERE service_id = @service AND org_id = @org AND workspace_id = @ws
               AND status = ANY(@statuses) AND updated_at < @before
+              AND (@admin OR from_agent = @self OR to_agent = @self)
             ORDER BY updated_at LIMIT @limit
             """);
+        cmd.Parameters.AddWithValue("admin", caller.IsAdmin);
+        cmd.Parameters.AddWithValue("self", caller.AgentAddress);
         cmd.Parameters.AddWithValue("service", options.Value.ServiceId);
-        cmd.Parameters.AddWithValue("org", orgId);
-        cmd.Parameters.AddWithValue("ws", workspaceId);
+        cmd.Parameters.AddWithValue("org", caller.OrgId);
+        cmd.Parameters.AddWithValue("ws", caller.WorkspaceId);
         cmd.Parameters.AddWithValue("statuses", statuses.ToArray());
         cmd.Parameters.AddWithValue("before", NpgsqlDbType.TimestampTz, updatedBefore.UtcDateTime);
         cmd.Parameters.AddWithValue("limit", limit);

@@ -122,6 +122,8 @@ public sealed partial class IntentGrain(
     private async Task<IntentWriteResult> WriteAsync(Caller caller, IdempotencyToken? idempotency, Func<IntentRecord, Transition> decide)
     {
         var intent = Visible(caller);
+        if (!IntentAccess.CanChange(caller, intent))
+            throw new ProtocolException(403, "not_handler_or_sender", "only the intent's handler, its sender or an admin may change it");
         if (idempotency is not null && S.Idempotency.Find(e => e.Scope == idempotency.Scope && e.Key == idempotency.Key) is { } seen)
         {
             if (seen.RequestHash != idempotency.RequestHash)
@@ -197,7 +199,7 @@ public sealed partial class IntentGrain(
     private IntentRecord Visible(Caller caller)
     {
         if (S.Intent is not { } intent) throw ProtocolException.NotFound("intent", this.GetPrimaryKey().ToString());
-        if (!caller.CanAccess(intent.OrgId, intent.WorkspaceId))
+        if (!IntentAccess.CanRead(caller, intent))
             throw ProtocolException.Forbidden("intent belongs to another workspace");
         return intent;
     }
