@@ -21,6 +21,10 @@ public sealed class BenchOptions
           --sse-samples N        SSE first-event samples (AXME_BENCH_SSE_SAMPLES, default 200)
           --sse-parallel N       SSE samples in flight at once (AXME_BENCH_SSE_PARALLEL, default 8)
           --half-peak-seconds S  open-loop run at 50% of the peak create rate (AXME_BENCH_HALF_PEAK_SECONDS, default 10)
+          --stream-agents LIST   agent counts of the stream round trip phases, comma-separated, or "none"
+                                 (AXME_BENCH_STREAM_AGENTS, default 1,10,100)
+          --stream-ops N         intents per stream round trip phase (AXME_BENCH_STREAM_OPS, default 1000)
+          --stream-concurrency N submitter concurrency of the stream round trip (AXME_BENCH_STREAM_CONCURRENCY, default 32)
           --phase-seconds S      time cap of every phase (AXME_BENCH_PHASE_SECONDS, default 60)
           --pids name=pid,...    server processes to account CPU for (AXME_BENCH_PIDS), e.g. silo=123,postgres=456;
                                  a component named postgres is split into the backends of --pg-database and the rest
@@ -39,6 +43,9 @@ public sealed class BenchOptions
     public int SseSamples { get; private set; } = 200;
     public int SseParallel { get; private set; } = 8;
     public double HalfPeakSeconds { get; private set; } = 10;
+    public IReadOnlyList<int> StreamAgents { get; private set; } = [1, 10, 100];
+    public int StreamOps { get; private set; } = 1000;
+    public int StreamConcurrency { get; private set; } = 32;
     public TimeSpan PhaseCap { get; private set; } = TimeSpan.FromSeconds(60);
     public Dictionary<string, int> Pids { get; } = new(StringComparer.Ordinal);
     public string? PgDatabase { get; private set; }
@@ -50,7 +57,8 @@ public sealed class BenchOptions
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         string[] names = ["url", "key", "warmup", "creates", "creates-c1", "roundtrips", "sse-samples", "sse-parallel",
-            "half-peak-seconds", "phase-seconds", "pids", "pg-database", "peers-results", "note", "out"];
+            "half-peak-seconds", "phase-seconds",
+            "stream-agents", "stream-ops", "stream-concurrency", "pids", "pg-database", "peers-results", "note", "out"];
         foreach (var name in names)
         {
             var env = "AXME_BENCH_" + name.Replace('-', '_').ToUpperInvariant();
@@ -79,6 +87,17 @@ public sealed class BenchOptions
         o.SseParallel = Int(values, "sse-parallel", o.SseParallel, 1);
         o.HalfPeakSeconds = Int(values, "half-peak-seconds", (int)o.HalfPeakSeconds, 1);
         o.PhaseCap = TimeSpan.FromSeconds(Int(values, "phase-seconds", (int)o.PhaseCap.TotalSeconds, 1));
+        o.StreamOps = Int(values, "stream-ops", o.StreamOps, 1);
+        o.StreamConcurrency = Int(values, "stream-concurrency", o.StreamConcurrency, 1);
+        if (values.TryGetValue("stream-agents", out var agents))
+        {
+            o.StreamAgents = agents.Trim() is "" or "none" or "0"
+                ? []
+                : [.. agents.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(a =>
+                    int.TryParse(a, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 1000
+                        ? n
+                        : throw new UsageException($"bad --stream-agents entry: {a} (1..1000)"))];
+        }
         if (values.TryGetValue("pids", out var pids))
         {
             foreach (var part in pids.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

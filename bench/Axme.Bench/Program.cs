@@ -58,6 +58,7 @@ namespace Axme.Bench
             var rate = Math.Max(1, Math.Round(peak.OpsPerS / 2, 1));
             await Phase("create_half_peak", $"create, open loop at {rate.ToString(CultureInfo.InvariantCulture)}/s (50% of peak)", 0,
                 (int)Math.Ceiling(rate * o.HalfPeakSeconds), HalfPeakPhase(rate));
+            if (o.StreamAgents.Count > 0) await StreamRoundTripPhases();
 
             var result = new BenchResult(
                 Tool: "Axme.Bench",
@@ -224,6 +225,65 @@ namespace Axme.Bench
             {
                 await _client.ResolveAsync(id, window.Token);
                 return Stopwatch.GetTimestamp();
+            }
+        }
+
+        /// <summary>
+        /// Stream round trip (issue 3) at every agent count of --stream-agents: agents are created (untimed),
+        /// their listeners started, a short untimed warm-up run, then the timed phase.
+        /// </summary>
+        private async Task StreamRoundTripPhases()
+        {
+            var runId = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture) + Random.Shared.Next(1000, 9999).ToString(CultureInfo.InvariantCulture);
+            var rt = new StreamRoundTrip(o.Url, o.Key, runId);
+            using var submitter = StreamRoundTrip.NewClient(o.Url, o.Key);
+            foreach (var a in o.StreamAgents)
+            {
+                List<StreamRoundTrip.Agent> agents;
+                var setup = Stopwatch.StartNew();
+                try
+                {
+                    using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+                    agents = await rt.CreateAgentsAsync($"bench-a{a}", a, cts.Token);
+                }
+                catch (Exception e)
+                {
+                    Log($"stream_rt_a{a}: creating {a} agents failed: {e.Message}");
+                    continue;
+                }
+                var agentErrors = new ErrorLog();
+                using var stop = new CancellationTokenSource();
+                var listeners = agents.Select(ag => Task.Run(() => StreamRoundTrip.ListenAsync(ag, o.StreamConcurrency, agentErrors, stop.Token))).ToList();
+                var next = -1;
+                StreamRoundTrip.Agent Pick() => agents[(int)((uint)Interlocked.Increment(ref next) % (uint)agents.Count)];
+                // Untimed warm-up: every agent's listener connected and one intent through each (at least 64).
+                var warm = Math.Max(64, a);
+                var warmErrors = new ErrorLog();
+                await Load.ClosedAsync(warm, o.StreamConcurrency, o.PhaseCap, new Recorder(warm), warmErrors,
+                    (_, ct) => StreamRoundTrip.SubmitAndWaitAsync(submitter, Pick(), ct));
+                Log($"stream_rt_a{a}: {a} agents created and warmed up in {setup.Elapsed.TotalSeconds:F1} s ({warm} round trips, {warmErrors.Count} errors {string.Join(" | ", warmErrors.First)})");
+                var before = agents.Sum(ag => ag.Resolved);
+                var beforeReconnects = agents.Sum(ag => ag.Reconnects);
+                await Phase($"stream_rt_a{a}", $"stream round trip, {a} agent(s), submitter concurrency {o.StreamConcurrency}", o.StreamConcurrency, o.StreamOps,
+                    async (latencies, errors) =>
+                    {
+                        var wall = await Load.ClosedAsync(o.StreamOps, o.StreamConcurrency, o.PhaseCap, latencies, errors,
+                            (_, ct) => StreamRoundTrip.SubmitAndWaitAsync(submitter, Pick(), ct));
+                        return (wall, new Dictionary<string, object>
+                        {
+                            ["metric"] = "latency = create sent → 'event: intent.completed' read on the submitter's intent stream (since=2); " +
+                                         "each agent: own service account + key, one long-lived listener (wait_seconds=15, reconnects with its cursor), resolves COMPLETED with its key",
+                            ["agents"] = a,
+                            ["agent_resolves"] = agents.Sum(ag => ag.Resolved) - before,
+                            ["agent_stream_reconnects"] = agents.Sum(ag => ag.Reconnects) - beforeReconnects,
+                            ["agent_errors"] = agentErrors.Count,
+                            ["agent_first_errors"] = agentErrors.First,
+                        });
+                    });
+                await stop.CancelAsync();
+                await Task.WhenAny(Task.WhenAll(listeners), Task.Delay(TimeSpan.FromSeconds(35))); // bounded: listeners end within one stream window
+                if (agentErrors.Count > 0) Log($"stream_rt_a{a}: agent errors {agentErrors.Count}: {string.Join(" | ", agentErrors.First)}");
+                foreach (var ag in agents) ag.Http.Dispose();
             }
         }
 
