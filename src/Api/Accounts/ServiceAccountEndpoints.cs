@@ -47,9 +47,8 @@ public static class ServiceAccountEndpoints
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var (org, ws) = Query.Workspace(http.Request, caller);
-        var ids = await grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(org, ws)).ListServiceAccountIdsAsync();
-        var accounts = await Task.WhenAll(ids.Select(id => grains.GetGrain<IServiceAccountGrain>(id).GetAsync()));
-        var list = new JsonArray([.. accounts.Where(a => a is { Status: "active" }).Select(a => (JsonNode)AccountJson.ServiceAccount(a!))]);
+        var accounts = await WorkspaceDirectory.LiveAccountsAsync(grains, org, ws);
+        var list = new JsonArray([.. accounts.Select(a => (JsonNode)AccountJson.ServiceAccount(a))]);
         return TypedResults.Json(Wire.Ok(("service_accounts", list)));
     }
 

@@ -32,10 +32,8 @@ public static class AgentEndpoints
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var (org, ws) = Query.Workspace(http.Request, caller);
         var limit = Query.Int(http.Request, "limit", 1, 1000) ?? 100;
-        var ids = await grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(org, ws)).ListServiceAccountIdsAsync();
-        var accounts = await Task.WhenAll(ids.Select(id => grains.GetGrain<IServiceAccountGrain>(id).GetAsync()));
-        var agents = await Task.WhenAll(accounts.Where(a => a is { Status: "active" })
-            .Select(a => grains.GetGrain<IAgentGrain>(a!.AgentAddress).GetAsync()));
+        var accounts = await Accounts.WorkspaceDirectory.LiveAccountsAsync(grains, org, ws);
+        var agents = await Task.WhenAll(accounts.Select(a => grains.GetGrain<IAgentGrain>(a.AgentAddress).GetAsync()));
         var list = new JsonArray([.. agents.OfType<AgentRecord>().Take(limit).Select(a => (JsonNode)AgentJson.Agent(a))]);
         return TypedResults.Json(Wire.Ok(("agents", list)));
     }
