@@ -17,6 +17,7 @@ builder.Services.AddNpgsqlDataSource(axme.Postgres);
 builder.WebHost.UseUrls($"http://{axme.Host}:{axme.Port}");
 builder.AddAxmeObservability();
 builder.AddAxmeSilo(axme);
+builder.AddAxmeDelivery(axme);
 builder.Services.AddAxmeApi(builder.Configuration);
 builder.Services.AddHostedService<AdminKeyBootstrap>();
 builder.Services.AddHostedService<DeadlineSweep>();

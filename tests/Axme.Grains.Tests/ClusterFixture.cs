@@ -1,4 +1,6 @@
+using Axme.Grains.Delivery;
 using Axme.Grains.Intents;
+using Microsoft.AspNetCore.DataProtection;
 using Axme.Grains.Interfaces.Common;
 using Axme.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +53,16 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton(TimeProvider.System);
             host.Services.Configure<IntentOptions>(o => o.DeadlineReminderPeriod = ReminderPeriod);
             host.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(s => StorageJson.Configure(s.JsonSerializerOptions));
+            host.Services.Configure<DeliveryOptions>(o =>
+            {
+                o.RetryBaseDelay = TimeSpan.FromMilliseconds(100);
+                o.RetryMaxDelay = TimeSpan.FromMilliseconds(400);
+                o.ReminderPeriod = ReminderPeriod;
+                o.RequestTimeout = TimeSpan.FromSeconds(2);
+            });
+            host.Services.AddHttpClient(DeliveryOptions.HttpClientName);
+            host.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+            host.Services.AddSingleton<LifecycleSubscribers>();
         });
         builder.ConfigureSilo((_, silo) =>
         {

@@ -79,6 +79,10 @@ public sealed class NodeProcess : IAsyncDisposable
         psi.Environment["Axme__MinimumReminderPeriod"] = "00:00:01";
         psi.Environment["Axme__Intents__DeadlineReminderPeriod"] = "00:00:02";
         psi.Environment["Axme__Api__RateLimitPermits"] = "0";
+        psi.Environment["Axme__Delivery__ReminderPeriod"] = "00:00:02";
+        psi.Environment["Axme__Delivery__RetryBaseDelay"] = "00:00:00.200";
+        psi.Environment["Axme__Delivery__RetryMaxDelay"] = "00:00:01";
+        psi.Environment["Axme__Delivery__RequestTimeout"] = "00:00:03";
         psi.Environment.Remove("AXME_ADMIN_KEY");
         if (AdminKey is not null) psi.Environment["AXME_ADMIN_KEY"] = AdminKey;
         foreach (var (k, v) in Settings) psi.Environment[k] = v;

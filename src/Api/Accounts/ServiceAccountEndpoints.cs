@@ -21,7 +21,7 @@ public static class ServiceAccountEndpoints
         return v1;
     }
 
-    public static async Task<IResult> Create(HttpContext http, IGrainFactory grains)
+    public static async Task<IResult> Create(HttpContext http, IGrainFactory grains, Webhooks.WebhookSecrets secrets)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var body = await RequestBody.ReadAsync(http);
@@ -39,8 +39,21 @@ public static class ServiceAccountEndpoints
             Description = body.String("description", 2000),
             CreatedByActorId = body.String("created_by_actor_id", 255) ?? caller.ServiceAccountId,
         };
+        // The agent's delivery binding may be set at registration (an extension, docs/adr/005): read and
+        // validated before anything is written.
+        var delivery = Agents.AgentEndpoints.DeliveryRequest.Fields.Any(body.Root.ContainsKey) ? Agents.AgentEndpoints.DeliveryRequest.Read(body) : null;
+        if (delivery is { Mode: Grains.Interfaces.Agents.DeliveryModes.Http, WebhookUrl: null })
+            throw ProtocolException.Invalid("webhook_url", "the http binding needs a webhook_url");
         var (account, _) = await grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(org, ws)).CreateServiceAccountAsync(command);
-        return TypedResults.Json(Wire.Ok(("service_account", AccountJson.ServiceAccount(account))));
+        var response = Wire.Ok(("service_account", AccountJson.ServiceAccount(account)));
+        if (delivery is not null && await grains.GetGrain<Grains.Interfaces.Agents.IAgentGrain>(account.AgentAddress).GetAsync() is { } agent)
+        {
+            var (configured, generated) = await delivery.ApplyAsync(grains, secrets, agent);
+            var agentJson = Agents.AgentJson.Agent(configured);
+            if (generated is not null) agentJson["webhook_secret"] = generated; // shown once, never again
+            response["agent"] = agentJson;
+        }
+        return TypedResults.Json(response);
     }
 
     public static async Task<IResult> List(HttpContext http, IGrainFactory grains)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Axme.Api.Auth;
 using Axme.Api.Http;
+using Axme.Api.Webhooks;
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
@@ -14,7 +15,7 @@ public static class AgentEndpoints
     private const string StreamSuffix = "/intents/stream";
     private const string LeaseSuffix = "/intents/lease";
     private const string DeliverySuffix = "/delivery";
-    private static readonly string[] Modes = ["stream", "poll"];
+    private static readonly string[] Modes = [DeliveryModes.Stream, DeliveryModes.Poll, DeliveryModes.Http];
 
     public static RouteGroupBuilder MapAgentEndpoints(this RouteGroupBuilder v1)
     {
@@ -22,7 +23,7 @@ public static class AgentEndpoints
         g.MapGet("", List).WithSummary("List a workspace's agents");
         // Addresses arrive unescaped with their agent:// prefix removed, so the route must be catch-all.
         g.MapGet("/{**address}", GetOrStream).WithSummary("Get an agent, or (…/intents/stream) listen for its deliveries over SSE");
-        g.MapPut("/{**address}", Configure).WithSummary("…/delivery: set the agent's delivery binding (stream, poll) and its lease and attempt limits");
+        g.MapPut("/{**address}", Configure).WithSummary("…/delivery: set the agent's delivery binding (stream, poll, http with webhook_url and webhook_secret) and its lease and attempt limits");
         g.MapPost("/{**address}", Lease).WithSummary("…/intents/lease: a poller leases up to max deliveries");
         return v1;
     }
@@ -52,22 +53,63 @@ public static class AgentEndpoints
         await TypedResults.Json(Wire.Ok(("agent", AgentJson.Agent(agent)))).ExecuteAsync(http);
     }
 
-    public static async Task<IResult> Configure(HttpContext http, string address, IGrainFactory grains)
+    public static async Task<IResult> Configure(HttpContext http, string address, IGrainFactory grains, WebhookSecrets secrets, DeliveryQueries deliveries)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         if (!address.EndsWith(DeliverySuffix, StringComparison.Ordinal)) throw ProtocolException.NotFound("route", "PUT /v1/agents/" + address);
         var agent = await ResolveAsync(grains, caller, address[..^DeliverySuffix.Length]);
         var body = await RequestBody.ReadAsync(http);
-        var mode = body.String("delivery_mode", 32);
-        if (mode is not null && !Modes.Contains(mode))
-            throw ProtocolException.Invalid("delivery_mode", $"delivery_mode must be one of {string.Join(", ", Modes)} (http, inbox and internal are not available yet)", "unsupported_delivery_mode");
-        var updated = await grains.GetGrain<IAgentGrain>(agent.Address).ConfigureAsync(new DeliverySettings
+        var (updated, generatedSecret) = await DeliveryRequest.Read(body).ApplyAsync(grains, secrets, agent);
+        if (updated.DeliveryMode == DeliveryModes.Http)
         {
-            DeliveryMode = mode,
-            LeaseSeconds = body.Int("lease_seconds", 1, 86400),
-            MaxDeliveryAttempts = body.Int("max_delivery_attempts", 1, 1000),
-        });
-        return TypedResults.Json(Wire.Ok(("agent", AgentJson.Agent(updated))));
+            // Intents that waited for the agent (sent before it had a binding, or while it was stream/poll and
+            // nobody listened) go out over the new binding now.
+            for (long after = -1; ;)
+            {
+                var pending = await deliveries.SubmittedAsync(updated.Address, after, http.RequestAborted);
+                if (pending.Count == 0) break;
+                await grains.GetGrain<IAgentGrain>(updated.Address).RedispatchAsync([.. pending.Select(d => d.IntentId)]);
+                after = pending[^1].Cursor;
+            }
+        }
+        var json = AgentJson.Agent(updated);
+        if (generatedSecret is not null) json["webhook_secret"] = generatedSecret; // shown once, never again
+        return TypedResults.Json(Wire.Ok(("agent", json)));
+    }
+
+    /// <summary>
+    /// The delivery fields of a body (delivery_mode, lease_seconds, max_delivery_attempts, webhook_url,
+    /// webhook_secret), validated before anything is written.
+    /// </summary>
+    public sealed record DeliveryRequest(string? Mode, int? LeaseSeconds, int? MaxDeliveryAttempts, string? WebhookUrl, string? WebhookSecret)
+    {
+        public static readonly string[] Fields = ["delivery_mode", "lease_seconds", "max_delivery_attempts", "webhook_url", "webhook_secret"];
+
+        public static DeliveryRequest Read(RequestBody body)
+        {
+            var mode = body.String("delivery_mode", 32);
+            if (mode is not null && !Modes.Contains(mode))
+                throw ProtocolException.Invalid("delivery_mode", $"delivery_mode must be one of {string.Join(", ", Modes)}", "unsupported_delivery_mode");
+            return new DeliveryRequest(mode, body.Int("lease_seconds", 1, 86400), body.Int("max_delivery_attempts", 1, 1000),
+                WebhookSecrets.Url(body, "webhook_url"), WebhookSecrets.Read(body, "webhook_secret"));
+        }
+
+        /// <summary>Applies it to an agent; returns the agent and the secret generated for it, if one was.</summary>
+        public async Task<(AgentRecord Agent, string? GeneratedSecret)> ApplyAsync(IGrainFactory grains, WebhookSecrets secrets, AgentRecord agent)
+        {
+            var http = (Mode ?? agent.DeliveryMode) == DeliveryModes.Http;
+            if (http && WebhookUrl is null && agent.WebhookUrl is null)
+                throw ProtocolException.Invalid("webhook_url", "the http binding needs a webhook_url");
+            var generated = WebhookSecret is null && http && agent.ProtectedWebhookSecret is null ? WebhookSecrets.Generate() : null;
+            var secret = WebhookSecret ?? generated;
+            var protectedSecret = secret is null ? ((string, string)?)null : secrets.Protect(secret);
+            var updated = await grains.GetGrain<IAgentGrain>(agent.Address).ConfigureAsync(new DeliverySettings
+            {
+                DeliveryMode = Mode, LeaseSeconds = LeaseSeconds, MaxDeliveryAttempts = MaxDeliveryAttempts, WebhookUrl = WebhookUrl,
+                ProtectedWebhookSecret = protectedSecret?.Item1, WebhookSecretHint = protectedSecret?.Item2,
+            });
+            return (updated, generated);
+        }
     }
 
     public static async Task<IResult> Lease(HttpContext http, string address, IGrainFactory grains, DeliveryQueries deliveries, TimeProvider time)
@@ -92,7 +134,7 @@ public static class AgentEndpoints
                 if (await grains.GetGrain<IIntentGrain>(d.IntentId).LeaseAsync(caller, lease, agent.MaxDeliveryAttempts) is not { } intent) continue;
                 leased.Add(new JsonObject
                 {
-                    ["delivery_id"] = $"{intent.IntentId:N}-{intent.DeliveryAttempt}",
+                    ["delivery_id"] = Grains.Interfaces.Delivery.DeliveryIds.ForIntent(intent.IntentId),
                     ["intent_id"] = intent.IntentId.ToString(),
                     ["seq"] = d.Cursor,
                     ["delivery_attempt"] = intent.DeliveryAttempt,

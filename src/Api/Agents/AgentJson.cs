@@ -18,6 +18,8 @@ public static class AgentJson
         ["delivery_mode"] = a.DeliveryMode,
         ["lease_seconds"] = a.LeaseSeconds,
         ["max_delivery_attempts"] = a.MaxDeliveryAttempts,
+        ["webhook_url"] = a.WebhookUrl,
+        ["webhook_secret_hint"] = a.WebhookSecretHint,
         ["org_id"] = a.OrgId,
         ["workspace_id"] = a.WorkspaceId,
         ["created_at"] = Wire.Time(a.CreatedAt),

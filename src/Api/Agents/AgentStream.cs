@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Axme.Api.Http;
 using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Delivery;
 using Axme.Grains.Interfaces.Intents;
 
 namespace Axme.Api.Agents;
@@ -43,7 +44,7 @@ public static class AgentStream
                     {
                         var intent = await grains.GetGrain<IIntentGrain>(d.IntentId).MarkDeliveredAsync(caller);
                         if (!statuses.Contains(intent.Status)) continue;
-                        await sse.EventAsync(d.Cursor, IntentEventType.Delivered, Message(intent, d), http.RequestAborted);
+                        await sse.EventAsync(d.Cursor, IntentEventType.Delivered, DeliveryMessage.Build(intent, d.Cursor, Math.Max(1, intent.DeliveryAttempt)), http.RequestAborted);
                         last = Math.Max(last, d.Cursor);
                     }
                 } while (batch.Count == DeliveryQueries.Batch && !window.IsCancellationRequested);
@@ -66,27 +67,6 @@ public static class AgentStream
             _ = agentGrain.UnsubscribeAsync(observer);
             grains.DeleteObjectReference<IAgentObserver>(observer);
         }
-    }
-
-    /// <summary>The delivery message: the fields listeners read (PROTOCOL §6.4), payload included when small.</summary>
-    private static JsonObject Message(IntentRecord intent, Delivery d)
-    {
-        var m = new JsonObject
-        {
-            ["intent_id"] = intent.IntentId.ToString(),
-            ["seq"] = d.Cursor,
-            ["delivery_id"] = $"{intent.IntentId:N}-{d.Cursor}",
-            ["event_type"] = IntentEventType.Delivered,
-            ["status"] = intent.Status,
-            ["at"] = Wire.Time(intent.UpdatedAt),
-            ["intent_type"] = intent.IntentType,
-            ["from_agent"] = intent.FromAgent,
-            ["to_agent"] = intent.ToAgent,
-            ["correlation_id"] = intent.CorrelationId,
-            ["created_at"] = Wire.Time(intent.CreatedAt),
-        };
-        if (intent.PayloadJson.Length < 32 * 1024) m["payload"] = Wire.Json(intent.PayloadJson);
-        return m;
     }
 
     private static long? LastEventId(HttpRequest request) =>

@@ -30,10 +30,22 @@ public sealed class DeliveryQueries(NpgsqlDataSource db, IOptions<ApiOptions> op
         cmd.Parameters.AddWithValue("statuses", statuses.ToArray());
         cmd.Parameters.AddWithValue("since", since);
         cmd.Parameters.AddWithValue("limit", Batch);
-        var list = new List<Delivery>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) list.Add(new Delivery(reader.GetGuid(0), reader.GetInt64(1)));
-        return list;
+        return await ReadAsync(cmd, ct);
+    }
+
+    /// <summary>Intents addressed to the agent and never handed out, after a cursor, in cursor order.</summary>
+    public async Task<IReadOnlyList<Delivery>> SubmittedAsync(string agent, long after, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT intent_id, delivery_seq FROM axme_intents
+            WHERE service_id = @service AND to_agent = @agent AND delivery_seq > @after AND status = 'SUBMITTED'
+            ORDER BY delivery_seq LIMIT @limit
+            """);
+        cmd.Parameters.AddWithValue("service", options.Value.ServiceId);
+        cmd.Parameters.AddWithValue("agent", agent);
+        cmd.Parameters.AddWithValue("after", after);
+        cmd.Parameters.AddWithValue("limit", Batch);
+        return await ReadAsync(cmd, ct);
     }
 
     /// <summary>Deliveries a poller may lease now: not finished, not leased (or the lease ran out), oldest first.</summary>
@@ -51,6 +63,11 @@ public sealed class DeliveryQueries(NpgsqlDataSource db, IOptions<ApiOptions> op
         cmd.Parameters.AddWithValue("now", now);
         cmd.Parameters.AddWithValue("limit", limit);
         cmd.Parameters.AddWithValue("skip", skip.ToArray());
+        return await ReadAsync(cmd, ct);
+    }
+
+    private static async Task<IReadOnlyList<Delivery>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
         var list = new List<Delivery>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) list.Add(new Delivery(reader.GetGuid(0), reader.GetInt64(1)));

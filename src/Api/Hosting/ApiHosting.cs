@@ -5,6 +5,7 @@ using Axme.Api.Auth;
 using Axme.Api.Errors;
 using Axme.Api.Health;
 using Axme.Api.Intents;
+using Axme.Api.Webhooks;
 using Axme.Grains.Interfaces.Accounts;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -26,6 +27,7 @@ public static class ApiHosting
         services.AddSingleton<IntentQueries>();
         services.AddSingleton<Agents.DeliveryQueries>();
         services.AddSingleton<ApiKeyAuthFilter>();
+        services.AddSingleton<Webhooks.WebhookSecrets>();
         services.AddSingleton<Http.IdempotencyFilter>();
         services.AddOpenApi();
         services.AddRateLimiter(ConfigureRateLimiter);
@@ -44,6 +46,7 @@ public static class ApiHosting
         v1.MapIntentEndpoints();
         v1.MapServiceAccountEndpoints();
         v1.MapAgentEndpoints();
+        v1.MapWebhookEndpoints();
         return app;
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Axme.Api.Auth;
 using Axme.Api.Errors;
 using Axme.Grains.Interfaces.Common;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace Axme.Api.Http;
 
@@ -11,9 +12,13 @@ namespace Axme.Api.Http;
 /// Idempotency-Key for write endpoints outside the intent grain (service accounts, keys, bulk
 /// cancel): same key and body → the stored status and body; another body → 409; a concurrent
 /// duplicate waits for the first. Responses are written as exact text so replays are byte-identical.
+/// Stored responses are encrypted (Data Protection): some carry a secret shown once (a new key's token,
+/// a generated webhook secret), and secrets are never kept in plain text.
 /// </summary>
-public sealed class IdempotencyFilter(IGrainFactory grains) : IEndpointFilter
+public sealed class IdempotencyFilter(IGrainFactory grains, Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection) : IEndpointFilter
 {
+    private readonly Microsoft.AspNetCore.DataProtection.IDataProtector _protector = protection.CreateProtector("Axme.IdempotentResponse.v1");
+
     private static readonly TimeSpan WaitForFirst = TimeSpan.FromSeconds(15);
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -37,7 +42,7 @@ public sealed class IdempotencyFilter(IGrainFactory grains) : IEndpointFilter
             switch (check.Decision)
             {
                 case IdempotencyDecision.Replay:
-                    return Text(check.Response!);
+                    return Text(check.Response! with { Body = _protector.Unprotect(check.Response!.Body) });
                 case IdempotencyDecision.Conflict:
                     return ErrorBody.Result(409, "idempotency_conflict", "idempotency key reused with different payload");
                 case IdempotencyDecision.InProgress when DateTime.UtcNow < waitUntil:
@@ -63,7 +68,7 @@ public sealed class IdempotencyFilter(IGrainFactory grains) : IEndpointFilter
             && (status.StatusCode ?? 200) is >= 200 and < 300)
         {
             var stored = new StoredResponse(status.StatusCode ?? 200, value.ToJsonString());
-            await grain.CompleteAsync(requestHash, stored);
+            await grain.CompleteAsync(requestHash, stored with { Body = _protector.Protect(stored.Body) });
             return Text(stored);
         }
         await grain.AbandonAsync(requestHash);

@@ -47,4 +47,21 @@ public static class Query
         var ws = String(request, "workspace_id") ?? caller.WorkspaceId;
         return caller.CanAccess(org, ws) ? (org, ws) : throw ProtocolException.Forbidden("no access to that workspace");
     }
+
+    /// <summary>
+    /// The owner_agent a request is scoped to (PROTOCOL §2.8): the owner_agent query parameter or the
+    /// x-owner-agent header, canonical (a bare name lies in the caller's workspace); null when neither is
+    /// given. An owner outside the caller's workspace is refused with 403 (admins excepted).
+    /// </summary>
+    public static string? OwnerAgent(HttpRequest request, Caller caller)
+    {
+        var raw = String(request, "owner_agent") ?? (request.Headers["x-owner-agent"].ToString().Trim() is { Length: > 0 } h ? h : null);
+        if (raw is null) return null;
+        var owner = Axme.Grains.Interfaces.Accounts.AgentAddress.Canonical(raw, caller);
+        var workspace = Axme.Grains.Interfaces.Accounts.AgentAddress.Canonical("x", caller)[..^1];
+        if (owner.Split('/').Length != 5) throw ProtocolException.Invalid("owner_agent", $"{raw} is not an agent address", "invalid_agent_address");
+        return caller.IsAdmin || owner.StartsWith(workspace, StringComparison.Ordinal)
+            ? owner
+            : throw ProtocolException.Forbidden("owner_agent is outside the caller's workspace");
+    }
 }

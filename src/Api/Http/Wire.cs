@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace Axme.Api.Http;
@@ -6,8 +5,7 @@ namespace Axme.Api.Http;
 /// <summary>Wire formatting shared by every endpoint: RFC 3339 UTC timestamps and embedded JSON texts.</summary>
 public static class Wire
 {
-    public static string Time(DateTimeOffset t) =>
-        t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset t) => Grains.Interfaces.Common.WireTime.Format(t);
 
     public static string? Time(DateTimeOffset? t) => t is { } v ? Time(v) : null;
 

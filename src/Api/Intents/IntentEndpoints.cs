@@ -21,6 +21,7 @@ public static partial class IntentEndpoints
         g.MapGet("", IntentListEndpoint.List).WithSummary("List the workspace's intents");
         g.MapPost("/bulk-cancel", IntentListEndpoint.BulkCancel).AddEndpointFilter<IdempotencyFilter>().WithSummary("Cancel inactive intents");
         g.MapGet("/{intent_id}", Get).WithSummary("Get an intent");
+        g.MapGet("/{intent_id}/deliveries", Deliveries).WithSummary("The intent's delivery to its handler: id, attempt, and every webhook attempt (extension)");
         g.MapGet("/{intent_id}/events", Events).WithSummary("List an intent's events after a cursor");
         g.MapGet("/{intent_id}/events/stream", IntentStreamEndpoint.Stream).WithSummary("Stream an intent's events (SSE)");
         g.MapPost("/{intent_id}/resolve", Resolve).WithSummary("Terminal transition");
@@ -73,6 +74,17 @@ public static partial class IntentEndpoints
     {
         var intent = await Grain(grains, intent_id).GetAsync(ApiKeyAuthFilter.CallerOf(http));
         return TypedResults.Json(Wire.Ok(("intent", IntentJson.Intent(intent))));
+    }
+
+    public static async Task<IResult> Deliveries(HttpContext http, string intent_id, IGrainFactory grains)
+    {
+        var intent = await Grain(grains, intent_id).GetAsync(ApiKeyAuthFilter.CallerOf(http));
+        var deliveryId = Grains.Interfaces.Delivery.DeliveryIds.ForIntent(intent.IntentId);
+        var webhook = await grains.GetGrain<Grains.Interfaces.Delivery.IWebhookDeliveryGrain>(deliveryId).GetAsync();
+        var list = new JsonArray();
+        if (webhook is not null) list.Add(Webhooks.WebhookJson.Delivery(webhook));
+        return TypedResults.Json(Wire.Ok(("intent_id", intent.IntentId.ToString()), ("delivery_id", deliveryId),
+            ("delivery_attempt", intent.DeliveryAttempt), ("deliveries", list)));
     }
 
     public static async Task<IResult> Events(HttpContext http, string intent_id, IGrainFactory grains)

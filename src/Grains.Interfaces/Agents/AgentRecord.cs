@@ -13,7 +13,7 @@ public sealed record AgentRecord
     [Id(5)] public string? DisplayName { get; init; }
     /// <summary>active or deleted.</summary>
     [Id(6)] public required string Status { get; init; }
-    /// <summary>stream or poll (http, inbox and internal come with the rest of the delivery work).</summary>
+    /// <summary>How intents reach the agent: <see cref="DeliveryModes"/>.</summary>
     [Id(7)] public string DeliveryMode { get; init; } = "stream";
     [Id(8)] public required DateTimeOffset CreatedAt { get; init; }
     [Id(9)] public required DateTimeOffset UpdatedAt { get; init; }
@@ -21,6 +21,24 @@ public sealed record AgentRecord
     [Id(10)] public int LeaseSeconds { get; init; } = 30;
     /// <summary>Deliveries of one intent before it fails with delivery_failed (an intent's own max_delivery_attempts wins).</summary>
     [Id(11)] public int MaxDeliveryAttempts { get; init; } = 5;
+    /// <summary>http binding: where deliveries are POSTed.</summary>
+    [Id(12)] public string? WebhookUrl { get; init; }
+    /// <summary>http binding: the signing secret, encrypted at rest; never returned or logged.</summary>
+    [Id(13)] public string? ProtectedWebhookSecret { get; init; }
+    /// <summary>The secret's last four characters ("****abcd"), so an operator can tell which one is set.</summary>
+    [Id(14)] public string? WebhookSecretHint { get; init; }
+}
+
+/// <summary>The delivery bindings (PROTOCOL §6.5).</summary>
+public static class DeliveryModes
+{
+    public const string Stream = "stream";
+    public const string Poll = "poll";
+    public const string Http = "http";
+    public const string Inbox = "inbox";
+    public const string Internal = "internal";
+
+    public static readonly IReadOnlyList<string> All = [Stream, Poll, Http, Inbox, Internal];
 }
 
 /// <summary>Changes to an agent's delivery binding (PUT /v1/agents/{address}/delivery).</summary>
@@ -30,4 +48,8 @@ public sealed record DeliverySettings
     [Id(0)] public string? DeliveryMode { get; init; }
     [Id(1)] public int? LeaseSeconds { get; init; }
     [Id(2)] public int? MaxDeliveryAttempts { get; init; }
+    [Id(3)] public string? WebhookUrl { get; init; }
+    /// <summary>Already encrypted by the caller: the plain secret never travels between grains.</summary>
+    [Id(4)] public string? ProtectedWebhookSecret { get; init; }
+    [Id(5)] public string? WebhookSecretHint { get; init; }
 }

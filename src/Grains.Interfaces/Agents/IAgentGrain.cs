@@ -30,7 +30,18 @@ public interface IAgentGrain : IGrainWithStringKey
     [Alias("Unsubscribe")]
     Task UnsubscribeAsync(IAgentObserver observer);
 
-    /// <summary>Wakes the listeners: an intent addressed to this agent became deliverable.</summary>
+    /// <summary>Where http deliveries go, or null when the agent is gone or not bound to http.</summary>
+    [Alias("GetWebhookTarget")]
+    Task<Delivery.WebhookTarget?> GetWebhookTargetAsync();
+
+    /// <summary>
+    /// Hands deliverable intents to the agent's binding again (the delivery sweep: a wake-up lost in a
+    /// crash). Stream and poll agents need nothing: their listeners read durable state.
+    /// </summary>
+    [Alias("Redispatch")]
+    Task RedispatchAsync(IReadOnlyList<Guid> intentIds);
+
+    /// <summary>Dispatches an intent that became deliverable to this agent: wakes listeners (stream, poll) or starts an http delivery.</summary>
     [OneWay, Alias("NotifyDeliverable")]
     Task NotifyDeliverableAsync(Guid intentId);
 }

@@ -13,4 +13,11 @@ public static class AxmeNames
     public const string WorkspaceState = "workspace";
     public const string IdempotencyState = "idempotency";
     public const string AgentState = "agent";
+    public const string WebhookDeliveryState = "webhookdelivery";
+    public const string WebhookSubscriptionState = "webhooksubscription";
+    public const string WebhookDirectoryState = "webhookdirectory";
+    public const string WebhookEventState = "webhookevent";
+
+    /// <summary>Data Protection purpose of webhook signing secrets: the API encrypts with it, delivery grains decrypt.</summary>
+    public const string WebhookSecretPurpose = "Axme.WebhookSecret.v1";
 }

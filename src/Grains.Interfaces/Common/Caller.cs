@@ -15,6 +15,13 @@ public sealed record Caller
     /// <summary>Admin keys may act in any workspace.</summary>
     [Id(5)] public bool IsAdmin { get; init; }
 
+    /// <summary>The runtime itself (delivery, timers): acts on any intent, never comes from a request.</summary>
+    public static readonly Caller System = new()
+    {
+        ServiceAccountId = "system", KeyId = "system", OrgId = "system", WorkspaceId = "system",
+        AgentAddress = "agent://system/system/runtime", IsAdmin = true,
+    };
+
     /// <summary>True when this caller may see resources of the given workspace.</summary>
     public bool CanAccess(string orgId, string workspaceId) =>
         IsAdmin || (OrgId == orgId && WorkspaceId == workspaceId);

@@ -1,6 +1,7 @@
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Delivery;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
 
@@ -31,9 +32,12 @@ public sealed class AgentGrain(
             DisplayName = account.DisplayName,
             Status = "active",
             CreatedAt = previous?.CreatedAt ?? account.CreatedAt,
-            DeliveryMode = previous?.DeliveryMode ?? "stream",
+            DeliveryMode = previous?.DeliveryMode ?? DeliveryModes.Stream,
             LeaseSeconds = previous?.LeaseSeconds ?? 30,
             MaxDeliveryAttempts = previous?.MaxDeliveryAttempts ?? 5,
+            WebhookUrl = previous?.WebhookUrl,
+            ProtectedWebhookSecret = previous?.ProtectedWebhookSecret,
+            WebhookSecretHint = previous?.WebhookSecretHint,
             UpdatedAt = now,
         };
         await state.WriteStateAsync();
@@ -50,15 +54,23 @@ public sealed class AgentGrain(
     public async Task<AgentRecord> ConfigureAsync(DeliverySettings settings)
     {
         var agent = state.State.Agent is { Status: "active" } a ? a : throw ProtocolException.NotFound("agent", this.GetPrimaryKeyString());
-        state.State.Agent = agent with
+        var updated = agent with
         {
             DeliveryMode = settings.DeliveryMode ?? agent.DeliveryMode,
             LeaseSeconds = settings.LeaseSeconds ?? agent.LeaseSeconds,
             MaxDeliveryAttempts = settings.MaxDeliveryAttempts ?? agent.MaxDeliveryAttempts,
+            WebhookUrl = settings.WebhookUrl ?? agent.WebhookUrl,
+            ProtectedWebhookSecret = settings.ProtectedWebhookSecret ?? agent.ProtectedWebhookSecret,
+            WebhookSecretHint = settings.ProtectedWebhookSecret is null ? agent.WebhookSecretHint : settings.WebhookSecretHint,
             UpdatedAt = time.GetUtcNow(),
         };
+        if (updated.DeliveryMode == DeliveryModes.Http && updated.WebhookUrl is null)
+            throw ProtocolException.Invalid("webhook_url", "the http binding needs a webhook_url");
+        if (updated.DeliveryMode == DeliveryModes.Http && updated.ProtectedWebhookSecret is null)
+            throw ProtocolException.Invalid("webhook_secret", "the http binding needs a webhook_secret");
+        state.State.Agent = updated;
         await state.WriteStateAsync();
-        return state.State.Agent;
+        return updated;
     }
 
     public Task<AgentRecord?> GetAsync() =>
@@ -76,6 +88,36 @@ public sealed class AgentGrain(
         return Task.CompletedTask;
     }
 
-    public Task NotifyDeliverableAsync(Guid intentId) =>
-        _listeners.Notify(l => l.OnDeliverableAsync(intentId));
+    public Task<WebhookTarget?> GetWebhookTargetAsync() => Task.FromResult(
+        state.State.Agent is { Status: "active", DeliveryMode: DeliveryModes.Http, WebhookUrl: { } url, ProtectedWebhookSecret: { } secret } a
+            ? new WebhookTarget { Url = url, ProtectedSecret = secret, MaxAttempts = a.MaxDeliveryAttempts }
+            : null);
+
+    public async Task RedispatchAsync(IReadOnlyList<Guid> intentIds)
+    {
+        if (state.State.Agent is not { DeliveryMode: DeliveryModes.Http })
+        {
+            if (intentIds.Count > 0) await NotifyDeliverableAsync(intentIds[0]); // one wake-up: listeners read them all
+            return;
+        }
+        foreach (var id in intentIds) await NotifyDeliverableAsync(id);
+    }
+
+    public Task NotifyDeliverableAsync(Guid intentId)
+    {
+        switch (state.State.Agent)
+        {
+            case { Status: "active", DeliveryMode: DeliveryModes.Http }:
+                // Not awaited: the delivery grain writes itself durably; if that is lost in a crash, the
+                // delivery sweep finds the intent still SUBMITTED and dispatches it again.
+                GrainFactory.GetGrain<IWebhookDeliveryGrain>(DeliveryIds.ForIntent(intentId)).EnqueueAsync(new WebhookJob
+                {
+                    Kind = WebhookKinds.Agent, IntentId = intentId, Agent = this.GetPrimaryKeyString(),
+                    EventType = Interfaces.Intents.IntentEventType.Delivered,
+                }).Ignore();
+                return Task.CompletedTask;
+            default:
+                return _listeners.Notify(l => l.OnDeliverableAsync(intentId));
+        }
+    }
 }

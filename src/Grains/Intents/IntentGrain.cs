@@ -1,4 +1,6 @@
 using Axme.Grains.Common;
+using Axme.Grains.Delivery;
+using Axme.Grains.Interfaces.Delivery;
 using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
@@ -17,6 +19,7 @@ public sealed partial class IntentGrain(
     [PersistentState(AxmeNames.IntentState, AxmeNames.Storage)] IPersistentState<IntentState> state,
     TimeProvider time,
     IOptions<IntentOptions> options,
+    LifecycleSubscribers lifecycleSubscribers,
     ILogger<IntentGrain> logger) : Grain, IIntentGrain, IRemindable
 {
     private const string DeadlineReminder = "deadline";
@@ -79,10 +82,8 @@ public sealed partial class IntentGrain(
 
     public async Task<IntentRecord> MarkDeliveredAsync(Caller caller)
     {
-        var intent = Visible(caller);
-        var transition = IntentTransitions.Deliver(intent, time.GetUtcNow());
-        if (transition.Applied) await CommitAsync(transition);
-        return S.Intent!;
+        Visible(caller);
+        return await ApplySystemAsync(intent => IntentTransitions.Deliver(intent, time.GetUtcNow()));
     }
 
     public async Task<IntentRecord?> LeaseAsync(Caller caller, TimeSpan lease, int maxAttempts)
@@ -96,7 +97,21 @@ public sealed partial class IntentGrain(
     public Task<IntentWriteResult> AcknowledgeAsync(Caller caller, IdempotencyToken? idempotency) =>
         WriteAsync(caller, idempotency, intent => IntentTransitions.Acknowledge(intent, caller.AgentAddress, time.GetUtcNow()));
 
+    public Task<IntentRecord> WebhookDeliveredAsync(int attempts) =>
+        ApplySystemAsync(intent => IntentTransitions.Deliver(intent, time.GetUtcNow(), attempts));
+
+    public Task<IntentRecord> WebhookDeadLetteredAsync(int attempts, string lastError) =>
+        ApplySystemAsync(intent => IntentTransitions.DeadLetter(intent, attempts, lastError, time.GetUtcNow()));
+
     public Task CheckDeadlineAsync() => TimeOutIfDueAsync();
+
+    /// <summary>A transition the runtime itself decided (no caller, no idempotency key): written only when it applies.</summary>
+    private async Task<IntentRecord> ApplySystemAsync(Func<IntentRecord, Transition> decide)
+    {
+        var transition = decide(Visible(Caller.System));
+        if (transition.Applied) await CommitAsync(transition);
+        return S.Intent!;
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -187,6 +202,11 @@ public sealed partial class IntentGrain(
         if (!wasTerminal && transition.Intent.IsTerminal) AxmeMetrics.IntentFinished(transition.Intent);
         foreach (var e in transition.Events)
             await _observers.Notify(o => o.OnEventAsync(e)); // one-way calls: a slow or gone listener never blocks the intent
+        // Webhook subscribers to lifecycle events hear of them one-way, after the commit: best effort across a
+        // crash at this point, unlike intent deliveries (docs/adr/007).
+        if (transition.Events.Count > 0 && await lifecycleSubscribers.WantedAsync(transition.Intent.OrgId, transition.Intent.WorkspaceId))
+            await GrainFactory.GetGrain<IWebhookDirectoryGrain>(IWebhookDirectoryGrain.KeyFor(transition.Intent.OrgId, transition.Intent.WorkspaceId))
+                .PublishIntentEventsAsync(transition.Intent, transition.Events);
         if (unregister) await UnregisterDeadlineReminderAsync();
     }
 

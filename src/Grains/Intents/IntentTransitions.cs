@@ -155,14 +155,24 @@ public static class IntentTransitions
     }
 
     /// <summary>Handed to the agent's channel: SUBMITTED → DELIVERED (once); any other status is left alone.</summary>
-    public static Transition Deliver(IntentRecord intent, DateTimeOffset now)
+    public static Transition Deliver(IntentRecord intent, DateTimeOffset now, int? attempts = null)
     {
         if (intent.Status != IntentStatus.Submitted) return NotApplied(intent, "not_submitted");
         var log = new EventLog(intent, now);
         log.Append(IntentEventType.Delivered, IntentStatus.Delivered, actor: "system",
-            pendingWith: new PendingWith("agent", intent.ToAgent, intent.ToAgent));
-        return log.Result(log.Intent with { Handler = intent.ToAgent });
+            pendingWith: new PendingWith("agent", intent.ToAgent, intent.ToAgent),
+            details: attempts is { } n ? JsonText.Object(("delivery_attempt", Number(n))) : null);
+        return log.Result(log.Intent with { Handler = intent.ToAgent, DeliveryAttempt = attempts ?? intent.DeliveryAttempt });
     }
+
+    /// <summary>
+    /// An http delivery was dead-lettered: FAILED with delivery_failed while the handler has not taken the
+    /// intent up (SUBMITTED or DELIVERED); once it has (acknowledged, working, finished) it evidently got it.
+    /// </summary>
+    public static Transition DeadLetter(IntentRecord intent, int attempts, string lastError, DateTimeOffset now) =>
+        intent.Status is IntentStatus.Submitted or IntentStatus.Delivered
+            ? FailDelivery(new EventLog(intent, now), attempts, $"webhook delivery failed after {attempts} attempts: {lastError}", now)
+            : NotApplied(intent, "taken_up_by_handler");
 
     /// <summary>
     /// A poller takes the delivery: SUBMITTED/DELIVERED and not leased by another poller. Each lease is a
@@ -175,14 +185,7 @@ public static class IntentTransitions
         var attempt = intent.DeliveryAttempt + 1;
         var max = intent.MaxDeliveryAttempts ?? maxAttempts;
         var log = new EventLog(intent, now);
-        if (attempt > max)
-        {
-            var error = JsonText.Object(("code", "delivery_failed"), ("message", $"not acknowledged after {max} delivery attempts"),
-                ("category", "transport"), ("retryable", true), ("at", now.ToString("O")));
-            log.Append(IntentEventType.DeliveryFailed, IntentStatus.Failed, actor: "system",
-                details: JsonText.Object(("delivery_attempt", max.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("error", JsonText.Raw(error))));
-            return log.Result(log.Intent with { ErrorJson = error, LeaseUntil = null });
-        }
+        if (attempt > max) return FailDelivery(log, max, $"not acknowledged after {max} delivery attempts", now);
         if (intent.Status == IntentStatus.Submitted)
             log.Append(IntentEventType.Delivered, IntentStatus.Delivered, actor: "system",
                 pendingWith: new PendingWith("agent", intent.ToAgent, intent.ToAgent),
@@ -275,6 +278,17 @@ public static class IntentTransitions
             details: JsonText.Object(("result", JsonText.Raw(result))));
         return log.Result(log.Intent with { ResultJson = result });
     }
+
+    private static Transition FailDelivery(EventLog log, int attempts, string message, DateTimeOffset now)
+    {
+        var error = JsonText.Object(("code", "delivery_failed"), ("message", message),
+            ("category", "transport"), ("retryable", true), ("at", now.ToString("O")));
+        log.Append(IntentEventType.DeliveryFailed, IntentStatus.Failed, actor: "system",
+            details: JsonText.Object(("delivery_attempt", Number(attempts)), ("error", JsonText.Raw(error))));
+        return log.Result(log.Intent with { ErrorJson = error, LeaseUntil = null, DeliveryAttempt = Math.Max(attempts, log.Intent.DeliveryAttempt) });
+    }
+
+    private static string Number(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool IsStale(IntentRecord intent, int? expected) =>
         expected is { } e && e != intent.PolicyGeneration;

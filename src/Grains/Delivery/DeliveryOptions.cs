@@ -1,0 +1,27 @@
+namespace Axme.Grains.Delivery;
+
+/// <summary>Webhook delivery settings (section "Axme:Delivery").</summary>
+public sealed class DeliveryOptions
+{
+    public const string Section = "Axme:Delivery";
+
+    /// <summary>Name of the HttpClient deliveries use (configured by the host: timeout, no redirects).</summary>
+    public const string HttpClientName = "axme.webhooks";
+
+    /// <summary>Delay before the second attempt; each later one doubles it (with jitter) up to <see cref="RetryMaxDelay"/>.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>An attempt without a response by then counts as failed.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Period of the reminder that keeps a pending delivery alive across crashes. Attempts run on a grain
+    /// timer at their due time; the reminder only matters when the node died in between.
+    /// </summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Attempts before dead-lettering when neither the intent nor the target says otherwise.</summary>
+    public int DefaultMaxAttempts { get; set; } = 5;
+}

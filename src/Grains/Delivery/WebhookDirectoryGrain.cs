@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Delivery;
+using Axme.Grains.Interfaces.Intents;
+
+namespace Axme.Grains.Delivery;
+
+/// <summary>A workspace's subscriptions, for listing and for matching events to them.</summary>
+public sealed class WebhookDirectoryGrain(
+    [PersistentState(AxmeNames.WebhookDirectoryState, AxmeNames.Storage)] IPersistentState<WebhookDirectoryState> state)
+    : Grain, IWebhookDirectoryGrain
+{
+    public async Task PutAsync(WebhookSubscription subscription)
+    {
+        state.State.Subscriptions.RemoveAll(s => s.SubscriptionId == subscription.SubscriptionId);
+        state.State.Subscriptions.Add(subscription);
+        await state.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<WebhookSubscription>> ListAsync(string? ownerAgent, bool includeInactive) =>
+        Task.FromResult<IReadOnlyList<WebhookSubscription>>(state.State.Subscriptions
+            .Where(s => (ownerAgent is null || s.OwnerAgent == ownerAgent) && (includeInactive || s.IsLive))
+            .OrderBy(s => s.CreatedAt).ToArray());
+
+    public Task<IReadOnlyList<WebhookSubscription>> MatchAsync(string ownerAgent, string eventType) =>
+        Task.FromResult<IReadOnlyList<WebhookSubscription>>(Match(s => s.OwnerAgent == ownerAgent, eventType));
+
+    public Task<bool> HasLifecycleSubscriptionsAsync() =>
+        Task.FromResult(state.State.Subscriptions.Any(s => s.IsLive && s.EventTypes.Any(t => t == "*" || t.StartsWith("intent.", StringComparison.Ordinal))));
+
+    public async Task PublishIntentEventsAsync(IntentRecord intent, IReadOnlyList<IntentEvent> events)
+    {
+        string?[] parties = [intent.FromAgent, intent.ToAgent, intent.ReplyTo];
+        foreach (var e in events)
+        {
+            var subscriptions = Match(s => parties.Contains(s.OwnerAgent), e.EventType);
+            // One event per owner, so each subscriber's event_id and counters are its own.
+            foreach (var owner in subscriptions.GroupBy(s => s.OwnerAgent))
+            {
+                var eventId = $"{intent.IntentId:N}-{e.Seq}-{OwnerTag(owner.Key)}";
+                var record = new WebhookEventRecord
+                {
+                    EventId = eventId, OrgId = intent.OrgId, WorkspaceId = intent.WorkspaceId, OwnerAgent = owner.Key,
+                    EventType = e.EventType, Source = "axme.intents", PayloadJson = LifecyclePayload(intent, e),
+                    AcceptedAt = e.At, Deliveries = new Dictionary<string, string>(),
+                };
+                await GrainFactory.GetGrain<IWebhookEventGrain>(eventId).PublishAsync(record, owner.Select(s => s.SubscriptionId).ToArray());
+            }
+        }
+    }
+
+    /// <summary>A short stable tag of the owner: the same event for the same owner always gets the same id.</summary>
+    private static string OwnerTag(string owner) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(owner)))[..8];
+
+    private WebhookSubscription[] Match(Func<WebhookSubscription, bool> owner, string eventType) =>
+        state.State.Subscriptions.Where(s => s.IsLive && owner(s) && s.Matches(eventType)).ToArray();
+
+    /// <summary>The intent event as a subscriber sees it: what happened, to which intent, with its details.</summary>
+    private static string LifecyclePayload(IntentRecord intent, IntentEvent e)
+    {
+        var payload = new JsonObject
+        {
+            ["intent_id"] = intent.IntentId.ToString(),
+            ["seq"] = e.Seq,
+            ["event_type"] = e.EventType,
+            ["status"] = e.Status,
+            ["at"] = WireTime.Format(e.At),
+            ["intent_type"] = intent.IntentType,
+            ["correlation_id"] = intent.CorrelationId,
+            ["from_agent"] = intent.FromAgent,
+            ["to_agent"] = intent.ToAgent,
+            ["actor"] = e.Actor,
+            ["details"] = e.DetailsJson is null ? new JsonObject() : JsonNode.Parse(e.DetailsJson),
+        };
+        return payload.ToJsonString();
+    }
+}
+
+[GenerateSerializer, Alias("axme.webhook-directory-state")]
+public sealed class WebhookDirectoryState
+{
+    [Id(0)] public int SchemaVersion { get; set; } = 1;
+    [Id(1)] public List<WebhookSubscription> Subscriptions { get; set; } = [];
+}

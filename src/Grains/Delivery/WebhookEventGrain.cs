@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Delivery;
+
+namespace Axme.Grains.Delivery;
+
+/// <summary>
+/// One published event: records it with a pending delivery per matching subscription before starting
+/// them, so the counters are durable from the moment the publisher gets its answer.
+/// </summary>
+public sealed class WebhookEventGrain(
+    [PersistentState(AxmeNames.WebhookEventState, AxmeNames.Storage)] IPersistentState<WebhookEventState> state,
+    TimeProvider time) : Grain, IWebhookEventGrain
+{
+    private WebhookEventRecord? E => state.State.Event;
+
+    public async Task<WebhookEventRecord> PublishAsync(WebhookEventRecord @event, IReadOnlyList<Guid> subscriptions)
+    {
+        if (E is { } existing) return existing;
+        var deliveries = subscriptions.ToDictionary(s => DeliveryIds.ForEvent(@event.EventId, s), _ => WebhookStatus.Pending);
+        state.State.Event = @event with { Deliveries = deliveries, Queued = deliveries.Count };
+        state.State.Subscriptions = subscriptions.ToDictionary(s => DeliveryIds.ForEvent(@event.EventId, s), s => s);
+        await state.WriteStateAsync();
+        var body = Body(E!).ToJsonString();
+        // Each delivery grain writes itself and its reminder before answering: durable once this returns.
+        await Task.WhenAll(state.State.Subscriptions.Select(d => GrainFactory.GetGrain<IWebhookDeliveryGrain>(d.Key).EnqueueAsync(new WebhookJob
+        {
+            Kind = WebhookKinds.Subscription, SubscriptionId = d.Value, EventId = E!.EventId, BodyJson = body, EventType = E.EventType,
+        })));
+        return E!;
+    }
+
+    public Task<WebhookEventRecord?> GetAsync() => Task.FromResult(E);
+
+    public async Task<WebhookEventRecord> ReplayAsync()
+    {
+        if (E is not { } e) throw ProtocolException.NotFound("event", this.GetPrimaryKeyString());
+        var finished = e.Deliveries.Where(d => d.Value != WebhookStatus.Pending).Select(d => d.Key).ToArray();
+        var deliveries = new Dictionary<string, string>(e.Deliveries);
+        foreach (var id in finished) deliveries[id] = WebhookStatus.Pending;
+        state.State.Event = e with { Deliveries = deliveries, ReplayedAt = time.GetUtcNow(), Queued = finished.Length };
+        await state.WriteStateAsync();
+        await Task.WhenAll(finished.Select(id => GrainFactory.GetGrain<IWebhookDeliveryGrain>(id).ReplayAsync()));
+        return E!;
+    }
+
+    public async Task DeliveryFinishedAsync(string deliveryId, string status)
+    {
+        if (E is not { } e || !e.Deliveries.ContainsKey(deliveryId) || e.Deliveries[deliveryId] == status) return;
+        state.State.Event = e with { Deliveries = new Dictionary<string, string>(e.Deliveries) { [deliveryId] = status } };
+        await state.WriteStateAsync();
+    }
+
+    private static JsonObject Body(WebhookEventRecord e) => new()
+    {
+        ["event_id"] = e.EventId,
+        ["event_type"] = e.EventType,
+        ["source"] = e.Source,
+        ["owner_agent"] = e.OwnerAgent,
+        ["accepted_at"] = WireTime.Format(e.AcceptedAt),
+        ["payload"] = JsonNode.Parse(e.PayloadJson),
+    };
+}
+
+[GenerateSerializer, Alias("axme.webhook-event-state")]
+public sealed class WebhookEventState
+{
+    [Id(0)] public int SchemaVersion { get; set; } = 1;
+    [Id(1)] public WebhookEventRecord? Event { get; set; }
+    /// <summary>Delivery id → subscription.</summary>
+    [Id(2)] public Dictionary<string, Guid> Subscriptions { get; set; } = [];
+}

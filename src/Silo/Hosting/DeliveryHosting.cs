@@ -1,0 +1,29 @@
+using Axme.Grains.Delivery;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Axme.Silo.Hosting;
+
+/// <summary>Webhook delivery plumbing: settings, the outbound HttpClient, the shared secret key ring, the sweep.</summary>
+public static class DeliveryHosting
+{
+    public static WebApplicationBuilder AddAxmeDelivery(this WebApplicationBuilder builder, AxmeOptions o)
+    {
+        builder.Services.AddOptions<DeliveryOptions>().Bind(builder.Configuration.GetSection(DeliveryOptions.Section))
+            .Validate(d => d.RetryBaseDelay > TimeSpan.Zero && d.RetryMaxDelay >= d.RetryBaseDelay, "Axme:Delivery retry delays must be positive and max >= base")
+            .Validate(d => d.ReminderPeriod >= o.MinimumReminderPeriod, "Axme:Delivery:ReminderPeriod must be at least Axme:MinimumReminderPeriod")
+            .ValidateOnStart();
+        // Per-attempt timeouts come from DeliveryOptions; receivers are called as given, never redirected
+        // elsewhere (a redirect would re-send the signed body to an address nobody registered).
+        builder.Services.AddHttpClient(DeliveryOptions.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        builder.Services.AddDataProtection().SetApplicationName("axme-" + o.ServiceId);
+        builder.Services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(sp =>
+            new ConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(k =>
+                k.XmlRepository = new PostgresKeyRepository(sp.GetRequiredService<NpgsqlDataSource>(), o.ServiceId)));
+        builder.Services.AddSingleton<LifecycleSubscribers>();
+        builder.Services.AddHostedService<DeliverySweep>();
+        return builder;
+    }
+}

@@ -1,0 +1,63 @@
+using Axme.Grains.Interfaces.Agents;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Axme.Silo.Hosting;
+
+/// <summary>
+/// Re-dispatches intents still SUBMITTED: the one-way hand-over from an intent to its http agent's
+/// delivery can be lost in a crash. At start it covers every such intent; afterwards, every
+/// <see cref="Interval"/>, those of the last hour (a node that died in a running cluster). Re-dispatching
+/// is idempotent: a delivery already enqueued stays as it is, and stream and poll agents ignore it.
+/// </summary>
+public sealed partial class DeliverySweep(NpgsqlDataSource db, IGrainFactory grains, IOptions<AxmeOptions> options, TimeProvider time,
+    ILogger<DeliverySweep> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        DateTimeOffset? from = null;
+        using var timer = new PeriodicTimer(Interval, time);
+        do
+        {
+            try
+            {
+                var now = time.GetUtcNow();
+                var count = await SweepAsync(from, now - Settle, stoppingToken);
+                if (count > 0) LogSwept(count);
+                from = now - TimeSpan.FromHours(1);
+            }
+            catch (Exception e) when (e is NpgsqlException or OrleansException or TimeoutException)
+            {
+                LogSweepFailed(e);
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task<int> SweepAsync(DateTimeOffset? from, DateTimeOffset until, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT to_agent, array_agg(intent_id) FROM axme_intents
+            WHERE service_id = @service AND status = 'SUBMITTED' AND delivery_seq IS NOT NULL
+              AND updated_at <= @until AND (@from::timestamptz IS NULL OR updated_at >= @from)
+            GROUP BY to_agent
+            """);
+        cmd.Parameters.AddWithValue("service", options.Value.ServiceId);
+        cmd.Parameters.AddWithValue("until", until);
+        cmd.Parameters.Add(new NpgsqlParameter("from", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (object?)from ?? DBNull.Value });
+        var byAgent = new List<(string Agent, Guid[] Ids)>();
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) byAgent.Add((reader.GetString(0), reader.GetFieldValue<Guid[]>(1)));
+        foreach (var (agent, ids) in byAgent)
+            await grains.GetGrain<IAgentGrain>(agent).RedispatchAsync(ids);
+        return byAgent.Sum(a => a.Ids.Length);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery sweep re-dispatched {Count} submitted intents")]
+    private partial void LogSwept(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery sweep failed")]
+    private partial void LogSweepFailed(Exception e);
+}
