@@ -25,7 +25,9 @@ public sealed partial class DeliverySweep(NpgsqlDataSource db, IGrainFactory gra
             try
             {
                 var now = time.GetUtcNow();
-                var count = await SweepAsync(from, now - Settle, stoppingToken);
+                // At start nothing of this node is in flight, so everything SUBMITTED is due; later, intents
+                // younger than Settle are most likely still on their way to the delivery grain.
+                var count = await SweepAsync(from, from is null ? now : now - Settle, stoppingToken);
                 if (count > 0) LogSwept(count);
                 from = now - TimeSpan.FromHours(1);
             }

@@ -67,4 +67,32 @@ public sealed class DeliveryTransitionsTests
         var done = IntentTransitions.Resolve(t.Intent, TestData.Complete(), T0).Intent;
         Assert.Equal(409, Assert.Throws<ProtocolException>(() => IntentTransitions.Acknowledge(done, null, T0)).Status);
     }
+
+    [Fact]
+    public void An_http_delivery_records_its_attempt_count_when_it_delivers()
+    {
+        var t = IntentTransitions.Deliver(Submitted(), T0, attempts: 4);
+        Assert.Equal(4, t.Intent.DeliveryAttempt);
+        Assert.Contains("\"delivery_attempt\":\"4\"", Assert.Single(t.Events).DetailsJson);
+    }
+
+    [Fact]
+    public void A_dead_lettered_http_delivery_fails_the_intent_only_while_the_handler_has_not_taken_it_up()
+    {
+        var t = IntentTransitions.DeadLetter(Submitted(), 5, "HTTP 503", T0);
+        Assert.True(t.Applied);
+        Assert.Equal(IntentStatus.Failed, t.Intent.Status);
+        var e = Assert.Single(t.Events);
+        Assert.Equal(IntentEventType.DeliveryFailed, e.EventType);
+        Assert.Contains("delivery_failed", t.Intent.ErrorJson);
+        Assert.Contains("HTTP 503", t.Intent.ErrorJson);
+        Assert.Equal(5, t.Intent.DeliveryAttempt);
+
+        var delivered = IntentTransitions.Deliver(Submitted(), T0).Intent;
+        Assert.True(IntentTransitions.DeadLetter(delivered, 5, "timeout", T0).Applied);
+        var acknowledged = IntentTransitions.Acknowledge(delivered, "agent://a/b/c", T0).Intent;
+        var left = IntentTransitions.DeadLetter(acknowledged, 5, "timeout", T0);
+        Assert.False(left.Applied);
+        Assert.Equal("taken_up_by_handler", left.NotAppliedReason);
+    }
 }
