@@ -80,7 +80,7 @@ public static partial class IntentEndpoints
     {
         var intent = await Grain(grains, intent_id).GetAsync(ApiKeyAuthFilter.CallerOf(http));
         var deliveryId = Grains.Interfaces.Delivery.DeliveryIds.ForIntent(intent.IntentId);
-        var webhook = await grains.GetGrain<Grains.Interfaces.Delivery.IWebhookDeliveryGrain>(deliveryId).GetAsync();
+        var webhook = await grains.GetGrain<Grains.Interfaces.Delivery.IDeliveryGrain>(deliveryId).GetAsync();
         var list = new JsonArray();
         if (webhook is not null) list.Add(Webhooks.WebhookJson.Delivery(webhook));
         return TypedResults.Json(Wire.Ok(("intent_id", intent.IntentId.ToString()), ("delivery_id", deliveryId),

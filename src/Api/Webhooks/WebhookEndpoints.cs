@@ -98,16 +98,16 @@ public static class WebhookEndpoints
     public static async Task<IResult> GetEvent(HttpContext http, string event_id, IGrainFactory grains)
     {
         var e = await VisibleEventAsync(http, grains, event_id);
-        var deliveries = await Task.WhenAll(e.Deliveries.Keys.Select(id => grains.GetGrain<IWebhookDeliveryGrain>(id).GetAsync()));
+        var deliveries = await Task.WhenAll(e.Deliveries.Keys.Select(id => grains.GetGrain<IDeliveryGrain>(id).GetAsync()));
         var json = WebhookJson.Event(e);
-        json["deliveries"] = new JsonArray([.. deliveries.OfType<WebhookDeliveryRecord>().Select(d => (JsonNode)WebhookJson.Delivery(d))]);
+        json["deliveries"] = new JsonArray([.. deliveries.OfType<DeliveryRecord>().Select(d => (JsonNode)WebhookJson.Delivery(d))]);
         return TypedResults.Json(json);
     }
 
     public static async Task<IResult> Replay(HttpContext http, string event_id, IGrainFactory grains)
     {
         var e = await VisibleEventAsync(http, grains, event_id);
-        if (e.Deliveries.Count > 0 && e.Deliveries.Values.All(s => s == WebhookStatus.Pending))
+        if (e.Deliveries.Count > 0 && e.Deliveries.Values.All(s => s == DeliveryStatus.Pending))
             throw ProtocolException.Conflict("replay_blocked", "every delivery of this event is still pending");
         return TypedResults.Json(WebhookJson.Event(await grains.GetGrain<IWebhookEventGrain>(event_id).ReplayAsync()));
     }

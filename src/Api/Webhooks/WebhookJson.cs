@@ -27,17 +27,17 @@ public static class WebhookJson
         var o = Wire.Ok(
             ("event_id", e.EventId), ("event_type", e.EventType), ("source", e.Source), ("owner_agent", e.OwnerAgent),
             ("accepted_at", Wire.Time(e.AcceptedAt)));
-        var pending = e.Count(WebhookStatus.Pending);
+        var pending = e.Count(DeliveryStatus.Pending);
         o["queued_deliveries"] = e.Queued;
         o["processed_deliveries"] = e.Deliveries.Count - pending;
-        o["delivered"] = e.Count(WebhookStatus.Delivered);
+        o["delivered"] = e.Count(DeliveryStatus.Delivered);
         o["pending"] = pending;
-        o["dead_lettered"] = e.Count(WebhookStatus.DeadLettered);
+        o["dead_lettered"] = e.Count(DeliveryStatus.DeadLettered);
         if (e.ReplayedAt is { } at) o["replayed_at"] = Wire.Time(at);
         return o;
     }
 
-    public static JsonObject Delivery(WebhookDeliveryRecord d) => new()
+    public static JsonObject Delivery(DeliveryRecord d) => new()
     {
         ["delivery_id"] = d.DeliveryId,
         ["kind"] = d.Job.Kind,

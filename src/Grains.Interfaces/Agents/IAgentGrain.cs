@@ -31,8 +31,8 @@ public interface IAgentGrain : IGrainWithStringKey
     Task UnsubscribeAsync(IAgentObserver observer);
 
     /// <summary>Where http deliveries go, or null when the agent is gone or not bound to http.</summary>
-    [Alias("GetWebhookTarget")]
-    Task<Delivery.WebhookTarget?> GetWebhookTargetAsync();
+    [Alias("GetDeliveryTarget")]
+    Task<Delivery.DeliveryTarget?> GetDeliveryTargetAsync();
 
     /// <summary>
     /// Hands deliverable intents to the agent's binding again (the delivery sweep: a wake-up lost in a

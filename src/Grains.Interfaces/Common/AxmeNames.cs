@@ -13,7 +13,7 @@ public static class AxmeNames
     public const string WorkspaceState = "workspace";
     public const string IdempotencyState = "idempotency";
     public const string AgentState = "agent";
-    public const string WebhookDeliveryState = "webhookdelivery";
+    public const string DeliveryState = "delivery";
     public const string WebhookSubscriptionState = "webhooksubscription";
     public const string WebhookDirectoryState = "webhookdirectory";
     public const string WebhookEventState = "webhookevent";

@@ -88,9 +88,9 @@ public sealed class AgentGrain(
         return Task.CompletedTask;
     }
 
-    public Task<WebhookTarget?> GetWebhookTargetAsync() => Task.FromResult(
+    public Task<DeliveryTarget?> GetDeliveryTargetAsync() => Task.FromResult(
         state.State.Agent is { Status: "active", DeliveryMode: DeliveryModes.Http, WebhookUrl: { } url, ProtectedWebhookSecret: { } secret } a
-            ? new WebhookTarget { Url = url, ProtectedSecret = secret, MaxAttempts = a.MaxDeliveryAttempts }
+            ? new DeliveryTarget { Url = url, ProtectedSecret = secret, MaxAttempts = a.MaxDeliveryAttempts }
             : null);
 
     public async Task RedispatchAsync(IReadOnlyList<Guid> intentIds)
@@ -110,9 +110,9 @@ public sealed class AgentGrain(
             case { Status: "active", DeliveryMode: DeliveryModes.Http }:
                 // Not awaited: the delivery grain writes itself durably; if that is lost in a crash, the
                 // delivery sweep finds the intent still SUBMITTED and dispatches it again.
-                GrainFactory.GetGrain<IWebhookDeliveryGrain>(DeliveryIds.ForIntent(intentId)).EnqueueAsync(new WebhookJob
+                GrainFactory.GetGrain<IDeliveryGrain>(DeliveryIds.ForIntent(intentId)).EnqueueAsync(new DeliveryJob
                 {
-                    Kind = WebhookKinds.Agent, IntentId = intentId, Agent = this.GetPrimaryKeyString(),
+                    Kind = DeliveryKinds.Agent, IntentId = intentId, Agent = this.GetPrimaryKeyString(),
                     EventType = Interfaces.Intents.IntentEventType.Delivered,
                 }).Ignore();
                 return Task.CompletedTask;

@@ -17,15 +17,15 @@ public sealed class WebhookEventGrain(
     public async Task<WebhookEventRecord> PublishAsync(WebhookEventRecord @event, IReadOnlyList<Guid> subscriptions)
     {
         if (E is { } existing) return existing;
-        var deliveries = subscriptions.ToDictionary(s => DeliveryIds.ForEvent(@event.EventId, s), _ => WebhookStatus.Pending);
+        var deliveries = subscriptions.ToDictionary(s => DeliveryIds.ForEvent(@event.EventId, s), _ => DeliveryStatus.Pending);
         state.State.Event = @event with { Deliveries = deliveries, Queued = deliveries.Count };
         state.State.Subscriptions = subscriptions.ToDictionary(s => DeliveryIds.ForEvent(@event.EventId, s), s => s);
         await state.WriteStateAsync();
         var body = Body(E!).ToJsonString();
         // Each delivery grain writes itself and its reminder before answering: durable once this returns.
-        await Task.WhenAll(state.State.Subscriptions.Select(d => GrainFactory.GetGrain<IWebhookDeliveryGrain>(d.Key).EnqueueAsync(new WebhookJob
+        await Task.WhenAll(state.State.Subscriptions.Select(d => GrainFactory.GetGrain<IDeliveryGrain>(d.Key).EnqueueAsync(new DeliveryJob
         {
-            Kind = WebhookKinds.Subscription, SubscriptionId = d.Value, EventId = E!.EventId, BodyJson = body, EventType = E.EventType,
+            Kind = DeliveryKinds.Subscription, SubscriptionId = d.Value, EventId = E!.EventId, BodyJson = body, EventType = E.EventType,
         })));
         return E!;
     }
@@ -35,12 +35,12 @@ public sealed class WebhookEventGrain(
     public async Task<WebhookEventRecord> ReplayAsync()
     {
         if (E is not { } e) throw ProtocolException.NotFound("event", this.GetPrimaryKeyString());
-        var finished = e.Deliveries.Where(d => d.Value != WebhookStatus.Pending).Select(d => d.Key).ToArray();
+        var finished = e.Deliveries.Where(d => d.Value != DeliveryStatus.Pending).Select(d => d.Key).ToArray();
         var deliveries = new Dictionary<string, string>(e.Deliveries);
-        foreach (var id in finished) deliveries[id] = WebhookStatus.Pending;
+        foreach (var id in finished) deliveries[id] = DeliveryStatus.Pending;
         state.State.Event = e with { Deliveries = deliveries, ReplayedAt = time.GetUtcNow(), Queued = finished.Length };
         await state.WriteStateAsync();
-        await Task.WhenAll(finished.Select(id => GrainFactory.GetGrain<IWebhookDeliveryGrain>(id).ReplayAsync()));
+        await Task.WhenAll(finished.Select(id => GrainFactory.GetGrain<IDeliveryGrain>(id).ReplayAsync()));
         return E!;
     }
 

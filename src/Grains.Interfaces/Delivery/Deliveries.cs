@@ -1,10 +1,10 @@
 namespace Axme.Grains.Interfaces.Delivery;
 
 /// <summary>What a webhook delivery carries: an intent to its http agent, or one event to one subscription.</summary>
-[GenerateSerializer, Immutable, Alias("axme.webhook-job")]
-public sealed record WebhookJob
+[GenerateSerializer, Immutable, Alias("axme.delivery-job")]
+public sealed record DeliveryJob
 {
-    /// <summary><see cref="WebhookKinds.Agent"/> or <see cref="WebhookKinds.Subscription"/>.</summary>
+    /// <summary><see cref="DeliveryKinds.Agent"/> or <see cref="DeliveryKinds.Subscription"/>.</summary>
     [Id(0)] public required string Kind { get; init; }
     /// <summary>Agent deliveries: the intent (its current state is read at every attempt).</summary>
     [Id(1)] public Guid? IntentId { get; init; }
@@ -17,14 +17,14 @@ public sealed record WebhookJob
     [Id(6)] public required string EventType { get; init; }
 }
 
-public static class WebhookKinds
+public static class DeliveryKinds
 {
     public const string Agent = "agent";
     public const string Subscription = "subscription";
 }
 
 /// <summary>pending → delivered | dead_lettered | obsolete (the intent finished by other means before a 2xx).</summary>
-public static class WebhookStatus
+public static class DeliveryStatus
 {
     public const string Pending = "pending";
     public const string Delivered = "delivered";
@@ -33,8 +33,8 @@ public static class WebhookStatus
 }
 
 /// <summary>One POST: when, what came back, how long it took.</summary>
-[GenerateSerializer, Immutable, Alias("axme.webhook-attempt")]
-public sealed record WebhookAttempt
+[GenerateSerializer, Immutable, Alias("axme.delivery-attempt")]
+public sealed record DeliveryAttempt
 {
     [Id(0)] public required int Attempt { get; init; }
     [Id(1)] public required DateTimeOffset At { get; init; }
@@ -47,24 +47,24 @@ public sealed record WebhookAttempt
 }
 
 /// <summary>A webhook delivery and every attempt made for it.</summary>
-[GenerateSerializer, Immutable, Alias("axme.webhook-delivery")]
-public sealed record WebhookDeliveryRecord
+[GenerateSerializer, Immutable, Alias("axme.delivery")]
+public sealed record DeliveryRecord
 {
     [Id(0)] public required string DeliveryId { get; init; }
-    [Id(1)] public required WebhookJob Job { get; init; }
+    [Id(1)] public required DeliveryJob Job { get; init; }
     [Id(2)] public required string Status { get; init; }
     [Id(3)] public required DateTimeOffset CreatedAt { get; init; }
     [Id(4)] public required DateTimeOffset UpdatedAt { get; init; }
     [Id(5)] public DateTimeOffset? NextAttemptAt { get; init; }
     [Id(6)] public int MaxAttempts { get; init; }
-    [Id(7)] public IReadOnlyList<WebhookAttempt> Attempts { get; init; } = [];
+    [Id(7)] public IReadOnlyList<DeliveryAttempt> Attempts { get; init; } = [];
 
-    public bool IsFinished => Status != WebhookStatus.Pending;
+    public bool IsFinished => Status != DeliveryStatus.Pending;
 }
 
 /// <summary>Where and how to POST, as the target (agent or subscription) says at the time of an attempt.</summary>
-[GenerateSerializer, Immutable, Alias("axme.webhook-target")]
-public sealed record WebhookTarget
+[GenerateSerializer, Immutable, Alias("axme.delivery-target")]
+public sealed record DeliveryTarget
 {
     [Id(0)] public required string Url { get; init; }
     /// <summary>The signing secret, encrypted at rest (ASP.NET Core Data Protection); never logged.</summary>

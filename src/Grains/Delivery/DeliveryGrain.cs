@@ -18,18 +18,18 @@ namespace Axme.Grains.Delivery;
 /// registered before the first write and removed after the last, reactivates the delivery after a
 /// crash (and the activation reschedules the timer), so retries survive restarts.
 /// </summary>
-public sealed partial class WebhookDeliveryGrain(
-    [PersistentState(AxmeNames.WebhookDeliveryState, AxmeNames.Storage)] IPersistentState<WebhookDeliveryState> state,
+public sealed partial class DeliveryGrain(
+    [PersistentState(AxmeNames.DeliveryState, AxmeNames.Storage)] IPersistentState<DeliveryState> state,
     IHttpClientFactory httpClients,
     IDataProtectionProvider protection,
     TimeProvider time,
     IOptions<DeliveryOptions> options,
-    ILogger<WebhookDeliveryGrain> logger) : Grain, IWebhookDeliveryGrain, IRemindable
+    ILogger<DeliveryGrain> logger) : Grain, IDeliveryGrain, IRemindable
 {
     private const string KeepAliveReminder = "webhook";
     private IGrainTimer? _timer;
 
-    private WebhookDeliveryRecord? D => state.State.Delivery;
+    private DeliveryRecord? D => state.State.Delivery;
     private DeliveryOptions O => options.Value;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -38,14 +38,14 @@ public sealed partial class WebhookDeliveryGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<WebhookDeliveryRecord> EnqueueAsync(WebhookJob job)
+    public async Task<DeliveryRecord> EnqueueAsync(DeliveryJob job)
     {
         if (D is { } existing) return existing;
         var now = time.GetUtcNow();
         await this.RegisterOrUpdateReminder(KeepAliveReminder, O.ReminderPeriod, O.ReminderPeriod);
-        state.State.Delivery = new WebhookDeliveryRecord
+        state.State.Delivery = new DeliveryRecord
         {
-            DeliveryId = this.GetPrimaryKeyString(), Job = job, Status = WebhookStatus.Pending,
+            DeliveryId = this.GetPrimaryKeyString(), Job = job, Status = DeliveryStatus.Pending,
             CreatedAt = now, UpdatedAt = now, NextAttemptAt = now,
         };
         await state.WriteStateAsync();
@@ -53,16 +53,16 @@ public sealed partial class WebhookDeliveryGrain(
         return D!;
     }
 
-    public Task<WebhookDeliveryRecord?> GetAsync() => Task.FromResult(D);
+    public Task<DeliveryRecord?> GetAsync() => Task.FromResult(D);
 
-    public async Task<WebhookDeliveryRecord> ReplayAsync()
+    public async Task<DeliveryRecord> ReplayAsync()
     {
         if (D is not { } d) throw ProtocolException.NotFound("delivery", this.GetPrimaryKeyString());
         if (!d.IsFinished) return d;
         var now = time.GetUtcNow();
         await this.RegisterOrUpdateReminder(KeepAliveReminder, O.ReminderPeriod, O.ReminderPeriod);
         state.State.RoundStart = d.Attempts.Count;
-        state.State.Delivery = d with { Status = WebhookStatus.Pending, NextAttemptAt = now, UpdatedAt = now };
+        state.State.Delivery = d with { Status = DeliveryStatus.Pending, NextAttemptAt = now, UpdatedAt = now };
         await state.WriteStateAsync();
         Schedule(now);
         return D!;
@@ -96,7 +96,7 @@ public sealed partial class WebhookDeliveryGrain(
         var (target, body, intentMax) = await PrepareAsync(job);
         if (target is null || body is null)
         {
-            await FinishAsync(d, WebhookStatus.Obsolete, null);
+            await FinishAsync(d, DeliveryStatus.Obsolete, null);
             return;
         }
         var number = d.Attempts.Count + 1;
@@ -111,12 +111,12 @@ public sealed partial class WebhookDeliveryGrain(
         if (attempt.Error is null)
         {
             LogDelivered(d.DeliveryId, number);
-            await FinishAsync(recorded, WebhookStatus.Delivered, number - state.State.RoundStart);
+            await FinishAsync(recorded, DeliveryStatus.Delivered, number - state.State.RoundStart);
         }
         else if (number - state.State.RoundStart >= max)
         {
             LogDeadLettered(d.DeliveryId, number, attempt.Error);
-            await FinishAsync(recorded, WebhookStatus.DeadLettered, number - state.State.RoundStart);
+            await FinishAsync(recorded, DeliveryStatus.DeadLettered, number - state.State.RoundStart);
         }
         else
         {
@@ -128,20 +128,20 @@ public sealed partial class WebhookDeliveryGrain(
     }
 
     /// <summary>Where to POST and what, as the target says now; nulls when there is nothing (left) to deliver.</summary>
-    private async Task<(WebhookTarget? Target, JsonObject? Body, int? MaxAttempts)> PrepareAsync(WebhookJob job)
+    private async Task<(DeliveryTarget? Target, JsonObject? Body, int? MaxAttempts)> PrepareAsync(DeliveryJob job)
     {
-        if (job.Kind == WebhookKinds.Agent && job.IntentId is { } intentId && job.Agent is { } agent)
+        if (job.Kind == DeliveryKinds.Agent && job.IntentId is { } intentId && job.Agent is { } agent)
         {
             var intent = await GrainFactory.GetGrain<IIntentGrain>(intentId).GetAsync(Caller.System);
             // Anything past SUBMITTED means the handler has it (a 2xx recorded just before a crash, or it
             // already acted on the intent): nothing left to deliver.
             if (intent.Status != IntentStatus.Submitted) return (null, null, null);
-            var target = await GrainFactory.GetGrain<IAgentGrain>(agent).GetWebhookTargetAsync();
+            var target = await GrainFactory.GetGrain<IAgentGrain>(agent).GetDeliveryTargetAsync();
             return target is { Active: true }
                 ? (target, DeliveryMessage.Build(intent, seq: null, attempt: 0), intent.MaxDeliveryAttempts)
                 : (null, null, null);
         }
-        if (job.Kind == WebhookKinds.Subscription && job.SubscriptionId is { } subscription && job.BodyJson is { } json)
+        if (job.Kind == DeliveryKinds.Subscription && job.SubscriptionId is { } subscription && job.BodyJson is { } json)
         {
             var target = await GrainFactory.GetGrain<IWebhookSubscriptionGrain>(subscription).GetTargetAsync();
             return target is { Active: true } ? (target, JsonNode.Parse(json)!.AsObject(), null) : (null, null, null);
@@ -149,7 +149,7 @@ public sealed partial class WebhookDeliveryGrain(
         return (null, null, null);
     }
 
-    private async Task<WebhookAttempt> PostAsync(WebhookDeliveryRecord d, WebhookJob job, WebhookTarget target, byte[] raw, int number, DateTimeOffset sentAt)
+    private async Task<DeliveryAttempt> PostAsync(DeliveryRecord d, DeliveryJob job, DeliveryTarget target, byte[] raw, int number, DateTimeOffset sentAt)
     {
         int? statusCode = null;
         string? error;
@@ -186,7 +186,7 @@ public sealed partial class WebhookDeliveryGrain(
         {
             error = e.Message;
         }
-        return new WebhookAttempt
+        return new DeliveryAttempt
         {
             Attempt = number, At = sentAt, StatusCode = statusCode, LatencyMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1),
             Error = error, Url = target.Url,
@@ -197,16 +197,16 @@ public sealed partial class WebhookDeliveryGrain(
     /// Tells the owner of the delivery first, then records the end: a crash in between leaves the delivery
     /// pending, and its next attempt finds nothing left to do (the intent is past SUBMITTED).
     /// </summary>
-    private async Task FinishAsync(WebhookDeliveryRecord d, string status, int? attempts)
+    private async Task FinishAsync(DeliveryRecord d, string status, int? attempts)
     {
         var job = d.Job;
-        if (job.Kind == WebhookKinds.Agent && job.IntentId is { } intentId && attempts is { } n)
+        if (job.Kind == DeliveryKinds.Agent && job.IntentId is { } intentId && attempts is { } n)
         {
             var intent = GrainFactory.GetGrain<IIntentGrain>(intentId);
-            if (status == WebhookStatus.Delivered) await intent.WebhookDeliveredAsync(n);
+            if (status == DeliveryStatus.Delivered) await intent.WebhookDeliveredAsync(n);
             else await intent.WebhookDeadLetteredAsync(n, d.Attempts[^1].Error ?? "failed");
         }
-        else if (job.Kind == WebhookKinds.Subscription && job.EventId is { } eventId)
+        else if (job.Kind == DeliveryKinds.Subscription && job.EventId is { } eventId)
         {
             await GrainFactory.GetGrain<IWebhookEventGrain>(eventId).DeliveryFinishedAsync(d.DeliveryId, status);
         }
