@@ -4,6 +4,7 @@ using Axme.Api.Agents;
 using Axme.Api.Auth;
 using Axme.Api.Errors;
 using Axme.Api.Health;
+using Axme.Api.Inbox;
 using Axme.Api.Intents;
 using Axme.Grains.Interfaces.Accounts;
 using Microsoft.AspNetCore.RateLimiting;
@@ -25,6 +26,7 @@ public static class ApiHosting
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
         services.AddSingleton<IntentQueries>();
         services.AddSingleton<Agents.DeliveryQueries>();
+        services.AddSingleton<InboxQueries>();
         services.AddSingleton<ApiKeyAuthFilter>();
         services.AddSingleton<Http.IdempotencyFilter>();
         services.AddOpenApi();
@@ -44,6 +46,7 @@ public static class ApiHosting
         v1.MapIntentEndpoints();
         v1.MapServiceAccountEndpoints();
         v1.MapAgentEndpoints();
+        v1.MapInboxEndpoints();
         return app;
     }
 

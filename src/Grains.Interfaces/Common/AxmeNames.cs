@@ -13,4 +13,6 @@ public static class AxmeNames
     public const string WorkspaceState = "workspace";
     public const string IdempotencyState = "idempotency";
     public const string AgentState = "agent";
+    /// <summary>Inbox threads; the axme_inbox_threads view trigger matches it (Schema/003_axme_inbox.sql).</summary>
+    public const string InboxThreadState = "inbox_thread";
 }
