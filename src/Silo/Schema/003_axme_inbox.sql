@@ -84,14 +84,15 @@ CREATE TRIGGER axme_project_inbox_thread
     WHEN (NEW.graintypestring = 'inbox_thread')
     EXECUTE FUNCTION axme_project_inbox_thread();
 
--- Rebuild (or repair) the view from grain state: SELECT axme_rebuild_inbox_view();
-CREATE OR REPLACE FUNCTION axme_rebuild_inbox_view() RETURNS integer
+-- Rebuild (or repair) a view from grain state by re-running its trigger on every stored row of one grain
+-- type: SELECT axme_rebuild_view('inbox_thread');  (also works for 'intent').
+CREATE OR REPLACE FUNCTION axme_rebuild_view(grain_type text) RETURNS integer
 LANGUAGE plpgsql AS
 $$
 DECLARE
     n integer;
 BEGIN
-    UPDATE orleansstorage SET version = version WHERE graintypestring = 'inbox_thread' AND payloadbinary IS NOT NULL;
+    UPDATE orleansstorage SET version = version WHERE graintypestring = grain_type AND payloadbinary IS NOT NULL;
     GET DIAGNOSTICS n = ROW_COUNT;
     RETURN n;
 END;
