@@ -4,6 +4,7 @@ using Axme.Api.Agents;
 using Axme.Api.Auth;
 using Axme.Api.Errors;
 using Axme.Api.Health;
+using Axme.Api.Inbox;
 using Axme.Api.Intents;
 using Axme.Api.Webhooks;
 using Axme.Grains.Interfaces.Accounts;
@@ -26,6 +27,7 @@ public static class ApiHosting
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
         services.AddSingleton<IntentQueries>();
         services.AddSingleton<Agents.DeliveryQueries>();
+        services.AddSingleton<InboxQueries>();
         services.AddSingleton<ApiKeyAuthFilter>();
         services.AddSingleton<Webhooks.WebhookSecrets>();
         services.AddSingleton<Http.IdempotencyFilter>();
@@ -47,6 +49,7 @@ public static class ApiHosting
         v1.MapServiceAccountEndpoints();
         v1.MapAgentEndpoints();
         v1.MapWebhookEndpoints();
+        v1.MapInboxEndpoints();
         return app;
     }
 

@@ -47,7 +47,8 @@ public static partial class IntentEndpoints
             // The sender is who the key says it is (the field is deprecated in [spec]).
             FromAgent = caller.AgentAddress,
             ToAgent = AgentAddress.Canonical(Address(body, "to_agent", required: true)!, caller),
-            ReplyTo = Address(body, "reply_to"),
+            // Canonical like to_agent: the completion lands in this owner's inbox (GET /v1/inbox?owner_agent=…).
+            ReplyTo = Address(body, "reply_to") is { } replyTo ? AgentAddress.Canonical(replyTo, caller) : null,
             PayloadJson = body.Object("payload") ?? "{}",
             DeadlineAt = body.Timestamp("deadline_at"),
             RemindAfterSeconds = body.Int("remind_after_seconds", 1),
@@ -115,10 +116,7 @@ public static partial class IntentEndpoints
         if (result.Applied)
         {
             response["event"] = result.Event is null ? null : IntentJson.Event(result.Event);
-            // Delivery of completions into reply_to inbox threads arrives with the inbox (agents and delivery).
-            response["completion_delivery"] = result.Intent.ReplyTo is null
-                ? new JsonObject { ["delivered"] = false, ["reason"] = "reply_to_not_set" }
-                : new JsonObject { ["delivered"] = false, ["reason"] = "inbox_not_available", ["reply_to"] = result.Intent.ReplyTo };
+            response["completion_delivery"] = CompletionDelivery(result);
         }
         return TypedResults.Json(response);
     }
@@ -193,6 +191,20 @@ public static partial class IntentEndpoints
         var body = await RequestBody.ReadAsync(http);
         var token = Idempotency.Token(http.Request, caller, $"POST /v1/intents/{intentId}/{endpoint}", body);
         return await write(body, caller, grain, token);
+    }
+
+    /// <summary>
+    /// Where the completion went (PROTOCOL §5.7): into the reply_to owner's inbox thread, whose id is the
+    /// intent's; "delivery_pending" when the thread could not take it yet (the intent grain retries).
+    /// </summary>
+    private static JsonObject CompletionDelivery(IntentWriteResult result)
+    {
+        if (result.Intent.ReplyTo is not { } replyTo) return new JsonObject { ["delivered"] = false, ["reason"] = "reply_to_not_set" };
+        var delivery = new JsonObject { ["delivered"] = result.CompletionDelivered };
+        if (!result.CompletionDelivered) delivery["reason"] = "delivery_pending";
+        delivery["reply_to"] = replyTo;
+        delivery["thread_id"] = result.Intent.IntentId.ToString();
+        return delivery;
     }
 
     /// <summary>{ok, applied, policy_generation, intent} or, when nothing was applied, {ok, applied:false, reason, policy_generation}.</summary>

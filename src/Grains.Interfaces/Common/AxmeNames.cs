@@ -20,4 +20,6 @@ public static class AxmeNames
 
     /// <summary>Data Protection purpose of webhook signing secrets: the API encrypts with it, delivery grains decrypt.</summary>
     public const string WebhookSecretPurpose = "Axme.WebhookSecret.v1";
+    /// <summary>Inbox threads; the axme_inbox_threads view trigger matches it (Schema/003_axme_inbox.sql).</summary>
+    public const string InboxThreadState = "inbox_thread";
 }

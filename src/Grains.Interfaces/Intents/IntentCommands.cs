@@ -83,6 +83,8 @@ public sealed record IntentWriteResult
     /// <summary>The last event this write appended (the terminal one for resolve), if any.</summary>
     [Id(3)] public IntentEvent? Event { get; init; }
     [Id(4)] public required int PolicyGeneration { get; init; }
+    /// <summary>This write finished an intent with reply_to and the completion is in the reply_to inbox thread (id = intent id).</summary>
+    [Id(5)] public bool CompletionDelivered { get; init; }
 }
 
 /// <summary>

@@ -3,6 +3,7 @@ using Axme.Grains.Delivery;
 using Axme.Grains.Interfaces.Delivery;
 using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Inbox;
 using Axme.Grains.Interfaces.Intents;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,9 +24,11 @@ public sealed partial class IntentGrain(
     ILogger<IntentGrain> logger) : Grain, IIntentGrain, IRemindable
 {
     private const string DeadlineReminder = "deadline";
+    private const string ReplyToReminder = "reply_to";
     private readonly ObserverManager<IIntentObserver> _observers = new(TimeSpan.FromMinutes(5), logger);
 
     private IntentState S => state.State;
+    private IGrainReminder? _replyToReminder;
 
     public async Task<CreateIntentResult> CreateAsync(CreateIntentCommand command)
     {
@@ -115,8 +118,8 @@ public sealed partial class IntentGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != DeadlineReminder) return;
-        await TimeOutIfDueAsync();
+        if (reminderName == DeadlineReminder) await TimeOutIfDueAsync();
+        else if (reminderName == ReplyToReminder) await RetryCompletionAsync();
     }
 
     private async Task TimeOutIfDueAsync()
@@ -153,6 +156,9 @@ public sealed partial class IntentGrain(
             Intent = transition.Intent,
             Event = transition.Events.Count > 0 ? transition.Events[^1] : null,
             PolicyGeneration = transition.Intent.PolicyGeneration,
+            // What the answer will say unless the delivery right after the write fails; a replay then still
+            // says delivered, which the reply_to reminder makes true shortly.
+            CompletionDelivered = Completes(transition),
         };
         if (idempotency is not null)
         {
@@ -168,14 +174,25 @@ public sealed partial class IntentGrain(
         {
             return result; // nothing changed and nothing to remember: no write
         }
-        await CommitAsync(transition);
+        if (!await CommitAsync(transition) && result.CompletionDelivered)
+            result = result with { CompletionDelivered = false };
         return result;
     }
 
-    /// <summary>One storage write for the record and its events; observers hear of them only after it succeeded.</summary>
-    private async Task CommitAsync(Transition transition)
+    /// <summary>
+    /// One storage write for the record and its events; observers hear of them only after it succeeded.
+    /// Returns whether a completion was delivered to the reply_to inbox by this commit.
+    /// </summary>
+    private async Task<bool> CommitAsync(Transition transition)
     {
         var wasTerminal = S.Intent?.IsTerminal ?? false;
+        var completes = Completes(transition);
+        // Every path to a terminal status (resolve, resume, timeout, delivery failure) passes here. The
+        // completion is delivered to the reply_to inbox right after the write, awaited, so a resolve answers
+        // only once the thread has it; the reminder, registered before the write, retries it should this
+        // node die (or the thread grain fail) in between. A one-way call could be lost without a trace.
+        if (completes)
+            _replyToReminder = await this.RegisterOrUpdateReminder(ReplyToReminder, options.Value.DeadlineReminderPeriod, options.Value.DeadlineReminderPeriod);
         var due = transition.Intent is { IsTerminal: false, EffectiveDeadline: { } d } ? d : (DateTimeOffset?)null;
         // Register a new deadline before the write: a reminder without its state is harmless (it finds
         // nothing to do), a state without its reminder would never time out.
@@ -208,6 +225,42 @@ public sealed partial class IntentGrain(
             await GrainFactory.GetGrain<IWebhookDirectoryGrain>(IWebhookDirectoryGrain.KeyFor(transition.Intent.OrgId, transition.Intent.WorkspaceId))
                 .PublishIntentEventsAsync(transition.Intent, transition.Events);
         if (unregister) await UnregisterDeadlineReminderAsync();
+        return completes && await DeliverCompletionAsync();
+    }
+
+    private bool Completes(Transition transition) =>
+        !(S.Intent?.IsTerminal ?? false) && transition.Intent is { IsTerminal: true, ReplyTo: not null };
+
+    /// <summary>Opens or updates the reply_to owner's thread (id = intent id); idempotent, so a retry adds nothing twice.</summary>
+    private async Task<bool> DeliverCompletionAsync()
+    {
+        var intent = S.Intent!;
+        try
+        {
+            await GrainFactory.GetGrain<IInboxThreadGrain>(intent.IntentId)
+                .OpenAsync(intent, intent.ReplyTo!, IntentEventType.ForStatus(intent.Status), null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogCompletionNotDelivered(e, intent.IntentId, intent.ReplyTo!);
+            return false; // the reply_to reminder tries again
+        }
+        var reminder = _replyToReminder ?? await this.GetReminder(ReplyToReminder);
+        if (reminder is not null) await this.UnregisterReminder(reminder);
+        _replyToReminder = null;
+        return true;
+    }
+
+    private async Task RetryCompletionAsync()
+    {
+        if (S.Intent is { IsTerminal: true, ReplyTo: not null })
+        {
+            await DeliverCompletionAsync();
+        }
+        else if (await this.GetReminder(ReplyToReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder); // registered before a write that failed: nothing to deliver
+        }
     }
 
     private async Task UnregisterDeadlineReminderAsync()
@@ -229,4 +282,7 @@ public sealed partial class IntentGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Intent {IntentId} timed out")]
     private partial void LogTimedOut(Guid intentId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Completion of intent {IntentId} not yet delivered to {ReplyTo}; the reminder retries")]
+    private partial void LogCompletionNotDelivered(Exception e, Guid intentId, string replyTo);
 }
