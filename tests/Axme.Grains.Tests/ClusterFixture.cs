@@ -1,4 +1,5 @@
 using Axme.Grains.Delivery;
+using Axme.Grains.Tests.Delivery;
 using Axme.Grains.Intents;
 using Microsoft.AspNetCore.DataProtection;
 using Axme.Grains.Interfaces.Common;
@@ -63,6 +64,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddHttpClient(DeliveryOptions.HttpClientName);
             host.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
             host.Services.AddSingleton<LifecycleSubscribers>();
+            host.Services.AddSingleton<IInternalHandler, EchoHandler>();
+            host.Services.AddSingleton<IInternalHandler>(FlakyHandler.Instance);
+            host.Services.AddSingleton<InternalHandlers>();
         });
         builder.ConfigureSilo((_, silo) =>
         {

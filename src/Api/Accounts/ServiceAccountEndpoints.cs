@@ -21,7 +21,7 @@ public static class ServiceAccountEndpoints
         return v1;
     }
 
-    public static async Task<IResult> Create(HttpContext http, IGrainFactory grains, Webhooks.WebhookSecrets secrets)
+    public static async Task<IResult> Create(HttpContext http, IGrainFactory grains, Webhooks.WebhookSecrets secrets, Agents.DeliveryQueries deliveries)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var body = await RequestBody.ReadAsync(http);
@@ -49,6 +49,7 @@ public static class ServiceAccountEndpoints
         if (delivery is not null && await grains.GetGrain<Grains.Interfaces.Agents.IAgentGrain>(account.AgentAddress).GetAsync() is { } agent)
         {
             var (configured, generated) = await delivery.ApplyAsync(grains, secrets, agent);
+            await Agents.AgentEndpoints.RedispatchWaitingAsync(grains, deliveries, configured, http.RequestAborted);
             var agentJson = Agents.AgentJson.Agent(configured);
             if (generated is not null) agentJson["webhook_secret"] = generated; // shown once, never again
             response["agent"] = agentJson;

@@ -15,7 +15,6 @@ public static class AgentEndpoints
     private const string StreamSuffix = "/intents/stream";
     private const string LeaseSuffix = "/intents/lease";
     private const string DeliverySuffix = "/delivery";
-    private static readonly string[] Modes = [DeliveryModes.Stream, DeliveryModes.Poll, DeliveryModes.Http];
 
     public static RouteGroupBuilder MapAgentEndpoints(this RouteGroupBuilder v1)
     {
@@ -23,7 +22,7 @@ public static class AgentEndpoints
         g.MapGet("", List).WithSummary("List a workspace's agents");
         // Addresses arrive unescaped with their agent:// prefix removed, so the route must be catch-all.
         g.MapGet("/{**address}", GetOrStream).WithSummary("Get an agent, or (…/intents/stream) listen for its deliveries over SSE");
-        g.MapPut("/{**address}", Configure).WithSummary("…/delivery: set the agent's delivery binding (stream, poll, http with webhook_url and webhook_secret) and its lease and attempt limits");
+        g.MapPut("/{**address}", Configure).WithSummary("…/delivery: set the agent's delivery binding (stream, poll, http with webhook_url and webhook_secret, inbox, internal with internal_handler) and its lease and attempt limits");
         g.MapPost("/{**address}", Lease).WithSummary("…/intents/lease: a poller leases up to max deliveries");
         return v1;
     }
@@ -60,38 +59,43 @@ public static class AgentEndpoints
         var agent = await ResolveAsync(grains, caller, address[..^DeliverySuffix.Length]);
         var body = await RequestBody.ReadAsync(http);
         var (updated, generatedSecret) = await DeliveryRequest.Read(body).ApplyAsync(grains, secrets, agent);
-        if (updated.DeliveryMode == DeliveryModes.Http)
-        {
-            // Intents that waited for the agent (sent before it had a binding, or while it was stream/poll and
-            // nobody listened) go out over the new binding now.
-            for (long after = -1; ;)
-            {
-                var pending = await deliveries.SubmittedAsync(updated.Address, after, http.RequestAborted);
-                if (pending.Count == 0) break;
-                await grains.GetGrain<IAgentGrain>(updated.Address).RedispatchAsync([.. pending.Select(d => d.IntentId)]);
-                after = pending[^1].Cursor;
-            }
-        }
+        await RedispatchWaitingAsync(grains, deliveries, updated, http.RequestAborted);
         var json = AgentJson.Agent(updated);
         if (generatedSecret is not null) json["webhook_secret"] = generatedSecret; // shown once, never again
         return TypedResults.Json(Wire.Ok(("agent", json)));
     }
 
     /// <summary>
+    /// Hands the intents that waited for a push-bound agent (sent before it had its binding, or while it was
+    /// stream or poll and nobody listened) to the binding now.
+    /// </summary>
+    public static async Task RedispatchWaitingAsync(IGrainFactory grains, DeliveryQueries deliveries, AgentRecord agent, CancellationToken ct)
+    {
+        if (Grains.Interfaces.Delivery.DeliveryKinds.ForBinding(agent.DeliveryMode) is null) return;
+        for (long after = -1; ;)
+        {
+            var pending = await deliveries.SubmittedAsync(agent.Address, after, ct);
+            if (pending.Count == 0) break;
+            await grains.GetGrain<IAgentGrain>(agent.Address).RedispatchAsync([.. pending.Select(d => d.IntentId)]);
+            after = pending[^1].Cursor;
+        }
+    }
+
+    /// <summary>
     /// The delivery fields of a body (delivery_mode, lease_seconds, max_delivery_attempts, webhook_url,
     /// webhook_secret), validated before anything is written.
     /// </summary>
-    public sealed record DeliveryRequest(string? Mode, int? LeaseSeconds, int? MaxDeliveryAttempts, string? WebhookUrl, string? WebhookSecret)
+    public sealed record DeliveryRequest(string? Mode, int? LeaseSeconds, int? MaxDeliveryAttempts, string? WebhookUrl, string? WebhookSecret, string? InternalHandler)
     {
-        public static readonly string[] Fields = ["delivery_mode", "lease_seconds", "max_delivery_attempts", "webhook_url", "webhook_secret"];
+        public static readonly string[] Fields = ["delivery_mode", "lease_seconds", "max_delivery_attempts", "webhook_url", "webhook_secret", "internal_handler"];
 
         public static DeliveryRequest Read(RequestBody body)
         {
             var mode = body.String("delivery_mode", 32);
-            if (mode is not null && !Modes.Contains(mode))
-                throw ProtocolException.Invalid("delivery_mode", $"delivery_mode must be one of {string.Join(", ", Modes)}", "unsupported_delivery_mode");
+            if (mode is not null && !DeliveryModes.All.Contains(mode))
+                throw ProtocolException.Invalid("delivery_mode", $"delivery_mode must be one of {string.Join(", ", DeliveryModes.All)}", "unsupported_delivery_mode");
             return new DeliveryRequest(mode, body.Int("lease_seconds", 1, 86400), body.Int("max_delivery_attempts", 1, 1000),
-                WebhookSecrets.Url(body, "webhook_url"), WebhookSecrets.Read(body, "webhook_secret"));
+                WebhookSecrets.Url(body, "webhook_url"), WebhookSecrets.Read(body, "webhook_secret"), body.String("internal_handler", 120));
         }
 
         /// <summary>Applies it to an agent; returns the agent and the secret generated for it, if one was.</summary>
@@ -106,7 +110,7 @@ public static class AgentEndpoints
             var updated = await grains.GetGrain<IAgentGrain>(agent.Address).ConfigureAsync(new DeliverySettings
             {
                 DeliveryMode = Mode, LeaseSeconds = LeaseSeconds, MaxDeliveryAttempts = MaxDeliveryAttempts, WebhookUrl = WebhookUrl,
-                ProtectedWebhookSecret = protectedSecret?.Item1, WebhookSecretHint = protectedSecret?.Item2,
+                ProtectedWebhookSecret = protectedSecret?.Item1, WebhookSecretHint = protectedSecret?.Item2, InternalHandler = InternalHandler,
             });
             return (updated, generated);
         }

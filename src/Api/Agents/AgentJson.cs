@@ -20,6 +20,7 @@ public static class AgentJson
         ["max_delivery_attempts"] = a.MaxDeliveryAttempts,
         ["webhook_url"] = a.WebhookUrl,
         ["webhook_secret_hint"] = a.WebhookSecretHint,
+        ["internal_handler"] = a.DeliveryMode == DeliveryModes.Internal ? a.InternalHandler ?? a.Name : a.InternalHandler,
         ["org_id"] = a.OrgId,
         ["workspace_id"] = a.WorkspaceId,
         ["created_at"] = Wire.Time(a.CreatedAt),

@@ -27,6 +27,8 @@ public sealed record AgentRecord
     [Id(13)] public string? ProtectedWebhookSecret { get; init; }
     /// <summary>The secret's last four characters ("****abcd"), so an operator can tell which one is set.</summary>
     [Id(14)] public string? WebhookSecretHint { get; init; }
+    /// <summary>internal binding: the in-silo handler that runs the agent's intents (default: the agent's name).</summary>
+    [Id(15)] public string? InternalHandler { get; init; }
 }
 
 /// <summary>The delivery bindings (PROTOCOL §6.5).</summary>
@@ -52,4 +54,5 @@ public sealed record DeliverySettings
     /// <summary>Already encrypted by the caller: the plain secret never travels between grains.</summary>
     [Id(4)] public string? ProtectedWebhookSecret { get; init; }
     [Id(5)] public string? WebhookSecretHint { get; init; }
+    [Id(6)] public string? InternalHandler { get; init; }
 }

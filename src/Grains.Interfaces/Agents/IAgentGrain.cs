@@ -30,10 +30,6 @@ public interface IAgentGrain : IGrainWithStringKey
     [Alias("Unsubscribe")]
     Task UnsubscribeAsync(IAgentObserver observer);
 
-    /// <summary>Where http deliveries go, or null when the agent is gone or not bound to http.</summary>
-    [Alias("GetDeliveryTarget")]
-    Task<Delivery.DeliveryTarget?> GetDeliveryTargetAsync();
-
     /// <summary>
     /// Hands deliverable intents to the agent's binding again (the delivery sweep: a wake-up lost in a
     /// crash). Stream and poll agents need nothing: their listeners read durable state.

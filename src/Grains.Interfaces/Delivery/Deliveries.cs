@@ -1,14 +1,14 @@
 namespace Axme.Grains.Interfaces.Delivery;
 
-/// <summary>What a webhook delivery carries: an intent to its http agent, or one event to one subscription.</summary>
+/// <summary>What a delivery carries: an intent to its agent's binding (http, inbox, internal), or one event to one subscription.</summary>
 [GenerateSerializer, Immutable, Alias("axme.delivery-job")]
 public sealed record DeliveryJob
 {
-    /// <summary><see cref="DeliveryKinds.Agent"/> or <see cref="DeliveryKinds.Subscription"/>.</summary>
+    /// <summary>One of <see cref="DeliveryKinds"/>.</summary>
     [Id(0)] public required string Kind { get; init; }
     /// <summary>Agent deliveries: the intent (its current state is read at every attempt).</summary>
     [Id(1)] public Guid? IntentId { get; init; }
-    /// <summary>Agent deliveries: the agent whose URL and secret are used (read at every attempt, so a fixed URL helps the retries).</summary>
+    /// <summary>Agent deliveries: the agent (its settings, e.g. the webhook URL, are read at every attempt, so a fixed URL helps the retries).</summary>
     [Id(2)] public string? Agent { get; init; }
     /// <summary>Subscription deliveries: the subscription, the event and its body.</summary>
     [Id(3)] public Guid? SubscriptionId { get; init; }
@@ -17,13 +17,25 @@ public sealed record DeliveryJob
     [Id(6)] public required string EventType { get; init; }
 }
 
+/// <summary>An intent to an http agent (a signed POST), an inbox agent (a thread), an internal agent (an in-silo handler), or an event to a subscription.</summary>
 public static class DeliveryKinds
 {
-    public const string Agent = "agent";
+    public const string Http = "http";
+    public const string Inbox = "inbox";
+    public const string Internal = "internal";
     public const string Subscription = "subscription";
+
+    /// <summary>The kind that delivers to an agent of this binding; null for bindings the listener pulls (stream, poll).</summary>
+    public static string? ForBinding(string deliveryMode) => deliveryMode switch
+    {
+        Agents.DeliveryModes.Http => Http,
+        Agents.DeliveryModes.Inbox => Inbox,
+        Agents.DeliveryModes.Internal => Internal,
+        _ => null,
+    };
 }
 
-/// <summary>pending → delivered | dead_lettered | obsolete (the intent finished by other means before a 2xx).</summary>
+/// <summary>pending → delivered | dead_lettered | obsolete (the intent was taken up or finished by other means first).</summary>
 public static class DeliveryStatus
 {
     public const string Pending = "pending";
@@ -32,17 +44,18 @@ public static class DeliveryStatus
     public const string Obsolete = "obsolete";
 }
 
-/// <summary>One POST: when, what came back, how long it took.</summary>
+/// <summary>One attempt (a POST, opening a thread, running a handler): when, what came back, how long it took.</summary>
 [GenerateSerializer, Immutable, Alias("axme.delivery-attempt")]
 public sealed record DeliveryAttempt
 {
     [Id(0)] public required int Attempt { get; init; }
     [Id(1)] public required DateTimeOffset At { get; init; }
-    /// <summary>HTTP status, or null when no response arrived (connection error, timeout).</summary>
+    /// <summary>HTTP status of a webhook attempt; null when no response arrived or the delivery is not http.</summary>
     [Id(2)] public int? StatusCode { get; init; }
     [Id(3)] public required double LatencyMs { get; init; }
     /// <summary>Why the attempt failed; null for a 2xx. Never contains the secret.</summary>
     [Id(4)] public string? Error { get; init; }
+    /// <summary>Where it went: the webhook URL, the inbox owner, or the internal handler.</summary>
     [Id(5)] public required string Url { get; init; }
 }
 
@@ -63,8 +76,8 @@ public sealed record DeliveryRecord
 }
 
 /// <summary>Where and how to POST, as the target (agent or subscription) says at the time of an attempt.</summary>
-[GenerateSerializer, Immutable, Alias("axme.delivery-target")]
-public sealed record DeliveryTarget
+[GenerateSerializer, Immutable, Alias("axme.webhook-target")]
+public sealed record WebhookTarget
 {
     [Id(0)] public required string Url { get; init; }
     /// <summary>The signing secret, encrypted at rest (ASP.NET Core Data Protection); never logged.</summary>

@@ -15,5 +15,5 @@ public interface IWebhookSubscriptionGrain : IGrainWithGuidKey
     Task<WebhookSubscription?> RevokeAsync();
 
     [Alias("GetTarget")]
-    Task<DeliveryTarget?> GetTargetAsync();
+    Task<WebhookTarget?> GetTargetAsync();
 }

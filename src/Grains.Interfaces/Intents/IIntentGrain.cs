@@ -53,16 +53,16 @@ public interface IIntentGrain : IGrainWithGuidKey
     [Alias("Acknowledge")]
     Task<IntentWriteResult> AcknowledgeAsync(Caller caller, IdempotencyToken? idempotency);
 
-    /// <summary>An http delivery got a 2xx after the given attempts: SUBMITTED → DELIVERED; any other status is left alone.</summary>
-    [Alias("WebhookDelivered")]
-    Task<IntentRecord> WebhookDeliveredAsync(int attempts);
+    /// <summary>A pushed delivery (http 2xx, inbox thread opened) succeeded after the given attempts: SUBMITTED → DELIVERED; any other status is left alone.</summary>
+    [Alias("DeliverySucceeded")]
+    Task<IntentRecord> DeliverySucceededAsync(int attempts);
 
     /// <summary>
-    /// An http delivery was dead-lettered: the intent FAILS with delivery_failed, unless its handler has
+    /// A pushed delivery was dead-lettered: the intent FAILS with delivery_failed, unless its handler has
     /// already taken it up (then the handler evidently got it and the intent is left alone).
     /// </summary>
-    [Alias("WebhookDeadLettered")]
-    Task<IntentRecord> WebhookDeadLetteredAsync(int attempts, string lastError);
+    [Alias("DeliveryDeadLettered")]
+    Task<IntentRecord> DeliveryDeadLetteredAsync(int attempts, string lastError);
 
     /// <summary>Times the intent out if its deadline has passed (used by the start-up sweep).</summary>
     [Alias("CheckDeadline")]

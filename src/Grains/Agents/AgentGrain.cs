@@ -14,6 +14,7 @@ namespace Axme.Grains.Agents;
 public sealed class AgentGrain(
     [PersistentState(AxmeNames.AgentState, AxmeNames.Storage)] IPersistentState<AgentState> state,
     TimeProvider time,
+    Delivery.InternalHandlers handlers,
     ILogger<AgentGrain> logger) : Grain, IAgentGrain
 {
     private readonly ObserverManager<IAgentObserver> _listeners = new(TimeSpan.FromMinutes(5), logger);
@@ -38,6 +39,7 @@ public sealed class AgentGrain(
             WebhookUrl = previous?.WebhookUrl,
             ProtectedWebhookSecret = previous?.ProtectedWebhookSecret,
             WebhookSecretHint = previous?.WebhookSecretHint,
+            InternalHandler = previous?.InternalHandler,
             UpdatedAt = now,
         };
         await state.WriteStateAsync();
@@ -62,8 +64,12 @@ public sealed class AgentGrain(
             WebhookUrl = settings.WebhookUrl ?? agent.WebhookUrl,
             ProtectedWebhookSecret = settings.ProtectedWebhookSecret ?? agent.ProtectedWebhookSecret,
             WebhookSecretHint = settings.ProtectedWebhookSecret is null ? agent.WebhookSecretHint : settings.WebhookSecretHint,
+            InternalHandler = settings.InternalHandler ?? agent.InternalHandler,
             UpdatedAt = time.GetUtcNow(),
         };
+        if (updated.DeliveryMode == DeliveryModes.Internal && !handlers.Has(updated.InternalHandler ?? updated.Name))
+            throw ProtocolException.Invalid("internal_handler",
+                $"no internal handler named '{updated.InternalHandler ?? updated.Name}' (available: {string.Join(", ", handlers.Names)})", "unknown_internal_handler");
         if (updated.DeliveryMode == DeliveryModes.Http && updated.WebhookUrl is null)
             throw ProtocolException.Invalid("webhook_url", "the http binding needs a webhook_url");
         if (updated.DeliveryMode == DeliveryModes.Http && updated.ProtectedWebhookSecret is null)
@@ -88,14 +94,9 @@ public sealed class AgentGrain(
         return Task.CompletedTask;
     }
 
-    public Task<DeliveryTarget?> GetDeliveryTargetAsync() => Task.FromResult(
-        state.State.Agent is { Status: "active", DeliveryMode: DeliveryModes.Http, WebhookUrl: { } url, ProtectedWebhookSecret: { } secret } a
-            ? new DeliveryTarget { Url = url, ProtectedSecret = secret, MaxAttempts = a.MaxDeliveryAttempts }
-            : null);
-
     public async Task RedispatchAsync(IReadOnlyList<Guid> intentIds)
     {
-        if (state.State.Agent is not { DeliveryMode: DeliveryModes.Http })
+        if (state.State.Agent is not { } agent || DeliveryKinds.ForBinding(agent.DeliveryMode) is null)
         {
             if (intentIds.Count > 0) await NotifyDeliverableAsync(intentIds[0]); // one wake-up: listeners read them all
             return;
@@ -105,19 +106,16 @@ public sealed class AgentGrain(
 
     public Task NotifyDeliverableAsync(Guid intentId)
     {
-        switch (state.State.Agent)
+        if (state.State.Agent is { Status: "active" } agent && DeliveryKinds.ForBinding(agent.DeliveryMode) is { } kind)
         {
-            case { Status: "active", DeliveryMode: DeliveryModes.Http }:
-                // Not awaited: the delivery grain writes itself durably; if that is lost in a crash, the
-                // delivery sweep finds the intent still SUBMITTED and dispatches it again.
-                GrainFactory.GetGrain<IDeliveryGrain>(DeliveryIds.ForIntent(intentId)).EnqueueAsync(new DeliveryJob
-                {
-                    Kind = DeliveryKinds.Agent, IntentId = intentId, Agent = this.GetPrimaryKeyString(),
-                    EventType = Interfaces.Intents.IntentEventType.Delivered,
-                }).Ignore();
-                return Task.CompletedTask;
-            default:
-                return _listeners.Notify(l => l.OnDeliverableAsync(intentId));
+            // Not awaited: the delivery grain writes itself durably; if that is lost in a crash, the
+            // delivery sweep finds the intent still SUBMITTED and dispatches it again.
+            GrainFactory.GetGrain<IDeliveryGrain>(DeliveryIds.ForIntent(intentId)).EnqueueAsync(new DeliveryJob
+            {
+                Kind = kind, IntentId = intentId, Agent = agent.Address, EventType = Interfaces.Intents.IntentEventType.Delivered,
+            }).Ignore();
+            return Task.CompletedTask;
         }
+        return _listeners.Notify(l => l.OnDeliverableAsync(intentId)); // stream and poll: listeners read durable state
     }
 }

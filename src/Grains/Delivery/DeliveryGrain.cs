@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Delivery;
+using Axme.Grains.Interfaces.Inbox;
 using Axme.Grains.Interfaces.Intents;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging;
@@ -13,20 +14,22 @@ using Microsoft.Extensions.Options;
 namespace Axme.Grains.Delivery;
 
 /// <summary>
-/// One webhook delivery: POSTs the signed body, records every attempt, retries with backoff and jitter,
-/// and dead-letters after the attempt limit. The next attempt runs on a grain timer; a reminder,
-/// registered before the first write and removed after the last, reactivates the delivery after a
-/// crash (and the activation reschedules the timer), so retries survive restarts.
+/// One pushed delivery: an intent to an http agent (a signed POST), an inbox agent (a thread in its inbox)
+/// or an internal agent (a handler in the silo), or an event to a webhook subscription. Records every
+/// attempt, retries with backoff and jitter, dead-letters after the attempt limit. The next attempt runs
+/// on a grain timer; a reminder, registered before the first write and removed after the last, brings the
+/// delivery back after a crash (the activation reschedules the timer), so retries survive restarts.
 /// </summary>
 public sealed partial class DeliveryGrain(
     [PersistentState(AxmeNames.DeliveryState, AxmeNames.Storage)] IPersistentState<DeliveryState> state,
     IHttpClientFactory httpClients,
     IDataProtectionProvider protection,
+    InternalHandlers handlers,
     TimeProvider time,
     IOptions<DeliveryOptions> options,
     ILogger<DeliveryGrain> logger) : Grain, IDeliveryGrain, IRemindable
 {
-    private const string KeepAliveReminder = "webhook";
+    private const string KeepAliveReminder = "delivery";
     private IGrainTimer? _timer;
 
     private DeliveryRecord? D => state.State.Delivery;
@@ -92,65 +95,108 @@ public sealed partial class DeliveryGrain(
     private async Task AttemptAsync()
     {
         if (D is not { IsFinished: false } d || d.NextAttemptAt > time.GetUtcNow()) return;
-        var job = d.Job;
-        var (target, body, intentMax) = await PrepareAsync(job);
-        if (target is null || body is null)
+        var round = d.Attempts.Count + 1 - state.State.RoundStart; // attempt number since the (re)start
+        var (attempt, max) = d.Job.Kind == DeliveryKinds.Subscription
+            ? await SubscriptionAttemptAsync(d, round)
+            : await AgentAttemptAsync(d, round);
+        if (attempt is null)
         {
             await FinishAsync(d, DeliveryStatus.Obsolete, null);
             return;
         }
-        var number = d.Attempts.Count + 1;
-        var max = intentMax ?? (target.MaxAttempts > 0 ? target.MaxAttempts : O.DefaultMaxAttempts);
-        var sentAt = time.GetUtcNow();
-        body["delivery_id"] = d.DeliveryId;
-        body["delivery_attempt"] = number - state.State.RoundStart;
-        body["sent_at"] = sentAt.ToUnixTimeSeconds();
-        var attempt = await PostAsync(d, job, target, Encoding.UTF8.GetBytes(body.ToJsonString()), number, sentAt);
         var recorded = d with { Attempts = [.. d.Attempts, attempt], UpdatedAt = time.GetUtcNow() };
-
         if (attempt.Error is null)
         {
-            LogDelivered(d.DeliveryId, number);
-            await FinishAsync(recorded, DeliveryStatus.Delivered, number - state.State.RoundStart);
+            LogDelivered(d.DeliveryId, round);
+            await FinishAsync(recorded, DeliveryStatus.Delivered, round);
         }
-        else if (number - state.State.RoundStart >= max)
+        else if (round >= max)
         {
-            LogDeadLettered(d.DeliveryId, number, attempt.Error);
-            await FinishAsync(recorded, DeliveryStatus.DeadLettered, number - state.State.RoundStart);
+            LogDeadLettered(d.DeliveryId, round, attempt.Error);
+            await FinishAsync(recorded, DeliveryStatus.DeadLettered, round);
         }
         else
         {
-            var next = time.GetUtcNow() + RetrySchedule.Delay(number - state.State.RoundStart, O.RetryBaseDelay, O.RetryMaxDelay, Random.Shared.NextDouble());
+            var next = time.GetUtcNow() + RetrySchedule.Delay(round, O.RetryBaseDelay, O.RetryMaxDelay, Random.Shared.NextDouble());
             state.State.Delivery = recorded with { NextAttemptAt = next };
             await state.WriteStateAsync();
             Schedule(next);
         }
     }
 
-    /// <summary>Where to POST and what, as the target says now; nulls when there is nothing (left) to deliver.</summary>
-    private async Task<(DeliveryTarget? Target, JsonObject? Body, int? MaxAttempts)> PrepareAsync(DeliveryJob job)
+    /// <summary>One attempt to hand an intent to its agent's binding; a null attempt when nothing is left to deliver.</summary>
+    private async Task<(DeliveryAttempt? Attempt, int Max)> AgentAttemptAsync(DeliveryRecord d, int round)
     {
-        if (job.Kind == DeliveryKinds.Agent && job.IntentId is { } intentId && job.Agent is { } agent)
+        var intent = await GrainFactory.GetGrain<IIntentGrain>(d.Job.IntentId!.Value).GetAsync(Caller.System);
+        var agent = await GrainFactory.GetGrain<IAgentGrain>(d.Job.Agent!).GetAsync();
+        // Past SUBMITTED the handler has it (a success recorded just before a crash, or it already acted on
+        // the intent); an agent gone or rebound elsewhere is served by its new binding: nothing left to do.
+        if (intent.Status != IntentStatus.Submitted || agent is null || DeliveryKinds.ForBinding(agent.DeliveryMode) != d.Job.Kind)
+            return (null, 0);
+        var max = intent.MaxDeliveryAttempts ?? agent.MaxDeliveryAttempts;
+        var attempt = d.Job.Kind switch
         {
-            var intent = await GrainFactory.GetGrain<IIntentGrain>(intentId).GetAsync(Caller.System);
-            // Anything past SUBMITTED means the handler has it (a 2xx recorded just before a crash, or it
-            // already acted on the intent): nothing left to deliver.
-            if (intent.Status != IntentStatus.Submitted) return (null, null, null);
-            var target = await GrainFactory.GetGrain<IAgentGrain>(agent).GetDeliveryTargetAsync();
-            return target is { Active: true }
-                ? (target, DeliveryMessage.Build(intent, seq: null, attempt: 0), intent.MaxDeliveryAttempts)
-                : (null, null, null);
-        }
-        if (job.Kind == DeliveryKinds.Subscription && job.SubscriptionId is { } subscription && job.BodyJson is { } json)
-        {
-            var target = await GrainFactory.GetGrain<IWebhookSubscriptionGrain>(subscription).GetTargetAsync();
-            return target is { Active: true } ? (target, JsonNode.Parse(json)!.AsObject(), null) : (null, null, null);
-        }
-        return (null, null, null);
+            DeliveryKinds.Http => await PostAsync(d, new WebhookTarget { Url = agent.WebhookUrl!, ProtectedSecret = agent.ProtectedWebhookSecret!, MaxAttempts = max },
+                DeliveryMessage.Build(intent, seq: null, attempt: round), round),
+            DeliveryKinds.Inbox => await RunAsync(round, agent.Address, () => OpenThreadAsync(intent, agent)),
+            _ => await RunAsync(round, "internal:" + (agent.InternalHandler ?? agent.Name), () => RunHandlerAsync(intent, agent, round)),
+        };
+        return (attempt, max);
     }
 
-    private async Task<DeliveryAttempt> PostAsync(DeliveryRecord d, DeliveryJob job, DeliveryTarget target, byte[] raw, int number, DateTimeOffset sentAt)
+    private async Task<(DeliveryAttempt? Attempt, int Max)> SubscriptionAttemptAsync(DeliveryRecord d, int round)
     {
+        var target = await GrainFactory.GetGrain<IWebhookSubscriptionGrain>(d.Job.SubscriptionId!.Value).GetTargetAsync();
+        if (target is not { Active: true }) return (null, 0);
+        return (await PostAsync(d, target, JsonNode.Parse(d.Job.BodyJson!)!.AsObject(), round), O.DefaultMaxAttempts);
+    }
+
+    /// <summary>The thread of an inbox delivery: its own id (the intent's id is its reply_to thread's, ADR 006).</summary>
+    private async Task OpenThreadAsync(IntentRecord intent, AgentRecord agent)
+    {
+        var threadId = DeterministicId.From($"inbox-delivery\n{intent.IntentId}");
+        await GrainFactory.GetGrain<IInboxThreadGrain>(threadId).OpenAsync(intent, agent.Address, InboxEventType.IntentReceived, null);
+    }
+
+    /// <summary>Runs the agent's internal handler and finishes the intent with what it decided.</summary>
+    private async Task RunHandlerAsync(IntentRecord intent, AgentRecord agent, int round)
+    {
+        var name = agent.InternalHandler ?? agent.Name;
+        var handler = handlers.Find(name) ?? throw new InvalidOperationException($"no internal handler named '{name}' in this silo");
+        using var timeout = new CancellationTokenSource(O.RequestTimeout);
+        var outcome = await handler.HandleAsync(intent, timeout.Token);
+        var grain = GrainFactory.GetGrain<IIntentGrain>(intent.IntentId);
+        await grain.DeliverySucceededAsync(round);
+        var command = outcome.Succeeded
+            ? new ResolveCommand { Status = IntentStatus.Completed, ResultJson = outcome.ResultJson, Actor = agent.Address }
+            : new ResolveCommand { Status = IntentStatus.Failed, ErrorJson = outcome.ErrorJson, Actor = agent.Address };
+        await grain.ResolveAsync(Caller.System, command, null);
+    }
+
+    /// <summary>Runs an in-silo attempt, timing it; an exception is a failed attempt (retried).</summary>
+    private async Task<DeliveryAttempt> RunAsync(int round, string target, Func<Task> run)
+    {
+        var at = time.GetUtcNow();
+        var clock = Stopwatch.StartNew();
+        string? error = null;
+        try
+        {
+            await run();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            error = $"{e.GetType().Name}: {e.Message}";
+        }
+        return new DeliveryAttempt { Attempt = round, At = at, LatencyMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1), Error = error, Url = target };
+    }
+
+    private async Task<DeliveryAttempt> PostAsync(DeliveryRecord d, WebhookTarget target, JsonObject body, int round)
+    {
+        var sentAt = time.GetUtcNow();
+        body["delivery_id"] = d.DeliveryId;
+        body["delivery_attempt"] = round;
+        body["sent_at"] = sentAt.ToUnixTimeSeconds();
+        var raw = Encoding.UTF8.GetBytes(body.ToJsonString());
         int? statusCode = null;
         string? error;
         var clock = Stopwatch.StartNew();
@@ -162,8 +208,8 @@ public sealed partial class DeliveryGrain(
             request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secret, raw));
             request.Headers.Add(WebhookSignature.TimestampHeader, sentAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
             request.Headers.Add(WebhookSignature.DeliveryIdHeader, d.DeliveryId);
-            request.Headers.Add(WebhookSignature.AttemptHeader, (number - state.State.RoundStart).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            request.Headers.Add(WebhookSignature.EventTypeHeader, job.EventType);
+            request.Headers.Add(WebhookSignature.AttemptHeader, round.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add(WebhookSignature.EventTypeHeader, d.Job.EventType);
             using var timeout = new CancellationTokenSource(O.RequestTimeout);
             using var response = await httpClients.CreateClient(DeliveryOptions.HttpClientName)
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
@@ -188,7 +234,7 @@ public sealed partial class DeliveryGrain(
         }
         return new DeliveryAttempt
         {
-            Attempt = number, At = sentAt, StatusCode = statusCode, LatencyMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1),
+            Attempt = round, At = sentAt, StatusCode = statusCode, LatencyMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1),
             Error = error, Url = target.Url,
         };
     }
@@ -200,11 +246,11 @@ public sealed partial class DeliveryGrain(
     private async Task FinishAsync(DeliveryRecord d, string status, int? attempts)
     {
         var job = d.Job;
-        if (job.Kind == DeliveryKinds.Agent && job.IntentId is { } intentId && attempts is { } n)
+        if (job.IntentId is { } intentId && attempts is { } n)
         {
             var intent = GrainFactory.GetGrain<IIntentGrain>(intentId);
-            if (status == DeliveryStatus.Delivered) await intent.WebhookDeliveredAsync(n);
-            else await intent.WebhookDeadLetteredAsync(n, d.Attempts[^1].Error ?? "failed");
+            if (status == DeliveryStatus.Delivered) await intent.DeliverySucceededAsync(n);
+            else await intent.DeliveryDeadLetteredAsync(n, d.Attempts[^1].Error ?? "failed");
         }
         else if (job.Kind == DeliveryKinds.Subscription && job.EventId is { } eventId)
         {
@@ -215,9 +261,9 @@ public sealed partial class DeliveryGrain(
         if (await this.GetReminder(KeepAliveReminder) is { } reminder) await this.UnregisterReminder(reminder);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivery {DeliveryId} delivered on attempt {Attempt}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} succeeded on attempt {Attempt}")]
     private partial void LogDelivered(string deliveryId, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} dead-lettered after attempt {Attempt}: {Error}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} dead-lettered after attempt {Attempt}: {Error}")]
     private partial void LogDeadLettered(string deliveryId, int attempt, string error);
 }

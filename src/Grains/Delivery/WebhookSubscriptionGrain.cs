@@ -36,8 +36,8 @@ public sealed class WebhookSubscriptionGrain(
         return S;
     }
 
-    public Task<DeliveryTarget?> GetTargetAsync() => Task.FromResult(S is { } s
-        ? new DeliveryTarget { Url = s.CallbackUrl, ProtectedSecret = s.ProtectedSecret, MaxAttempts = 0, Active = s.IsLive }
+    public Task<WebhookTarget?> GetTargetAsync() => Task.FromResult(S is { } s
+        ? new WebhookTarget { Url = s.CallbackUrl, ProtectedSecret = s.ProtectedSecret, MaxAttempts = 0, Active = s.IsLive }
         : null);
 
     private async Task SaveAsync()

@@ -100,10 +100,10 @@ public sealed partial class IntentGrain(
     public Task<IntentWriteResult> AcknowledgeAsync(Caller caller, IdempotencyToken? idempotency) =>
         WriteAsync(caller, idempotency, intent => IntentTransitions.Acknowledge(intent, caller.AgentAddress, time.GetUtcNow()));
 
-    public Task<IntentRecord> WebhookDeliveredAsync(int attempts) =>
+    public Task<IntentRecord> DeliverySucceededAsync(int attempts) =>
         ApplySystemAsync(intent => IntentTransitions.Deliver(intent, time.GetUtcNow(), attempts));
 
-    public Task<IntentRecord> WebhookDeadLetteredAsync(int attempts, string lastError) =>
+    public Task<IntentRecord> DeliveryDeadLetteredAsync(int attempts, string lastError) =>
         ApplySystemAsync(intent => IntentTransitions.DeadLetter(intent, attempts, lastError, time.GetUtcNow()));
 
     public Task CheckDeadlineAsync() => TimeOutIfDueAsync();

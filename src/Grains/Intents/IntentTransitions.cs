@@ -166,12 +166,12 @@ public static class IntentTransitions
     }
 
     /// <summary>
-    /// An http delivery was dead-lettered: FAILED with delivery_failed while the handler has not taken the
+    /// A pushed delivery (http, inbox, internal) was dead-lettered: FAILED with delivery_failed while the handler has not taken the
     /// intent up (SUBMITTED or DELIVERED); once it has (acknowledged, working, finished) it evidently got it.
     /// </summary>
     public static Transition DeadLetter(IntentRecord intent, int attempts, string lastError, DateTimeOffset now) =>
         intent.Status is IntentStatus.Submitted or IntentStatus.Delivered
-            ? FailDelivery(new EventLog(intent, now), attempts, $"webhook delivery failed after {attempts} attempts: {lastError}", now)
+            ? FailDelivery(new EventLog(intent, now), attempts, $"delivery failed after {attempts} attempts: {lastError}", now)
             : NotApplied(intent, "taken_up_by_handler");
 
     /// <summary>

@@ -23,6 +23,8 @@ public static class DeliveryHosting
             new ConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(k =>
                 k.XmlRepository = new PostgresKeyRepository(sp.GetRequiredService<NpgsqlDataSource>(), o.ServiceId)));
         builder.Services.AddSingleton<LifecycleSubscribers>();
+        builder.Services.AddSingleton<IInternalHandler, EchoHandler>();
+        builder.Services.AddSingleton<InternalHandlers>();
         builder.Services.AddHostedService<DeliverySweep>();
         return builder;
     }

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Axme.Api.Http;
+namespace Axme.Grains.Interfaces.Common;
 
 /// <summary>
 /// Name-based (version 5 style) UUIDs: the same caller, endpoint and Idempotency-Key always name the
