@@ -202,4 +202,35 @@ public sealed class AgentTests(NodeFixture f)
         Assert.Contains(sse.Messages, m => m.Data?.Contains(cross) == true);
         (await handler.PostAsync($"/v1/intents/{cross}/resolve", new { status = "COMPLETED" })).Ok();
     }
+
+    [Fact]
+    public async Task A_handler_reports_progress_and_finishes_with_resume_as_its_own_owner_agent()
+    {
+        var (agent, address, name) = await AgentAsync();
+        var id = (await f.A.PostAsync("/v1/intents", new { intent_type = "intent.test.progress.v1", to_agent = address })).Ok()["intent_id"].Str();
+
+        var first = (await agent.PostAsync($"/v1/intents/{id}/progress", new { message = "halfway", percent = 50 })).Ok();
+        Assert.Equal("IN_PROGRESS", first["intent"]!["status"].Str());
+        (await agent.PostAsync($"/v1/intents/{id}/progress", new { percent = 90, details = new { step = "upload" } })).Ok();
+        (await agent.PostAsync($"/v1/intents/{id}/progress", new { percent = 150 })).Error(HttpStatusCode.UnprocessableEntity);
+        (await f.B.PostAsync($"/v1/intents/{id}/progress", new { percent = 1 })).Error(HttpStatusCode.Forbidden);
+        var events = (await agent.GetJsonAsync($"/v1/intents/{id}/events")).Ok()["events"]!.AsArray();
+        var progress = events.Where(e => e!["event_type"].Str() == "intent.in_progress").ToArray();
+        Assert.Equal(2, progress.Length);
+        Assert.Equal("halfway", progress[0]!["details"]!["progress"]!["message"].Str());
+        Assert.Equal("upload", progress[1]!["details"]!["progress"]!["details"]!["step"].Str());
+        Assert.All(progress, e => Assert.Equal(address, e!["actor"].Str()));
+
+        // owner_agent (§2.8): the agent may name itself, bare; not another agent; query and header must agree.
+        (await agent.PostAsync($"/v1/intents/{id}/resume?owner_agent=someone-else", new { result = new { ok = true } })).Error(HttpStatusCode.Forbidden);
+        using (var mismatch = new HttpRequestMessage(HttpMethod.Post, $"/v1/intents/{id}/resume?owner_agent={name}"))
+        {
+            mismatch.Headers.Add("x-owner-agent", "other");
+            mismatch.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+            Assert.Equal(HttpStatusCode.BadRequest, (await agent.SendAsync(mismatch)).StatusCode);
+        }
+        var done = (await agent.PostAsync($"/v1/intents/{id}/resume?owner_agent={name}", new { outcome = "success", result = new { ok = true } })).Ok();
+        Assert.Equal("COMPLETED", done["intent"]!["status"].Str());
+        (await agent.PostAsync($"/v1/intents/{id}/progress", new { percent = 100 })).Error(HttpStatusCode.Conflict, "intent_already_terminal");
+    }
 }

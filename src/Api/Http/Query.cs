@@ -49,17 +49,25 @@ public static class Query
     }
 
     /// <summary>
-    /// The owner_agent a request is scoped to (PROTOCOL §2.8): the owner_agent query parameter or the
-    /// x-owner-agent header, canonical (a bare name lies in the caller's workspace); null when neither is
-    /// given. An owner outside the caller's workspace is refused with 403 (admins excepted).
+    /// The owner_agent a request acts for (PROTOCOL §2.8): the owner_agent query parameter or the
+    /// x-owner-agent header — 400 owner_agent_mismatch when both are given and differ — canonical (a bare
+    /// name lies in the caller's workspace); null when neither is given.
     /// </summary>
     public static string? OwnerAgent(HttpRequest request, Caller caller)
     {
-        var raw = String(request, "owner_agent") ?? (request.Headers["x-owner-agent"].ToString().Trim() is { Length: > 0 } h ? h : null);
-        if (raw is null) return null;
-        var owner = Axme.Grains.Interfaces.Accounts.AgentAddress.Canonical(raw, caller);
+        var query = String(request, "owner_agent") is { } q ? Axme.Grains.Interfaces.Accounts.AgentAddress.Canonical(q, caller) : null;
+        var header = request.Headers["x-owner-agent"].ToString().Trim() is { Length: > 0 } h ? Axme.Grains.Interfaces.Accounts.AgentAddress.Canonical(h, caller) : null;
+        if (query is not null && header is not null && query != header)
+            throw new ProtocolException(400, "owner_agent_mismatch", "owner_agent and x-owner-agent name different owners",
+                new Dictionary<string, string> { ["field"] = "owner_agent" });
+        return query ?? header;
+    }
+
+    /// <summary>The owner_agent of a request when it lies in the caller's workspace (any for admins); 403 otherwise.</summary>
+    public static string? OwnerAgentInWorkspace(HttpRequest request, Caller caller)
+    {
+        if (OwnerAgent(request, caller) is not { } owner) return null;
         var workspace = Axme.Grains.Interfaces.Accounts.AgentAddress.Canonical("x", caller)[..^1];
-        if (owner.Split('/').Length != 5) throw ProtocolException.Invalid("owner_agent", $"{raw} is not an agent address", "invalid_agent_address");
         return caller.IsAdmin || owner.StartsWith(workspace, StringComparison.Ordinal)
             ? owner
             : throw ProtocolException.Forbidden("owner_agent is outside the caller's workspace");

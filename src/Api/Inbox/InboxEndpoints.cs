@@ -111,12 +111,7 @@ public static class InboxEndpoints
     public static InboxScope Scope(HttpContext http)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
-        var query = Query.String(http.Request, "owner_agent") is { } q ? AgentAddress.Canonical(q, caller) : null;
-        var header = http.Request.Headers["x-owner-agent"].ToString().Trim() is { Length: > 0 } h ? AgentAddress.Canonical(h, caller) : null;
-        if (query is not null && header is not null && query != header)
-            throw new ProtocolException(400, "owner_agent_mismatch", "owner_agent and x-owner-agent name different owners",
-                new Dictionary<string, string> { ["field"] = "owner_agent" });
-        return new InboxScope(caller, query ?? header ?? (caller.IsAdmin ? null : caller.AgentAddress));
+        return new InboxScope(caller, Query.OwnerAgent(http.Request, caller) ?? (caller.IsAdmin ? null : caller.AgentAddress));
     }
 
     private static InboxFilter Filter(HttpContext http, string? status)

@@ -27,6 +27,7 @@ public static partial class IntentEndpoints
         g.MapPost("/{intent_id}/resolve", Resolve).WithSummary("Terminal transition");
         g.MapPost("/{intent_id}/resume", Resume).WithSummary("Continue, answer a human task or report a handler result");
         g.MapPost("/{intent_id}/acknowledge", Acknowledge).WithSummary("The handler confirms receipt of a delivery (DELIVERED → ACKNOWLEDGED)");
+        g.MapPost("/{intent_id}/progress", Progress).WithSummary("The handler reports progress (IN_PROGRESS, intent.in_progress with details.progress; extension)");
         g.MapPost("/{intent_id}/controls", Controls).WithSummary("Patch controls (compare-and-set on policy_generation)");
         g.MapPost("/{intent_id}/policy", Policy).WithSummary("Patch policy (compare-and-set on policy_generation)");
         return v1;
@@ -149,6 +150,19 @@ public static partial class IntentEndpoints
         return TypedResults.Json(WriteResponse(result));
     }
 
+    public static async Task<IResult> Progress(HttpContext http, string intent_id, IGrainFactory grains)
+    {
+        var result = await WriteAsync(http, intent_id, grains, "progress", (body, caller, grain, token) =>
+        {
+            body.String("message", 2000);
+            body.Number("percent", 0);
+            if (body.Number("percent", 0) > 100) throw ProtocolException.Invalid("percent", "percent must be between 0 and 100");
+            body.Object("details");
+            return grain.ProgressAsync(caller, body.Root.ToJsonString(), token);
+        });
+        return TypedResults.Json(WriteResponse(result));
+    }
+
     public static Task<IResult> Controls(HttpContext http, string intent_id, IGrainFactory grains) =>
         Patch(http, intent_id, grains, "controls", body => new PatchCommand
         {
@@ -187,6 +201,10 @@ public static partial class IntentEndpoints
         Func<RequestBody, Caller, IIntentGrain, IdempotencyToken?, Task<IntentWriteResult>> write)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
+        // owner_agent (§2.8): an agent's key may name itself (the CLI's example agents do); an admin key may act
+        // for any agent, which then is the actor of the events it causes. Nobody else may speak for another agent.
+        if (Query.OwnerAgentInWorkspace(http.Request, caller) is { } owner && owner != caller.AgentAddress)
+            caller = caller.IsAdmin ? caller with { AgentAddress = owner } : throw ProtocolException.Forbidden("owner_agent must be the caller's own agent");
         var grain = Grain(grains, intentId);
         var body = await RequestBody.ReadAsync(http);
         var token = Idempotency.Token(http.Request, caller, $"POST /v1/intents/{intentId}/{endpoint}", body);

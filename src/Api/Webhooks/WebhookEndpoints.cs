@@ -29,7 +29,7 @@ public static class WebhookEndpoints
     public static async Task<IResult> Upsert(HttpContext http, IGrainFactory grains, WebhookSecrets secrets)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
-        var owner = Query.OwnerAgent(http.Request, caller) ?? caller.AgentAddress;
+        var owner = Query.OwnerAgentInWorkspace(http.Request, caller) ?? caller.AgentAddress;
         var body = await RequestBody.ReadAsync(http);
         var url = WebhookSecrets.Url(body, "callback_url", required: true)!;
         var types = body.StringList("event_types") ?? throw ProtocolException.Invalid("event_types", "event_types is required");
@@ -52,7 +52,7 @@ public static class WebhookEndpoints
     public static async Task<IResult> List(HttpContext http, IGrainFactory grains)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
-        var owner = Query.OwnerAgent(http.Request, caller);
+        var owner = Query.OwnerAgentInWorkspace(http.Request, caller);
         var includeInactive = Query.String(http.Request, "include_inactive") is { } v
             && (bool.TryParse(v, out var b) ? b : throw ProtocolException.Invalid("include_inactive", "include_inactive must be true or false"));
         var list = await Directory(grains, caller).ListAsync(owner, includeInactive);
@@ -65,7 +65,7 @@ public static class WebhookEndpoints
         var id = Guid.TryParse(subscription_id, out var g) ? g : throw ProtocolException.Invalid("subscription_id", "subscription_id must be a UUID");
         var grain = grains.GetGrain<IWebhookSubscriptionGrain>(id);
         var existing = await grain.GetAsync();
-        if (existing is null || (Query.OwnerAgent(http.Request, caller) is { } owner && owner != existing.OwnerAgent))
+        if (existing is null || (Query.OwnerAgentInWorkspace(http.Request, caller) is { } owner && owner != existing.OwnerAgent))
             throw ProtocolException.NotFound("subscription", subscription_id);
         if (!caller.CanAccess(existing.OrgId, existing.WorkspaceId)) throw ProtocolException.Forbidden("subscription belongs to another workspace");
         var revoked = await grain.RevokeAsync();
@@ -75,7 +75,7 @@ public static class WebhookEndpoints
     public static async Task<IResult> Publish(HttpContext http, IGrainFactory grains, TimeProvider time)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
-        var owner = Query.OwnerAgent(http.Request, caller) ?? caller.AgentAddress;
+        var owner = Query.OwnerAgentInWorkspace(http.Request, caller) ?? caller.AgentAddress;
         var body = await RequestBody.ReadAsync(http);
         var eventType = body.String("event_type", 100, required: true)!;
         if (eventType.Length < 3) throw ProtocolException.Invalid("event_type", "event_type must be 3–100 characters", "invalid_event_type");
@@ -117,7 +117,7 @@ public static class WebhookEndpoints
         var caller = ApiKeyAuthFilter.CallerOf(http);
         if (eventId.Length is < 3 or > 128) throw ProtocolException.Invalid("event_id", "event_id must be 3–128 characters");
         var e = await grains.GetGrain<IWebhookEventGrain>(eventId).GetAsync();
-        if (e is null || (Query.OwnerAgent(http.Request, caller) is { } owner && owner != e.OwnerAgent))
+        if (e is null || (Query.OwnerAgentInWorkspace(http.Request, caller) is { } owner && owner != e.OwnerAgent))
             throw ProtocolException.NotFound("event", eventId);
         return caller.CanAccess(e.OrgId, e.WorkspaceId) ? e : throw ProtocolException.Forbidden("event belongs to another workspace");
     }

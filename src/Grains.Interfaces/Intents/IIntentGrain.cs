@@ -53,6 +53,10 @@ public interface IIntentGrain : IGrainWithGuidKey
     [Alias("Acknowledge")]
     Task<IntentWriteResult> AcknowledgeAsync(Caller caller, IdempotencyToken? idempotency);
 
+    /// <summary>The handler reports progress (an intent.in_progress event carrying it); the intent becomes IN_PROGRESS.</summary>
+    [Alias("Progress")]
+    Task<IntentWriteResult> ProgressAsync(Caller caller, string progressJson, IdempotencyToken? idempotency);
+
     /// <summary>A pushed delivery (http 2xx, inbox thread opened) succeeded after the given attempts: SUBMITTED → DELIVERED; any other status is left alone.</summary>
     [Alias("DeliverySucceeded")]
     Task<IntentRecord> DeliverySucceededAsync(int attempts);

@@ -100,6 +100,9 @@ public sealed partial class IntentGrain(
     public Task<IntentWriteResult> AcknowledgeAsync(Caller caller, IdempotencyToken? idempotency) =>
         WriteAsync(caller, idempotency, intent => IntentTransitions.Acknowledge(intent, caller.AgentAddress, time.GetUtcNow()));
 
+    public Task<IntentWriteResult> ProgressAsync(Caller caller, string progressJson, IdempotencyToken? idempotency) =>
+        WriteAsync(caller, idempotency, intent => IntentTransitions.Progress(intent, caller.AgentAddress, progressJson, time.GetUtcNow()));
+
     public Task<IntentRecord> DeliverySucceededAsync(int attempts) =>
         ApplySystemAsync(intent => IntentTransitions.Deliver(intent, time.GetUtcNow(), attempts));
 

@@ -203,6 +203,22 @@ public static class IntentTransitions
         return log.Result(log.Intent with { LeaseUntil = null });
     }
 
+    /// <summary>
+    /// The handler reports progress: from SUBMITTED, DELIVERED or ACKNOWLEDGED it moves to IN_PROGRESS (it has
+    /// taken the delivery up: no lease, no redelivery); while IN_PROGRESS each report is another
+    /// intent.in_progress event. A WAITING intent continues by resume, not by progress.
+    /// </summary>
+    public static Transition Progress(IntentRecord intent, string? actor, string progressJson, DateTimeOffset now)
+    {
+        EnsureNotTerminal(intent);
+        if (intent.Status == IntentStatus.Waiting)
+            throw ProtocolException.Conflict("intent_waiting", "a waiting intent continues by resume, not by progress");
+        var log = new EventLog(intent, now);
+        log.Append(IntentEventType.InProgress, IntentStatus.InProgress, actor: actor,
+            details: JsonText.Object(("progress", JsonText.Raw(progressJson))));
+        return log.Result(log.Intent with { LeaseUntil = null, Handler = intent.Handler ?? intent.ToAgent });
+    }
+
     /// <summary>A deadline check: TIMED_OUT when the deadline in force has passed, else nothing.</summary>
     public static Transition TimeOut(IntentRecord intent, DateTimeOffset now)
     {
@@ -318,7 +334,9 @@ public static class IntentTransitions
             var from = Intent.Status;
             // The first event of a new intent is intent.created itself; later moves must be in the table.
             var isCreation = _events.Count == 0 && Intent.LastSeq == 0;
-            if (!isCreation && !IsAllowed(from, status))
+            // IN_PROGRESS → IN_PROGRESS is a progress report: same status, one more event.
+            var progressReport = from == IntentStatus.InProgress && status == IntentStatus.InProgress;
+            if (!isCreation && !progressReport && !IsAllowed(from, status))
                 throw new InvalidOperationException($"transition {from} -> {status} is not allowed");
             var seq = Intent.LastSeq + 1;
             var e = new IntentEvent

@@ -95,4 +95,22 @@ public sealed class DeliveryTransitionsTests
         Assert.False(left.Applied);
         Assert.Equal("taken_up_by_handler", left.NotAppliedReason);
     }
+
+    [Fact]
+    public void Progress_takes_the_delivery_up_and_repeats_as_in_progress_events_but_not_while_waiting()
+    {
+        var leased = IntentTransitions.Lease(Submitted(), T0, TimeSpan.FromSeconds(30), 5).Intent;
+        var first = IntentTransitions.Progress(leased, "agent://acme/ops/billing", """{"percent":10}""", T0);
+        Assert.Equal(IntentStatus.InProgress, first.Intent.Status);
+        Assert.Null(first.Intent.LeaseUntil);
+        Assert.Contains("\"percent\":10", Assert.Single(first.Events).DetailsJson);
+        var second = IntentTransitions.Progress(first.Intent, "agent://acme/ops/billing", """{"percent":20}""", T0);
+        var e = Assert.Single(second.Events);
+        Assert.Equal((IntentEventType.InProgress, IntentStatus.InProgress, first.Intent.LastSeq + 1), (e.EventType, e.Status, e.Seq));
+
+        var waiting = IntentTransitions.Create(Guid.NewGuid(), TestData.Create(TestData.Caller(), humanTaskJson: TestData.HumanTask), T0).Intent;
+        Assert.Equal("intent_waiting", Assert.Throws<ProtocolException>(() => IntentTransitions.Progress(waiting, null, "{}", T0)).Code);
+        var done = IntentTransitions.Resolve(second.Intent, TestData.Complete(), T0).Intent;
+        Assert.Equal(409, Assert.Throws<ProtocolException>(() => IntentTransitions.Progress(done, null, "{}", T0)).Status);
+    }
 }
