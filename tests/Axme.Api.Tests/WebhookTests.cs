@@ -195,4 +195,30 @@ public sealed class WebhookTests(NodeFixture f)
         await Task.Delay(500);
         Assert.Equal(2, receiver.Received.Count); // intent.in_progress is not subscribed
     }
+
+    [Fact]
+    public async Task Inbox_thread_events_reach_the_owners_subscriptions()
+    {
+        var (client, address, _) = await AgentAsync(new { delivery_mode = "inbox" });
+        await using var receiver = await WebhookReceiver.StartAsync(Secret, (_, _) => 200);
+        (await client.PostAsync("/v1/webhooks/subscriptions", new
+        {
+            callback_url = receiver.BaseUrl + "/inbox", event_types = new[] { "inbox.thread_created", "inbox.reply_received" }, secret = Secret,
+        })).Ok();
+        var id = (await client.PostAsync("/v1/intents", new { intent_type = "intent.test.inbox.v1", to_agent = address })).Ok()["intent_id"].Str();
+        var created = await Poll.UntilAsync(() => Task.FromResult(receiver.Received), r => r.Count >= 1, TimeSpan.FromSeconds(20), "inbox.thread_created");
+        var first = Assert.Single(created);
+        Assert.True(first.SignatureValid);
+        Assert.Equal("inbox.thread_created", first.Json["event_type"].Str());
+        Assert.Equal(id, first.Json["payload"]!["intent_id"].Str());
+        var threadId = first.Json["payload"]!["thread_id"].Str();
+
+        (await client.PostAsync($"/v1/inbox/{threadId}/reply", new { message = "on it" })).Ok();
+        var all = await Poll.UntilAsync(() => Task.FromResult(receiver.Received), r => r.Count >= 2, TimeSpan.FromSeconds(20), "inbox.reply_received");
+        Assert.Equal("inbox.reply_received", all[1].Json["event_type"].Str());
+        Assert.Equal("on it", all[1].Json["payload"]!["item"]!["details"]!["message"].Str());
+        (await client.PostAsync($"/v1/inbox/{threadId}/approve", new { comment = "ok" })).Ok();
+        await Task.Delay(700);
+        Assert.Equal(2, receiver.Received.Count); // inbox.thread_updated is not subscribed
+    }
 }

@@ -20,6 +20,13 @@ public interface IWebhookDirectoryGrain : IGrainWithStringKey
     [Alias("Match")]
     Task<IReadOnlyList<WebhookSubscription>> MatchAsync(string ownerAgent, string eventType);
 
+    /// <summary>
+    /// An event of one owner (e.g. inbox.thread_created) to its live subscriptions that want it, under a
+    /// stable event id (a repeat is the same event). One-way: the caller never waits for webhooks.
+    /// </summary>
+    [OneWay, Alias("PublishOwnerEvent")]
+    Task PublishOwnerEventAsync(string ownerAgent, string eventId, string eventType, string source, string payloadJson, DateTimeOffset at);
+
     /// <summary>True when a live subscription wants intent.* events (checked, cached, before publishing them).</summary>
     [ReadOnly, Alias("HasLifecycleSubscriptions")]
     Task<bool> HasLifecycleSubscriptionsAsync();

@@ -25,6 +25,25 @@ public sealed class WebhookDirectoryGrain(
     public Task<IReadOnlyList<WebhookSubscription>> MatchAsync(string ownerAgent, string eventType) =>
         Task.FromResult<IReadOnlyList<WebhookSubscription>>(Match(s => s.OwnerAgent == ownerAgent, eventType));
 
+    public async Task PublishOwnerEventAsync(string ownerAgent, string eventId, string eventType, string source, string payloadJson, DateTimeOffset at)
+    {
+        var subscriptions = Match(s => s.OwnerAgent == ownerAgent, eventType);
+        if (subscriptions.Length == 0) return;
+        var (org, ws) = OrgAndWorkspace();
+        await GrainFactory.GetGrain<IWebhookEventGrain>(eventId).PublishAsync(new WebhookEventRecord
+        {
+            EventId = eventId, OrgId = org, WorkspaceId = ws, OwnerAgent = ownerAgent, EventType = eventType, Source = source,
+            PayloadJson = payloadJson, AcceptedAt = at, Deliveries = new Dictionary<string, string>(),
+        }, subscriptions.Select(s => s.SubscriptionId).ToArray());
+    }
+
+    private (string OrgId, string WorkspaceId) OrgAndWorkspace()
+    {
+        var key = this.GetPrimaryKeyString();
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return (key[..slash], key[(slash + 1)..]);
+    }
+
     public Task<bool> HasLifecycleSubscriptionsAsync() =>
         Task.FromResult(state.State.Subscriptions.Any(s => s.IsLive && s.EventTypes.Any(t => t == "*" || t.StartsWith("intent.", StringComparison.Ordinal))));
 

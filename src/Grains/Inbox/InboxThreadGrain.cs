@@ -1,5 +1,6 @@
 using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Delivery;
 using Axme.Grains.Interfaces.Inbox;
 using Axme.Grains.Interfaces.Intents;
 
@@ -92,6 +93,7 @@ public sealed class InboxThreadGrain(
 
     private async Task<InboxThread> SaveAsync(InboxThread thread)
     {
+        var created = state.State.Thread is null;
         state.State.Thread = thread;
         try
         {
@@ -103,7 +105,26 @@ public sealed class InboxThreadGrain(
             DeactivateOnIdle();
             throw;
         }
+        await PublishAsync(thread, created);
         return thread;
+    }
+
+    /// <summary>
+    /// inbox.thread_created / inbox.reply_received / inbox.thread_updated to the owner's webhook subscriptions
+    /// (PROTOCOL §9.1), one-way after the write: best effort across a crash, like lifecycle events (ADR 007).
+    /// </summary>
+    private Task PublishAsync(InboxThread thread, bool created)
+    {
+        var last = thread.Timeline[^1];
+        var eventType = created ? "inbox.thread_created" : last.EventType == InboxEventType.MessageSent ? "inbox.reply_received" : "inbox.thread_updated";
+        var payload = Common.JsonText.Object(
+            ("thread_id", thread.ThreadId.ToString()), ("intent_id", thread.IntentId.ToString()), ("status", thread.Status),
+            ("owner_agent", thread.OwnerAgent), ("from_agent", thread.FromAgent), ("to_agent", thread.ToAgent),
+            ("updated_at", WireTime.Format(thread.UpdatedAt)),
+            ("item", Common.JsonText.Raw(Common.JsonText.Object(("event_id", last.EventId.ToString()), ("event_type", last.EventType),
+                ("actor", last.Actor), ("at", WireTime.Format(last.At)), ("details", Common.JsonText.Raw(last.DetailsJson))))));
+        return GrainFactory.GetGrain<IWebhookDirectoryGrain>(IWebhookDirectoryGrain.KeyFor(thread.OrgId, thread.WorkspaceId))
+            .PublishOwnerEventAsync(thread.OwnerAgent, $"thr_{thread.ThreadId:N}_{thread.Timeline.Count}_{(created ? 0 : 1)}", eventType, "axme.inbox", payload, thread.UpdatedAt);
     }
 
     private InboxThread Visible(InboxScope scope) => InboxTransitions.Visible(Thread, this.GetPrimaryKey(), scope);
