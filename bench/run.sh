@@ -9,7 +9,8 @@
 # 3. pgbench part of the peers' benchmark (/work/shared/bench/peers, PEER_LIST=pgbench) from a writable
 #    copy in .data/bench-peers: a private PostgreSQL with defaults, insert1 and lifecycle3 scripts.
 # 4. Starts the node (AXME_PORT=$AXME_BENCH_PORT, per-key rate limit off), waits for /health, runs
-#    Axme.Bench against it (including the stream round trip with 1/10/100 agents), stops the node. top snapshots are taken every 5 s while the bench runs.
+#    Axme.Bench against it (including the stream and the http webhook round trips with 1/10/100 agents; the webhook
+#    receiver is Kestrel inside Axme.Bench on a random 127.0.0.1 port), stops the node. top snapshots are taken every 5 s while the bench runs.
 # Results: bench/results/<stamp>.json (ours, with the pgbench figures) and <stamp>.pgbench.json;
 # logs in .data/bench/<stamp>/.
 #
@@ -17,7 +18,8 @@
 #      AXME_BENCH_PEERS (/work/shared/bench/peers), AXME_BENCH_PEER_PORT_BASE (18600),
 #      AXME_BENCH_SKIP_PGBENCH=1 (no peers' benchmark at all), AXME_BENCH_PEER_LIST or PEER_LIST (peers to run, default "pgbench";
 #      "pgbench dbos restate" adds the DBOS and Restate approval round trip; results in <stamp>.pgbench.json either way),
-#      AXME_BENCH_SKIP_STREAM=1 (no stream round trip phases; same as --stream-agents none), AXME_PG_PORT, AXME_POSTGRES (see scripts/postgres.sh),
+#      AXME_BENCH_SKIP_STREAM=1 (no stream round trip phases; same as --stream-agents none),
+#      AXME_BENCH_SKIP_HTTP=1 (no http webhook round trip phases; same as --http-agents none), AXME_PG_PORT, AXME_POSTGRES (see scripts/postgres.sh),
 #      AXME_BENCH_PG_EXTRA (appended to the node's connection string, for experiments, e.g. "No Reset On Close=true").
 #      Other env (e.g. DOTNET_*) reaches the node as well.
 set -euo pipefail
@@ -125,6 +127,7 @@ args=(--url "http://127.0.0.1:$PORT" --key "$KEY" --pids "$PIDS" --pg-database "
       --note "commit $COMMIT, $DIRTY uncommitted paths under src/; load average at start of run.sh $LOAD_START")
 [[ -n "$PEERS_JSON" ]] && args+=(--peers-results "$PEERS_JSON")
 [[ "${AXME_BENCH_SKIP_STREAM:-0}" == 1 ]] && args+=(--stream-agents none)
+[[ "${AXME_BENCH_SKIP_HTTP:-0}" == 1 ]] && args+=(--http-agents none)
 pg_stat() {  # commit/tuple counters of the node's database (stats reach pg_stat_database within ~1 s)
   [[ -n "$PG_PID" ]] || return 0
   PGPASSWORD=axme "${PSQL[@]}" -d "$DB" -At -F' ' -c "SELECT xact_commit, xact_rollback, tup_inserted, tup_updated, tup_fetched

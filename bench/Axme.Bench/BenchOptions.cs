@@ -23,8 +23,11 @@ public sealed class BenchOptions
           --half-peak-seconds S  open-loop run at 50% of the peak create rate (AXME_BENCH_HALF_PEAK_SECONDS, default 10)
           --stream-agents LIST   agent counts of the stream round trip phases, comma-separated, or "none"
                                  (AXME_BENCH_STREAM_AGENTS, default 1,10,100)
-          --stream-ops N         intents per stream round trip phase (AXME_BENCH_STREAM_OPS, default 1000)
-          --stream-concurrency N submitter concurrency of the stream round trip (AXME_BENCH_STREAM_CONCURRENCY, default 32)
+          --http-agents LIST     agent counts of the http webhook round trip phases, comma-separated, or "none"
+                                 (AXME_BENCH_HTTP_AGENTS, default 1,10,100); webhooks go to a receiver in this process
+          --stream-ops N         intents per stream and per http round trip phase (AXME_BENCH_STREAM_OPS, default 1000)
+          --stream-concurrency N submitter concurrency of the stream and http round trips, also each agent's
+                                 resolves in flight (AXME_BENCH_STREAM_CONCURRENCY, default 32)
           --phase-seconds S      time cap of every phase (AXME_BENCH_PHASE_SECONDS, default 60)
           --pids name=pid,...    server processes to account CPU for (AXME_BENCH_PIDS), e.g. silo=123,postgres=456;
                                  a component named postgres is split into the backends of --pg-database and the rest
@@ -44,6 +47,7 @@ public sealed class BenchOptions
     public int SseParallel { get; private set; } = 8;
     public double HalfPeakSeconds { get; private set; } = 10;
     public IReadOnlyList<int> StreamAgents { get; private set; } = [1, 10, 100];
+    public IReadOnlyList<int> HttpAgents { get; private set; } = [1, 10, 100];
     public int StreamOps { get; private set; } = 1000;
     public int StreamConcurrency { get; private set; } = 32;
     public TimeSpan PhaseCap { get; private set; } = TimeSpan.FromSeconds(60);
@@ -58,7 +62,7 @@ public sealed class BenchOptions
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         string[] names = ["url", "key", "warmup", "creates", "creates-c1", "roundtrips", "sse-samples", "sse-parallel",
             "half-peak-seconds", "phase-seconds",
-            "stream-agents", "stream-ops", "stream-concurrency", "pids", "pg-database", "peers-results", "note", "out"];
+            "stream-agents", "http-agents", "stream-ops", "stream-concurrency", "pids", "pg-database", "peers-results", "note", "out"];
         foreach (var name in names)
         {
             var env = "AXME_BENCH_" + name.Replace('-', '_').ToUpperInvariant();
@@ -89,15 +93,8 @@ public sealed class BenchOptions
         o.PhaseCap = TimeSpan.FromSeconds(Int(values, "phase-seconds", (int)o.PhaseCap.TotalSeconds, 1));
         o.StreamOps = Int(values, "stream-ops", o.StreamOps, 1);
         o.StreamConcurrency = Int(values, "stream-concurrency", o.StreamConcurrency, 1);
-        if (values.TryGetValue("stream-agents", out var agents))
-        {
-            o.StreamAgents = agents.Trim() is "" or "none" or "0"
-                ? []
-                : [.. agents.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(a =>
-                    int.TryParse(a, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 1000
-                        ? n
-                        : throw new UsageException($"bad --stream-agents entry: {a} (1..1000)"))];
-        }
+        o.StreamAgents = AgentCounts(values, "stream-agents", o.StreamAgents);
+        o.HttpAgents = AgentCounts(values, "http-agents", o.HttpAgents);
         if (values.TryGetValue("pids", out var pids))
         {
             foreach (var part in pids.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -121,6 +118,18 @@ public sealed class BenchOptions
         return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min
             ? v
             : throw new UsageException($"--{name} must be an integer >= {min} (got {text})");
+    }
+
+    /// <summary>A comma-separated list of agent counts (1..1000); "none", "0" or empty for no phases.</summary>
+    private static IReadOnlyList<int> AgentCounts(Dictionary<string, string> values, string name, IReadOnlyList<int> fallback)
+    {
+        if (!values.TryGetValue(name, out var text)) return fallback;
+        return text.Trim() is "" or "none" or "0"
+            ? []
+            : [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(a =>
+                int.TryParse(a, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 1000
+                    ? n
+                    : throw new UsageException($"bad --{name} entry: {a} (1..1000)"))];
     }
 
     private static bool IsLoopback(Uri url) =>

@@ -22,7 +22,10 @@ return await bench.RunAsync();
 
 namespace Axme.Bench
 {
-    /// <summary>The phases, in order: warm-up, creates at 1/16/64, round trips, SSE first event, creates at half the peak rate.</summary>
+    /// <summary>
+    /// The phases, in order: warm-up, creates at 1/16/64, round trips, SSE first event, creates at half the peak rate,
+    /// then the agent round trips over streams and over http webhooks.
+    /// </summary>
     public sealed class Bench(BenchOptions o)
     {
         public const double TargetCreateShareOfLifecycle3 = 0.25;
@@ -58,7 +61,13 @@ namespace Axme.Bench
             var rate = Math.Max(1, Math.Round(peak.OpsPerS / 2, 1));
             await Phase("create_half_peak", $"create, open loop at {rate.ToString(CultureInfo.InvariantCulture)}/s (50% of peak)", 0,
                 (int)Math.Ceiling(rate * o.HalfPeakSeconds), HalfPeakPhase(rate));
-            if (o.StreamAgents.Count > 0) await StreamRoundTripPhases();
+            if (o.StreamAgents.Count > 0) await AgentRoundTripPhases(new StreamRoundTrip(), o.StreamAgents);
+            if (o.HttpAgents.Count > 0)
+            {
+                await using var receiver = await WebhookRoundTrip.StartAsync();
+                Log($"webhook receiver on {receiver.BaseUrl}");
+                await AgentRoundTripPhases(receiver, o.HttpAgents);
+            }
 
             var result = new BenchResult(
                 Tool: "Axme.Bench",
@@ -229,60 +238,57 @@ namespace Axme.Bench
         }
 
         /// <summary>
-        /// Stream round trip (issue 3) at every agent count of --stream-agents: agents are created (untimed),
-        /// their listeners started, a short untimed warm-up run, then the timed phase.
+        /// Agent round trips of one binding (stream listener, http webhook) at every agent count of
+        /// <paramref name="counts"/>: agents are created (untimed), their side started, a short untimed warm-up
+        /// run, then the timed phase "{kind}_rt_a{A}".
         /// </summary>
-        private async Task StreamRoundTripPhases()
+        private async Task AgentRoundTripPhases(AgentBinding binding, IReadOnlyList<int> counts)
         {
             var runId = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture) + Random.Shared.Next(1000, 9999).ToString(CultureInfo.InvariantCulture);
-            var rt = new StreamRoundTrip(o.Url, o.Key, runId);
-            using var submitter = StreamRoundTrip.NewClient(o.Url, o.Key);
-            foreach (var a in o.StreamAgents)
+            var rt = new AgentRoundTrip(o.Url, o.Key, runId);
+            using var submitter = AgentRoundTrip.NewClient(o.Url, o.Key);
+            foreach (var a in counts)
             {
-                List<StreamRoundTrip.Agent> agents;
+                var name = $"{binding.Kind}_rt_a{a}";
+                List<AgentRoundTrip.Agent> agents;
                 var setup = Stopwatch.StartNew();
                 try
                 {
                     using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-                    agents = await rt.CreateAgentsAsync($"bench-a{a}", a, cts.Token);
+                    agents = await rt.CreateAgentsAsync($"bench-{binding.Kind}-a{a}", a, binding.Registration, cts.Token);
                 }
                 catch (Exception e)
                 {
-                    Log($"stream_rt_a{a}: creating {a} agents failed: {e.Message}");
+                    Log($"{name}: creating {a} agents failed: {e.Message}");
                     continue;
                 }
                 var agentErrors = new ErrorLog();
                 using var stop = new CancellationTokenSource();
-                var listeners = agents.Select(ag => Task.Run(() => StreamRoundTrip.ListenAsync(ag, o.StreamConcurrency, agentErrors, stop.Token))).ToList();
+                var agentTasks = agents.Select(ag => Task.Run(() => binding.RunAgentAsync(ag, o.StreamConcurrency, agentErrors, stop.Token))).ToList();
                 var next = -1;
-                StreamRoundTrip.Agent Pick() => agents[(int)((uint)Interlocked.Increment(ref next) % (uint)agents.Count)];
-                // Untimed warm-up: every agent's listener connected and one intent through each (at least 64).
+                AgentRoundTrip.Agent Pick() => agents[(int)((uint)Interlocked.Increment(ref next) % (uint)agents.Count)];
+                // Untimed warm-up: every agent's side running and one intent through each (at least 64).
                 var warm = Math.Max(64, a);
                 var warmErrors = new ErrorLog();
                 await Load.ClosedAsync(warm, o.StreamConcurrency, o.PhaseCap, new Recorder(warm), warmErrors,
-                    (_, ct) => StreamRoundTrip.SubmitAndWaitAsync(submitter, Pick(), ct));
-                Log($"stream_rt_a{a}: {a} agents created and warmed up in {setup.Elapsed.TotalSeconds:F1} s ({warm} round trips, {warmErrors.Count} errors {string.Join(" | ", warmErrors.First)})");
-                var before = agents.Sum(ag => ag.Resolved);
-                var beforeReconnects = agents.Sum(ag => ag.Reconnects);
-                await Phase($"stream_rt_a{a}", $"stream round trip, {a} agent(s), submitter concurrency {o.StreamConcurrency}", o.StreamConcurrency, o.StreamOps,
+                    (_, ct) => AgentRoundTrip.SubmitAndWaitAsync(submitter, Pick(), ct));
+                Log($"{name}: {a} agents created and warmed up in {setup.Elapsed.TotalSeconds:F1} s ({warm} round trips, {warmErrors.Count} errors {string.Join(" | ", warmErrors.First)})");
+                var before = binding.Counters(agents);
+                var agentErrorsBefore = agentErrors.Count;
+                await Phase(name, $"{binding.Description}, {a} agent(s), submitter concurrency {o.StreamConcurrency}", o.StreamConcurrency, o.StreamOps,
                     async (latencies, errors) =>
                     {
                         var wall = await Load.ClosedAsync(o.StreamOps, o.StreamConcurrency, o.PhaseCap, latencies, errors,
-                            (_, ct) => StreamRoundTrip.SubmitAndWaitAsync(submitter, Pick(), ct));
-                        return (wall, new Dictionary<string, object>
-                        {
-                            ["metric"] = "latency = create sent → 'event: intent.completed' read on the submitter's intent stream (since=2); " +
-                                         "each agent: own service account + key, one long-lived listener (wait_seconds=15, reconnects with its cursor), resolves COMPLETED with its key",
-                            ["agents"] = a,
-                            ["agent_resolves"] = agents.Sum(ag => ag.Resolved) - before,
-                            ["agent_stream_reconnects"] = agents.Sum(ag => ag.Reconnects) - beforeReconnects,
-                            ["agent_errors"] = agentErrors.Count,
-                            ["agent_first_errors"] = agentErrors.First,
-                        });
+                            (_, ct) => AgentRoundTrip.SubmitAndWaitAsync(submitter, Pick(), ct));
+                        var extra = new Dictionary<string, object> { ["metric"] = binding.Metric, ["agents"] = a };
+                        foreach (var (counter, value) in binding.Counters(agents)) extra[counter] = value - before.GetValueOrDefault(counter);
+                        extra["agent_errors"] = agentErrors.Count - agentErrorsBefore;
+                        extra["agent_first_errors"] = agentErrors.First;
+                        return (wall, extra);
                     });
                 await stop.CancelAsync();
-                await Task.WhenAny(Task.WhenAll(listeners), Task.Delay(TimeSpan.FromSeconds(35))); // bounded: listeners end within one stream window
-                if (agentErrors.Count > 0) Log($"stream_rt_a{a}: agent errors {agentErrors.Count}: {string.Join(" | ", agentErrors.First)}");
+                await Task.WhenAny(Task.WhenAll(agentTasks), Task.Delay(TimeSpan.FromSeconds(35))); // bounded: listeners end within one stream window
+                if (agentErrors.Count > 0) Log($"{name}: agent errors {agentErrors.Count} (warm-up included): {string.Join(" | ", agentErrors.First)}");
                 foreach (var ag in agents) ag.Http.Dispose();
             }
         }
