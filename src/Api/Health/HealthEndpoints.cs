@@ -23,7 +23,8 @@ public static class HealthEndpoints
     {
         v1.MapGet("/capabilities", () => TypedResults.Json(Wire.Ok(
             ("capabilities", new JsonArray("intents", "intents.list", "intents.events", "intents.stream", "intents.controls",
-                "intents.policy", "intents.bulk_cancel", "service_accounts", "agents", "agents.stream", "inbox", "idempotency")),
+                "intents.policy", "intents.bulk_cancel", "intents.progress", "service_accounts", "agents", "agents.stream", "agents.poll",
+                "agents.http", "agents.inbox", "agents.internal", "inbox", "webhooks", "webhooks.lifecycle", "tasks", "approvals", "idempotency")),
             ("supported_intent_types", new JsonArray("intent.ask.v1")))))
             .WithTags("Health").WithSummary("What this server implements");
         return v1;

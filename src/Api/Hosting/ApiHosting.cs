@@ -5,6 +5,7 @@ using Axme.Api.Auth;
 using Axme.Api.Errors;
 using Axme.Api.Health;
 using Axme.Api.Inbox;
+using Axme.Api.Humans;
 using Axme.Api.Intents;
 using Axme.Api.Webhooks;
 using Axme.Grains.Interfaces.Accounts;
@@ -50,6 +51,7 @@ public static class ApiHosting
         v1.MapAgentEndpoints();
         v1.MapWebhookEndpoints();
         v1.MapInboxEndpoints();
+        v1.MapTaskEndpoints();
         return app;
     }
 

@@ -57,7 +57,7 @@ public static partial class IntentEndpoints
             MaxReminders = body.Int("max_reminders", 1),
             EscalateTo = body.String("escalate_to", 383),
             MaxDeliveryAttempts = body.Int("max_delivery_attempts", 1),
-            HumanTaskJson = HumanTask(body),
+            HumanTaskJson = body.Object("human_task"), // validated, defaulted and given its approval_id by the grain (HumanTasks)
             RequestHash = CanonicalJson.Hash(body.Root),
         };
         var id = Idempotency.Key(http.Request) is { } key
@@ -246,16 +246,5 @@ public static partial class IntentEndpoints
         if (value is not null && value.Trim().Length < 3)
             throw ProtocolException.Invalid(name, $"{name} must be 3 to 383 characters");
         return value?.Trim();
-    }
-
-    /// <summary>human_task as sent, with the defaults the clients rely on: a title and task_type approval (PROTOCOL §7.1–7.2).</summary>
-    private static string? HumanTask(RequestBody body)
-    {
-        if (body.Object("human_task") is not { } json) return null;
-        var task = JsonNode.Parse(json)!.AsObject();
-        if (task["task_type"] is null) task["task_type"] = "approval";
-        if (task["title"] is null || (task["title"] is JsonValue v && v.TryGetValue<string>(out var t) && t.Length == 0))
-            task["title"] = $"{task["task_type"]} task";
-        return task.ToJsonString();
     }
 }

@@ -11,7 +11,7 @@ namespace Axme.Api.Intents;
 /// <summary>Filters of GET /v1/intents.</summary>
 public sealed record IntentFilter(
     string OrgId, string WorkspaceId, IReadOnlyList<string>? Statuses, string? ToAgent, string? FromAgent,
-    string? IntentType, string? CorrelationId, int Limit, string? Cursor);
+    string? IntentType, string? CorrelationId, int Limit, string? Cursor, string? WaitingReason = null);
 
 /// <summary>
 /// Reads the axme_intents view table, which a trigger keeps equal to the intent grains' stored state
@@ -36,6 +36,11 @@ public sealed class IntentQueries(NpgsqlDataSource db, IOptions<ApiOptions> opti
         Where("from_agent", f.FromAgent);
         Where("intent_type", f.IntentType);
         Where("correlation_id", f.CorrelationId);
+        if (f.WaitingReason is not null)
+        {
+            sql.Append(" AND doc ->> 'waiting_reason' = @waiting_reason");
+            cmd.Parameters.AddWithValue("waiting_reason", f.WaitingReason);
+        }
         if (f.Statuses is { Count: > 0 })
         {
             sql.Append(" AND status = ANY(@statuses)");

@@ -20,7 +20,7 @@ public static class WebhookEndpoints
         g.MapPost("/subscriptions", Upsert).AddEndpointFilter<IdempotencyFilter>().WithSummary("Create or update a subscription (key: owner_agent + callback_url)");
         g.MapGet("/subscriptions", List).WithSummary("List subscriptions");
         g.MapDelete("/subscriptions/{subscription_id}", Revoke).WithSummary("Revoke a subscription");
-        g.MapPost("/events", Publish).WithSummary("Publish an event to the owner's matching subscriptions");
+        g.MapPost("/events", Publish).AddEndpointFilter<IdempotencyFilter>().WithSummary("Publish an event to the owner's matching subscriptions");
         g.MapGet("/events/{event_id}", GetEvent).WithSummary("An event's delivery counters and every attempt (extension)");
         g.MapPost("/events/{event_id}/replay", Replay).WithSummary("Deliver an event again to every subscription whose delivery finished");
         return v1;

@@ -53,6 +53,13 @@ public interface IIntentGrain : IGrainWithGuidKey
     [Alias("Acknowledge")]
     Task<IntentWriteResult> AcknowledgeAsync(Caller caller, IdempotencyToken? idempotency);
 
+    /// <summary>
+    /// POST /v1/approvals/{id}/decision: answers the intent's human task with its type's accept outcome
+    /// (approve) or decline outcome (reject), as the CLI's tasks approve/reject would.
+    /// </summary>
+    [Alias("DecideApproval")]
+    Task<IntentWriteResult> DecideApprovalAsync(Caller caller, bool approve, string? comment, IdempotencyToken? idempotency);
+
     /// <summary>The handler reports progress (an intent.in_progress event carrying it); the intent becomes IN_PROGRESS.</summary>
     [Alias("Progress")]
     Task<IntentWriteResult> ProgressAsync(Caller caller, string progressJson, IdempotencyToken? idempotency);

@@ -49,6 +49,8 @@ public sealed record IntentRecord
     [Id(33)] public required string CreatedBy { get; init; }
     /// <summary>While a poller holds a lease on the delivery, other pollers do not get it.</summary>
     [Id(34)] public DateTimeOffset? LeaseUntil { get; init; }
+    /// <summary>When the intent last started waiting (a human task's assigned_at).</summary>
+    [Id(35)] public DateTimeOffset? WaitingSince { get; init; }
 
     public bool IsTerminal => IntentStatus.IsTerminal(Status);
 }

@@ -65,6 +65,7 @@ public sealed partial class DeliveryGrain(
         var now = time.GetUtcNow();
         await this.RegisterOrUpdateReminder(KeepAliveReminder, O.ReminderPeriod, O.ReminderPeriod);
         state.State.RoundStart = d.Attempts.Count;
+        state.State.Replays++;
         state.State.Delivery = d with { Status = DeliveryStatus.Pending, NextAttemptAt = now, UpdatedAt = now };
         await state.WriteStateAsync();
         Schedule(now);
@@ -94,7 +95,12 @@ public sealed partial class DeliveryGrain(
 
     private async Task AttemptAsync()
     {
-        if (D is not { IsFinished: false } d || d.NextAttemptAt > time.GetUtcNow()) return;
+        if (D is not { IsFinished: false } d) return;
+        if (d.NextAttemptAt > time.GetUtcNow())
+        {
+            Schedule(d.NextAttemptAt); // a timer tick a little early (or a reminder tick between attempts): wait on
+            return;
+        }
         var round = d.Attempts.Count + 1 - state.State.RoundStart; // attempt number since the (re)start
         var (attempt, max) = d.Job.Kind == DeliveryKinds.Subscription
             ? await SubscriptionAttemptAsync(d, round)
@@ -137,11 +143,22 @@ public sealed partial class DeliveryGrain(
         var attempt = d.Job.Kind switch
         {
             DeliveryKinds.Http => await PostAsync(d, new WebhookTarget { Url = agent.WebhookUrl!, ProtectedSecret = agent.ProtectedWebhookSecret!, MaxAttempts = max },
-                DeliveryMessage.Build(intent, seq: null, attempt: round), round),
+                HttpMessage(intent, round), round),
             DeliveryKinds.Inbox => await RunAsync(round, agent.Address, () => OpenThreadAsync(intent, agent)),
             _ => await RunAsync(round, "internal:" + (agent.InternalHandler ?? agent.Name), () => RunHandlerAsync(intent, agent, round)),
         };
         return (attempt, max);
+    }
+
+    /// <summary>
+    /// The agent stream's message, with the status the intent has once the receiver accepts it (DELIVERED):
+    /// handlers written for the stream check data.status = DELIVERED (PROTOCOL §8.7).
+    /// </summary>
+    private static JsonObject HttpMessage(IntentRecord intent, int round)
+    {
+        var message = DeliveryMessage.Build(intent, seq: null, attempt: round);
+        message["status"] = IntentStatus.Delivered;
+        return message;
     }
 
     private async Task<(DeliveryAttempt? Attempt, int Max)> SubscriptionAttemptAsync(DeliveryRecord d, int round)
@@ -193,7 +210,8 @@ public sealed partial class DeliveryGrain(
     private async Task<DeliveryAttempt> PostAsync(DeliveryRecord d, WebhookTarget target, JsonObject body, int round)
     {
         var sentAt = time.GetUtcNow();
-        body["delivery_id"] = d.DeliveryId;
+        // A replay is a new delivery for a receiver that dedupes by id (as the README advises), so it gets its own id.
+        body["delivery_id"] = state.State.Replays == 0 ? d.DeliveryId : $"{d.DeliveryId}-replay{state.State.Replays}";
         body["delivery_attempt"] = round;
         body["sent_at"] = sentAt.ToUnixTimeSeconds();
         var raw = Encoding.UTF8.GetBytes(body.ToJsonString());
@@ -207,7 +225,7 @@ public sealed partial class DeliveryGrain(
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
             request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secret, raw));
             request.Headers.Add(WebhookSignature.TimestampHeader, sentAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
-            request.Headers.Add(WebhookSignature.DeliveryIdHeader, d.DeliveryId);
+            request.Headers.Add(WebhookSignature.DeliveryIdHeader, body["delivery_id"]!.GetValue<string>());
             request.Headers.Add(WebhookSignature.AttemptHeader, round.ToString(System.Globalization.CultureInfo.InvariantCulture));
             request.Headers.Add(WebhookSignature.EventTypeHeader, d.Job.EventType);
             using var timeout = new CancellationTokenSource(O.RequestTimeout);

@@ -12,4 +12,6 @@ public sealed class DeliveryState
     [Id(1)] public DeliveryRecord? Delivery { get; set; }
     /// <summary>Attempts made before the last replay: the attempt limit counts from there.</summary>
     [Id(2)] public int RoundStart { get; set; }
+    /// <summary>How many times the delivery was replayed (event replay).</summary>
+    [Id(3)] public int Replays { get; set; }
 }

@@ -35,7 +35,11 @@ public sealed class WebhookEventGrain(
     public async Task<WebhookEventRecord> ReplayAsync()
     {
         if (E is not { } e) throw ProtocolException.NotFound("event", this.GetPrimaryKeyString());
-        var finished = e.Deliveries.Where(d => d.Value != DeliveryStatus.Pending).Select(d => d.Key).ToArray();
+        // Only to subscriptions still live: a replay to a revoked one would be counted and then quietly dropped.
+        var live = new HashSet<string>();
+        foreach (var (deliveryId, subscription) in state.State.Subscriptions)
+            if (await GrainFactory.GetGrain<IWebhookSubscriptionGrain>(subscription).GetTargetAsync() is { Active: true }) live.Add(deliveryId);
+        var finished = e.Deliveries.Where(d => d.Value != DeliveryStatus.Pending && live.Contains(d.Key)).Select(d => d.Key).ToArray();
         var deliveries = new Dictionary<string, string>(e.Deliveries);
         foreach (var id in finished) deliveries[id] = DeliveryStatus.Pending;
         state.State.Event = e with { Deliveries = deliveries, ReplayedAt = time.GetUtcNow(), Queued = finished.Length };

@@ -100,6 +100,14 @@ public sealed partial class IntentGrain(
     public Task<IntentWriteResult> AcknowledgeAsync(Caller caller, IdempotencyToken? idempotency) =>
         WriteAsync(caller, idempotency, intent => IntentTransitions.Acknowledge(intent, caller.AgentAddress, time.GetUtcNow()));
 
+    public Task<IntentWriteResult> DecideApprovalAsync(Caller caller, bool approve, string? comment, IdempotencyToken? idempotency) =>
+        WriteAsync(caller, idempotency, intent => IntentTransitions.Resume(intent, new ResumeCommand
+        {
+            Kind = ResumeKind.TaskResult,
+            BodyJson = JsonText.Object(("outcome", Humans.HumanTasks.DecisionOutcome(intent.HumanTaskJson, approve)), ("comment", comment)),
+            Actor = caller.AgentAddress,
+        }, time.GetUtcNow()));
+
     public Task<IntentWriteResult> ProgressAsync(Caller caller, string progressJson, IdempotencyToken? idempotency) =>
         WriteAsync(caller, idempotency, intent => IntentTransitions.Progress(intent, caller.AgentAddress, progressJson, time.GetUtcNow()));
 

@@ -20,7 +20,6 @@ public static class IntentTransitions
     public const string StalePolicyGeneration = "stale_policy_generation";
     public const string NotWaiting = "intent_not_waiting";
 
-    private static readonly string[] Declines = ["rejected", "declined", "failed"];
 
     /// <summary>The baseline table plus the extensions the clients need: any non-terminal → TIMED_OUT, WAITING → WAITING.</summary>
     private static readonly Dictionary<string, string[]> Allowed = new()
@@ -63,7 +62,7 @@ public static class IntentTransitions
             MaxReminders = c.MaxReminders,
             EscalateTo = c.EscalateTo,
             MaxDeliveryAttempts = c.MaxDeliveryAttempts,
-            HumanTaskJson = c.HumanTaskJson,
+            HumanTaskJson = c.HumanTaskJson is null ? null : Humans.HumanTasks.Normalize(c.HumanTaskJson, intentId),
             CreatedBy = c.Caller.ServiceAccountId,
         };
         var log = new EventLog(intent, now);
@@ -76,9 +75,9 @@ public static class IntentTransitions
         else
         {
             log.Append(IntentEventType.Submitted, IntentStatus.Submitted, actor: c.Caller.AgentAddress);
-            var assignee = FirstAssignee(c.HumanTaskJson) ?? c.ToAgent;
+            var assignee = FirstAssignee(intent.HumanTaskJson!) ?? c.ToAgent;
             log.Append(IntentEventType.HumanTaskAssigned, IntentStatus.Waiting, WaitingReason.Human,
-                new PendingWith("human", assignee, assignee), humanTaskJson: c.HumanTaskJson);
+                new PendingWith("human", assignee, assignee), humanTaskJson: intent.HumanTaskJson);
         }
         return log.Result(log.Intent with { EffectiveDeadline = IntentDeadlines.Compute(log.Intent) });
     }
@@ -158,11 +157,12 @@ public static class IntentTransitions
     public static Transition Deliver(IntentRecord intent, DateTimeOffset now, int? attempts = null)
     {
         if (intent.Status != IntentStatus.Submitted) return NotApplied(intent, "not_submitted");
-        var log = new EventLog(intent, now);
+        // The handler is set before the event, so intent.delivered names it like the intent does.
+        var log = new EventLog(intent with { Handler = intent.ToAgent }, now);
         log.Append(IntentEventType.Delivered, IntentStatus.Delivered, actor: "system",
             pendingWith: new PendingWith("agent", intent.ToAgent, intent.ToAgent),
             details: attempts is { } n ? JsonText.Object(("delivery_attempt", Number(n))) : null);
-        return log.Result(log.Intent with { Handler = intent.ToAgent, DeliveryAttempt = attempts ?? intent.DeliveryAttempt });
+        return log.Result(log.Intent with { DeliveryAttempt = attempts ?? intent.DeliveryAttempt });
     }
 
     /// <summary>
@@ -184,7 +184,7 @@ public static class IntentTransitions
         if (intent.LeaseUntil is { } until && until > now) return NotApplied(intent, "leased");
         var attempt = intent.DeliveryAttempt + 1;
         var max = intent.MaxDeliveryAttempts ?? maxAttempts;
-        var log = new EventLog(intent, now);
+        var log = new EventLog(intent with { Handler = intent.ToAgent }, now);
         if (attempt > max) return FailDelivery(log, max, $"not acknowledged after {max} delivery attempts", now);
         if (intent.Status == IntentStatus.Submitted)
             log.Append(IntentEventType.Delivered, IntentStatus.Delivered, actor: "system",
@@ -225,7 +225,7 @@ public static class IntentTransitions
         if (intent.IsTerminal || intent.EffectiveDeadline is not { } deadline || now < deadline)
             return NotApplied(intent, "deadline_not_reached");
         var error = JsonText.Object(("code", "intent_timeout"), ("message", "intent deadline exceeded"),
-            ("category", "timeout"), ("retryable", true), ("at", deadline.ToString("O")));
+            ("category", "timeout"), ("retryable", true), ("at", WireTime.Format(deadline)));
         var log = new EventLog(intent, now);
         log.Append(IntentEventType.TimedOut, IntentStatus.TimedOut, actor: "system",
             details: JsonText.Object(("error", JsonText.Raw(error))));
@@ -243,31 +243,24 @@ public static class IntentTransitions
 
     private static Transition ResumeTask(IntentRecord intent, ResumeCommand c, DateTimeOffset now)
     {
-        if (intent.Status != IntentStatus.Waiting || intent.WaitingReason != WaitingReason.Human)
+        if (intent.Status != IntentStatus.Waiting || intent.WaitingReason != WaitingReason.Human || intent.HumanTaskJson is null)
             throw ProtocolException.Conflict("not_waiting_for_human", "intent is not waiting for a human");
-        var taskResult = JsonText.Parse(c.BodyJson);
-        var task = JsonText.Parse(intent.HumanTaskJson);
-        var outcome = (taskResult["outcome"] as JsonValue)?.TryGetValue<string>(out var o) == true ? o : null;
-        if (string.IsNullOrEmpty(outcome))
-            throw ProtocolException.Invalid("task_result.outcome", "task_result.outcome is required");
-        if (task["allowed_outcomes"] is JsonArray allowed && allowed.Count > 0
-            && !allowed.Any(a => a?.GetValue<string>() == outcome))
-            throw ProtocolException.Invalid("task_result.outcome", $"outcome '{outcome}' is not allowed", "outcome_not_allowed");
-        var comment = (taskResult["comment"] as JsonValue)?.TryGetValue<string>(out var cm) == true ? cm : null;
-        if (task["required_comment"] is JsonValue rc && rc.TryGetValue<bool>(out var required) && required && string.IsNullOrWhiteSpace(comment))
-            throw ProtocolException.Invalid("task_result.comment", "a comment is required", "comment_required");
+        var taskResult = Humans.HumanTasks.Check(intent.HumanTaskJson, c.BodyJson ?? JsonText.EmptyObject);
+        var parsed = JsonText.Parse(taskResult);
+        var outcome = parsed["outcome"]!.GetValue<string>();
+        var comment = (parsed["comment"] as JsonValue)?.TryGetValue<string>(out var cm) == true ? cm : null;
 
         var log = new EventLog(intent, now);
         log.Append(IntentEventType.InProgress, IntentStatus.InProgress, actor: c.Actor,
-            details: JsonText.Object(("task_result", JsonText.Raw(c.BodyJson))));
-        if (Declines.Contains(outcome))
+            details: JsonText.Object(("task_result", JsonText.Raw(taskResult))));
+        if (Humans.HumanTasks.Declines(intent.HumanTaskJson, outcome))
         {
             var reason = comment ?? $"human task {outcome}";
             log.Append(IntentEventType.Canceled, IntentStatus.Canceled, actor: c.Actor,
                 details: JsonText.Object(("reason", reason), ("outcome", outcome)));
             return log.Result(log.Intent with { Reason = reason });
         }
-        var result = JsonText.Object(("outcome", outcome), ("task_result", JsonText.Raw(c.BodyJson)));
+        var result = JsonText.Object(("outcome", outcome), ("task_result", JsonText.Raw(taskResult)));
         log.Append(IntentEventType.Completed, IntentStatus.Completed, actor: c.Actor,
             details: JsonText.Object(("result", JsonText.Raw(result))));
         return log.Result(log.Intent with { ResultJson = result });
@@ -298,7 +291,7 @@ public static class IntentTransitions
     private static Transition FailDelivery(EventLog log, int attempts, string message, DateTimeOffset now)
     {
         var error = JsonText.Object(("code", "delivery_failed"), ("message", message),
-            ("category", "transport"), ("retryable", true), ("at", now.ToString("O")));
+            ("category", "transport"), ("retryable", true), ("at", WireTime.Format(now)));
         log.Append(IntentEventType.DeliveryFailed, IntentStatus.Failed, actor: "system",
             details: JsonText.Object(("delivery_attempt", Number(attempts)), ("error", JsonText.Raw(error))));
         return log.Result(log.Intent with { ErrorJson = error, LeaseUntil = null, DeliveryAttempt = Math.Max(attempts, log.Intent.DeliveryAttempt) });
@@ -358,6 +351,7 @@ public static class IntentTransitions
             {
                 Status = status,
                 WaitingReason = e.WaitingReason,
+                WaitingSince = status != IntentStatus.Waiting ? null : from == IntentStatus.Waiting ? Intent.WaitingSince : now,
                 PendingWith = e.PendingWith,
                 LastSeq = seq,
                 UpdatedAt = now,

@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using Axme.Api.Auth;
+using Axme.Api.Http;
+using Axme.Api.Intents;
+using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Intents;
+
+namespace Axme.Api.Humans;
+
+/// <summary>Human tasks: the caller's pending tasks (PROTOCOL §7.3) and approval decisions (§7.5).</summary>
+public static class TaskEndpoints
+{
+    private const int MaxTasks = 500;
+
+    public static RouteGroupBuilder MapTaskEndpoints(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/me/tasks", MyTasks).WithTags("Tasks").WithSummary("Pending human tasks: a human user's own, or every one of the key's workspace");
+        v1.MapPost("/approvals/{approval_id}/decision", Decide).WithTags("Tasks").WithSummary("Approve or reject a human task by its approval id");
+        return v1;
+    }
+
+    public static async Task<IResult> MyTasks(HttpContext http, IntentQueries queries)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        var (waiting, _) = await queries.ListAsync(new IntentFilter(caller.OrgId, caller.WorkspaceId, [IntentStatus.Waiting], null, null, null, null,
+            MaxTasks, null, WaitingReason.Human), http.RequestAborted);
+        var tasks = waiting.Where(i => i.HumanTaskJson is not null).OrderBy(i => i.WaitingSince ?? i.UpdatedAt).Select(i => (JsonNode)Task(i));
+        return TypedResults.Json(Wire.Ok(("tasks", new JsonArray([.. tasks]))));
+    }
+
+    public static async Task<IResult> Decide(HttpContext http, string approval_id, IGrainFactory grains)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        // The approval id is the task's intent id (ADR 009); anything else names no approval.
+        if (!Guid.TryParse(approval_id, out var intentId)) throw ProtocolException.NotFound("approval", approval_id);
+        var body = await RequestBody.ReadAsync(http);
+        var decision = body.String("decision", 16, required: true)!.ToLowerInvariant();
+        var approve = decision switch
+        {
+            "approve" or "approved" => true,
+            "reject" or "rejected" => false,
+            _ => throw ProtocolException.Invalid("decision", "decision must be approve or reject", "invalid_decision"),
+        };
+        var comment = body.String("comment", 1000);
+        var grain = grains.GetGrain<IIntentGrain>(intentId);
+        var token = Idempotency.Token(http.Request, caller, $"POST /v1/approvals/{approval_id}/decision", body);
+        IntentWriteResult result;
+        try
+        {
+            result = await grain.DecideApprovalAsync(caller, approve, comment, token);
+        }
+        catch (ProtocolException e) when (e.Status == 404)
+        {
+            throw ProtocolException.NotFound("approval", approval_id);
+        }
+        catch (ProtocolException e) when (e.Code is "not_waiting_for_human" or "intent_already_terminal")
+        {
+            throw ProtocolException.Conflict("approval_already_decided", "this approval is already decided (or its task no longer waits)");
+        }
+        return TypedResults.Json(Wire.Ok(("approval", new JsonObject
+        {
+            ["approval_id"] = approval_id,
+            ["decision"] = approve ? "approve" : "reject",
+            ["comment"] = comment,
+            ["decided_at"] = Wire.Time(result.Intent.UpdatedAt),
+            ["intent_id"] = result.Intent.IntentId.ToString(),
+            ["status"] = result.Intent.Status,
+        })));
+    }
+
+    /// <summary>A task as §7.3 shows it, plus its approval id and who it waits for.</summary>
+    public static JsonObject Task(IntentRecord i) => new()
+    {
+        ["intent_id"] = i.IntentId.ToString(),
+        ["approval_id"] = i.IntentId.ToString(),
+        ["intent_type"] = i.IntentType,
+        ["status"] = i.Status,
+        ["from_agent"] = i.FromAgent,
+        ["to_agent"] = i.ToAgent,
+        ["assigned_at"] = Wire.Time(i.WaitingSince ?? i.UpdatedAt),
+        ["due_at"] = Wire.Time(i.EffectiveDeadline),
+        ["pending_with"] = IntentJson.PendingWith(i.PendingWith),
+        ["human_task"] = Wire.Json(i.HumanTaskJson),
+        ["payload"] = Wire.Json(i.PayloadJson),
+    };
+}
