@@ -145,6 +145,48 @@ public sealed class CrashRecoveryTests
         }
     }
 
+    [Fact]
+    public async Task A_reminder_due_while_the_node_is_down_fires_when_it_is_back()
+    {
+        var db = await TestPostgres.CreateDatabaseAsync("axme_e2e_reminder");
+        await using var node = new NodeProcess(db, "reminder-test");
+        try
+        {
+            await node.StartAsync();
+            string id;
+            using (var http = node.CreateClient())
+            {
+                id = (await http.PostAsync("/v1/intents", new
+                {
+                    intent_type = "intent.test.reminder.v1",
+                    to_agent = "agent://default/default/approver",
+                    human_task = new { title = "Approve", assignees = new[] { "human:ops@example.com" } },
+                    remind_after_seconds = 4, max_reminders = 1, escalate_to = "human:boss@example.com",
+                })).Ok()["intent_id"].Str();
+            }
+            await node.KillAsync();
+            await Task.Delay(TimeSpan.FromSeconds(7)); // the reminder (4 s) falls due while nothing runs
+
+            await node.StartAsync();
+            using var after = node.CreateClient();
+            JsonArray? events = null;
+            await TwoNodeClusterTests.Eventually(async () =>
+            {
+                events = (await after.GetJsonAsync($"/v1/intents/{id}/events")).Ok()["events"]!.AsArray();
+                return events.Any(e => e!["event_type"].Str() == "intent.escalated");
+            }, 40);
+            Assert.Single(events!, e => e!["event_type"].Str() == "intent.reminder");
+            var escalated = events!.Single(e => e!["event_type"].Str() == "intent.escalated")!;
+            Assert.Equal("human:boss@example.com", escalated["details"]!["escalated_to"].Str());
+            Assert.Equal("WAITING", (await after.GetJsonAsync($"/v1/intents/{id}")).Ok()["intent"]!["status"].Str());
+        }
+        finally
+        {
+            await node.DisposeAsync();
+            await TestPostgres.DropDatabaseAsync(db);
+        }
+    }
+
     private static object Body(int w, int i) => new
     {
         intent_type = "intent.test.crash.v1",

@@ -51,6 +51,8 @@ public sealed record IntentRecord
     [Id(34)] public DateTimeOffset? LeaseUntil { get; init; }
     /// <summary>When the intent last started waiting (a human task's assigned_at).</summary>
     [Id(35)] public DateTimeOffset? WaitingSince { get; init; }
+    /// <summary>When the waiting human task was escalated to escalate_to (once).</summary>
+    [Id(36)] public DateTimeOffset? EscalatedAt { get; init; }
 
     public bool IsTerminal => IntentStatus.IsTerminal(Status);
 }

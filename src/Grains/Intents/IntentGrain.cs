@@ -133,19 +133,32 @@ public sealed partial class IntentGrain(
         else if (reminderName == ReplyToReminder) await RetryCompletionAsync();
     }
 
+    /// <summary>A timer tick: the deadline first (it ends the wait), else a due reminder or escalation.</summary>
     private async Task TimeOutIfDueAsync()
     {
         if (S.Intent is not { } intent) return;
-        var transition = IntentTransitions.TimeOut(intent, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var transition = IntentTransitions.TimeOut(intent, now);
         if (transition.Applied)
         {
             LogTimedOut(intent.IntentId);
             await CommitAsync(transition);
+            return;
         }
-        else if (intent.IsTerminal || intent.EffectiveDeadline is null)
-        {
+        transition = IntentTransitions.Remind(intent, now);
+        if (transition.Applied)
+            await CommitAsync(transition);
+        else if (NextTimer(intent) is null)
             await UnregisterDeadlineReminderAsync(); // a leftover tick: nothing is due any more
-        }
+    }
+
+    /// <summary>The earliest thing due: the deadline in force, or the next reminder/escalation of a waiting human.</summary>
+    private static DateTimeOffset? NextTimer(IntentRecord intent)
+    {
+        if (intent.IsTerminal) return null;
+        var deadline = intent.EffectiveDeadline;
+        var human = Humans.HumanTimers.NextDue(intent);
+        return deadline is null ? human : human is null ? deadline : (deadline < human ? deadline : human);
     }
 
     private async Task<IntentWriteResult> WriteAsync(Caller caller, IdempotencyToken? idempotency, Func<IntentRecord, Transition> decide)
@@ -204,7 +217,7 @@ public sealed partial class IntentGrain(
         // node die (or the thread grain fail) in between. A one-way call could be lost without a trace.
         if (completes)
             _replyToReminder = await this.RegisterOrUpdateReminder(ReplyToReminder, options.Value.DeadlineReminderPeriod, options.Value.DeadlineReminderPeriod);
-        var due = transition.Intent is { IsTerminal: false, EffectiveDeadline: { } d } ? d : (DateTimeOffset?)null;
+        var due = NextTimer(transition.Intent);
         // Register a new deadline before the write: a reminder without its state is harmless (it finds
         // nothing to do), a state without its reminder would never time out.
         if (due is { } dueAt && due != S.ReminderDueAt)

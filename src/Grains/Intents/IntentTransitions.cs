@@ -219,6 +219,32 @@ public static class IntentTransitions
         return log.Result(log.Intent with { LeaseUntil = null, Handler = intent.Handler ?? intent.ToAgent });
     }
 
+    /// <summary>
+    /// A timer tick for a waiting human (HumanTimers): the next reminder (intent.reminder, same holder) or,
+    /// after the last one, the escalation (intent.escalated: the task is reassigned to escalate_to).
+    /// </summary>
+    public static Transition Remind(IntentRecord intent, DateTimeOffset now)
+    {
+        if (Humans.HumanTimers.NextDue(intent) is not { } due || due > now) return NotApplied(intent, "nothing_due");
+        var log = new EventLog(intent, now);
+        if (Humans.HumanTimers.NextIsReminder(intent))
+        {
+            var n = intent.RemindCount + 1;
+            log.Append(IntentEventType.Reminder, IntentStatus.Waiting, WaitingReason.Human, actor: "system",
+                details: JsonText.Object(("reminder", Number(n)), ("max_reminders", Number(intent.MaxReminders ?? Humans.HumanTimers.DefaultMaxReminders)),
+                    ("remind_to", intent.PendingWith?.Ref)));
+            return log.Result(log.Intent with { RemindCount = n });
+        }
+        var escalateTo = intent.EscalateTo!;
+        var task = JsonText.Parse(intent.HumanTaskJson);
+        var previous = task["assignees"]?.DeepClone();
+        task["assignees"] = new JsonArray(escalateTo);
+        log.Append(IntentEventType.Escalated, IntentStatus.Waiting, WaitingReason.Human, new PendingWith("human", escalateTo, escalateTo), actor: "system",
+            details: JsonText.Object(("escalated_to", escalateTo), ("escalated_from", previous), ("reminders_sent", Number(intent.RemindCount))),
+            humanTaskJson: task.ToJsonString());
+        return log.Result(log.Intent with { EscalatedAt = now, HumanTaskJson = task.ToJsonString() });
+    }
+
     /// <summary>A deadline check: TIMED_OUT when the deadline in force has passed, else nothing.</summary>
     public static Transition TimeOut(IntentRecord intent, DateTimeOffset now)
     {
@@ -327,9 +353,10 @@ public static class IntentTransitions
             var from = Intent.Status;
             // The first event of a new intent is intent.created itself; later moves must be in the table.
             var isCreation = _events.Count == 0 && Intent.LastSeq == 0;
-            // IN_PROGRESS → IN_PROGRESS is a progress report: same status, one more event.
-            var progressReport = from == IntentStatus.InProgress && status == IntentStatus.InProgress;
-            if (!isCreation && !progressReport && !IsAllowed(from, status))
+            // IN_PROGRESS → IN_PROGRESS (a progress report) and WAITING → WAITING (a reminder, an escalation):
+            // same status, one more event.
+            var sameStatusEvent = from == status && status is IntentStatus.InProgress or IntentStatus.Waiting;
+            if (!isCreation && !sameStatusEvent && !IsAllowed(from, status))
                 throw new InvalidOperationException($"transition {from} -> {status} is not allowed");
             var seq = Intent.LastSeq + 1;
             var e = new IntentEvent

@@ -1,0 +1,93 @@
+using Axme.Grains.Humans;
+using Axme.Grains.Intents;
+using Axme.Grains.Interfaces.Intents;
+
+namespace Axme.Grains.Tests.Humans;
+
+/// <summary>Reminders and escalation of a waiting human task, as pure transitions over time.</summary>
+public sealed class HumanTimersTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 5, 1, 9, 0, 0, TimeSpan.Zero);
+
+    private static IntentRecord Waiting(int? after = 60, int? interval = 30, int? max = 2, string? escalateTo = "human:boss@example.com") =>
+        IntentTransitions.Create(Guid.NewGuid(), TestData.Create(TestData.Caller(), humanTaskJson: TestData.HumanTask) with
+        {
+            RemindAfterSeconds = after, RemindIntervalSeconds = interval, MaxReminders = max, EscalateTo = escalateTo,
+        }, T0).Intent;
+
+    [Fact]
+    public void Reminders_come_after_remind_after_then_every_interval_up_to_the_maximum_then_one_escalation()
+    {
+        var intent = Waiting();
+        Assert.Equal(T0.AddSeconds(60), HumanTimers.NextDue(intent));
+        Assert.False(IntentTransitions.Remind(intent, T0.AddSeconds(59)).Applied);
+
+        var first = IntentTransitions.Remind(intent, T0.AddSeconds(60));
+        var e1 = Assert.Single(first.Events);
+        Assert.Equal((IntentEventType.Reminder, IntentStatus.Waiting, WaitingReason.Human), (e1.EventType, e1.Status, e1.WaitingReason));
+        Assert.Contains("\"reminder\":\"1\"", e1.DetailsJson);
+        Assert.Equal("human:alice@example.com", e1.PendingWith!.Ref);
+        Assert.Equal(T0.AddSeconds(90), HumanTimers.NextDue(first.Intent));
+
+        var second = IntentTransitions.Remind(first.Intent, T0.AddSeconds(90));
+        Assert.Equal(2, second.Intent.RemindCount);
+        Assert.Equal(T0.AddSeconds(120), HumanTimers.NextDue(second.Intent));
+
+        var escalated = IntentTransitions.Remind(second.Intent, T0.AddSeconds(120));
+        var e3 = Assert.Single(escalated.Events);
+        Assert.Equal(IntentEventType.Escalated, e3.EventType);
+        Assert.Contains("\"escalated_to\":\"human:boss@example.com\"", e3.DetailsJson);
+        Assert.Equal("human:boss@example.com", escalated.Intent.PendingWith!.Ref);
+        Assert.Contains("boss@example.com", escalated.Intent.HumanTaskJson);
+        Assert.DoesNotContain("alice", System.Text.Json.Nodes.JsonNode.Parse(escalated.Intent.HumanTaskJson!)!["assignees"]!.ToJsonString());
+        Assert.Null(HumanTimers.NextDue(escalated.Intent)); // escalated once; nothing more
+        Assert.Equal(IntentStatus.Waiting, escalated.Intent.Status);
+    }
+
+    [Fact]
+    public void Without_remind_after_or_once_answered_nothing_is_due()
+    {
+        Assert.Null(HumanTimers.NextDue(Waiting(after: null)));
+        var noEscalation = IntentTransitions.Remind(Waiting(max: 1, escalateTo: null), T0.AddSeconds(60)).Intent;
+        Assert.Null(HumanTimers.NextDue(noEscalation));
+        var answered = IntentTransitions.Resume(Waiting(), new ResumeCommand { Kind = ResumeKind.TaskResult, BodyJson = """{"outcome":"approved"}""" }, T0).Intent;
+        Assert.Null(HumanTimers.NextDue(answered));
+    }
+
+    [Fact]
+    public void The_interval_defaults_to_remind_after_and_the_maximum_to_three()
+    {
+        var intent = Waiting(after: 10, interval: null, max: null, escalateTo: null);
+        for (var n = 0; n < 3; n++)
+        {
+            Assert.Equal(T0.AddSeconds(10 + 10 * n), HumanTimers.NextDue(intent));
+            intent = IntentTransitions.Remind(intent, T0.AddSeconds(10 + 10 * n)).Intent;
+        }
+        Assert.Null(HumanTimers.NextDue(intent));
+    }
+}
+
+/// <summary>Reminders and escalation on the grain's durable timer (real Orleans reminders, 1 s period in tests).</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class HumanTimerGrainTests(ClusterFixture fx)
+{
+    [Fact]
+    public async Task A_waiting_human_is_reminded_then_the_task_escalated_by_the_grains_timer()
+    {
+        var caller = TestData.Caller();
+        var grain = fx.Client.GetGrain<IIntentGrain>(Guid.NewGuid());
+        await grain.CreateAsync(TestData.Create(caller, humanTaskJson: TestData.HumanTask) with
+        {
+            RemindAfterSeconds = 1, RemindIntervalSeconds = 1, MaxReminders = 2, EscalateTo = "human:boss@example.com",
+        });
+        var events = await Eventually.WaitAsync(() => grain.GetEventsAsync(caller, 0),
+            e => e.Any(x => x.EventType == IntentEventType.Escalated), TimeSpan.FromSeconds(20));
+        Assert.Equal([IntentEventType.Reminder, IntentEventType.Reminder, IntentEventType.Escalated],
+            events.Where(e => e.EventType is IntentEventType.Reminder or IntentEventType.Escalated).Select(e => e.EventType));
+        var intent = await grain.GetAsync(caller);
+        Assert.Equal(IntentStatus.Waiting, intent.Status);
+        Assert.Equal("human:boss@example.com", intent.PendingWith!.Ref);
+        await Task.Delay(2500);
+        Assert.Equal(events.Count, (await grain.GetEventsAsync(caller, 0)).Count); // nothing after the escalation
+    }
+}
