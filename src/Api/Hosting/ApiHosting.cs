@@ -6,6 +6,7 @@ using Axme.Api.Errors;
 using Axme.Api.Health;
 using Axme.Api.Inbox;
 using Axme.Api.Intents;
+using Axme.Api.Notifications;
 using Axme.Api.Webhooks;
 using Axme.Grains.Interfaces.Accounts;
 using Microsoft.AspNetCore.RateLimiting;
@@ -50,6 +51,7 @@ public static class ApiHosting
         v1.MapAgentEndpoints();
         v1.MapWebhookEndpoints();
         v1.MapInboxEndpoints();
+        v1.MapNotificationEndpoints();
         return app;
     }
 
