@@ -171,9 +171,16 @@ public sealed partial class DeliveryGrain(
     }
 
     /// <summary>One e-mail through the configured SMTP server, or one signed POST of the notification to the chat webhook.</summary>
-    private async Task<(DeliveryAttempt? Attempt, int Max)> NotificationAttemptAsync(DeliveryRecord d, int round) => d.Job.Kind == DeliveryKinds.Email
-        ? (await RunAsync(round, channels.SmtpServer, () => channels.SendEmailAsync(d.DeliveryId, d.Job.Email!)), O.DefaultMaxAttempts)
-        : (await PostAsync(d, channels.WebhookTarget(O.DefaultMaxAttempts), JsonNode.Parse(d.Job.BodyJson!)!.AsObject(), round), O.DefaultMaxAttempts);
+    private async Task<(DeliveryAttempt? Attempt, int Max)> NotificationAttemptAsync(DeliveryRecord d, int round)
+    {
+        var max = O.DefaultMaxAttempts;
+        // The channel was turned off after the enqueue (a restart with other settings): a failed attempt that says so.
+        if (channels.Unavailable(d.Job) is { } off)
+            return (new DeliveryAttempt { Attempt = round, At = time.GetUtcNow(), LatencyMs = 0, Error = off, Url = d.Job.Kind }, max);
+        return d.Job.Kind == DeliveryKinds.Email
+            ? (await RunAsync(round, channels.SmtpServer, () => channels.SendEmailAsync(d.DeliveryId, d.Job.Email!)), max)
+            : (await PostAsync(d, channels.WebhookTarget(max), JsonNode.Parse(d.Job.BodyJson!)!.AsObject(), round), max);
+    }
 
     /// <summary>The thread of an inbox delivery: its own id (the intent's id is its reply_to thread's, ADR 006).</summary>
     private async Task OpenThreadAsync(IntentRecord intent, AgentRecord agent)
