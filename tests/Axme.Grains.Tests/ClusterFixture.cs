@@ -1,9 +1,11 @@
 using Axme.Grains.Delivery;
 using Axme.Grains.Tests.Delivery;
 using Axme.Grains.Intents;
+using Axme.Grains.Notifications;
 using Microsoft.AspNetCore.DataProtection;
 using Axme.Grains.Interfaces.Common;
 using Axme.Silo.Hosting;
+using Axme.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Configuration;
@@ -16,23 +18,31 @@ namespace Axme.Grains.Tests;
 /// <summary>
 /// One in-process silo for the whole assembly, configured like production (ADO.NET storage "axme" with the
 /// System.Text.Json serializer, ADO.NET reminders) on a fresh PostgreSQL database that is dropped at the end.
+/// Notifications go to an in-process SMTP sink and a chat webhook receiver that live as long as the silo.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
     public const string PostgresVariable = "AXME_TEST_POSTGRES";
     public static readonly TimeSpan ReminderPeriod = TimeSpan.FromSeconds(1);
     private const string Invariant = "Npgsql";
+    public const string ChatSecret = "chat-secret-0123456789abcdef";
 
     private string? _adminConnectionString;
     private string? _database;
     private InProcessTestCluster? _cluster;
     private NpgsqlDataSource? _db;
+    private SmtpSink? _smtp;
+    private WebhookReceiver? _chat;
 
     public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("cluster not deployed");
     public IClusterClient Client => Cluster.Client;
     /// <summary>The test database, for checking what the grains wrote.</summary>
     public NpgsqlDataSource Db => _db ?? throw new InvalidOperationException("database not created");
     public string ServiceId => Cluster.Options.ServiceId;
+    /// <summary>The SMTP server e-mail notifications go to (Axme:Email).</summary>
+    public SmtpSink Smtp => _smtp ?? throw new InvalidOperationException("SMTP sink not started");
+    /// <summary>The chat webhook (Axme:Notifications:WebhookUrl), verifying signatures with <see cref="ChatSecret"/>; answers 200.</summary>
+    public WebhookReceiver Chat => _chat ?? throw new InvalidOperationException("chat receiver not started");
 
     public async Task InitializeAsync()
     {
@@ -47,6 +57,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         var connectionString = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = _database }.ConnectionString;
         _db = NpgsqlDataSource.Create(connectionString);
         await SchemaMigrator.ApplyAsync(_db);
+
+        _smtp = await SmtpSink.StartAsync();
+        _chat = await WebhookReceiver.StartAsync(ChatSecret, (_, _) => 200);
+        var smtpPort = _smtp.Port;
+        var chatUrl = _chat.BaseUrl + "/chat";
 
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSiloHost((_, host) =>
@@ -67,6 +82,16 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<IInternalHandler, EchoHandler>();
             host.Services.AddSingleton<IInternalHandler>(FlakyHandler.Instance);
             host.Services.AddSingleton<InternalHandlers>();
+            host.Services.Configure<EmailOptions>(e =>
+            {
+                e.Host = "127.0.0.1";
+                e.Port = smtpPort;
+                e.SecureSocket = "none";
+                e.From = "Axme <axme@tests.example>";
+                e.Timeout = TimeSpan.FromSeconds(5);
+            });
+            host.Services.Configure<NotificationOptions>(n => { n.WebhookUrl = chatUrl; n.WebhookSecret = ChatSecret; });
+            host.Services.AddSingleton<NotificationChannels>();
         });
         builder.ConfigureSilo((_, silo) =>
         {
@@ -86,6 +111,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             await _cluster.StopAllSilosAsync();
             await _cluster.DisposeAsync();
         }
+        if (_smtp is not null) await _smtp.DisposeAsync();
+        if (_chat is not null) await _chat.DisposeAsync();
         if (_db is not null) await _db.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         if (_database is not null) await AdminAsync($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");

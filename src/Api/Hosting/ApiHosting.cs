@@ -7,6 +7,7 @@ using Axme.Api.Health;
 using Axme.Api.Inbox;
 using Axme.Api.Humans;
 using Axme.Api.Intents;
+using Axme.Api.Notifications;
 using Axme.Api.Webhooks;
 using Axme.Grains.Interfaces.Accounts;
 using Microsoft.AspNetCore.RateLimiting;
@@ -52,6 +53,7 @@ public static class ApiHosting
         v1.MapWebhookEndpoints();
         v1.MapInboxEndpoints();
         v1.MapTaskEndpoints();
+        v1.MapNotificationEndpoints();
         return app;
     }
 

@@ -17,6 +17,7 @@ public static class AxmeNames
     public const string WebhookSubscriptionState = "webhooksubscription";
     public const string WebhookDirectoryState = "webhookdirectory";
     public const string WebhookEventState = "webhookevent";
+    public const string NotificationLogState = "notificationlog";
 
     /// <summary>Data Protection purpose of webhook signing secrets: the API encrypts with it, delivery grains decrypt.</summary>
     public const string WebhookSecretPurpose = "Axme.WebhookSecret.v1";

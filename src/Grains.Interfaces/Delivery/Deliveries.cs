@@ -1,29 +1,58 @@
 namespace Axme.Grains.Interfaces.Delivery;
 
-/// <summary>What a delivery carries: an intent to its agent's binding (http, inbox, internal), or one event to one subscription.</summary>
+/// <summary>
+/// What a delivery carries: an intent to its agent's binding (http, inbox, internal), one event to one
+/// subscription, or a notification to people (an e-mail, or a JSON POST to the configured chat webhook).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("axme.delivery-job")]
 public sealed record DeliveryJob
 {
     /// <summary>One of <see cref="DeliveryKinds"/>.</summary>
     [Id(0)] public required string Kind { get; init; }
-    /// <summary>Agent deliveries: the intent (its current state is read at every attempt).</summary>
+    /// <summary>
+    /// Agent deliveries: the intent (its current state is read at every attempt). Notifications: the intent
+    /// they are about, for the record only (a notification never changes the intent).
+    /// </summary>
     [Id(1)] public Guid? IntentId { get; init; }
     /// <summary>Agent deliveries: the agent (its settings, e.g. the webhook URL, are read at every attempt, so a fixed URL helps the retries).</summary>
     [Id(2)] public string? Agent { get; init; }
-    /// <summary>Subscription deliveries: the subscription, the event and its body.</summary>
+    /// <summary>Subscription deliveries: the subscription, the event and its body (also the body of a webhook notification).</summary>
     [Id(3)] public Guid? SubscriptionId { get; init; }
     [Id(4)] public string? EventId { get; init; }
     [Id(5)] public string? BodyJson { get; init; }
     [Id(6)] public required string EventType { get; init; }
+    /// <summary>E-mail notifications: recipients, subject and bodies.</summary>
+    [Id(7)] public EmailContent? Email { get; init; }
+    /// <summary>Notifications: what it is about (e.g. task_assigned, reminder, escalated).</summary>
+    [Id(8)] public string? NotificationType { get; init; }
 }
 
-/// <summary>An intent to an http agent (a signed POST), an inbox agent (a thread), an internal agent (an in-silo handler), or an event to a subscription.</summary>
+/// <summary>An e-mail to send: the sender comes from the node's configuration (Axme:Email:From).</summary>
+[GenerateSerializer, Immutable, Alias("axme.email-content")]
+public sealed record EmailContent
+{
+    [Id(0)] public required IReadOnlyList<string> To { get; init; }
+    [Id(1)] public required string Subject { get; init; }
+    [Id(2)] public required string TextBody { get; init; }
+    /// <summary>Sent as multipart/alternative with the text body when present.</summary>
+    [Id(3)] public string? HtmlBody { get; init; }
+}
+
+/// <summary>
+/// An intent to an http agent (a signed POST), an inbox agent (a thread), an internal agent (an in-silo
+/// handler), an event to a subscription, or a notification: an e-mail or a signed POST to the chat webhook.
+/// </summary>
 public static class DeliveryKinds
 {
     public const string Http = "http";
     public const string Inbox = "inbox";
     public const string Internal = "internal";
     public const string Subscription = "subscription";
+    public const string Email = "email";
+    public const string Notification = "notification";
+
+    /// <summary>Deliveries of an intent to its handler: only these move the intent (delivered, or failed when dead-lettered).</summary>
+    public static bool IsAgent(string kind) => kind is Http or Inbox or Internal;
 
     /// <summary>The kind that delivers to an agent of this binding; null for bindings the listener pulls (stream, poll).</summary>
     public static string? ForBinding(string deliveryMode) => deliveryMode switch
@@ -35,13 +64,17 @@ public static class DeliveryKinds
     };
 }
 
-/// <summary>pending → delivered | dead_lettered | obsolete (the intent was taken up or finished by other means first).</summary>
+/// <summary>
+/// pending → delivered | dead_lettered | obsolete (the intent was taken up or finished by other means first);
+/// a notification whose channel this node has not configured is skipped at once, with the reason recorded.
+/// </summary>
 public static class DeliveryStatus
 {
     public const string Pending = "pending";
     public const string Delivered = "delivered";
     public const string DeadLettered = "dead_lettered";
     public const string Obsolete = "obsolete";
+    public const string Skipped = "skipped";
 }
 
 /// <summary>One attempt (a POST, opening a thread, running a handler): when, what came back, how long it took.</summary>
@@ -55,7 +88,7 @@ public sealed record DeliveryAttempt
     [Id(3)] public required double LatencyMs { get; init; }
     /// <summary>Why the attempt failed; null for a 2xx. Never contains the secret.</summary>
     [Id(4)] public string? Error { get; init; }
-    /// <summary>Where it went: the webhook URL, the inbox owner, or the internal handler.</summary>
+    /// <summary>Where it went: the webhook URL, the inbox owner, the internal handler, or the SMTP server.</summary>
     [Id(5)] public required string Url { get; init; }
 }
 
@@ -71,6 +104,8 @@ public sealed record DeliveryRecord
     [Id(5)] public DateTimeOffset? NextAttemptAt { get; init; }
     [Id(6)] public int MaxAttempts { get; init; }
     [Id(7)] public IReadOnlyList<DeliveryAttempt> Attempts { get; init; } = [];
+    /// <summary>Why a skipped delivery was never attempted.</summary>
+    [Id(8)] public string? Reason { get; init; }
 
     public bool IsFinished => Status != DeliveryStatus.Pending;
 }

@@ -7,6 +7,7 @@ using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Delivery;
 using Axme.Grains.Interfaces.Inbox;
 using Axme.Grains.Interfaces.Intents;
+using Axme.Grains.Notifications;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,8 @@ namespace Axme.Grains.Delivery;
 
 /// <summary>
 /// One pushed delivery: an intent to an http agent (a signed POST), an inbox agent (a thread in its inbox)
-/// or an internal agent (a handler in the silo), or an event to a webhook subscription. Records every
+/// or an internal agent (a handler in the silo), an event to a webhook subscription, or a notification (an
+/// e-mail, or a signed POST to the configured chat webhook). Records every
 /// attempt, retries with backoff and jitter, dead-letters after the attempt limit. The next attempt runs
 /// on a grain timer; a reminder, registered before the first write and removed after the last, brings the
 /// delivery back after a crash (the activation reschedules the timer), so retries survive restarts.
@@ -25,6 +27,7 @@ public sealed partial class DeliveryGrain(
     IHttpClientFactory httpClients,
     IDataProtectionProvider protection,
     InternalHandlers handlers,
+    NotificationChannels channels,
     TimeProvider time,
     IOptions<DeliveryOptions> options,
     ILogger<DeliveryGrain> logger) : Grain, IDeliveryGrain, IRemindable
@@ -45,6 +48,7 @@ public sealed partial class DeliveryGrain(
     {
         if (D is { } existing) return existing;
         var now = time.GetUtcNow();
+        if (channels.Unavailable(job) is { } reason) return await SkipAsync(job, reason, now);
         await this.RegisterOrUpdateReminder(KeepAliveReminder, O.ReminderPeriod, O.ReminderPeriod);
         state.State.Delivery = new DeliveryRecord
         {
@@ -54,6 +58,18 @@ public sealed partial class DeliveryGrain(
         await state.WriteStateAsync();
         Schedule(now);
         return D!;
+    }
+
+    /// <summary>A notification this node has no channel for: recorded as skipped, with the reason, never attempted.</summary>
+    private async Task<DeliveryRecord> SkipAsync(DeliveryJob job, string reason, DateTimeOffset now)
+    {
+        state.State.Delivery = new DeliveryRecord
+        {
+            DeliveryId = this.GetPrimaryKeyString(), Job = job, Status = DeliveryStatus.Skipped, CreatedAt = now, UpdatedAt = now, Reason = reason,
+        };
+        await state.WriteStateAsync();
+        LogSkipped(D!.DeliveryId, reason);
+        return D;
     }
 
     public Task<DeliveryRecord?> GetAsync() => Task.FromResult(D);
@@ -102,9 +118,12 @@ public sealed partial class DeliveryGrain(
             return;
         }
         var round = d.Attempts.Count + 1 - state.State.RoundStart; // attempt number since the (re)start
-        var (attempt, max) = d.Job.Kind == DeliveryKinds.Subscription
-            ? await SubscriptionAttemptAsync(d, round)
-            : await AgentAttemptAsync(d, round);
+        var (attempt, max) = d.Job.Kind switch
+        {
+            DeliveryKinds.Subscription => await SubscriptionAttemptAsync(d, round),
+            DeliveryKinds.Email or DeliveryKinds.Notification => await NotificationAttemptAsync(d, round),
+            _ => await AgentAttemptAsync(d, round),
+        };
         if (attempt is null)
         {
             await FinishAsync(d, DeliveryStatus.Obsolete, null);
@@ -166,6 +185,18 @@ public sealed partial class DeliveryGrain(
         var target = await GrainFactory.GetGrain<IWebhookSubscriptionGrain>(d.Job.SubscriptionId!.Value).GetTargetAsync();
         if (target is not { Active: true }) return (null, 0);
         return (await PostAsync(d, target, JsonNode.Parse(d.Job.BodyJson!)!.AsObject(), round), O.DefaultMaxAttempts);
+    }
+
+    /// <summary>One e-mail through the configured SMTP server, or one signed POST of the notification to the chat webhook.</summary>
+    private async Task<(DeliveryAttempt? Attempt, int Max)> NotificationAttemptAsync(DeliveryRecord d, int round)
+    {
+        var max = O.DefaultMaxAttempts;
+        // The channel was turned off after the enqueue (a restart with other settings): a failed attempt that says so.
+        if (channels.Unavailable(d.Job) is { } off)
+            return (new DeliveryAttempt { Attempt = round, At = time.GetUtcNow(), LatencyMs = 0, Error = off, Url = d.Job.Kind }, max);
+        return d.Job.Kind == DeliveryKinds.Email
+            ? (await RunAsync(round, channels.SmtpServer, () => channels.SendEmailAsync(d.DeliveryId, d.Job.Email!)), max)
+            : (await PostAsync(d, channels.WebhookTarget(max), JsonNode.Parse(d.Job.BodyJson!)!.AsObject(), round), max);
     }
 
     /// <summary>The thread of an inbox delivery: its own id (the intent's id is its reply_to thread's, ADR 006).</summary>
@@ -259,12 +290,13 @@ public sealed partial class DeliveryGrain(
 
     /// <summary>
     /// Tells the owner of the delivery first, then records the end: a crash in between leaves the delivery
-    /// pending, and its next attempt finds nothing left to do (the intent is past SUBMITTED).
+    /// pending, and its next attempt finds nothing left to do (the intent is past SUBMITTED). Notifications
+    /// have no owner to tell: their intent is only what they are about, so it never changes.
     /// </summary>
     private async Task FinishAsync(DeliveryRecord d, string status, int? attempts)
     {
         var job = d.Job;
-        if (job.IntentId is { } intentId && attempts is { } n)
+        if (DeliveryKinds.IsAgent(job.Kind) && job.IntentId is { } intentId && attempts is { } n)
         {
             var intent = GrainFactory.GetGrain<IIntentGrain>(intentId);
             if (status == DeliveryStatus.Delivered) await intent.DeliverySucceededAsync(n);
@@ -284,4 +316,7 @@ public sealed partial class DeliveryGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} dead-lettered after attempt {Attempt}: {Error}")]
     private partial void LogDeadLettered(string deliveryId, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notification {DeliveryId} skipped: {Reason}")]
+    private partial void LogSkipped(string deliveryId, string reason);
 }

@@ -5,6 +5,7 @@ using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Inbox;
 using Axme.Grains.Interfaces.Intents;
+using Axme.Grains.Interfaces.Notifications;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Utilities;
@@ -248,6 +249,7 @@ public sealed partial class IntentGrain(
         if (transition.Events.Count > 0 && await lifecycleSubscribers.WantedAsync(transition.Intent.OrgId, transition.Intent.WorkspaceId))
             await GrainFactory.GetGrain<IWebhookDirectoryGrain>(IWebhookDirectoryGrain.KeyFor(transition.Intent.OrgId, transition.Intent.WorkspaceId))
                 .PublishIntentEventsAsync(transition.Intent, transition.Events);
+        await NotifyPeopleAsync(transition);
         if (unregister) await UnregisterDeadlineReminderAsync();
         return completes && await DeliverCompletionAsync();
     }
@@ -287,6 +289,26 @@ public sealed partial class IntentGrain(
         }
     }
 
+    /// <summary>
+    /// E-mail and chat notifications for human task events, queued after the commit: queuing is two quick
+    /// writes, the sending is retried by the delivery grains, and a failure to queue never fails the intent.
+    /// </summary>
+    private async Task NotifyPeopleAsync(Transition transition)
+    {
+        foreach (var e in transition.Events)
+            foreach (var (id, notification) in Humans.TaskNotifications.For(transition.Intent, e))
+            {
+                try
+                {
+                    await Notifier.SendAsync(GrainFactory, id, notification);
+                }
+                catch (Exception ex) when (ex is OrleansException or TimeoutException or InvalidOperationException)
+                {
+                    LogNotifyFailed(ex, transition.Intent.IntentId, id);
+                }
+            }
+    }
+
     private async Task UnregisterDeadlineReminderAsync()
     {
         if (await this.GetReminder(DeadlineReminder) is { } reminder)
@@ -303,6 +325,9 @@ public sealed partial class IntentGrain(
 
     private IReadOnlyList<IntentEvent> EventsAfter(int since) =>
         since <= 0 ? S.Events.ToArray() : S.Events.Where(e => e.Seq > since).ToArray();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Intent {IntentId}: notification {NotificationId} could not be queued")]
+    private partial void LogNotifyFailed(Exception e, Guid intentId, string notificationId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Intent {IntentId} timed out")]
     private partial void LogTimedOut(Guid intentId);

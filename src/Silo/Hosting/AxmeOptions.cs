@@ -3,8 +3,9 @@ namespace Axme.Silo.Hosting;
 /// <summary>
 /// Node settings (section "Axme"). Every key can also be set by an AXME_* environment variable:
 /// AXME_POSTGRES, AXME_PORT, AXME_HOST, AXME_ADMIN_KEY, AXME_CLUSTER_ID, AXME_SERVICE_ID,
-/// AXME_SILO_PORT, AXME_GATEWAY_PORT, AXME_ADVERTISED_ADDRESS (see README, "Configuration"); any
-/// other key as Axme__Section__Key.
+/// AXME_SILO_PORT, AXME_GATEWAY_PORT, AXME_ADVERTISED_ADDRESS, the notification settings AXME_SMTP_*
+/// and AXME_NOTIFY_WEBHOOK_* (see README, "Configuration" and "Notifications"); any other key as
+/// Axme__Section__Key.
 /// </summary>
 public sealed class AxmeOptions
 {
@@ -64,6 +65,10 @@ public sealed class AxmeOptions
             ("AXME_ADMIN_KEY", "Axme:AdminKey"), ("AXME_CLUSTER_ID", "Axme:ClusterId"), ("AXME_SERVICE_ID", "Axme:ServiceId"),
             ("AXME_SILO_PORT", "Axme:SiloPort"), ("AXME_GATEWAY_PORT", "Axme:GatewayPort"),
             ("AXME_ADVERTISED_ADDRESS", "Axme:AdvertisedAddress"),
+            ("AXME_SMTP_HOST", "Axme:Email:Host"), ("AXME_SMTP_PORT", "Axme:Email:Port"), ("AXME_SMTP_USER", "Axme:Email:Username"),
+            ("AXME_SMTP_PASSWORD", "Axme:Email:Password"), ("AXME_SMTP_FROM", "Axme:Email:From"),
+            ("AXME_SMTP_SECURE", "Axme:Email:SecureSocket"), ("AXME_SMTP_TIMEOUT", "Axme:Email:Timeout"),
+            ("AXME_NOTIFY_WEBHOOK_URL", "Axme:Notifications:WebhookUrl"), ("AXME_NOTIFY_WEBHOOK_SECRET", "Axme:Notifications:WebhookSecret"),
         ];
         foreach (var (env, key) in map)
             if (Environment.GetEnvironmentVariable(env) is { Length: > 0 } value)

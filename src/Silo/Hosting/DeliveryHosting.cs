@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace Axme.Silo.Hosting;
 
-/// <summary>Webhook delivery plumbing: settings, the outbound HttpClient, the shared secret key ring, the sweep.</summary>
+/// <summary>Webhook delivery plumbing: settings, the outbound HttpClient, the shared secret key ring, the sweep, notification channels.</summary>
 public static class DeliveryHosting
 {
     public static WebApplicationBuilder AddAxmeDelivery(this WebApplicationBuilder builder, AxmeOptions o)
@@ -26,6 +26,7 @@ public static class DeliveryHosting
         builder.Services.AddSingleton<IInternalHandler, EchoHandler>();
         builder.Services.AddSingleton<InternalHandlers>();
         builder.Services.AddHostedService<DeliverySweep>();
+        builder.AddAxmeNotifications();
         return builder;
     }
 }

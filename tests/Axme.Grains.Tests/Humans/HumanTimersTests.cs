@@ -90,4 +90,28 @@ public sealed class HumanTimerGrainTests(ClusterFixture fx)
         await Task.Delay(2500);
         Assert.Equal(events.Count, (await grain.GetEventsAsync(caller, 0)).Count); // nothing after the escalation
     }
+
+    [Fact]
+    public async Task Assignees_with_e_mail_addresses_are_told_of_the_task_each_reminder_and_the_escalation_once_each()
+    {
+        var caller = TestData.Caller();
+        var id = Guid.NewGuid();
+        var grain = fx.Client.GetGrain<IIntentGrain>(id);
+        var owner = $"owner-{id:N}@example.com";
+        await grain.CreateAsync(TestData.Create(caller, humanTaskJson: $$"""{"title": "Ship v2?", "assignees": ["human:{{owner}}"]}""") with
+        {
+            RemindAfterSeconds = 1, RemindIntervalSeconds = 1, MaxReminders = 1, EscalateTo = $"boss-{id:N}@example.com",
+        });
+        var mails = await Eventually.WaitAsync(() => Task.FromResult(fx.Smtp.Received.Where(m => m.EnvelopeTo.Any(t => t.Contains($"{id:N}"))).ToArray()),
+            m => m.Length >= 3, TimeSpan.FromSeconds(20));
+        Assert.Equal(["Task for you: Ship v2?", "Reminder: Ship v2?", "Escalated to you: Ship v2?"], mails.Select(m => m.Message.Subject));
+        Assert.Equal([owner], mails[0].EnvelopeTo);
+        Assert.Equal([$"boss-{id:N}@example.com"], mails[2].EnvelopeTo);
+        Assert.Contains(id.ToString(), mails[0].Message.TextBody);
+        var chat = fx.Chat.Received.Where(r => r.Json["intent_id"]?.GetValue<string>() == id.ToString()).ToArray();
+        Assert.Equal(["task_assigned", "reminder", "escalated"], chat.Select(r => r.Json["type"]!.GetValue<string>()));
+        Assert.All(chat, r => Assert.True(r.SignatureValid));
+        await Task.Delay(1500);
+        Assert.Equal(3, fx.Smtp.Received.Count(m => m.EnvelopeTo.Any(t => t.Contains($"{id:N}")))); // once each
+    }
 }

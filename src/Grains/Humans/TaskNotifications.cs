@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using Axme.Grains.Common;
+using Axme.Grains.Interfaces.Intents;
+using Axme.Grains.Interfaces.Notifications;
+
+namespace Axme.Grains.Humans;
+
+/// <summary>
+/// What people are told when a human task is assigned, reminded or escalated (pure): an e-mail to every
+/// assignee that is an e-mail address (and the task's notify_email), and one message on the chat webhook.
+/// Each has a stable id per event, so a retried commit never notifies twice.
+/// </summary>
+public static class TaskNotifications
+{
+    public static IEnumerable<(string Id, Notification Notification)> For(IntentRecord intent, IntentEvent e)
+    {
+        var type = e.EventType switch
+        {
+            IntentEventType.HumanTaskAssigned => "task_assigned",
+            IntentEventType.Reminder => "reminder",
+            IntentEventType.Escalated => "escalated",
+            _ => null,
+        };
+        if (type is null || intent.HumanTaskJson is null) yield break;
+        var task = JsonText.Parse(intent.HumanTaskJson);
+        var title = (task["title"] as JsonValue)?.GetValue<string>() ?? "Human task";
+        var description = (task["description"] as JsonValue)?.TryGetValue<string>(out var d) == true ? d : null;
+        var headline = type switch
+        {
+            "task_assigned" => $"Task for you: {title}",
+            "reminder" => $"Reminder: {title}",
+            _ => $"Escalated to you: {title}",
+        };
+        var text = $"""
+            {headline}
+
+            {description ?? "A task is waiting for your answer."}
+
+            Task: {intent.IntentId} ({task["task_type"]})
+            From: {intent.FromAgent}
+            Answer it in the inbox (/inbox) or with: axme tasks approve {intent.IntentId}
+            """;
+        var recipients = Emails(task).ToArray();
+        var key = $"{intent.IntentId:N}:{e.Seq}";
+        if (recipients.Length > 0)
+            yield return ($"{key}:email", Notification.ByEmail(type, intent.IntentId, recipients, headline, text));
+        yield return ($"{key}:webhook", Notification.ByWebhook(type, intent.IntentId, new JsonObject
+        {
+            ["text"] = headline,
+            ["type"] = type,
+            ["intent_id"] = intent.IntentId.ToString(),
+            ["approval_id"] = intent.IntentId.ToString(),
+            ["title"] = title,
+            ["task_type"] = task["task_type"]?.DeepClone(),
+            ["assignees"] = task["assignees"]?.DeepClone(),
+            ["from_agent"] = intent.FromAgent,
+        }));
+    }
+
+    /// <summary>Assignees that are e-mail addresses ("alice@example.com" or "human:alice@example.com"), plus notify_email.</summary>
+    private static IEnumerable<string> Emails(JsonObject task)
+    {
+        var all = new List<string>();
+        if (task["assignees"] is JsonArray assignees)
+            all.AddRange(assignees.Select(a => (a as JsonValue)?.GetValue<string>()).OfType<string>());
+        if ((task["notify_email"] as JsonValue)?.TryGetValue<string>(out var n) == true) all.Add(n);
+        return all.Select(a => a.StartsWith("human:", StringComparison.Ordinal) ? a["human:".Length..] : a)
+            .Where(a => a.Contains('@', StringComparison.Ordinal) && !a.Contains(':', StringComparison.Ordinal))
+            .Distinct(StringComparer.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,41 @@
+using System.Net;
+using Axme.Testing;
+
+namespace Axme.Api.Tests;
+
+/// <summary>Notification settings and the read-only notifications view, on real nodes.</summary>
+[Collection(NodeCollection.Name)]
+public sealed class NotificationTests(NodeFixture f)
+{
+    [Fact]
+    public async Task An_intents_notifications_are_listed_for_its_workspace_and_refused_to_others()
+    {
+        var id = (await f.A.PostAsync("/v1/intents", new { intent_type = "intent.test.notify.v1", to_agent = f.AgentA, payload = new { } })).Ok()["intent_id"].Str();
+        var list = (await f.A.GetJsonAsync($"/v1/intents/{id}/notifications")).Ok();
+        Assert.Equal(id, list["intent_id"].Str());
+        Assert.Empty(list["notifications"]!.AsArray());
+        (await f.B.GetJsonAsync($"/v1/intents/{id}/notifications")).Error(HttpStatusCode.Forbidden, "forbidden"); // as GET /v1/intents/{id}
+        (await f.A.GetJsonAsync("/v1/intents/not-a-uuid/notifications")).Error(HttpStatusCode.UnprocessableEntity, "invalid_intent_id");
+    }
+
+    [Fact]
+    public async Task A_node_with_an_smtp_host_but_no_sender_refuses_to_start_and_never_prints_the_password()
+    {
+        const string password = "smtp-password-never-printed";
+        var database = await TestPostgres.CreateDatabaseAsync("axme_notify");
+        try
+        {
+            await using var node = new NodeProcess(database, "notify-bad", new Dictionary<string, string>
+            {
+                ["AXME_SMTP_HOST"] = "127.0.0.1", ["AXME_SMTP_USER"] = "axme", ["AXME_SMTP_PASSWORD"] = password,
+            });
+            var e = await Assert.ThrowsAsync<InvalidOperationException>(() => node.StartAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains("AXME_SMTP_FROM", e.Message);
+            Assert.DoesNotContain(password, node.Output);
+        }
+        finally
+        {
+            await TestPostgres.DropDatabaseAsync(database);
+        }
+    }
+}
