@@ -52,6 +52,7 @@ public static class ApiHosting
         v1.MapWebhookEndpoints();
         v1.MapInboxEndpoints();
         v1.MapTaskEndpoints();
+        v1.MapUserEndpoints();
         return app;
     }
 
