@@ -22,8 +22,29 @@ public static class AccountJson
         ["updated_at"] = Wire.Time(a.UpdatedAt),
         ["agent_address"] = a.AgentAddress,
         ["address"] = a.AgentAddress,
-        ["keys"] = new JsonArray([.. a.Keys.Select(k => (JsonNode)Key(k))]),
+        ["kind"] = a.Kind,
+        ["keys"] = Keys(a),
     };
+
+    /// <summary>A human user (a service account of kind human), as /v1/users answers it.</summary>
+    public static JsonObject User(ServiceAccountRecord a) => new()
+    {
+        ["user_id"] = a.ServiceAccountId,
+        ["org_id"] = a.OrgId,
+        ["workspace_id"] = a.WorkspaceId,
+        ["name"] = a.Name,
+        ["display_name"] = a.DisplayName,
+        ["email"] = a.Email,
+        ["roles"] = new JsonArray([.. a.Roles.Select(r => (JsonNode)r)]),
+        ["teams"] = new JsonArray([.. a.Teams.Select(t => (JsonNode)t)]),
+        ["agent_address"] = a.AgentAddress,
+        ["status"] = a.Status,
+        ["created_at"] = Wire.Time(a.CreatedAt),
+        ["updated_at"] = Wire.Time(a.UpdatedAt),
+        ["keys"] = Keys(a),
+    };
+
+    private static JsonArray Keys(ServiceAccountRecord a) => new([.. a.Keys.Select(k => (JsonNode)Key(k))]);
 
     public static JsonObject Key(ApiKeyRecord k) => new()
     {

@@ -23,28 +23,15 @@ public static class ServiceAccountEndpoints
 
     public static async Task<IResult> Create(HttpContext http, IGrainFactory grains, Webhooks.WebhookSecrets secrets, Agents.DeliveryQueries deliveries)
     {
-        var caller = ApiKeyAuthFilter.CallerOf(http);
+        var caller = ManagingCaller(http);
         var body = await RequestBody.ReadAsync(http);
-        var org = body.String("org_id", 255) ?? caller.OrgId;
-        var ws = body.String("workspace_id", 255) ?? caller.WorkspaceId;
-        if (!caller.CanAccess(org, ws)) throw ProtocolException.Forbidden("no access to that workspace");
-        var name = body.String("name", 383, required: true)!.Trim();
-        if (name.Length < 2) throw ProtocolException.Invalid("name", "name must be 2 to 120 characters");
-        var command = new CreateServiceAccountCommand
-        {
-            OrgId = org,
-            WorkspaceId = ws,
-            Name = name,
-            DisplayName = body.String("display_name", 255),
-            Description = body.String("description", 2000),
-            CreatedByActorId = body.String("created_by_actor_id", 255) ?? caller.ServiceAccountId,
-        };
+        var command = ReadCreate(body, caller);
         // The agent's delivery binding may be set at registration (an extension, docs/adr/005): read and
         // validated before anything is written.
         var delivery = Agents.AgentEndpoints.DeliveryRequest.Fields.Any(body.Root.ContainsKey) ? Agents.AgentEndpoints.DeliveryRequest.Read(body) : null;
         if (delivery is { Mode: Grains.Interfaces.Agents.DeliveryModes.Http, WebhookUrl: null })
             throw ProtocolException.Invalid("webhook_url", "the http binding needs a webhook_url");
-        var (account, _) = await grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(org, ws)).CreateServiceAccountAsync(command);
+        var (account, _) = await grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(command.OrgId, command.WorkspaceId)).CreateServiceAccountAsync(command);
         var response = Wire.Ok(("service_account", AccountJson.ServiceAccount(account)));
         if (delivery is not null && await grains.GetGrain<Grains.Interfaces.Agents.IAgentGrain>(account.AgentAddress).GetAsync() is { } agent)
         {
@@ -74,6 +61,7 @@ public static class ServiceAccountEndpoints
 
     public static async Task<IResult> Delete(HttpContext http, string service_account_id, IGrainFactory grains)
     {
+        ManagingCaller(http);
         await Visible(http, grains, service_account_id);
         var deleted = await grains.GetGrain<IServiceAccountGrain>(service_account_id).DeleteAsync();
         return TypedResults.Json(Wire.Ok(("service_account_id", deleted.ServiceAccountId), ("deleted", true),
@@ -82,17 +70,59 @@ public static class ServiceAccountEndpoints
 
     public static async Task<IResult> CreateKey(HttpContext http, string service_account_id, IGrainFactory grains)
     {
+        ManagingCaller(http);
         await Visible(http, grains, service_account_id);
+        return await IssueKeyAsync(http, grains, service_account_id);
+    }
+
+    /// <summary>Creates a key for an account the caller may manage (service account or user) and answers with its token, once.</summary>
+    public static async Task<IResult> IssueKeyAsync(HttpContext http, IGrainFactory grains, string serviceAccountId)
+    {
         var body = await RequestBody.ReadAsync(http);
         var expiresAt = body.Timestamp("expires_at");
-        var created = await grains.GetGrain<IServiceAccountGrain>(service_account_id).CreateKeyAsync(expiresAt);
+        var created = await grains.GetGrain<IServiceAccountGrain>(serviceAccountId).CreateKeyAsync(expiresAt);
         var key = AccountJson.Key(created.Key);
         key["token"] = created.Token;
         return TypedResults.Json(Wire.Ok(("key", key)));
     }
 
+    /// <summary>
+    /// The fields every account shares (org_id, workspace_id, name, display_name, description) read from a
+    /// create request: 403 for another workspace, 422 naming a bad field.
+    /// </summary>
+    public static CreateServiceAccountCommand ReadCreate(RequestBody body, Caller caller)
+    {
+        var org = body.String("org_id", 255) ?? caller.OrgId;
+        var ws = body.String("workspace_id", 255) ?? caller.WorkspaceId;
+        if (!caller.CanAccess(org, ws)) throw ProtocolException.Forbidden("no access to that workspace");
+        var name = body.String("name", 383, required: true)!.Trim();
+        if (name.Length < 2) throw ProtocolException.Invalid("name", "name must be 2 to 120 characters");
+        return new CreateServiceAccountCommand
+        {
+            OrgId = org,
+            WorkspaceId = ws,
+            Name = name,
+            DisplayName = body.String("display_name", 255),
+            Description = body.String("description", 2000),
+            CreatedByActorId = body.String("created_by_actor_id", 255) ?? caller.ServiceAccountId,
+        };
+    }
+
+    /// <summary>
+    /// The caller of an account-changing request. A human user's key manages no accounts and mints no keys:
+    /// otherwise a user could grant itself a role or take a colleague's identity (docs/adr/009).
+    /// </summary>
+    public static Caller ManagingCaller(HttpContext http)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        return caller.IsHuman && !caller.IsAdmin
+            ? throw ProtocolException.Forbidden("a human user's key cannot create, change or delete accounts or keys")
+            : caller;
+    }
+
     public static async Task<IResult> RevokeKey(HttpContext http, string service_account_id, string key_id, IGrainFactory grains)
     {
+        ManagingCaller(http);
         await Visible(http, grains, service_account_id);
         var revoked = await grains.GetGrain<IServiceAccountGrain>(service_account_id).RevokeKeyAsync(key_id);
         return TypedResults.Json(Wire.Ok(("key", AccountJson.Key(revoked))));

@@ -33,7 +33,8 @@ public static class AgentEndpoints
         var (org, ws) = Query.Workspace(http.Request, caller);
         var limit = Query.Int(http.Request, "limit", 1, 1000) ?? 100;
         var accounts = await Accounts.WorkspaceDirectory.LiveAccountsAsync(grains, org, ws);
-        var agents = await Task.WhenAll(accounts.Select(a => grains.GetGrain<IAgentGrain>(a.AgentAddress).GetAsync()));
+        // Human users are service accounts too (docs/adr/009), but not agents of the directory.
+        var agents = await Task.WhenAll(accounts.Where(a => !a.IsHuman).Select(a => grains.GetGrain<IAgentGrain>(a.AgentAddress).GetAsync()));
         var list = new JsonArray([.. agents.OfType<AgentRecord>().Take(limit).Select(a => (JsonNode)AgentJson.Agent(a))]);
         return TypedResults.Json(Wire.Ok(("agents", list)));
     }

@@ -54,6 +54,7 @@ public static class ApiHosting
         v1.MapInboxEndpoints();
         v1.MapTaskEndpoints();
         v1.MapNotificationEndpoints();
+        v1.MapUserEndpoints();
         return app;
     }
 

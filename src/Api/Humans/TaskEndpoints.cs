@@ -2,7 +2,9 @@ using System.Text.Json.Nodes;
 using Axme.Api.Auth;
 using Axme.Api.Http;
 using Axme.Api.Intents;
+using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Humans;
 using Axme.Grains.Interfaces.Intents;
 
 namespace Axme.Api.Humans;
@@ -19,19 +21,29 @@ public static class TaskEndpoints
         return v1;
     }
 
-    public static async Task<IResult> MyTasks(HttpContext http, IntentQueries queries)
+    /// <summary>
+    /// A human user's key sees the tasks it may answer (TaskAccess, read with the user's current roles and
+    /// teams); any other key every pending task of its workspace (PROTOCOL §7.3 recommendation).
+    /// </summary>
+    public static async Task<IResult> MyTasks(HttpContext http, IntentQueries queries, IGrainFactory grains)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var (waiting, _) = await queries.ListAsync(new IntentFilter(caller.OrgId, caller.WorkspaceId, [IntentStatus.Waiting], null, null, null, null,
             MaxTasks, null, WaitingReason.Human), http.RequestAborted);
-        var tasks = waiting.Where(i => i.HumanTaskJson is not null).OrderBy(i => i.WaitingSince ?? i.UpdatedAt).Select(i => (JsonNode)Task(i));
+        var mine = waiting.Where(i => i.HumanTaskJson is not null);
+        if (caller.IsHuman)
+        {
+            var human = HumanIdentity.Of(await grains.GetGrain<IServiceAccountGrain>(caller.ServiceAccountId).GetAsync());
+            mine = mine.Where(i => TaskAccess.CanAnswer(caller, human, i));
+        }
+        var tasks = mine.OrderBy(i => i.WaitingSince ?? i.UpdatedAt).Select(i => (JsonNode)Task(i));
         return TypedResults.Json(Wire.Ok(("tasks", new JsonArray([.. tasks]))));
     }
 
     public static async Task<IResult> Decide(HttpContext http, string approval_id, IGrainFactory grains)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
-        // The approval id is the task's intent id (ADR 009); anything else names no approval.
+        // The approval id is the task's intent id (ADR 011); anything else names no approval.
         if (!Guid.TryParse(approval_id, out var intentId)) throw ProtocolException.NotFound("approval", approval_id);
         var body = await RequestBody.ReadAsync(http);
         var decision = body.String("decision", 16, required: true)!.ToLowerInvariant();

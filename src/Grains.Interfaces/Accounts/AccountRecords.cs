@@ -1,6 +1,9 @@
 namespace Axme.Grains.Interfaces.Accounts;
 
-/// <summary>A service account: the identity of an agent or a machine client (PROTOCOL §6.2).</summary>
+/// <summary>
+/// A service account: the identity of an agent or a machine client (PROTOCOL §6.2), or of a human user
+/// (kind "human", with an e-mail, roles and teams; docs/adr/009).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("axme.service-account")]
 public sealed record ServiceAccountRecord
 {
@@ -18,6 +21,23 @@ public sealed record ServiceAccountRecord
     [Id(10)] public required string AgentAddress { get; init; }
     [Id(11)] public bool IsAdmin { get; init; }
     [Id(12)] public IReadOnlyList<ApiKeyRecord> Keys { get; init; } = [];
+    /// <summary>agent (default, also for accounts stored before kinds existed) or human.</summary>
+    [Id(13)] public string Kind { get; init; } = AccountKinds.Agent;
+    /// <summary>A human user's e-mail address; null for agents.</summary>
+    [Id(14)] public string? Email { get; init; }
+    /// <summary>A human user's roles (lower-case), matched by role:&lt;name&gt; assignees.</summary>
+    [Id(15)] public IReadOnlyList<string> Roles { get; init; } = [];
+    /// <summary>A human user's teams (lower-case), matched by team:&lt;name&gt; assignees.</summary>
+    [Id(16)] public IReadOnlyList<string> Teams { get; init; } = [];
+
+    public bool IsHuman => Kind == AccountKinds.Human;
+}
+
+/// <summary>What a service account stands for.</summary>
+public static class AccountKinds
+{
+    public const string Agent = "agent";
+    public const string Human = "human";
 }
 
 /// <summary>An API key's public metadata; the secret itself is never stored, only its hash.</summary>
@@ -54,6 +74,8 @@ public sealed record ApiKeyBinding
     [Id(4)] public required string AgentAddress { get; init; }
     [Id(5)] public bool IsAdmin { get; init; }
     [Id(6)] public DateTimeOffset? ExpiresAt { get; init; }
+    /// <summary>The account is a human user's: fixed for the account's life, unlike its roles, which are read when needed.</summary>
+    [Id(7)] public bool IsHuman { get; init; }
 }
 
 /// <summary>Input of POST /v1/service-accounts after validation.</summary>
@@ -67,4 +89,18 @@ public sealed record CreateServiceAccountCommand
     [Id(4)] public string? Description { get; init; }
     [Id(5)] public required string CreatedByActorId { get; init; }
     [Id(6)] public bool IsAdmin { get; init; }
+    [Id(7)] public string Kind { get; init; } = AccountKinds.Agent;
+    [Id(8)] public string? Email { get; init; }
+    [Id(9)] public IReadOnlyList<string> Roles { get; init; } = [];
+    [Id(10)] public IReadOnlyList<string> Teams { get; init; } = [];
+}
+
+/// <summary>Input of PATCH /v1/users/{id} after validation: null members are left as they are.</summary>
+[GenerateSerializer, Immutable, Alias("axme.update-human")]
+public sealed record UpdateHumanCommand
+{
+    [Id(0)] public string? DisplayName { get; init; }
+    [Id(1)] public string? Email { get; init; }
+    [Id(2)] public IReadOnlyList<string>? Roles { get; init; }
+    [Id(3)] public IReadOnlyList<string>? Teams { get; init; }
 }

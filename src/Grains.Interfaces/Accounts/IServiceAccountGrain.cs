@@ -24,6 +24,10 @@ public interface IServiceAccountGrain : IGrainWithStringKey
     [Alias("RevokeKey")]
     Task<ApiKeyRecord> RevokeKeyAsync(string keyId);
 
+    /// <summary>Changes a human user's display name, e-mail, roles or teams (404 for other accounts).</summary>
+    [Alias("UpdateHuman")]
+    Task<ServiceAccountRecord> UpdateHumanAsync(UpdateHumanCommand command);
+
     /// <summary>Revokes all keys and marks the account deleted.</summary>
     [Alias("Delete")]
     Task<ServiceAccountRecord> DeleteAsync();

@@ -14,6 +14,8 @@ public sealed record Caller
     [Id(4)] public required string AgentAddress { get; init; }
     /// <summary>Admin keys may act in any workspace.</summary>
     [Id(5)] public bool IsAdmin { get; init; }
+    /// <summary>The key is a human user's (a service account of kind human); its roles and teams live on the account.</summary>
+    [Id(6)] public bool IsHuman { get; init; }
 
     /// <summary>The runtime itself (delivery, timers): acts on any intent, never comes from a request.</summary>
     public static readonly Caller System = new()

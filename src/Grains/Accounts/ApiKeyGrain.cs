@@ -29,6 +29,7 @@ public sealed class ApiKeyGrain(
             WorkspaceId = b.WorkspaceId,
             AgentAddress = b.AgentAddress,
             IsAdmin = b.IsAdmin,
+            IsHuman = b.IsHuman,
         });
     }
 

@@ -29,6 +29,10 @@ public sealed class ServiceAccountGrain(
             UpdatedAt = now,
             AgentAddress = AgentAddress.ForServiceAccount(command.OrgId, command.WorkspaceId, command.Name),
             IsAdmin = command.IsAdmin,
+            Kind = command.Kind,
+            Email = command.Email,
+            Roles = command.Roles,
+            Teams = command.Teams,
         };
         await state.WriteStateAsync();
         return state.State.Account;
@@ -59,6 +63,7 @@ public sealed class ServiceAccountGrain(
             WorkspaceId = account.WorkspaceId,
             AgentAddress = account.AgentAddress,
             IsAdmin = account.IsAdmin,
+            IsHuman = account.IsHuman,
             ExpiresAt = expiresAt,
         });
         state.State.Account = account with { Keys = [.. account.Keys, key], UpdatedAt = key.CreatedAt };
@@ -80,6 +85,22 @@ public sealed class ServiceAccountGrain(
         state.State.Account = account with { Keys = [.. account.Keys.Select(k => k.KeyId == keyId ? revoked : k)], UpdatedAt = time.GetUtcNow() };
         await state.WriteStateAsync();
         return revoked;
+    }
+
+    public async Task<ServiceAccountRecord> UpdateHumanAsync(UpdateHumanCommand command)
+    {
+        var account = Live();
+        if (!account.IsHuman) throw ProtocolException.NotFound("user", Id);
+        var updated = account with
+        {
+            DisplayName = command.DisplayName ?? account.DisplayName,
+            Email = command.Email ?? account.Email,
+            Roles = command.Roles ?? account.Roles,
+            Teams = command.Teams ?? account.Teams,
+        };
+        state.State.Account = updated with { UpdatedAt = time.GetUtcNow() };
+        await state.WriteStateAsync();
+        return state.State.Account;
     }
 
     public async Task<ServiceAccountRecord> DeleteAsync()

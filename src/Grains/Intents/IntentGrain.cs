@@ -1,8 +1,10 @@
 using Axme.Grains.Common;
 using Axme.Grains.Delivery;
 using Axme.Grains.Interfaces.Delivery;
+using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Humans;
 using Axme.Grains.Interfaces.Inbox;
 using Axme.Grains.Interfaces.Intents;
 using Axme.Grains.Interfaces.Notifications;
@@ -65,8 +67,9 @@ public sealed partial class IntentGrain(
     public Task<IntentWriteResult> ResolveAsync(Caller caller, ResolveCommand command, IdempotencyToken? idempotency) =>
         WriteAsync(caller, idempotency, intent => IntentTransitions.Resolve(intent, command with { Actor = command.Actor ?? caller.AgentAddress }, time.GetUtcNow()));
 
-    public Task<IntentWriteResult> ResumeAsync(Caller caller, ResumeCommand command, IdempotencyToken? idempotency) =>
-        WriteAsync(caller, idempotency, intent => IntentTransitions.Resume(intent, command with { Actor = command.Actor ?? caller.AgentAddress }, time.GetUtcNow()));
+    public async Task<IntentWriteResult> ResumeAsync(Caller caller, ResumeCommand command, IdempotencyToken? idempotency) =>
+        await WriteAsync(caller, idempotency, intent => IntentTransitions.Resume(intent, command with { Actor = command.Actor ?? caller.AgentAddress }, time.GetUtcNow()),
+            command.Kind == ResumeKind.TaskResult ? await TaskAnswerAsync(caller) : null);
 
     public Task<IntentWriteResult> PatchAsync(Caller caller, PatchCommand command, IdempotencyToken? idempotency) =>
         WriteAsync(caller, idempotency, intent => IntentTransitions.Patch(intent, command, time.GetUtcNow()));
@@ -101,13 +104,23 @@ public sealed partial class IntentGrain(
     public Task<IntentWriteResult> AcknowledgeAsync(Caller caller, IdempotencyToken? idempotency) =>
         WriteAsync(caller, idempotency, intent => IntentTransitions.Acknowledge(intent, caller.AgentAddress, time.GetUtcNow()));
 
-    public Task<IntentWriteResult> DecideApprovalAsync(Caller caller, bool approve, string? comment, IdempotencyToken? idempotency) =>
-        WriteAsync(caller, idempotency, intent => IntentTransitions.Resume(intent, new ResumeCommand
+    public async Task<IntentWriteResult> DecideApprovalAsync(Caller caller, bool approve, string? comment, IdempotencyToken? idempotency) =>
+        await WriteAsync(caller, idempotency, intent => IntentTransitions.Resume(intent, new ResumeCommand
         {
             Kind = ResumeKind.TaskResult,
             BodyJson = JsonText.Object(("outcome", Humans.HumanTasks.DecisionOutcome(intent.HumanTaskJson, approve)), ("comment", comment)),
             Actor = caller.AgentAddress,
-        }, time.GetUtcNow()));
+        }, time.GetUtcNow()), await TaskAnswerAsync(caller));
+
+    /// <summary>
+    /// Who may answer the human task (TaskAccess): for a human user's key its e-mail, roles and teams are read
+    /// from its account now, so a role granted or withdrawn counts at once.
+    /// </summary>
+    private async Task<TaskAnswer> TaskAnswerAsync(Caller caller) =>
+        new(caller.IsHuman ? HumanIdentity.Of(await GrainFactory.GetGrain<IServiceAccountGrain>(caller.ServiceAccountId).GetAsync()) : null);
+
+    /// <summary>A write that answers the human task, by the given human user (null for other keys).</summary>
+    private sealed record TaskAnswer(HumanIdentity? Human);
 
     public Task<IntentWriteResult> ProgressAsync(Caller caller, string progressJson, IdempotencyToken? idempotency) =>
         WriteAsync(caller, idempotency, intent => IntentTransitions.Progress(intent, caller.AgentAddress, progressJson, time.GetUtcNow()));
@@ -162,10 +175,17 @@ public sealed partial class IntentGrain(
         return deadline is null ? human : human is null ? deadline : (deadline < human ? deadline : human);
     }
 
-    private async Task<IntentWriteResult> WriteAsync(Caller caller, IdempotencyToken? idempotency, Func<IntentRecord, Transition> decide)
+    /// <summary>
+    /// Checks access (TaskAccess for a task's answer, else IntentAccess), replays an idempotent request, or
+    /// applies the transition. A refusal writes nothing.
+    /// </summary>
+    private async Task<IntentWriteResult> WriteAsync(Caller caller, IdempotencyToken? idempotency, Func<IntentRecord, Transition> decide,
+        TaskAnswer? answer = null)
     {
         var intent = Visible(caller);
-        if (!IntentAccess.CanChange(caller, intent))
+        if (answer is not null && !TaskAccess.CanAnswer(caller, answer.Human, intent))
+            throw TaskAccess.NotAnAssignee(intent);
+        if (answer is null && !IntentAccess.CanChange(caller, intent))
             throw new ProtocolException(403, "not_handler_or_sender", "only the intent's handler, its sender or an admin may change it");
         if (idempotency is not null && S.Idempotency.Find(e => e.Scope == idempotency.Scope && e.Key == idempotency.Key) is { } seen)
         {

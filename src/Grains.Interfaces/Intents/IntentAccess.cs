@@ -1,7 +1,6 @@
 using Axme.Grains.Interfaces.Common;
-using Axme.Grains.Interfaces.Intents;
 
-namespace Axme.Grains.Intents;
+namespace Axme.Grains.Interfaces.Intents;
 
 /// <summary>
 /// Who may do what with an intent. Reading (and listening, leasing) is for the intent's workspace and

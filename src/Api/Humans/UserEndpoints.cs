@@ -1,0 +1,124 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Axme.Api.Accounts;
+using Axme.Api.Auth;
+using Axme.Api.Http;
+using Axme.Grains.Interfaces.Accounts;
+using Axme.Grains.Interfaces.Common;
+
+namespace Axme.Api.Humans;
+
+/// <summary>
+/// Human users: service accounts of kind human with an e-mail, roles and teams, and keys of their own
+/// (docs/adr/009). user_id is the service account id, so keys, auth and workspaces work as for agents.
+/// </summary>
+public static partial class UserEndpoints
+{
+    private const int MaxGroups = 50;
+
+    public static RouteGroupBuilder MapUserEndpoints(this RouteGroupBuilder v1)
+    {
+        var g = v1.MapGroup("/users").WithTags("Users");
+        g.MapPost("", Create).AddEndpointFilter<IdempotencyFilter>().WithSummary("Create a human user (idempotent by name)");
+        g.MapGet("", List).WithSummary("List a workspace's human users");
+        g.MapGet("/{user_id}", Get).WithSummary("Get a human user");
+        g.MapPatch("/{user_id}", Update).AddEndpointFilter<IdempotencyFilter>().WithSummary("Change a user's e-mail, roles, teams or display name");
+        g.MapDelete("/{user_id}", Delete).AddEndpointFilter<IdempotencyFilter>().WithSummary("Revoke a user's keys and delete the user");
+        g.MapPost("/{user_id}/keys", CreateKey).AddEndpointFilter<IdempotencyFilter>().WithSummary("Create a key for a user (the token is returned once)");
+        return v1;
+    }
+
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    private static partial Regex EmailPattern();
+
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9._-]{0,63}$")]
+    private static partial Regex GroupPattern();
+
+    public static async Task<IResult> Create(HttpContext http, IGrainFactory grains)
+    {
+        var caller = ServiceAccountEndpoints.ManagingCaller(http);
+        var body = await RequestBody.ReadAsync(http);
+        var command = ServiceAccountEndpoints.ReadCreate(body, caller) with
+        {
+            Kind = AccountKinds.Human,
+            Email = Email(body, required: true),
+            Roles = Groups(body, "roles") ?? [],
+            Teams = Groups(body, "teams") ?? [],
+        };
+        var (account, _) = await grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(command.OrgId, command.WorkspaceId)).CreateServiceAccountAsync(command);
+        // Idempotent by name, like service accounts; a name an agent already holds is not a user.
+        if (!account.IsHuman)
+            throw ProtocolException.Conflict("name_taken", $"the name {command.Name} belongs to a service account that is not a user");
+        return UserResult(account);
+    }
+
+    public static async Task<IResult> List(HttpContext http, IGrainFactory grains)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        var (org, ws) = Query.Workspace(http.Request, caller);
+        var users = (await WorkspaceDirectory.LiveAccountsAsync(grains, org, ws)).Where(a => a.IsHuman);
+        return TypedResults.Json(Wire.Ok(("users", new JsonArray([.. users.Select(u => (JsonNode)AccountJson.User(u))]))));
+    }
+
+    public static async Task<IResult> Get(HttpContext http, string user_id, IGrainFactory grains) =>
+        UserResult(await VisibleAsync(http, grains, user_id));
+
+    public static async Task<IResult> Update(HttpContext http, string user_id, IGrainFactory grains)
+    {
+        ServiceAccountEndpoints.ManagingCaller(http);
+        await VisibleAsync(http, grains, user_id);
+        var body = await RequestBody.ReadAsync(http);
+        if (body.Root.ContainsKey("name")) throw ProtocolException.Invalid("name", "a user's name cannot change (its agent address derives from it)");
+        var command = new UpdateHumanCommand
+        {
+            DisplayName = body.String("display_name", 255),
+            Email = Email(body, required: false),
+            Roles = Groups(body, "roles"),
+            Teams = Groups(body, "teams"),
+        };
+        return UserResult(await grains.GetGrain<IServiceAccountGrain>(user_id).UpdateHumanAsync(command));
+    }
+
+    public static async Task<IResult> Delete(HttpContext http, string user_id, IGrainFactory grains)
+    {
+        ServiceAccountEndpoints.ManagingCaller(http);
+        await VisibleAsync(http, grains, user_id);
+        var deleted = await grains.GetGrain<IServiceAccountGrain>(user_id).DeleteAsync();
+        return TypedResults.Json(Wire.Ok(("user_id", deleted.ServiceAccountId), ("deleted", true), ("user", AccountJson.User(deleted))));
+    }
+
+    public static async Task<IResult> CreateKey(HttpContext http, string user_id, IGrainFactory grains)
+    {
+        ServiceAccountEndpoints.ManagingCaller(http);
+        await VisibleAsync(http, grains, user_id);
+        return await ServiceAccountEndpoints.IssueKeyAsync(http, grains, user_id);
+    }
+
+    private static IResult UserResult(ServiceAccountRecord account) => TypedResults.Json(Wire.Ok(("user", AccountJson.User(account))));
+
+    /// <summary>A live human user the caller may see: 404 when unknown (or not a user), 403 in another workspace.</summary>
+    private static async Task<ServiceAccountRecord> VisibleAsync(HttpContext http, IGrainFactory grains, string userId)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        var account = await grains.GetGrain<IServiceAccountGrain>(userId).GetAsync();
+        if (account is not { Status: "active", IsHuman: true }) throw ProtocolException.NotFound("user", userId);
+        return caller.CanAccess(account.OrgId, account.WorkspaceId) ? account : throw ProtocolException.Forbidden("user belongs to another workspace");
+    }
+
+    private static string? Email(RequestBody body, bool required)
+    {
+        var email = body.String("email", 320, required: required)?.Trim();
+        return email is null || EmailPattern().IsMatch(email) ? email : throw ProtocolException.Invalid("email", $"email is not an e-mail address: {email}", "invalid_email");
+    }
+
+    /// <summary>Role or team names: lower-cased, de-duplicated, each a slug of 1–64 characters.</summary>
+    private static IReadOnlyList<string>? Groups(RequestBody body, string field)
+    {
+        if (body.StringList(field) is not { } names) return null;
+        var groups = names.Select(n => n.Trim().ToLowerInvariant()).Distinct().ToArray();
+        if (groups.Length > MaxGroups) throw ProtocolException.Invalid(field, $"{field} may have at most {MaxGroups} names");
+        return groups.FirstOrDefault(g => !GroupPattern().IsMatch(g)) is { } bad
+            ? throw ProtocolException.Invalid(field, $"{field} must be names of letters, digits, '.', '_' or '-' (1–64 characters): '{bad}'")
+            : groups;
+    }
+}
