@@ -136,7 +136,8 @@ public sealed class UserTests(NodeFixture f)
         Assert.Equal("WAITING", (await IntentAsync(w.Requester, id))["status"].Str());
         Assert.Equal(events, await EventCountAsync(w.Requester, id));
 
-        var answered = (await alice.PostAsync($"/v1/intents/{id}/resume", new { task_result = new { outcome = "approved", comment = "ship" } })).Ok();
+        // A user cannot put a colleague's name on the answer: the actor is always the user.
+        var answered = (await alice.PostAsync($"/v1/intents/{id}/resume", new { task_result = new { outcome = "approved", comment = "ship" }, actor = "bob@example.com" })).Ok();
         Assert.Equal("COMPLETED", answered["intent"]!["status"].Str());
         var last = (await w.Requester.GetJsonAsync($"/v1/intents/{id}/events")).Ok()["events"]!.AsArray()[^1]!;
         Assert.Equal(aliceUser["agent_address"].Str(), last["actor"].Str());

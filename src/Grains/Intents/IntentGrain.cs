@@ -65,10 +65,10 @@ public sealed partial class IntentGrain(
     }
 
     public Task<IntentWriteResult> ResolveAsync(Caller caller, ResolveCommand command, IdempotencyToken? idempotency) =>
-        WriteAsync(caller, idempotency, intent => IntentTransitions.Resolve(intent, command with { Actor = command.Actor ?? caller.AgentAddress }, time.GetUtcNow()));
+        WriteAsync(caller, idempotency, intent => IntentTransitions.Resolve(intent, command with { Actor = ActorOf(caller, command.Actor) }, time.GetUtcNow()));
 
     public async Task<IntentWriteResult> ResumeAsync(Caller caller, ResumeCommand command, IdempotencyToken? idempotency) =>
-        await WriteAsync(caller, idempotency, intent => IntentTransitions.Resume(intent, command with { Actor = command.Actor ?? caller.AgentAddress }, time.GetUtcNow()),
+        await WriteAsync(caller, idempotency, intent => IntentTransitions.Resume(intent, command with { Actor = ActorOf(caller, command.Actor) }, time.GetUtcNow()),
             command.Kind == ResumeKind.TaskResult ? await TaskAnswerAsync(caller) : null);
 
     public Task<IntentWriteResult> PatchAsync(Caller caller, PatchCommand command, IdempotencyToken? idempotency) =>
@@ -334,6 +334,9 @@ public sealed partial class IntentGrain(
         if (await this.GetReminder(DeadlineReminder) is { } reminder)
             await this.UnregisterReminder(reminder);
     }
+
+    /// <summary>The events' actor: a human user is always themself (no speaking for a colleague); a machine key may name who it acts for.</summary>
+    private static string ActorOf(Caller caller, string? claimed) => caller.IsHuman ? caller.AgentAddress : claimed ?? caller.AgentAddress;
 
     private IntentRecord Visible(Caller caller)
     {
