@@ -49,12 +49,22 @@ public sealed partial class DeliveryGrain(
         if (D is { } existing) return existing;
         var now = time.GetUtcNow();
         if (channels.Unavailable(job) is { } reason) return await SkipAsync(job, reason, now);
-        await this.RegisterOrUpdateReminder(KeepAliveReminder, O.ReminderPeriod, O.ReminderPeriod);
-        state.State.Delivery = new DeliveryRecord
+        var record = new DeliveryRecord
         {
             DeliveryId = this.GetPrimaryKeyString(), Job = job, Status = DeliveryStatus.Pending,
             CreatedAt = now, UpdatedAt = now, NextAttemptAt = now,
         };
+        if (DeliveryKinds.IsAgent(job.Kind))
+        {
+            // An agent delivery's durable record is its intent: while the intent is SUBMITTED the delivery sweep
+            // hands it here again after a crash (which reactivates a pending delivery, or starts a lost one).
+            // So no reminder and no first write: the first attempt's outcome is the first write.
+            state.State.Delivery = record;
+            Schedule(now);
+            return record;
+        }
+        await this.RegisterOrUpdateReminder(KeepAliveReminder, O.ReminderPeriod, O.ReminderPeriod);
+        state.State.Delivery = record;
         await state.WriteStateAsync();
         Schedule(now);
         return D!;
@@ -308,7 +318,8 @@ public sealed partial class DeliveryGrain(
         }
         state.State.Delivery = d with { Status = status, NextAttemptAt = null, UpdatedAt = time.GetUtcNow() };
         await state.WriteStateAsync();
-        if (await this.GetReminder(KeepAliveReminder) is { } reminder) await this.UnregisterReminder(reminder);
+        if (!DeliveryKinds.IsAgent(job.Kind) && await this.GetReminder(KeepAliveReminder) is { } reminder)
+            await this.UnregisterReminder(reminder);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} succeeded on attempt {Attempt}")]

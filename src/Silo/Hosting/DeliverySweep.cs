@@ -5,16 +5,21 @@ using Npgsql;
 namespace Axme.Silo.Hosting;
 
 /// <summary>
-/// Re-dispatches intents still SUBMITTED: the one-way hand-over from an intent to its http agent's
-/// delivery can be lost in a crash. At start it covers every such intent; afterwards, every
-/// <see cref="Interval"/>, those of the last hour (a node that died in a running cluster). Re-dispatching
-/// is idempotent: a delivery already enqueued stays as it is, and stream and poll agents ignore it.
+/// Re-dispatches intents still SUBMITTED. For pushed bindings (http, inbox, internal) this is what makes
+/// the delivery durable: the hand-over from an intent to its delivery grain is one-way, and a pending
+/// delivery keeps no reminder of its own, so after a crash (or an idle deactivation during a long backoff)
+/// the sweep brings it back. At start it covers every such intent; afterwards, every <see cref="Interval"/>,
+/// those of the last <see cref="Window"/> (a node that died in a running cluster). Re-dispatching is
+/// idempotent: a delivery already pending stays as it is, and stream and poll agents only get a wake-up.
 /// </summary>
 public sealed partial class DeliverySweep(NpgsqlDataSource db, IGrainFactory grains, IOptions<AxmeOptions> options, TimeProvider time,
     ILogger<DeliverySweep> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
+
+    /// <summary>How far back the periodic sweep looks: longer than any delivery's retries take.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromHours(24);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,7 +34,7 @@ public sealed partial class DeliverySweep(NpgsqlDataSource db, IGrainFactory gra
                 // younger than Settle are most likely still on their way to the delivery grain.
                 var count = await SweepAsync(from, from is null ? now : now - Settle, stoppingToken);
                 if (count > 0) LogSwept(count);
-                from = now - TimeSpan.FromHours(1);
+                from = now - Window;
             }
             catch (Exception e) when (e is NpgsqlException or OrleansException or TimeoutException)
             {
