@@ -10,7 +10,7 @@ namespace Axme.Api.Humans;
 /// <summary>Human tasks: the caller's pending tasks (PROTOCOL §7.3) and approval decisions (§7.5).</summary>
 public static class TaskEndpoints
 {
-    private const int MaxTasks = 500;
+    public const int MaxTasks = 500;
 
     public static RouteGroupBuilder MapTaskEndpoints(this RouteGroupBuilder v1)
     {
@@ -22,9 +22,7 @@ public static class TaskEndpoints
     public static async Task<IResult> MyTasks(HttpContext http, IntentQueries queries)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
-        var (waiting, _) = await queries.ListAsync(new IntentFilter(caller.OrgId, caller.WorkspaceId, [IntentStatus.Waiting], null, null, null, null,
-            MaxTasks, null, WaitingReason.Human), http.RequestAborted);
-        var tasks = waiting.Where(i => i.HumanTaskJson is not null).OrderBy(i => i.WaitingSince ?? i.UpdatedAt).Select(i => (JsonNode)Task(i));
+        var tasks = (await queries.PendingTasksAsync(caller, MaxTasks, http.RequestAborted)).Select(i => (JsonNode)Task(i));
         return TypedResults.Json(Wire.Ok(("tasks", new JsonArray([.. tasks]))));
     }
 

@@ -73,6 +73,22 @@ public sealed class IntentQueries(NpgsqlDataSource db, IOptions<ApiOptions> opti
         return (rows.Select(r => r.Intent).ToArray(), next);
     }
 
+    /// <summary>The workspace's intents waiting for a human (GET /v1/me/tasks and the web inbox), longest waiting first.</summary>
+    public async Task<IReadOnlyList<IntentRecord>> PendingTasksAsync(Caller caller, int limit, CancellationToken ct)
+    {
+        var (waiting, _) = await ListAsync(new IntentFilter(caller.OrgId, caller.WorkspaceId, [IntentStatus.Waiting], null, null, null, null,
+            limit, null, WaitingReason.Human), ct);
+        return [.. waiting.Where(i => i.HumanTaskJson is not null).OrderBy(i => i.WaitingSince ?? i.UpdatedAt)];
+    }
+
+    /// <summary>Recently finished intents of the workspace that had a human task (the inbox's "answered" list), newest first.</summary>
+    public async Task<IReadOnlyList<IntentRecord>> AnsweredTasksAsync(Caller caller, int limit, CancellationToken ct)
+    {
+        var (done, _) = await ListAsync(new IntentFilter(caller.OrgId, caller.WorkspaceId, [IntentStatus.Completed, IntentStatus.Canceled],
+            null, null, null, null, limit * 4, null), ct);
+        return [.. done.Where(i => i.HumanTaskJson is not null).Take(limit)];
+    }
+
     /// <summary>
     /// Non-terminal intents of a workspace not updated since the given time (bulk cancel); for a non-admin
     /// only those it may change: sent by it or addressed to it.
