@@ -10,7 +10,8 @@ public sealed record FormToken(string Name, string Value);
 /// <summary>Formatting for the inbox pages (Razor encodes whatever these return).</summary>
 public static class Display
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Relaxed escaping shows "<" as "<" rather than \u003C: safe because Razor HTML-encodes the text.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
