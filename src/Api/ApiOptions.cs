@@ -17,6 +17,15 @@ public sealed class ApiOptions
     /// <summary>Interval of SSE keepalive comments.</summary>
     public TimeSpan SseKeepAlive { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The node's public base URL (e.g. https://axme.example.com/), used in magic links minted without a
+    /// request (e-mail); unset, the request's own scheme and host or the first listening address is used.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>How long a web inbox sign-in lasts.</summary>
+    public TimeSpan InboxSessionLifetime { get; set; } = TimeSpan.FromHours(12);
+
     /// <summary>Service id of the cluster (the view tables are partitioned by it).</summary>
     public string ServiceId { get; set; } = "axme";
 }

@@ -32,10 +32,8 @@ public sealed class NodeFixture : IAsyncLifetime
     /// <summary>A service account and key in a workspace, created with the admin key.</summary>
     public async Task<(HttpClient Client, string Address)> TenantAsync(string org, string ws, string name)
     {
-        var sa = (await Admin.PostAsync("/v1/service-accounts", new { org_id = org, workspace_id = ws, name })).Ok();
-        var id = sa["service_account"]!["service_account_id"].Str();
-        var key = (await Admin.PostAsync($"/v1/service-accounts/{id}/keys", new { })).Ok();
-        return (Node.CreateClient(key["key"]!["token"].Str()), sa["service_account"]!["agent_address"].Str());
+        var (client, address, _) = await Tenants.CreateAsync(Node, Admin, org, ws, name);
+        return (client, address);
     }
 
     public async Task DisposeAsync()

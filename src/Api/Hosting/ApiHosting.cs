@@ -8,8 +8,10 @@ using Axme.Api.Inbox;
 using Axme.Api.Humans;
 using Axme.Api.Intents;
 using Axme.Api.Notifications;
+using Axme.Api.Web;
 using Axme.Api.Webhooks;
 using Axme.Grains.Interfaces.Accounts;
+using Axme.Grains.Interfaces.Humans;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
@@ -33,6 +35,15 @@ public static class ApiHosting
         services.AddSingleton<ApiKeyAuthFilter>();
         services.AddSingleton<Webhooks.WebhookSecrets>();
         services.AddSingleton<Http.IdempotencyFilter>();
+        services.AddSingleton<MagicLinks>();
+        services.AddSingleton<IMagicLinkIssuer>(sp => sp.GetRequiredService<MagicLinks>());
+        services.AddSingleton<InboxSession>();
+        services.AddRazorComponents();
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "axme_af";
+            o.Cookie.Path = "/inbox";
+        });
         services.AddOpenApi();
         services.AddRateLimiter(ConfigureRateLimiter);
         return services;
@@ -43,6 +54,7 @@ public static class ApiHosting
         app.UseMiddleware<RequestLogScope>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseRateLimiter();
+        app.UseAntiforgery();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthEndpoints();
         var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyAuthFilter>();
@@ -55,6 +67,8 @@ public static class ApiHosting
         v1.MapTaskEndpoints();
         v1.MapNotificationEndpoints();
         v1.MapUserEndpoints();
+        v1.MapMagicLinkEndpoints();
+        app.MapInboxPages();
         return app;
     }
 

@@ -12,7 +12,7 @@ namespace Axme.Api.Humans;
 /// <summary>Human tasks: the caller's pending tasks (PROTOCOL §7.3) and approval decisions (§7.5).</summary>
 public static class TaskEndpoints
 {
-    private const int MaxTasks = 500;
+    public const int MaxTasks = 500;
 
     public static RouteGroupBuilder MapTaskEndpoints(this RouteGroupBuilder v1)
     {
@@ -25,18 +25,10 @@ public static class TaskEndpoints
     /// A human user's key sees the tasks it may answer (TaskAccess, read with the user's current roles and
     /// teams); any other key every pending task of its workspace (PROTOCOL §7.3 recommendation).
     /// </summary>
-    public static async Task<IResult> MyTasks(HttpContext http, IntentQueries queries, IGrainFactory grains)
+    public static async Task<IResult> MyTasks(HttpContext http, IntentQueries queries)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
-        var (waiting, _) = await queries.ListAsync(new IntentFilter(caller.OrgId, caller.WorkspaceId, [IntentStatus.Waiting], null, null, null, null,
-            MaxTasks, null, WaitingReason.Human), http.RequestAborted);
-        var mine = waiting.Where(i => i.HumanTaskJson is not null);
-        if (caller.IsHuman)
-        {
-            var human = HumanIdentity.Of(await grains.GetGrain<IServiceAccountGrain>(caller.ServiceAccountId).GetAsync());
-            mine = mine.Where(i => TaskAccess.CanAnswer(caller, human, i));
-        }
-        var tasks = mine.OrderBy(i => i.WaitingSince ?? i.UpdatedAt).Select(i => (JsonNode)Task(i));
+        var tasks = (await queries.PendingTasksAsync(caller, MaxTasks, http.RequestAborted)).Select(i => (JsonNode)Task(i));
         return TypedResults.Json(Wire.Ok(("tasks", new JsonArray([.. tasks]))));
     }
 

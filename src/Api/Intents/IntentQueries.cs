@@ -17,7 +17,7 @@ public sealed record IntentFilter(
 /// Reads the axme_intents view table, which a trigger keeps equal to the intent grains' stored state
 /// (Schema/002_axme.sql); lists never scan grains.
 /// </summary>
-public sealed class IntentQueries(NpgsqlDataSource db, IOptions<ApiOptions> options)
+public sealed class IntentQueries(NpgsqlDataSource db, IOptions<ApiOptions> options, IGrainFactory grains)
 {
     public async Task<(IReadOnlyList<IntentRecord> Intents, string? NextCursor)> ListAsync(IntentFilter f, CancellationToken ct)
     {
@@ -71,6 +71,31 @@ public sealed class IntentQueries(NpgsqlDataSource db, IOptions<ApiOptions> opti
             next = EncodeCursor(rows[^1].At, rows[^1].Id);
         }
         return (rows.Select(r => r.Intent).ToArray(), next);
+    }
+
+    /// <summary>
+    /// The intents waiting for a human (GET /v1/me/tasks and the web inbox), longest waiting first: for a human
+    /// user's key the tasks that user may answer (ADR 009), for any other key every one of its workspace (§7.3).
+    /// </summary>
+    public async Task<IReadOnlyList<IntentRecord>> PendingTasksAsync(Caller caller, int limit, CancellationToken ct)
+    {
+        var (waiting, _) = await ListAsync(new IntentFilter(caller.OrgId, caller.WorkspaceId, [IntentStatus.Waiting], null, null, null, null,
+            limit, null, WaitingReason.Human), ct);
+        var tasks = waiting.Where(i => i.HumanTaskJson is not null);
+        if (caller.IsHuman)
+        {
+            var human = Grains.Interfaces.Humans.HumanIdentity.Of(await grains.GetGrain<Grains.Interfaces.Accounts.IServiceAccountGrain>(caller.ServiceAccountId).GetAsync());
+            tasks = tasks.Where(i => Grains.Interfaces.Humans.TaskAccess.CanAnswer(caller, human, i));
+        }
+        return [.. tasks.OrderBy(i => i.WaitingSince ?? i.UpdatedAt)];
+    }
+
+    /// <summary>Recently finished intents of the workspace that had a human task (the inbox's "answered" list), newest first.</summary>
+    public async Task<IReadOnlyList<IntentRecord>> AnsweredTasksAsync(Caller caller, int limit, CancellationToken ct)
+    {
+        var (done, _) = await ListAsync(new IntentFilter(caller.OrgId, caller.WorkspaceId, [IntentStatus.Completed, IntentStatus.Canceled],
+            null, null, null, null, limit * 4, null), ct);
+        return [.. done.Where(i => i.HumanTaskJson is not null).Take(limit)];
     }
 
     /// <summary>

@@ -18,9 +18,14 @@ public static class AxmeNames
     public const string WebhookDirectoryState = "webhookdirectory";
     public const string WebhookEventState = "webhookevent";
     public const string NotificationLogState = "notificationlog";
+    public const string MagicLinkState = "magiclink";
 
     /// <summary>Data Protection purpose of webhook signing secrets: the API encrypts with it, delivery grains decrypt.</summary>
     public const string WebhookSecretPurpose = "Axme.WebhookSecret.v1";
     /// <summary>Inbox threads; the axme_inbox_threads view trigger matches it (Schema/003_axme_inbox.sql).</summary>
     public const string InboxThreadState = "inbox_thread";
+
+    /// <summary>Data Protection purposes of the web inbox: magic-link tokens and the sign-in cookie.</summary>
+    public const string MagicLinkPurpose = "Axme.MagicLink.v1";
+    public const string InboxSessionPurpose = "Axme.InboxSession.v1";
 }

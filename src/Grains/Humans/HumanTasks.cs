@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Axme.Grains.Common;
 using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Humans;
 using Json.Schema;
 
 namespace Axme.Grains.Humans;
@@ -13,30 +14,10 @@ namespace Axme.Grains.Humans;
 /// </summary>
 public static class HumanTasks
 {
-    /// <summary>Accept and decline outcomes per task type; the 15 [spec] ∪ README types plus form.</summary>
-    private static readonly Dictionary<string, (string[] Accept, string[] Decline)> Types = new(StringComparer.Ordinal)
-    {
-        ["approval"] = (["approved"], ["rejected"]),
-        ["review"] = (["approved", "changes_requested"], ["rejected"]),
-        ["clarification"] = (["provided"], ["rejected"]),
-        ["provide_data"] = (["provided"], ["rejected"]),
-        ["attach_file"] = (["attached"], ["rejected"]),
-        ["manual_action"] = (["completed"], ["failed"]),
-        ["confirmation"] = (["confirmed"], ["rejected"]),
-        ["validate_real_world"] = (["validated"], ["rejected"]),
-        ["validate_output"] = (["validated"], ["rejected"]),
-        ["assignment"] = (["assigned"], ["declined"]),
-        ["delegation"] = (["delegated"], ["declined"]),
-        ["reroute"] = (["rerouted"], ["declined"]),
-        ["override"] = (["override_approved"], ["rejected"]),
-        ["escalate"] = (["escalated"], ["declined"]),
-        ["form"] = (["submitted"], ["rejected"]),
-    };
-
     /// <summary>task_result members that are not data fields.</summary>
     private static readonly HashSet<string> Envelope = ["outcome", "comment", "data", "evidence"];
 
-    public static IEnumerable<string> TaskTypes => Types.Keys;
+    public static IEnumerable<string> TaskTypes => HumanTaskTypes.All;
 
     /// <summary>
     /// Validates a human_task on create and fills the defaults the clients rely on (task_type approval, a
@@ -46,8 +27,8 @@ public static class HumanTasks
     {
         var task = JsonText.Parse(humanTaskJson);
         var type = OptionalString(task, "task_type", 64) ?? "approval";
-        if (!Types.ContainsKey(type))
-            throw Invalid("human_task.task_type", $"unknown task_type '{type}'; one of {string.Join(", ", Types.Keys)}", "invalid_task_type");
+        if (!HumanTaskTypes.Exists(type))
+            throw Invalid("human_task.task_type", $"unknown task_type '{type}'; one of {string.Join(", ", HumanTaskTypes.All)}", "invalid_task_type");
         task["task_type"] = type;
         var title = OptionalString(task, "title", 255);
         task["title"] = string.IsNullOrWhiteSpace(title) ? $"{type} task" : title;
@@ -80,12 +61,12 @@ public static class HumanTasks
 
     /// <summary>True when the outcome declines the task (the intent is CANCELED): the type's decline outcomes, and the usual refusals.</summary>
     public static bool Declines(string humanTaskJson, string outcome) =>
-        Types[TaskType(humanTaskJson)].Decline.Contains(outcome) || outcome is "rejected" or "declined" or "failed";
+        HumanTaskTypes.Decline(TaskType(humanTaskJson)).Contains(outcome) || outcome is "rejected" or "declined" or "failed";
 
     /// <summary>The outcome an approval decision means for a task: its type's first accept or decline outcome (409 when there is no task).</summary>
     public static string DecisionOutcome(string? humanTaskJson, bool approve) => humanTaskJson is null
         ? throw ProtocolException.Conflict("not_waiting_for_human", "intent has no human task")
-        : approve ? Types[TaskType(humanTaskJson)].Accept[0] : Types[TaskType(humanTaskJson)].Decline[0];
+        : approve ? HumanTaskTypes.Accept(TaskType(humanTaskJson))[0] : HumanTaskTypes.Decline(TaskType(humanTaskJson))[0];
 
     /// <summary>
     /// Checks a task_result against its task and returns it with form values coerced to the schema's types.
@@ -106,8 +87,7 @@ public static class HumanTasks
         }
         else if (!IsKnownOutcome(type, outcome))
         {
-            var (accept, decline) = Types[type];
-            throw Invalid("task_result.outcome", $"outcome '{outcome}' is not an outcome of a {type} task; one of {string.Join(", ", accept.Concat(decline))}", "outcome_not_allowed");
+            throw Invalid("task_result.outcome", $"outcome '{outcome}' is not an outcome of a {type} task; one of {string.Join(", ", HumanTaskTypes.Accept(type).Concat(HumanTaskTypes.Decline(type)))}", "outcome_not_allowed");
         }
         var comment = (result["comment"] as JsonValue)?.TryGetValue<string>(out var c) == true ? c : null;
         var declined = Declines(humanTaskJson, outcome);
@@ -201,10 +181,10 @@ public static class HumanTasks
     }
 
     private static string TaskType(string humanTaskJson) =>
-        (JsonText.Parse(humanTaskJson)["task_type"] as JsonValue)?.TryGetValue<string>(out var t) == true && t is not null && Types.ContainsKey(t) ? t : "approval";
+        (JsonText.Parse(humanTaskJson)["task_type"] as JsonValue)?.TryGetValue<string>(out var t) == true && t is not null && HumanTaskTypes.Exists(t) ? t : "approval";
 
     private static bool IsKnownOutcome(string type, string outcome) =>
-        Types.TryGetValue(type, out var t) && (t.Accept.Contains(outcome) || t.Decline.Contains(outcome));
+        HumanTaskTypes.Exists(type) && (HumanTaskTypes.Accept(type).Contains(outcome) || HumanTaskTypes.Decline(type).Contains(outcome));
 
     private static bool Flag(JsonObject task, string name) => task[name] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
 

@@ -1,0 +1,165 @@
+using Axme.Api.Humans;
+using Axme.Api.Intents;
+using Axme.Api.Web.Components;
+using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Intents;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Axme.Api.Web;
+
+/// <summary>
+/// The web inbox for humans signed in with an API key: pending and answered tasks, one task with its
+/// payload, timeline and answer form, and any intent's timeline. Static server-rendered Razor components;
+/// every POST carries an antiforgery token; the answer goes through the intent grain's own rules.
+/// </summary>
+public static class InboxPages
+{
+    private const int AnsweredShown = 20;
+
+    public static WebApplication MapInboxPages(this WebApplication app)
+    {
+        var inbox = app.MapGroup("/inbox").ExcludeFromDescription();
+        inbox.MapGet("", Home);
+        inbox.MapPost("/signin", SignIn);
+        inbox.MapPost("/signout", SignOut);
+        inbox.MapGet("/tasks/{intent_id}", ShowTask);
+        inbox.MapPost("/tasks/{intent_id}", AnswerTask);
+        inbox.MapGet("/intents/{intent_id}", ShowIntent);
+        inbox.MapGet("/m/{token}", MagicLinkPages.Show);
+        inbox.MapPost("/m/{token}", MagicLinkPages.Answer);
+        return app;
+    }
+
+    public static async Task<IResult> Home(HttpContext http, InboxSession session, IntentQueries queries)
+    {
+        if (await session.CallerAsync(http) is not { } caller) return SignInPage(http, null, 200);
+        var pending = await queries.PendingTasksAsync(caller, TaskEndpoints.MaxTasks, http.RequestAborted);
+        var answered = await queries.AnsweredTasksAsync(caller, AnsweredShown, http.RequestAborted);
+        return Render<TaskListPage>(new()
+        {
+            [nameof(TaskListPage.User)] = Who(caller),
+            [nameof(TaskListPage.Token)] = Token(http),
+            [nameof(TaskListPage.Pending)] = pending,
+            [nameof(TaskListPage.Answered)] = answered,
+        });
+    }
+
+    public static async Task<IResult> SignIn(HttpContext http, [FromForm(Name = "api_key")] string? apiKey, InboxSession session)
+    {
+        if (apiKey is null || await session.AuthenticateAsync(apiKey) is null)
+            return SignInPage(http, "That API key is not valid (unknown, revoked or expired).", 401);
+        session.SignIn(http, apiKey);
+        return TypedResults.Redirect("/inbox");
+    }
+
+    public static IResult SignOut(HttpContext http, [FromForm] IFormCollection form)
+    {
+        InboxSession.SignOut(http);
+        return TypedResults.Redirect("/inbox");
+    }
+
+    public static async Task<IResult> ShowTask(HttpContext http, string intent_id, InboxSession session, IGrainFactory grains)
+    {
+        if (await session.CallerAsync(http) is not { } caller) return SignInPage(http, null, 401);
+        return await WithIntentAsync(http, caller, intent_id, grains, (intent, events) => intent.HumanTaskJson is null
+            ? Message(http, caller, "No task", "This intent has no human task.", 404)
+            : TaskPage(http, intent, events, $"/inbox/tasks/{intent.IntentId}", Who(caller), null));
+    }
+
+    public static async Task<IResult> AnswerTask(HttpContext http, string intent_id, [FromForm] IFormCollection form, InboxSession session, IGrainFactory grains)
+    {
+        if (await session.CallerAsync(http) is not { } caller) return SignInPage(http, null, 401);
+        return await WithIntentAsync(http, caller, intent_id, grains, async (intent, events) =>
+        {
+            if (intent.HumanTaskJson is null) return Message(http, caller, "No task", "This intent has no human task.", 404);
+            try
+            {
+                await grains.GetGrain<IIntentGrain>(intent.IntentId).ResumeAsync(caller, new ResumeCommand
+                {
+                    Kind = ResumeKind.TaskResult,
+                    BodyJson = TaskForm.Parse(intent.HumanTaskJson).Answer(form),
+                }, null);
+            }
+            catch (ProtocolException e) when (e.Status == 422)
+            {
+                return TaskPage(http, intent, events, $"/inbox/tasks/{intent.IntentId}", Who(caller), null, e, form);
+            }
+            return TypedResults.Redirect($"/inbox/intents/{intent.IntentId}?answered=1");
+        });
+    }
+
+    public static async Task<IResult> ShowIntent(HttpContext http, string intent_id, InboxSession session, IGrainFactory grains)
+    {
+        if (await session.CallerAsync(http) is not { } caller) return SignInPage(http, null, 401);
+        return await WithIntentAsync(http, caller, intent_id, grains, (intent, events) => Render<TimelinePage>(new()
+        {
+            [nameof(TimelinePage.Intent)] = intent,
+            [nameof(TimelinePage.Events)] = events,
+            [nameof(TimelinePage.User)] = Who(caller),
+            [nameof(TimelinePage.Token)] = Token(http),
+            [nameof(TimelinePage.Notice)] = http.Request.Query.ContainsKey("answered") ? $"Your answer was recorded. The intent is now {intent.Status}." : null,
+        }));
+    }
+
+    /// <summary>Loads an intent and its events as the caller sees them; refusals become pages, not JSON.</summary>
+    private static async Task<IResult> WithIntentAsync(HttpContext http, Caller caller, string intentId, IGrainFactory grains,
+        Func<IntentRecord, IReadOnlyList<IntentEvent>, Task<IResult>> render)
+    {
+        if (!Guid.TryParse(intentId, out var id)) return Message(http, caller, "Not found", "There is no such intent.", 404);
+        try
+        {
+            var grain = grains.GetGrain<IIntentGrain>(id);
+            return await render(await grain.GetAsync(caller), await grain.GetEventsAsync(caller, 0));
+        }
+        catch (ProtocolException e) when (e.Status is >= 400 and < 500)
+        {
+            return Message(http, caller, e.Status == 404 ? "Not found" : "Not allowed", e.Message, e.Status);
+        }
+    }
+
+    private static Task<IResult> WithIntentAsync(HttpContext http, Caller caller, string intentId, IGrainFactory grains,
+        Func<IntentRecord, IReadOnlyList<IntentEvent>, IResult> render) =>
+        WithIntentAsync(http, caller, intentId, grains, (i, e) => Task.FromResult(render(i, e)));
+
+    /// <summary>A task with its answer form; after a 422 the same form with the server's messages beside the inputs.</summary>
+    public static IResult TaskPage(HttpContext http, IntentRecord intent, IReadOnlyList<IntentEvent> events, string action, string? user,
+        string? assignee, ProtocolException? refusal = null, IFormCollection? form = null) =>
+        Render<TaskPage>(new()
+        {
+            [nameof(Components.TaskPage.Intent)] = intent,
+            [nameof(Components.TaskPage.Events)] = events,
+            [nameof(Components.TaskPage.Action)] = action,
+            [nameof(Components.TaskPage.Token)] = Token(http),
+            [nameof(Components.TaskPage.User)] = user,
+            [nameof(Components.TaskPage.Assignee)] = assignee,
+            [nameof(Components.TaskPage.Error)] = refusal?.Message,
+            [nameof(Components.TaskPage.Errors)] = refusal is null ? new Dictionary<string, string>() : TaskForm.Errors(refusal),
+            [nameof(Components.TaskPage.Values)] = form is null ? new Dictionary<string, string>() : TaskForm.Values(form),
+        }, refusal?.Status ?? 200);
+
+    public static IResult Message(HttpContext http, Caller? caller, string title, string message, int status) =>
+        Render<MessagePage>(new()
+        {
+            [nameof(MessagePage.Title)] = title,
+            [nameof(MessagePage.Message)] = message,
+            [nameof(MessagePage.Problem)] = status >= 400,
+            [nameof(MessagePage.User)] = caller is null ? null : Who(caller),
+            [nameof(MessagePage.Token)] = caller is null ? null : Token(http),
+        }, status);
+
+    private static IResult SignInPage(HttpContext http, string? error, int status) =>
+        Render<SignInPage>(new() { [nameof(Components.SignInPage.Token)] = Token(http), [nameof(Components.SignInPage.Error)] = error }, status);
+
+    private static RazorComponentResult<T> Render<T>(Dictionary<string, object?> parameters, int status = 200) where T : Microsoft.AspNetCore.Components.IComponent =>
+        new(parameters) { StatusCode = status };
+
+    private static FormToken Token(HttpContext http)
+    {
+        var tokens = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
+        return new FormToken(tokens.FormFieldName, tokens.RequestToken!);
+    }
+
+    private static string Who(Caller caller) => caller.AgentAddress;
+}

@@ -1,0 +1,52 @@
+using System.Security.Cryptography;
+using Axme.Grains.Interfaces.Accounts;
+using Axme.Grains.Interfaces.Common;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+
+namespace Axme.Api.Web;
+
+/// <summary>
+/// The web inbox sign-in: the API key, encrypted and time-limited with Data Protection, in an HttpOnly,
+/// SameSite=Strict cookie scoped to /inbox. Every request re-authenticates the key through its ApiKeyGrain,
+/// so a revoked key ends its sessions at once.
+/// </summary>
+public sealed class InboxSession(IDataProtectionProvider protection, IGrainFactory grains, IOptions<ApiOptions> options)
+{
+    public const string CookieName = "axme_inbox";
+
+    private readonly ITimeLimitedDataProtector _protector =
+        protection.CreateProtector(AxmeNames.InboxSessionPurpose).ToTimeLimitedDataProtector();
+
+    /// <summary>The caller of an API key, or null when it is unknown, revoked or expired.</summary>
+    public async Task<Caller?> AuthenticateAsync(string apiKey) =>
+        string.IsNullOrWhiteSpace(apiKey) ? null : await grains.GetGrain<IApiKeyGrain>(TokenHash.Of(apiKey.Trim())).AuthenticateAsync();
+
+    /// <summary>The signed-in caller of this request, or null.</summary>
+    public async Task<Caller?> CallerAsync(HttpContext http)
+    {
+        if (http.Request.Cookies[CookieName] is not { Length: > 0 } cookie) return null;
+        try
+        {
+            return await AuthenticateAsync(_protector.Unprotect(cookie));
+        }
+        catch (CryptographicException)
+        {
+            return null; // expired or not ours
+        }
+    }
+
+    public void SignIn(HttpContext http, string apiKey) =>
+        http.Response.Cookies.Append(CookieName, _protector.Protect(apiKey.Trim(), options.Value.InboxSessionLifetime), Cookie(http));
+
+    public static void SignOut(HttpContext http) => http.Response.Cookies.Delete(CookieName, Cookie(http));
+
+    private static CookieOptions Cookie(HttpContext http) => new()
+    {
+        HttpOnly = true,
+        SameSite = SameSiteMode.Strict,
+        Secure = http.Request.IsHttps,
+        Path = "/inbox",
+        IsEssential = true,
+    };
+}
