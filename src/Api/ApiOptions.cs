@@ -23,6 +23,9 @@ public sealed class ApiOptions
     /// </summary>
     public string? PublicUrl { get; set; }
 
+    /// <summary>How long an actor token (POST /v1/users/{id}/tokens) works.</summary>
+    public TimeSpan ActorTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>How long a web inbox sign-in lasts.</summary>
     public TimeSpan InboxSessionLifetime { get; set; } = TimeSpan.FromHours(12);
 

@@ -38,4 +38,42 @@ public sealed class NotificationTests(NodeFixture f)
             await TestPostgres.DropDatabaseAsync(database);
         }
     }
+
+    [Fact]
+    public async Task A_task_assignee_is_e_mailed_a_magic_link_that_opens_the_task_without_signing_in()
+    {
+        await using var smtp = await SmtpSink.StartAsync();
+        var database = await TestPostgres.CreateDatabaseAsync("axme_mail");
+        try
+        {
+            await using var node = new NodeProcess(database, "mail", new Dictionary<string, string>
+            {
+                ["AXME_SMTP_HOST"] = "127.0.0.1", ["AXME_SMTP_PORT"] = smtp.Port.ToString(), ["AXME_SMTP_FROM"] = "axme@example.com",
+                ["AXME_SMTP_SECURE"] = "none",
+            });
+            await node.StartAsync();
+            using var admin = node.CreateClient();
+            var id = (await admin.PostAsync("/v1/intents", new
+            {
+                intent_type = "intent.test.mail.v1", to_agent = "approver",
+                human_task = new { title = "Sign off the release", assignees = new[] { "human:ops@example.com" } },
+            })).Ok()["intent_id"].Str();
+
+            var mail = await Poll.UntilAsync(() => Task.FromResult(smtp.Received.FirstOrDefault()), m => m is not null, TimeSpan.FromSeconds(30), "the task e-mail");
+            Assert.Equal(["ops@example.com"], mail!.EnvelopeTo);
+            Assert.Equal("Task for you: Sign off the release", mail.Message.Subject);
+            var link = System.Text.RegularExpressions.Regex.Match(mail.Message.TextBody ?? "", @"https?://\S+/inbox/\S+").Value;
+            Assert.NotEmpty(link);
+            using var browser = new HttpClient();
+            var page = await browser.GetAsync(link);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Contains("Sign off the release", await page.Content.ReadAsStringAsync());
+            var notifications = (await admin.GetJsonAsync($"/v1/intents/{id}/notifications")).Ok()["notifications"]!.AsArray();
+            Assert.Contains(notifications, n => n!["status"].Str() == "delivered");
+        }
+        finally
+        {
+            await TestPostgres.DropDatabaseAsync(database);
+        }
+    }
 }

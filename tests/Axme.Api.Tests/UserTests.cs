@@ -205,4 +205,47 @@ public sealed class UserTests(NodeFixture f)
         (await w.Requester.SendJsonAsync(HttpMethod.Patch, $"/v1/users/{bobId}", new { roles = Array.Empty<string>() })).Ok();
         (await bob.PostAsync($"/v1/approvals/{next}/decision", new { decision = "approve" })).Error(HttpStatusCode.Forbidden, "not_an_assignee");
     }
+
+    [Fact]
+    public async Task An_actor_token_makes_a_request_act_as_its_user_alone_or_on_a_workspace_key_until_the_user_is_gone()
+    {
+        var w = await WorkspaceAsync();
+        var (alice, aliceUser) = await UserWithKeyAsync(w, "alice", "alice@example.com", ["approvers"]);
+        var forAlice = await TaskAsync(w.Requester, "role:approvers");
+        var forOthers = await TaskAsync(w.Requester, "role:auditors");
+        var minted = (await alice.PostAsync($"/v1/users/{aliceUser["user_id"].Str()}/tokens")).Ok();
+        var token = minted["token"].Str();
+        Assert.StartsWith("axme_at_", token);
+        Assert.Equal("Bearer", minted["token_type"].Str());
+
+        using var bearerOnly = new HttpClient { BaseAddress = f.Node.BaseAddress }; // no x-api-key at all
+        bearerOnly.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var mine = (await bearerOnly.GetJsonAsync("/v1/me/tasks")).Ok()["tasks"]!.AsArray().Select(t => t!["intent_id"].Str()).ToArray();
+        Assert.Contains(forAlice, mine);
+        Assert.DoesNotContain(forOthers, mine);
+
+        // The CLI's way: the workspace key plus the user's bearer. The answer is Alice's.
+        w.Requester.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        try
+        {
+            (await w.Requester.PostAsync($"/v1/intents/{forOthers}/resume", new { task_result = new { outcome = "approved" } })).Error(HttpStatusCode.Forbidden, "not_an_assignee");
+            (await w.Requester.PostAsync($"/v1/intents/{forAlice}/resume", new { task_result = new { outcome = "approved" } })).Ok();
+        }
+        finally
+        {
+            w.Requester.DefaultRequestHeaders.Authorization = null;
+        }
+        var last = (await w.Requester.GetJsonAsync($"/v1/intents/{forAlice}/events")).Ok()["events"]!.AsArray()[^1]!;
+        Assert.Equal(aliceUser["agent_address"].Str(), last["actor"].Str());
+
+        // Another workspace's key cannot carry Alice's token; a forged token and a deleted user's token are refused.
+        using var other = f.Node.CreateClient(f.B.DefaultRequestHeaders.GetValues("x-api-key").First());
+        other.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        (await other.GetJsonAsync("/v1/me/tasks")).Error(HttpStatusCode.Forbidden);
+        bearerOnly.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token[..^4] + "AAAA");
+        (await bearerOnly.GetJsonAsync("/v1/me/tasks")).Error(HttpStatusCode.Unauthorized, "invalid_actor_token");
+        (await w.Requester.SendJsonAsync(HttpMethod.Delete, $"/v1/users/{aliceUser["user_id"].Str()}")).Ok();
+        bearerOnly.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        (await bearerOnly.GetJsonAsync("/v1/me/tasks")).Error(HttpStatusCode.Unauthorized, "invalid_actor_token");
+    }
 }

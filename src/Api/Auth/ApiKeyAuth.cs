@@ -7,15 +7,36 @@ namespace Axme.Api.Auth;
 /// <summary>
 /// Authenticates every /v1 request by its API key (x-api-key, or Authorization: Bearer when no
 /// x-api-key is sent). The key is looked up by its hash in its ApiKeyGrain, so a revoke on any node
-/// is seen by all nodes at once.
+/// is seen by all nodes at once. An actor token in the bearer (ActorTokens) makes the request act as that
+/// human user: alone, or on top of a key of the user's workspace (or an admin key).
 /// </summary>
-public sealed class ApiKeyAuthFilter(IGrainFactory grains) : IEndpointFilter
+public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorTokens) : IEndpointFilter
 {
     private const string CallerItem = "axme.caller";
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
+        var bearer = Bearer(http.Request);
+        if (bearer is not null && bearer.StartsWith(ActorTokens.Prefix, StringComparison.Ordinal))
+        {
+            var user = actorTokens.UserIdOf(bearer) is { } userId ? await grains.GetGrain<IServiceAccountGrain>(userId).GetAsync() : null;
+            if (user is not { Status: "active", IsHuman: true })
+                return ErrorBody.Result(401, "invalid_actor_token", "invalid or expired actor token",
+                    new Dictionary<string, string> { ["header"] = "authorization" });
+            var keyToken = http.Request.Headers["x-api-key"].ToString().Trim();
+            if (keyToken.Length > 0)
+            {
+                var machine = await grains.GetGrain<IApiKeyGrain>(TokenHash.Of(keyToken)).AuthenticateAsync();
+                if (machine is null)
+                    return ErrorBody.Result(401, "invalid_platform_api_key", "invalid platform api key",
+                        new Dictionary<string, string> { ["header"] = "x-api-key" });
+                if (!machine.CanAccess(user.OrgId, user.WorkspaceId))
+                    return ErrorBody.Result(403, "forbidden", "the actor token's user is not in the key's workspace");
+            }
+            http.Items[CallerItem] = ActorTokens.CallerFor(user);
+            return await next(context);
+        }
         var token = Token(http.Request);
         if (token is null)
             return ErrorBody.Result(401, "missing_platform_api_key", "missing platform api key",
@@ -32,7 +53,11 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains) : IEndpointFilter
     public static string? Token(HttpRequest request)
     {
         var key = request.Headers["x-api-key"].ToString();
-        if (!string.IsNullOrWhiteSpace(key)) return key.Trim();
+        return !string.IsNullOrWhiteSpace(key) ? key.Trim() : Bearer(request);
+    }
+
+    private static string? Bearer(HttpRequest request)
+    {
         var auth = request.Headers.Authorization.ToString();
         return auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && auth.Length > 7 ? auth[7..].Trim() : null;
     }

@@ -33,6 +33,7 @@ public static class ApiHosting
         services.AddSingleton<Agents.DeliveryQueries>();
         services.AddSingleton<InboxQueries>();
         services.AddSingleton<ApiKeyAuthFilter>();
+        services.AddSingleton<ActorTokens>();
         services.AddSingleton<Webhooks.WebhookSecrets>();
         services.AddSingleton<Http.IdempotencyFilter>();
         services.AddSingleton<MagicLinks>();

@@ -24,6 +24,7 @@ public static partial class UserEndpoints
         g.MapGet("/{user_id}", Get).WithSummary("Get a human user");
         g.MapPatch("/{user_id}", Update).AddEndpointFilter<IdempotencyFilter>().WithSummary("Change a user's e-mail, roles, teams or display name");
         g.MapDelete("/{user_id}", Delete).AddEndpointFilter<IdempotencyFilter>().WithSummary("Revoke a user's keys and delete the user");
+        g.MapPost("/{user_id}/tokens", CreateToken).WithSummary("An actor token for a user (Authorization: Bearer; 15 minutes): the user's own key, or a managing key of the workspace");
         g.MapPost("/{user_id}/keys", CreateKey).AddEndpointFilter<IdempotencyFilter>().WithSummary("Create a key for a user (the token is returned once)");
         return v1;
     }
@@ -92,6 +93,17 @@ public static partial class UserEndpoints
         ServiceAccountEndpoints.ManagingCaller(http);
         await VisibleAsync(http, grains, user_id);
         return await ServiceAccountEndpoints.IssueKeyAsync(http, grains, user_id);
+    }
+
+    public static async Task<IResult> CreateToken(HttpContext http, string user_id, IGrainFactory grains, ActorTokens tokens)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        // A user may mint its own tokens; minting for someone else is managing accounts (never a user's right).
+        if (caller.ServiceAccountId != user_id) ServiceAccountEndpoints.ManagingCaller(http);
+        var user = await VisibleAsync(http, grains, user_id);
+        var (token, expires) = tokens.Issue(user);
+        return TypedResults.Json(Wire.Ok(("token", token), ("token_type", "Bearer"), ("expires_at", Wire.Time(expires)),
+            ("expires_in", (int)Math.Round((expires - DateTimeOffset.UtcNow).TotalSeconds)), ("user", AccountJson.User(user))));
     }
 
     private static IResult UserResult(ServiceAccountRecord account) => TypedResults.Json(Wire.Ok(("user", AccountJson.User(account))));

@@ -12,7 +12,8 @@ namespace Axme.Grains.Humans;
 /// </summary>
 public static class TaskNotifications
 {
-    public static IEnumerable<(string Id, Notification Notification)> For(IntentRecord intent, IntentEvent e)
+    /// <summary>The notifications of one event; magicLink mints a sign-in-free link for one assignee (null: no links, e.g. no web inbox).</summary>
+    public static IEnumerable<(string Id, Notification Notification)> For(IntentRecord intent, IntentEvent e, Func<string, Uri?>? magicLink = null)
     {
         var type = e.EventType switch
         {
@@ -40,10 +41,16 @@ public static class TaskNotifications
             From: {intent.FromAgent}
             Answer it in the inbox (/inbox) or with: axme tasks approve {intent.IntentId}
             """;
-        var recipients = Emails(task).ToArray();
         var key = $"{intent.IntentId:N}:{e.Seq}";
-        if (recipients.Length > 0)
-            yield return ($"{key}:email", Notification.ByEmail(type, intent.IntentId, recipients, headline, text));
+        // One e-mail per recipient: each carries a magic link bound to that recipient (single use, expiring).
+        foreach (var (assignee, address) in Emails(task))
+        {
+            var link = magicLink?.Invoke(assignee);
+            var body = link is null ? text : $"{text}\nAnswer without signing in (this link is for {address} only, works once): {link}\n";
+            var html = link is null ? null
+                : $"<p>{Encode(headline)}</p><p>{Encode(description ?? "A task is waiting for your answer.")}</p><p><a href=\"{Encode(link.ToString())}\">Open the task</a> (for {Encode(address)} only; works once).</p>";
+            yield return ($"{key}:email:{address.ToLowerInvariant()}", Notification.ByEmail(type, intent.IntentId, [address], headline, body, html));
+        }
         yield return ($"{key}:webhook", Notification.ByWebhook(type, intent.IntentId, new JsonObject
         {
             ["text"] = headline,
@@ -57,15 +64,17 @@ public static class TaskNotifications
         }));
     }
 
-    /// <summary>Assignees that are e-mail addresses ("alice@example.com" or "human:alice@example.com"), plus notify_email.</summary>
-    private static IEnumerable<string> Emails(JsonObject task)
+    /// <summary>Assignees that are e-mail addresses ("alice@example.com" or "human:alice@example.com"), plus notify_email: (assignee as written, address).</summary>
+    private static IEnumerable<(string Assignee, string Address)> Emails(JsonObject task)
     {
         var all = new List<string>();
         if (task["assignees"] is JsonArray assignees)
             all.AddRange(assignees.Select(a => (a as JsonValue)?.GetValue<string>()).OfType<string>());
         if ((task["notify_email"] as JsonValue)?.TryGetValue<string>(out var n) == true) all.Add(n);
-        return all.Select(a => a.StartsWith("human:", StringComparison.Ordinal) ? a["human:".Length..] : a)
-            .Where(a => a.Contains('@', StringComparison.Ordinal) && !a.Contains(':', StringComparison.Ordinal))
-            .Distinct(StringComparer.OrdinalIgnoreCase);
+        return all.Select(a => (Assignee: a, Address: a.StartsWith("human:", StringComparison.Ordinal) ? a["human:".Length..] : a))
+            .Where(a => a.Address.Contains('@', StringComparison.Ordinal) && !a.Address.Contains(':', StringComparison.Ordinal))
+            .DistinctBy(a => a.Address.ToLowerInvariant());
     }
+
+    private static string Encode(string text) => System.Net.WebUtility.HtmlEncode(text);
 }

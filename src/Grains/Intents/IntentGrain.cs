@@ -24,6 +24,7 @@ public sealed partial class IntentGrain(
     TimeProvider time,
     IOptions<IntentOptions> options,
     LifecycleSubscribers lifecycleSubscribers,
+    IServiceProvider services,
     ILogger<IntentGrain> logger) : Grain, IIntentGrain, IRemindable
 {
     private const string DeadlineReminder = "deadline";
@@ -316,7 +317,7 @@ public sealed partial class IntentGrain(
     private async Task NotifyPeopleAsync(Transition transition)
     {
         foreach (var e in transition.Events)
-            foreach (var (id, notification) in Humans.TaskNotifications.For(transition.Intent, e))
+            foreach (var (id, notification) in Humans.TaskNotifications.For(transition.Intent, e, MagicLinkFor(transition.Intent)))
             {
                 try
                 {
@@ -327,6 +328,18 @@ public sealed partial class IntentGrain(
                     LogNotifyFailed(ex, transition.Intent.IntentId, id);
                 }
             }
+    }
+
+    /// <summary>
+    /// Links for e-mailed tasks when this node serves the web inbox (the magic-link issuer is registered): valid
+    /// until the task's deadline, or MagicLinkLifetime when it has none.
+    /// </summary>
+    private Func<string, Uri?>? MagicLinkFor(IntentRecord intent)
+    {
+        if (services.GetService(typeof(Interfaces.Humans.IMagicLinkIssuer)) is not Interfaces.Humans.IMagicLinkIssuer issuer) return null;
+        var now = time.GetUtcNow();
+        var ttl = intent.EffectiveDeadline is { } d && d > now ? d - now : options.Value.MagicLinkLifetime;
+        return assignee => issuer.Create(intent.IntentId, assignee, ttl).Url;
     }
 
     private async Task UnregisterDeadlineReminderAsync()

@@ -14,4 +14,7 @@ public sealed class IntentOptions
 
     /// <summary>How long processed Idempotency-Keys are kept (the protocol asks for at least 24 hours).</summary>
     public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(48);
+
+    /// <summary>How long an e-mailed magic link works when its task has no deadline.</summary>
+    public TimeSpan MagicLinkLifetime { get; set; } = TimeSpan.FromDays(3);
 }
