@@ -75,4 +75,28 @@ public sealed class TaskTests(NodeFixture f)
             .Error(HttpStatusCode.UnprocessableEntity);
         Assert.Empty((await client.GetJsonAsync("/v1/intents")).Ok()["intents"]!.AsArray());
     }
+
+    [Fact]
+    public async Task Built_in_steps_run_without_an_agent_a_timeout_ends_TIMED_OUT_and_bad_configs_are_422()
+    {
+        var client = await WorkspaceAsync();
+        var timeout = (await client.PostAsync("/v1/intents", new { intent_type = "intent.test.step.v1", runtime_type = "timeout", runtime_config = new { seconds = 2 } })).Ok()["intent_id"].Str();
+        var created = (await client.GetJsonAsync($"/v1/intents/{timeout}")).Ok()["intent"]!;
+        Assert.Equal("WAITING_FOR_TIME", created["waiting_reason"].Str());
+        Assert.Equal("timeout", created["runtime_type"].Str());
+        Assert.EndsWith("/runtime.timeout", created["to_agent"].Str());
+        var ended = await Poll.UntilAsync(() => client.GetJsonAsync($"/v1/intents/{timeout}").ContinueWith(t => t.Result.Ok()["intent"]!),
+            i => i["status"].Str() != "WAITING", TimeSpan.FromSeconds(20), "the timeout step");
+        Assert.Equal("TIMED_OUT", ended["status"].Str());
+
+        var delay = (await client.PostAsync("/v1/intents", new { intent_type = "intent.test.step.v1", runtime_type = "delay", runtime_config = new { seconds = 1 } })).Ok()["intent_id"].Str();
+        var waited = await Poll.UntilAsync(() => client.GetJsonAsync($"/v1/intents/{delay}").ContinueWith(t => t.Result.Ok()["intent"]!),
+            i => i["status"].Str() != "WAITING", TimeSpan.FromSeconds(20), "the delay step");
+        Assert.Equal("COMPLETED", waited["status"].Str());
+
+        var bad = (await client.PostAsync("/v1/intents", new { intent_type = "intent.test.step.v1", runtime_type = "reminder", runtime_config = new { } }))
+            .Error(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("runtime_config.to", bad.Body["error"]!["details"]!["field"].Str());
+        (await client.PostAsync("/v1/intents", new { intent_type = "intent.test.step.v1" })).Error(HttpStatusCode.UnprocessableEntity); // no to_agent, no runtime_type
+    }
 }

@@ -47,7 +47,9 @@ public static partial class IntentEndpoints
             CorrelationId = body.String("correlation_id", 255) ?? Guid.NewGuid().ToString(),
             // The sender is who the key says it is (the field is deprecated in [spec]).
             FromAgent = caller.AgentAddress,
-            ToAgent = AgentAddress.Canonical(Address(body, "to_agent", required: true)!, caller),
+            // A built-in step (runtime_type) needs no agent; it is addressed to runtime.<type> for the record.
+            ToAgent = AgentAddress.Canonical(Address(body, "to_agent", required: body.Root["runtime_type"] is null)
+                ?? "runtime." + body.String("runtime_type", 32), caller),
             // Canonical like to_agent: the completion lands in this owner's inbox (GET /v1/inbox?owner_agent=…).
             ReplyTo = Address(body, "reply_to") is { } replyTo ? AgentAddress.Canonical(replyTo, caller) : null,
             PayloadJson = body.Object("payload") ?? "{}",
@@ -58,6 +60,8 @@ public static partial class IntentEndpoints
             EscalateTo = body.String("escalate_to", 383),
             MaxDeliveryAttempts = body.Int("max_delivery_attempts", 1),
             HumanTaskJson = body.Object("human_task"), // validated, defaulted and given its approval_id by the grain (HumanTasks)
+            RuntimeType = body.String("runtime_type", 32),
+            RuntimeConfigJson = body.Object("runtime_config"),
             RequestHash = CanonicalJson.Hash(body.Root),
         };
         var id = Idempotency.Key(http.Request) is { } key

@@ -22,6 +22,9 @@ public sealed record CreateIntentCommand
     [Id(13)] public string? HumanTaskJson { get; init; }
     /// <summary>Hash of the canonical request body; a second create on the same grain must match it.</summary>
     [Id(14)] public required string RequestHash { get; init; }
+    /// <summary>A built-in step run by the runtime itself (human_approval, timeout, delay, reminder, escalation, notification).</summary>
+    [Id(15)] public string? RuntimeType { get; init; }
+    [Id(16)] public string? RuntimeConfigJson { get; init; }
 }
 
 /// <summary>POST /v1/intents/{id}/resolve (PROTOCOL §5.7).</summary>

@@ -53,6 +53,11 @@ public sealed record IntentRecord
     [Id(35)] public DateTimeOffset? WaitingSince { get; init; }
     /// <summary>When the waiting human task was escalated to escalate_to (once).</summary>
     [Id(36)] public DateTimeOffset? EscalatedAt { get; init; }
+    /// <summary>A built-in step run by the runtime (no agent): its type and runtime_config (JSON object text).</summary>
+    [Id(37)] public string? RuntimeType { get; init; }
+    [Id(38)] public string? RuntimeConfigJson { get; init; }
+    /// <summary>When a step waiting for time (WAITING_FOR_TIME) fires.</summary>
+    [Id(39)] public DateTimeOffset? WakeAt { get; init; }
 
     public bool IsTerminal => IntentStatus.IsTerminal(Status);
 }

@@ -162,7 +162,19 @@ public sealed partial class IntentGrain(
         }
         transition = IntentTransitions.Remind(intent, now);
         if (transition.Applied)
+        {
             await CommitAsync(transition);
+            return;
+        }
+        transition = IntentTransitions.FireStep(intent, now);
+        if (transition.Applied)
+        {
+            // The step's notifications first (stable ids: a retry after a crash sends each once), then its end.
+            foreach (var (id, notification) in Steps.RuntimeSteps.Notifications(intent, JsonText.Parse(intent.RuntimeConfigJson)))
+                if (intent.RuntimeType is Steps.RuntimeSteps.Reminder or Steps.RuntimeSteps.Escalation or Steps.RuntimeSteps.Notification)
+                    await Notifier.SendAsync(GrainFactory, id, notification);
+            await CommitAsync(transition);
+        }
         else if (NextTimer(intent) is null)
             await UnregisterDeadlineReminderAsync(); // a leftover tick: nothing is due any more
     }
@@ -171,9 +183,8 @@ public sealed partial class IntentGrain(
     private static DateTimeOffset? NextTimer(IntentRecord intent)
     {
         if (intent.IsTerminal) return null;
-        var deadline = intent.EffectiveDeadline;
-        var human = Humans.HumanTimers.NextDue(intent);
-        return deadline is null ? human : human is null ? deadline : (deadline < human ? deadline : human);
+        DateTimeOffset? step = intent is { Status: IntentStatus.Waiting, WaitingReason: WaitingReason.Time } ? intent.WakeAt : null;
+        return new[] { intent.EffectiveDeadline, Humans.HumanTimers.NextDue(intent), step }.Where(t => t is not null).Min();
     }
 
     /// <summary>

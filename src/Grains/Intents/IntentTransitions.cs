@@ -42,6 +42,8 @@ public static class IntentTransitions
     /// <summary>POST /v1/intents: created → submitted, then waiting for a human when the intent carries a human task.</summary>
     public static Transition Create(Guid intentId, CreateIntentCommand c, DateTimeOffset now)
     {
+        var step = c.RuntimeType is null ? null : Steps.RuntimeSteps.Normalize(c.RuntimeType, c.RuntimeConfigJson);
+        var humanTask = c.RuntimeType == Steps.RuntimeSteps.HumanApproval ? Steps.RuntimeSteps.HumanTask(step!) : c.HumanTaskJson;
         var intent = new IntentRecord
         {
             IntentId = intentId,
@@ -62,12 +64,27 @@ public static class IntentTransitions
             MaxReminders = c.MaxReminders,
             EscalateTo = c.EscalateTo,
             MaxDeliveryAttempts = c.MaxDeliveryAttempts,
-            HumanTaskJson = c.HumanTaskJson is null ? null : Humans.HumanTasks.Normalize(c.HumanTaskJson, intentId),
+            HumanTaskJson = humanTask is null ? null : Humans.HumanTasks.Normalize(humanTask, intentId),
             CreatedBy = c.Caller.ServiceAccountId,
+            RuntimeType = c.RuntimeType,
+            RuntimeConfigJson = step?.ToJsonString(),
+            WakeAt = step is not null && Steps.RuntimeSteps.Waits(c.RuntimeType!) ? Steps.RuntimeSteps.WakeAt(c.RuntimeType!, step, now) : null,
         };
+        if (c.RuntimeType == Steps.RuntimeSteps.Timeout)
+        {
+            var at = Steps.RuntimeSteps.TimeoutAt(step!, now);
+            intent = intent with { DeadlineAt = intent.DeadlineAt is { } d && d < at ? d : at };
+        }
         var log = new EventLog(intent, now);
         log.Append(IntentEventType.Created, IntentStatus.Created, actor: c.Caller.AgentAddress);
-        if (c.HumanTaskJson is null)
+        if (c.RuntimeType is { } runtime && humanTask is null)
+        {
+            // A built-in step: no agent, the runtime holds it until its time (or its deadline, for timeout).
+            log.Append(IntentEventType.Submitted, IntentStatus.Submitted, actor: c.Caller.AgentAddress);
+            log.Append(IntentEventType.Waiting, IntentStatus.Waiting, WaitingReason.Time, new PendingWith("runtime", runtime, runtime), actor: "system",
+                details: JsonText.Object(("runtime_type", runtime), ("wake_at", intent.WakeAt is { } w ? WireTime.Format(w) : null)));
+        }
+        else if (humanTask is null)
         {
             log.Append(IntentEventType.Submitted, IntentStatus.Submitted, actor: c.Caller.AgentAddress,
                 pendingWith: new PendingWith("agent", c.ToAgent, c.ToAgent));
@@ -243,6 +260,44 @@ public static class IntentTransitions
             details: JsonText.Object(("escalated_to", escalateTo), ("escalated_from", previous), ("reminders_sent", Number(intent.RemindCount))),
             humanTaskJson: task.ToJsonString());
         return log.Result(log.Intent with { EscalatedAt = now, HumanTaskJson = task.ToJsonString() });
+    }
+
+    /// <summary>
+    /// A built-in step whose time has come: a reminder (intent.reminder) or escalation (intent.escalated) is
+    /// recorded, then the step completes (IN_PROGRESS → COMPLETED) with what it did; a delay or a notification
+    /// just completes. The notifications themselves are sent by the grain before it commits this.
+    /// </summary>
+    public static Transition FireStep(IntentRecord intent, DateTimeOffset now)
+    {
+        if (intent.RuntimeType is not { } type || !Steps.RuntimeSteps.Waits(type) || intent.Status != IntentStatus.Waiting
+            || intent.WaitingReason != WaitingReason.Time || intent.WakeAt is not { } at || at > now)
+            return NotApplied(intent, "nothing_due");
+        var config = JsonText.Parse(intent.RuntimeConfigJson);
+        var log = new EventLog(intent, now);
+        string result;
+        switch (type)
+        {
+            case Steps.RuntimeSteps.Reminder:
+                log.Append(IntentEventType.Reminder, IntentStatus.Waiting, WaitingReason.Time, actor: "system",
+                    details: JsonText.Object(("to", config["to"]), ("message", config["message"])));
+                result = JsonText.Object(("reminded", config["to"]));
+                break;
+            case Steps.RuntimeSteps.Escalation:
+                var to = config["escalate_to"]!.GetValue<string>();
+                log.Append(IntentEventType.Escalated, IntentStatus.Waiting, WaitingReason.Time, new PendingWith("human", to, to), actor: "system",
+                    details: JsonText.Object(("escalated_to", to), ("message", config["message"])));
+                result = JsonText.Object(("escalated_to", to));
+                break;
+            case Steps.RuntimeSteps.Notification:
+                result = JsonText.Object(("notified", config["to"] ?? new JsonArray()));
+                break;
+            default:
+                result = JsonText.Object(("waited_until", WireTime.Format(at)));
+                break;
+        }
+        log.MoveThroughInProgress("system");
+        log.Append(IntentEventType.Completed, IntentStatus.Completed, actor: "system", details: JsonText.Object(("result", JsonText.Raw(result))));
+        return log.Result(log.Intent with { ResultJson = result, WakeAt = null });
     }
 
     /// <summary>A deadline check: TIMED_OUT when the deadline in force has passed, else nothing.</summary>
