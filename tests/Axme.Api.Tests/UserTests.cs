@@ -141,6 +141,7 @@ public sealed class UserTests(NodeFixture f)
         Assert.Equal("COMPLETED", answered["intent"]!["status"].Str());
         var last = (await w.Requester.GetJsonAsync($"/v1/intents/{id}/events")).Ok()["events"]!.AsArray()[^1]!;
         Assert.Equal(aliceUser["agent_address"].Str(), last["actor"].Str());
+        Assert.Equal(aliceUser["agent_address"].Str(), answered["intent"]!["answered_by"].Str());
     }
 
     [Fact]

@@ -35,6 +35,7 @@ public static class IntentJson
         ["runtime_type"] = i.RuntimeType,
         ["runtime_config"] = Wire.Json(i.RuntimeConfigJson),
         ["wake_at"] = Wire.Time(i.WakeAt),
+        ["answered_by"] = i.AnsweredBy,
         ["pending_with"] = PendingWith(i.PendingWith),
         ["handler"] = i.Handler,
         ["result"] = Wire.Json(i.ResultJson),

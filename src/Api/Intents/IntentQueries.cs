@@ -90,12 +90,15 @@ public sealed class IntentQueries(NpgsqlDataSource db, IOptions<ApiOptions> opti
         return [.. tasks.OrderBy(i => i.WaitingSince ?? i.UpdatedAt)];
     }
 
-    /// <summary>Recently finished intents of the workspace that had a human task (the inbox's "answered" list), newest first.</summary>
+    /// <summary>
+    /// Recently finished intents that had a human task (the inbox's "answered" list), newest first: for a human
+    /// user the ones they answered, for any other key the workspace's.
+    /// </summary>
     public async Task<IReadOnlyList<IntentRecord>> AnsweredTasksAsync(Caller caller, int limit, CancellationToken ct)
     {
         var (done, _) = await ListAsync(new IntentFilter(caller.OrgId, caller.WorkspaceId, [IntentStatus.Completed, IntentStatus.Canceled],
             null, null, null, null, limit * 4, null), ct);
-        return [.. done.Where(i => i.HumanTaskJson is not null).Take(limit)];
+        return [.. done.Where(i => i.HumanTaskJson is not null && (!caller.IsHuman || i.AnsweredBy == caller.AgentAddress)).Take(limit)];
     }
 
     /// <summary>

@@ -58,6 +58,8 @@ public sealed record IntentRecord
     [Id(38)] public string? RuntimeConfigJson { get; init; }
     /// <summary>When a step waiting for time (WAITING_FOR_TIME) fires.</summary>
     [Id(39)] public DateTimeOffset? WakeAt { get; init; }
+    /// <summary>Who answered the human task (the actor of the answer).</summary>
+    [Id(40)] public string? AnsweredBy { get; init; }
 
     public bool IsTerminal => IntentStatus.IsTerminal(Status);
 }

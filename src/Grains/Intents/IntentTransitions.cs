@@ -339,12 +339,12 @@ public static class IntentTransitions
             var reason = comment ?? $"human task {outcome}";
             log.Append(IntentEventType.Canceled, IntentStatus.Canceled, actor: c.Actor,
                 details: JsonText.Object(("reason", reason), ("outcome", outcome)));
-            return log.Result(log.Intent with { Reason = reason });
+            return log.Result(log.Intent with { Reason = reason, AnsweredBy = c.Actor });
         }
         var result = JsonText.Object(("outcome", outcome), ("task_result", JsonText.Raw(taskResult)));
         log.Append(IntentEventType.Completed, IntentStatus.Completed, actor: c.Actor,
             details: JsonText.Object(("result", JsonText.Raw(result))));
-        return log.Result(log.Intent with { ResultJson = result });
+        return log.Result(log.Intent with { ResultJson = result, AnsweredBy = c.Actor });
     }
 
     private static Transition ResumeHandler(IntentRecord intent, ResumeCommand c, DateTimeOffset now)
