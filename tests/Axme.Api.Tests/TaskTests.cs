@@ -99,4 +99,25 @@ public sealed class TaskTests(NodeFixture f)
         Assert.Equal("runtime_config.to", bad.Body["error"]!["details"]!["field"].Str());
         (await client.PostAsync("/v1/intents", new { intent_type = "intent.test.step.v1" })).Error(HttpStatusCode.UnprocessableEntity); // no to_agent, no runtime_type
     }
+
+    [Fact]
+    public async Task Answering_twice_with_the_same_Idempotency_Key_gets_the_original_answer_and_without_it_409()
+    {
+        var client = await WorkspaceAsync();
+        var byResume = await TaskAsync(client, new { title = "Ship it?" });
+        var first = await client.PostAsync($"/v1/intents/{byResume}/resume", new { task_result = new { outcome = "approved", comment = "yes" } }, idempotencyKey: "answer-1");
+        var again = await client.PostAsync($"/v1/intents/{byResume}/resume", new { task_result = new { outcome = "approved", comment = "yes" } }, idempotencyKey: "answer-1");
+        Assert.Equal(first.Ok().Text, again.Ok().Text);
+        (await client.PostAsync($"/v1/intents/{byResume}/resume", new { task_result = new { outcome = "approved" } })).Error(HttpStatusCode.Conflict, "intent_already_terminal");
+        (await client.PostAsync($"/v1/intents/{byResume}/resume", new { task_result = new { outcome = "rejected" } }, idempotencyKey: "answer-1")).Error(HttpStatusCode.Conflict, "idempotency_conflict");
+
+        var byDecision = await TaskAsync(client, new { title = "Deploy?" });
+        var decided = await client.PostAsync($"/v1/approvals/{byDecision}/decision", new { decision = "reject", comment = "not today" }, idempotencyKey: "decide-1");
+        var replayed = await client.PostAsync($"/v1/approvals/{byDecision}/decision", new { decision = "reject", comment = "not today" }, idempotencyKey: "decide-1");
+        Assert.Equal("reject", decided.Ok()["approval"]!["decision"].Str());
+        Assert.Equal(decided.Body["approval"]!["decided_at"].Str(), replayed.Ok()["approval"]!["decided_at"].Str());
+        Assert.Equal("CANCELED", (await client.GetJsonAsync($"/v1/intents/{byDecision}")).Ok()["intent"]!["status"].Str());
+        var events = (await client.GetJsonAsync($"/v1/intents/{byDecision}/events")).Ok()["events"]!.AsArray();
+        Assert.Single(events, e => e!["event_type"].Str() == "intent.canceled"); // answered once
+    }
 }

@@ -64,17 +64,21 @@ public static class TaskNotifications
         }));
     }
 
-    /// <summary>Assignees that are e-mail addresses ("alice@example.com" or "human:alice@example.com"), plus notify_email: (assignee as written, address).</summary>
+    /// <summary>Assignees that are e-mail addresses, plus notify_email: (assignee as written, address).</summary>
     private static IEnumerable<(string Assignee, string Address)> Emails(JsonObject task)
     {
         var all = new List<string>();
         if (task["assignees"] is JsonArray assignees)
             all.AddRange(assignees.Select(a => (a as JsonValue)?.GetValue<string>()).OfType<string>());
         if ((task["notify_email"] as JsonValue)?.TryGetValue<string>(out var n) == true) all.Add(n);
-        return all.Select(a => (Assignee: a, Address: a.StartsWith("human:", StringComparison.Ordinal) ? a["human:".Length..] : a))
+        return EmailsOf(all);
+    }
+
+    /// <summary>The recipients that are e-mail addresses ("alice@example.com" or "human:alice@example.com"), once each: (as written, address).</summary>
+    public static IEnumerable<(string Assignee, string Address)> EmailsOf(IEnumerable<string> recipients) =>
+        recipients.Select(a => (Assignee: a, Address: a.StartsWith("human:", StringComparison.Ordinal) ? a["human:".Length..] : a))
             .Where(a => a.Address.Contains('@', StringComparison.Ordinal) && !a.Address.Contains(':', StringComparison.Ordinal))
             .DistinctBy(a => a.Address.ToLowerInvariant());
-    }
 
     private static string Encode(string text) => System.Net.WebUtility.HtmlEncode(text);
 }

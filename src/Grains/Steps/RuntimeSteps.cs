@@ -89,8 +89,7 @@ public static class RuntimeSteps
         };
         var message = (config["message"] as JsonValue)?.GetValue<string>() ?? subject;
         var text = $"{message}\n\nIntent: {intent.IntentId} ({intent.IntentType})\nFrom: {intent.FromAgent}\n";
-        var emails = to.Select(t => t.StartsWith("human:", StringComparison.Ordinal) ? t["human:".Length..] : t)
-            .Where(t => t.Contains('@', StringComparison.Ordinal) && !t.Contains(':', StringComparison.Ordinal)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        var emails = Humans.TaskNotifications.EmailsOf(to).Select(e => e.Address).ToArray();
         var key = $"{intent.IntentId:N}:step";
         if (emails.Length > 0) yield return ($"{key}:email", Interfaces.Notifications.Notification.ByEmail(type, intent.IntentId, emails, subject, text));
         if (config["webhook"] is not JsonValue w || w.GetValue<bool>())
