@@ -7,6 +7,7 @@ using Axme.Api.Health;
 using Axme.Api.Inbox;
 using Axme.Api.Humans;
 using Axme.Api.Intents;
+using Axme.Api.Scenarios;
 using Axme.Api.Notifications;
 using Axme.Api.Web;
 using Axme.Api.Webhooks;
@@ -68,6 +69,7 @@ public static class ApiHosting
         v1.MapTaskEndpoints();
         v1.MapNotificationEndpoints();
         v1.MapUserEndpoints();
+        v1.MapScenarioEndpoints();
         v1.MapMagicLinkEndpoints();
         app.MapInboxPages();
         return app;

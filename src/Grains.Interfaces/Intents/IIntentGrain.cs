@@ -75,6 +75,10 @@ public interface IIntentGrain : IGrainWithGuidKey
     [Alias("DeliveryDeadLettered")]
     Task<IntentRecord> DeliveryDeadLetteredAsync(int attempts, string lastError);
 
+    /// <summary>A workflow step intent of this (parent) intent ended; the workflow moves on (idempotent per step intent).</summary>
+    [Alias("StepFinished")]
+    Task StepFinishedAsync(string stepId, Guid stepIntentId, string status, string? resultJson, string? errorJson);
+
     /// <summary>Times the intent out if its deadline has passed (used by the start-up sweep).</summary>
     [Alias("CheckDeadline")]
     Task CheckDeadlineAsync();

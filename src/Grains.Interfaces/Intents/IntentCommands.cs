@@ -25,6 +25,11 @@ public sealed record CreateIntentCommand
     /// <summary>A built-in step run by the runtime itself (human_approval, timeout, delay, reminder, escalation, notification).</summary>
     [Id(15)] public string? RuntimeType { get; init; }
     [Id(16)] public string? RuntimeConfigJson { get; init; }
+    /// <summary>A scenario's compiled workflow (the parent intent runs it).</summary>
+    [Id(17)] public Workflows.WorkflowRun? Workflow { get; init; }
+    /// <summary>A workflow step intent's parent and step.</summary>
+    [Id(18)] public Guid? ParentIntentId { get; init; }
+    [Id(19)] public string? ParentStepId { get; init; }
 }
 
 /// <summary>POST /v1/intents/{id}/resolve (PROTOCOL §5.7).</summary>

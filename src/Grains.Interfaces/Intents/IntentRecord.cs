@@ -60,6 +60,11 @@ public sealed record IntentRecord
     [Id(39)] public DateTimeOffset? WakeAt { get; init; }
     /// <summary>Who answered the human task (the actor of the answer).</summary>
     [Id(40)] public string? AnsweredBy { get; init; }
+    /// <summary>A scenario's parent intent: its workflow and progress (PROTOCOL §8.4).</summary>
+    [Id(41)] public Workflows.WorkflowRun? Workflow { get; init; }
+    /// <summary>A workflow step intent: its parent and step; the parent hears of its end.</summary>
+    [Id(42)] public Guid? ParentIntentId { get; init; }
+    [Id(43)] public string? ParentStepId { get; init; }
 
     public bool IsTerminal => IntentStatus.IsTerminal(Status);
 }

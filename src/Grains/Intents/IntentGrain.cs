@@ -134,6 +134,44 @@ public sealed partial class IntentGrain(
 
     public Task CheckDeadlineAsync() => TimeOutIfDueAsync();
 
+    public async Task StepFinishedAsync(string stepId, Guid stepIntentId, string status, string? resultJson, string? errorJson)
+    {
+        await ApplySystemAsync(intent => IntentTransitions.StepFinished(intent, stepId, stepIntentId, status, resultJson, errorJson, time.GetUtcNow()));
+    }
+
+    /// <summary>
+    /// Creates the current workflow step's intent if it is not known to exist yet, then records that it does.
+    /// Idempotent (the step intent's id is named by parent, step and attempt, and its create replays); the
+    /// parent's timer is due while it is pending, so a crash before it ran is repaired at the next tick.
+    /// </summary>
+    private async Task StartStepIntentAsync()
+    {
+        if (S.Intent is not { IsTerminal: false, Workflow: { ChildStarted: false, ChildId: { } childId, CurrentStep: { } step } run } parent) return;
+        var payload = JsonText.Object(("parent_payload", JsonText.Raw(parent.PayloadJson)), ("parent_intent_id", parent.IntentId.ToString()),
+            ("step_id", step.StepId), ("input", JsonText.Raw(step.InputJson)));
+        var command = new CreateIntentCommand
+        {
+            // The step intent is sent in the parent sender's name, so it reads and finishes it like its own.
+            Caller = new Caller
+            {
+                ServiceAccountId = parent.CreatedBy, KeyId = "workflow", OrgId = parent.OrgId, WorkspaceId = parent.WorkspaceId,
+                AgentAddress = parent.FromAgent,
+            },
+            IntentType = parent.IntentType, CorrelationId = parent.CorrelationId, FromAgent = parent.FromAgent,
+            ToAgent = step.Kind == Interfaces.Workflows.WorkflowStepKinds.Agent ? step.AssignedTo!
+                : Interfaces.Accounts.AgentAddress.Canonical("runtime." + step.RuntimeType, Caller.System with { OrgId = parent.OrgId, WorkspaceId = parent.WorkspaceId }),
+            PayloadJson = payload,
+            DeadlineAt = step.DeadlineSeconds is { } d ? time.GetUtcNow().AddSeconds(d) : null,
+            MaxDeliveryAttempts = parent.MaxDeliveryAttempts,
+            RuntimeType = step.RuntimeType, RuntimeConfigJson = step.RuntimeConfigJson,
+            ParentIntentId = parent.IntentId, ParentStepId = step.StepId,
+            RequestHash = $"workflow-step:{parent.IntentId}:{step.StepId}:{run.Attempt}",
+        };
+        await GrainFactory.GetGrain<IIntentGrain>(childId).CreateAsync(command);
+        if (S.Intent?.Workflow is { ChildStarted: false } current && current.ChildId == childId)
+            await CommitAsync(new Transition(S.Intent with { Workflow = current with { ChildStarted = true } }, []));
+    }
+
     /// <summary>A transition the runtime itself decided (no caller, no idempotency key): written only when it applies.</summary>
     private async Task<IntentRecord> ApplySystemAsync(Func<IntentRecord, Transition> decide)
     {
@@ -166,6 +204,17 @@ public sealed partial class IntentGrain(
             await CommitAsync(transition);
             return;
         }
+        transition = IntentTransitions.WorkflowTick(intent, now);
+        if (transition.Applied)
+        {
+            await CommitAsync(transition);
+            return;
+        }
+        if (intent.Workflow is { ChildStarted: false })
+        {
+            await StartStepIntentAsync();
+            return;
+        }
         transition = IntentTransitions.FireStep(intent, now);
         if (transition.Applied)
         {
@@ -184,7 +233,8 @@ public sealed partial class IntentGrain(
     {
         if (intent.IsTerminal) return null;
         DateTimeOffset? step = intent is { Status: IntentStatus.Waiting, WaitingReason: WaitingReason.Time } ? intent.WakeAt : null;
-        return new[] { intent.EffectiveDeadline, Humans.HumanTimers.NextDue(intent), step }.Where(t => t is not null).Min();
+        return new[] { intent.EffectiveDeadline, Humans.HumanTimers.NextDue(intent), step, IntentTransitions.WorkflowDue(intent) }
+            .Where(t => t is not null).Min();
     }
 
     /// <summary>
@@ -283,11 +333,12 @@ public sealed partial class IntentGrain(
                 .PublishIntentEventsAsync(transition.Intent, transition.Events);
         await NotifyPeopleAsync(transition);
         if (unregister) await UnregisterDeadlineReminderAsync();
+        await StartStepIntentAsync(); // a workflow that entered an agent or runtime step: its step intent
         return completes && await DeliverCompletionAsync();
     }
 
     private bool Completes(Transition transition) =>
-        !(S.Intent?.IsTerminal ?? false) && transition.Intent is { IsTerminal: true, ReplyTo: not null };
+        !(S.Intent?.IsTerminal ?? false) && transition.Intent is { IsTerminal: true } t && (t.ReplyTo is not null || t.ParentIntentId is not null);
 
     /// <summary>Opens or updates the reply_to owner's thread (id = intent id); idempotent, so a retry adds nothing twice.</summary>
     private async Task<bool> DeliverCompletionAsync()
@@ -295,13 +346,18 @@ public sealed partial class IntentGrain(
         var intent = S.Intent!;
         try
         {
-            await GrainFactory.GetGrain<IInboxThreadGrain>(intent.IntentId)
-                .OpenAsync(intent, intent.ReplyTo!, IntentEventType.ForStatus(intent.Status), null);
+            if (intent.ReplyTo is not null)
+                await GrainFactory.GetGrain<IInboxThreadGrain>(intent.IntentId)
+                    .OpenAsync(intent, intent.ReplyTo, IntentEventType.ForStatus(intent.Status), null);
+            // A workflow step intent tells its parent (idempotent there: a step intent counts once).
+            if (intent.ParentIntentId is { } parent)
+                await GrainFactory.GetGrain<IIntentGrain>(parent)
+                    .StepFinishedAsync(intent.ParentStepId!, intent.IntentId, intent.Status, intent.ResultJson, intent.ErrorJson);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogCompletionNotDelivered(e, intent.IntentId, intent.ReplyTo!);
-            return false; // the reply_to reminder tries again
+            LogCompletionNotDelivered(e, intent.IntentId, intent.ReplyTo ?? intent.ParentIntentId?.ToString() ?? "");
+            return false; // the completion reminder tries again
         }
         var reminder = _replyToReminder ?? await this.GetReminder(ReplyToReminder);
         if (reminder is not null) await this.UnregisterReminder(reminder);
@@ -311,7 +367,7 @@ public sealed partial class IntentGrain(
 
     private async Task RetryCompletionAsync()
     {
-        if (S.Intent is { IsTerminal: true, ReplyTo: not null })
+        if (S.Intent is { IsTerminal: true } i && (i.ReplyTo is not null || i.ParentIntentId is not null))
         {
             await DeliverCompletionAsync();
         }

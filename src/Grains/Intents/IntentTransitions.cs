@@ -15,7 +15,7 @@ public sealed record Transition(IntentRecord Intent, IReadOnlyList<IntentEvent> 
 /// The intent lifecycle state machine (PROTOCOL §5.1.3) as pure functions: given the current record,
 /// a command and the time, return the new record and its events. No I/O; the grain persists the result.
 /// </summary>
-public static class IntentTransitions
+public static partial class IntentTransitions
 {
     public const string StalePolicyGeneration = "stale_policy_generation";
     public const string NotWaiting = "intent_not_waiting";
@@ -68,6 +68,9 @@ public static class IntentTransitions
             CreatedBy = c.Caller.ServiceAccountId,
             RuntimeType = c.RuntimeType,
             RuntimeConfigJson = step?.ToJsonString(),
+            Workflow = c.Workflow,
+            ParentIntentId = c.ParentIntentId,
+            ParentStepId = c.ParentStepId,
             WakeAt = step is not null && Steps.RuntimeSteps.Waits(c.RuntimeType!) ? Steps.RuntimeSteps.WakeAt(c.RuntimeType!, step, now) : null,
         };
         if (c.RuntimeType == Steps.RuntimeSteps.Timeout)
@@ -77,7 +80,13 @@ public static class IntentTransitions
         }
         var log = new EventLog(intent, now);
         log.Append(IntentEventType.Created, IntentStatus.Created, actor: c.Caller.AgentAddress);
-        if (c.RuntimeType is { } runtime && humanTask is null)
+        if (c.Workflow is { } workflow)
+        {
+            // A scenario's parent: it waits on its steps, one after the other (PROTOCOL §8.4).
+            log.Append(IntentEventType.Submitted, IntentStatus.Submitted, actor: c.Caller.AgentAddress);
+            EnterStep(log, workflow.CurrentStep ?? workflow.Steps[0], 1, now);
+        }
+        else if (c.RuntimeType is { } runtime && humanTask is null)
         {
             // A built-in step: no agent, the runtime holds it until its time (or its deadline, for timeout).
             log.Append(IntentEventType.Submitted, IntentStatus.Submitted, actor: c.Caller.AgentAddress);
@@ -334,7 +343,18 @@ public static class IntentTransitions
         var log = new EventLog(intent, now);
         log.Append(IntentEventType.InProgress, IntentStatus.InProgress, actor: c.Actor,
             details: JsonText.Object(("task_result", JsonText.Raw(taskResult))));
-        if (Humans.HumanTasks.Declines(intent.HumanTaskJson, outcome))
+        var declined = Humans.HumanTasks.Declines(intent.HumanTaskJson, outcome);
+        if (intent.Workflow is { CurrentStep: { Kind: Interfaces.Workflows.WorkflowStepKinds.Human } humanStep })
+        {
+            // A workflow's human step: the answer is the step's result; the workflow goes on (or fails, declined).
+            var stepResult = JsonText.Object(("outcome", outcome), ("task_result", JsonText.Raw(taskResult)));
+            var stepError = declined ? JsonText.Object(("code", "step_rejected"), ("step_id", humanStep.StepId), ("outcome", outcome),
+                ("message", comment ?? $"step {humanStep.StepId}: {outcome}")) : null;
+            log.Intent = log.Intent with { AnsweredBy = c.Actor };
+            AdvanceWorkflow(log, humanStep, ok: !declined, declined ? null : stepResult, stepError, now);
+            return log.Result(log.Intent);
+        }
+        if (declined)
         {
             var reason = comment ?? $"human task {outcome}";
             log.Append(IntentEventType.Canceled, IntentStatus.Canceled, actor: c.Actor,

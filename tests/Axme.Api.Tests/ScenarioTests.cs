@@ -1,0 +1,178 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Axme.Testing;
+
+namespace Axme.Api.Tests;
+
+/// <summary>ScenarioBundles over HTTP: validate, apply, and the five built-in examples run end to end (PROTOCOL §8).</summary>
+[Collection(NodeCollection.Name)]
+public sealed class ScenarioTests(NodeFixture f)
+{
+    private static JsonObject Example(string file) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "scenarios", file)))!.AsObject();
+
+    /// <summary>A workspace of its own, with its key (the sender and CLI operator).</summary>
+    private async Task<HttpClient> WorkspaceAsync() => (await f.TenantAsync("scn", "s" + Guid.NewGuid().ToString("N")[..8], "operator")).Client;
+
+    private static async Task<JsonObject> IntentAsync(HttpClient c, string id) => (await c.GetJsonAsync($"/v1/intents/{id}")).Ok()["intent"]!.AsObject();
+
+    private static Task<JsonObject> UntilAsync(HttpClient c, string id, Func<JsonObject, bool> done, string what, int seconds = 30) =>
+        Poll.UntilAsync(() => IntentAsync(c, id), done, TimeSpan.FromSeconds(seconds), what);
+
+    /// <summary>The key of a provisioned agent (the CLI's provisioning does the same: POST …/keys on the agent's service account).</summary>
+    private async Task<HttpClient> AgentKeyAsync(HttpClient workspace, string name)
+    {
+        var agent = (await workspace.GetJsonAsync($"/v1/agents/{name}")).Ok()["agent"]!;
+        var key = (await workspace.PostAsync($"/v1/service-accounts/{agent["service_account_id"].Str()}/keys", new { })).Ok();
+        return f.Node.CreateClient(key["key"]!["token"].Str());
+    }
+
+    /// <summary>Plays one built-in agent like the CLI's (§8.7): listen, read the step intent, resume it with the handler's result.</summary>
+    private static async Task<int> HandleDeliveriesAsync(HttpClient agent, string name, Func<JsonObject, object> handler)
+    {
+        var sse = await SseClient.ReadAsync(agent, $"/v1/agents/{name}/intents/stream?since=0&wait_seconds=2", TimeSpan.FromSeconds(20));
+        var handled = 0;
+        foreach (var m in sse.Messages.Where(m => m.Event == "intent.delivered"))
+        {
+            var id = JsonNode.Parse(m.Data!)!["intent_id"].Str();
+            var intent = await IntentAsync(agent, id);
+            var input = intent["payload"]!["parent_payload"] as JsonObject ?? intent["payload"]!.AsObject();
+            (await agent.PostAsync($"/v1/intents/{id}/resume?owner_agent={name}", handler(input))).Ok();
+            handled++;
+        }
+        return handled;
+    }
+
+    [Fact]
+    public async Task Validate_reports_every_problem_with_its_path_and_creates_nothing()
+    {
+        var client = await WorkspaceAsync();
+        var bundle = Example("human.cli.json");
+        bundle["scenario_id"] = "Bad Id";
+        bundle["workflow"]!["steps"]![0]!["tool_id"] = "bad.tool";
+        bundle["workflow"]!["steps"]![1]!["assigned_to"] = "nobody";
+        bundle["workflow"]!["steps"]![1]!["on_success"] = "missing_step";
+        bundle["intent"]!.AsObject().Remove("type");
+        var r = (await client.PostAsync("/v1/scenarios/validate", bundle.ToJsonString())).Ok();
+        Assert.False(r["valid"]!.GetValue<bool>());
+        var errors = r["errors"]!.AsArray().Select(e => e.Str()).ToArray();
+        Assert.Contains(errors, e => e.StartsWith("scenario_id:", StringComparison.Ordinal));
+        Assert.Contains("workflow.steps[0].tool_id: unknown tool_id: bad.tool", errors);
+        Assert.Contains(errors, e => e.StartsWith("workflow.steps[1].assigned_to:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("workflow.steps[1].on_success:", StringComparison.Ordinal));
+        Assert.Contains("intent.type: is required", errors);
+        Assert.DoesNotContain((await client.GetJsonAsync("/v1/agents")).Ok()["agents"]!.AsArray(), a => a!["service_account_name"].Str() != "operator"); // nothing provisioned
+
+        var ok = (await client.PostAsync("/v1/scenarios/validate", Example("human.cli.json").ToJsonString())).Ok();
+        Assert.True(ok["valid"]!.GetValue<bool>());
+        Assert.Empty(ok["errors"]!.AsArray());
+        Assert.NotEmpty(ok["warnings"]!.AsArray()); // the operator has no contact
+        (await client.PostAsync("/v1/scenarios/apply", bundle.ToJsonString())).Error(HttpStatusCode.UnprocessableEntity, "validation_error");
+    }
+
+    [Fact]
+    public async Task Delivery_stream_example_runs_its_agent_step_and_completes_with_the_step_results_and_apply_is_idempotent()
+    {
+        var client = await WorkspaceAsync();
+        var bundle = Example("delivery.stream.json").ToJsonString();
+        var applied = await client.PostAsync("/v1/scenarios/apply", bundle, idempotencyKey: "apply-1");
+        var a = applied.Ok();
+        Assert.Equal("delivery.stream.v1", a["scenario_id"].Str());
+        Assert.StartsWith("cmp_", a["compile_id"].Str());
+        Assert.False(a["idempotent"]!.GetValue<bool>());
+        Assert.True(a["agents_provisioned"]![0]!["created"]!.GetValue<bool>());
+        Assert.Equal("WAITING", a["status"].Str());
+        var again = (await client.PostAsync("/v1/scenarios/apply", bundle, idempotencyKey: "apply-1")).Ok();
+        Assert.Equal(a["intent_id"].Str(), again["intent_id"].Str());
+        Assert.True(again["idempotent"]!.GetValue<bool>());
+
+        var id = a["intent_id"].Str();
+        var waiting = await IntentAsync(client, id);
+        Assert.Equal("WAITING_FOR_AGENT", waiting["waiting_reason"].Str());
+        Assert.EndsWith("/compliance-checker-agent", waiting["pending_with"]!["ref"].Str());
+
+        var agent = await AgentKeyAsync(client, "compliance-checker-agent");
+        Assert.Equal(1, await HandleDeliveriesAsync(agent, "compliance-checker-agent", input => new
+        {
+            action = "complete", passed = input["environment"].Str() == "staging", reason = "compliance passed (env=staging, risk=medium)",
+        }));
+        var done = await UntilAsync(client, id, i => i["status"].Str() != "WAITING", "the workflow");
+        Assert.Equal("COMPLETED", done["status"].Str());
+        Assert.True(done["result"]!["steps"]!["compliance_check"]!["passed"]!.GetValue<bool>());
+        var events = (await client.GetJsonAsync($"/v1/intents/{id}/events")).Ok()["events"]!.AsArray().Select(e => e!["event_type"].Str()).ToArray();
+        Assert.Equal(["intent.created", "intent.submitted", "intent.waiting", "intent.in_progress", "intent.completed"], events);
+    }
+
+    [Fact]
+    public async Task Human_cli_example_tells_the_story_agent_step_then_an_approval_the_operator_answers()
+    {
+        var client = await WorkspaceAsync();
+        var id = (await client.PostAsync("/v1/scenarios/apply", Example("human.cli.json").ToJsonString())).Ok()["intent_id"].Str();
+        var agent = await AgentKeyAsync(client, "deploy-readiness-checker");
+        Assert.Equal(1, await HandleDeliveriesAsync(agent, "deploy-readiness-checker", _ => new { action = "complete", ready = true, passed_checks = new[] { "version", "environment" } }));
+
+        var waiting = await UntilAsync(client, id, i => i["waiting_reason"]?.GetValue<string>() == "WAITING_FOR_HUMAN", "the approval step");
+        Assert.Equal("Deployment approval — api-gateway v3.2.1 → staging", waiting["human_task"]!["title"].Str());
+        var task = Assert.Single((await client.GetJsonAsync("/v1/me/tasks")).Ok()["tasks"]!.AsArray())!;
+        Assert.Equal(id, task["intent_id"].Str());
+        // `axme tasks approve <id>` sends exactly this.
+        (await client.PostAsync($"/v1/intents/{id}/resume", new { task_result = new { outcome = "approved" } })).Ok();
+        var done = await IntentAsync(client, id);
+        Assert.Equal("COMPLETED", done["status"].Str());
+        Assert.Equal("approved", done["result"]!["steps"]!["ops_approval"]!["outcome"].Str());
+        Assert.True(done["result"]!["steps"]!["readiness_check"]!["ready"]!.GetValue<bool>());
+        var events = (await client.GetJsonAsync($"/v1/intents/{id}/events")).Ok()["events"]!.AsArray().Select(e => e!["event_type"].Str()).ToArray();
+        // The story of PROTOCOL §8.8.
+        Assert.Equal(["intent.created", "intent.submitted", "intent.waiting", "intent.human_task_assigned", "intent.in_progress", "intent.completed"], events);
+    }
+
+    [Fact]
+    public async Task Internal_timeout_example_with_no_agent_ends_FAILED_with_step_timeout()
+    {
+        var client = await WorkspaceAsync();
+        var bundle = Example("internal.timeout.json");
+        bundle["workflow"]!["steps"]![0]!["step_deadline_seconds"] = 2; // the example's 15 s, shortened for the test
+        var id = (await client.PostAsync("/v1/scenarios/apply", bundle.ToJsonString())).Ok()["intent_id"].Str();
+        var done = await UntilAsync(client, id, i => i["status"].Str() is not "WAITING", "the step timeout");
+        Assert.Equal("FAILED", done["status"].Str());
+        Assert.Equal("step_timeout", done["error"]!["code"].Str());
+        Assert.Equal("validate_window", done["error"]!["step_id"].Str());
+    }
+
+    [Fact]
+    public async Task Full_multi_agent_example_runs_two_agents_then_the_CAB_signoff()
+    {
+        var client = await WorkspaceAsync();
+        var id = (await client.PostAsync("/v1/scenarios/apply", Example("full.multi-agent.json").ToJsonString())).Ok()["intent_id"].Str();
+        var compliance = await AgentKeyAsync(client, "compliance-checker-agent");
+        var risk = await AgentKeyAsync(client, "risk-assessment-agent");
+        Assert.Equal(1, await HandleDeliveriesAsync(compliance, "compliance-checker-agent", _ => new { action = "complete", passed = true }));
+        await UntilAsync(client, id, i => i["pending_with"]?["ref"]?.GetValue<string>()?.EndsWith("/risk-assessment-agent", StringComparison.Ordinal) == true, "the risk step");
+        Assert.Equal(1, await HandleDeliveriesAsync(risk, "risk-assessment-agent", input => new { action = "complete", risk_score = 25, risk_level = "MEDIUM" }));
+        await UntilAsync(client, id, i => i["waiting_reason"]?.GetValue<string>() == "WAITING_FOR_HUMAN", "the CAB step");
+        (await client.PostAsync($"/v1/intents/{id}/resume", new { task_result = new { outcome = "approved", comment = "go" } })).Ok();
+        var done = await IntentAsync(client, id);
+        Assert.Equal("COMPLETED", done["status"].Str());
+        Assert.Equal(25, done["result"]!["steps"]!["risk_assessment"]!["risk_score"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Human_email_example_validates_its_form_and_a_failing_agent_step_fails_the_workflow()
+    {
+        var client = await WorkspaceAsync();
+        var id = (await client.PostAsync("/v1/scenarios/apply", Example("human.email.json").ToJsonString())).Ok()["intent_id"].Str();
+        var validator = await AgentKeyAsync(client, "budget-envelope-validator");
+        Assert.Equal(1, await HandleDeliveriesAsync(validator, "budget-envelope-validator", input => new { action = "complete", within_envelope = input["amount"]!.GetValue<int>() <= 50000 }));
+        await UntilAsync(client, id, i => i["waiting_reason"]?.GetValue<string>() == "WAITING_FOR_HUMAN", "the finance step");
+        (await client.PostAsync($"/v1/intents/{id}/resume", new { task_result = new { outcome = "approved" } })).Error(HttpStatusCode.UnprocessableEntity, "form_invalid");
+        (await client.PostAsync($"/v1/intents/{id}/resume", new { task_result = new { outcome = "approved", approved = "true", notes = "ok" } })).Ok();
+        Assert.Equal("COMPLETED", (await IntentAsync(client, id))["status"].Str());
+
+        // The same scenario whose agent says "fail": no on_failure, so the parent FAILS with the step's error.
+        var failing = (await client.PostAsync("/v1/scenarios/apply", Example("human.email.json").ToJsonString())).Ok()["intent_id"].Str();
+        Assert.Equal(1, await HandleDeliveriesAsync(validator, "budget-envelope-validator", _ => new { action = "fail", within_envelope = false }));
+        var failed = await UntilAsync(client, failing, i => i["status"].Str() != "WAITING", "the failing step");
+        Assert.Equal("FAILED", failed["status"].Str());
+        Assert.Equal("step_failed", failed["error"]!["code"].Str());
+    }
+}
