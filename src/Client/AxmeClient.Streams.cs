@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -30,16 +31,11 @@ public sealed partial class AxmeClient
             {
                 while (true)
                 {
-                    SseFrame frame;
-                    try
-                    {
-                        if (!await frames.MoveNextAsync()) break;
-                        frame = frames.Current;
-                    }
-                    catch (Exception e) when (IsStreamFailure(e, ct))
+                    var (frame, failure) = await NextFrameAsync(frames, ct);
+                    if (frame is null)
                     {
                         // No stream route on this node: poll straight away.
-                        if (e is AxmeException { StatusCode: System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.MethodNotAllowed or System.Net.HttpStatusCode.NotImplemented })
+                        if (failure is AxmeException { StatusCode: System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.MethodNotAllowed or System.Net.HttpStatusCode.NotImplemented })
                             failures = _options.StreamFailuresBeforePolling;
                         break;
                     }
@@ -96,16 +92,10 @@ public sealed partial class AxmeClient
             {
                 while (true)
                 {
-                    SseFrame frame;
-                    try
-                    {
-                        if (!await frames.MoveNextAsync()) break;
-                        frame = frames.Current;
-                    }
-                    catch (Exception e) when (IsStreamFailure(e, ct) && e is not AxmeNotFoundException)
-                    {
-                        break;
-                    }
+                    var (frame, failure) = await NextFrameAsync(frames, ct);
+                    // An unknown agent stays unknown: tell the caller instead of reconnecting forever.
+                    if (failure is AxmeNotFoundException) ExceptionDispatchInfo.Throw(failure);
+                    if (frame is null) break;
                     if (frame.Event == "stream.timeout")
                     {
                         ended = true;
@@ -119,6 +109,19 @@ public sealed partial class AxmeClient
             }
             if (ended) continue;
             await Task.Delay(Backoff(Math.Min(failures++, 6), null), ct);
+        }
+    }
+
+    /// <summary>The next message of a stream; (null, null) at its end, (null, failure) when it broke in a way worth reconnecting for.</summary>
+    private static async Task<(SseFrame? Frame, Exception? Failure)> NextFrameAsync(IAsyncEnumerator<SseFrame> frames, CancellationToken ct)
+    {
+        try
+        {
+            return await frames.MoveNextAsync() ? (frames.Current, null) : (null, null);
+        }
+        catch (Exception e) when (IsStreamFailure(e, ct))
+        {
+            return (null, e);
         }
     }
 
