@@ -1,0 +1,314 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Axme.Client.Tests;
+
+/// <summary>The SDK against a real node: send/wait, listen/resume, observe across reconnects, tasks, errors, retries.</summary>
+[Collection(NodeCollection.Name)]
+public sealed class ClientTests(NodeFixture f)
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Send_then_wait_for_returns_the_result_the_agent_resolved_with()
+    {
+        var ws = NodeFixture.NewWorkspace();
+        var (client, _) = await f.ClientAsync(ws, "requester");
+        var (agent, generator) = await f.ClientAsync(ws, "generator");
+        var payload = new JsonObject { ["prompt"] = "hello" };
+
+        // The seed's example, as written.
+        var intent = await client.SendIntentAsync(generator, payload);
+        var waiting = client.WaitForAsync(intent.Id);
+        Assert.Equal("intent.ask.v1", (await client.GetIntentAsync(intent.Id)).IntentType);
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted);
+        await agent.ResolveIntentAsync(intent.Id, "COMPLETED", new { text = "hi there" });
+        var result = await waiting.WaitAsync(Limit);
+
+        Assert.Equal(intent.Id, result.Id);
+        Assert.Equal("COMPLETED", result.Status);
+        Assert.True(result.IsTerminal);
+        Assert.Equal("hi there", result.Result!["text"]!.GetValue<string>());
+        Assert.Equal("hello", result.Payload!["prompt"]!.GetValue<string>());
+        Assert.Equal(generator, result.ToAgent);
+    }
+
+    [Fact]
+    public async Task Wait_for_times_out_with_a_TimeoutException_while_the_intent_is_open()
+    {
+        var ws = NodeFixture.NewWorkspace();
+        var (client, _) = await f.ClientAsync(ws, "requester");
+        var intent = await client.SendIntentAsync("nobody", new { n = 1 });
+        await Assert.ThrowsAsync<TimeoutException>(() => client.WaitForAsync(intent.Id, TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public async Task An_agent_listening_with_the_SDK_resumes_each_delivery_once_across_stream_windows_and_wait_for_sees_COMPLETED()
+    {
+        var ws = NodeFixture.NewWorkspace();
+        var (client, _) = await f.ClientAsync(ws, "requester");
+        var (agent, worker) = await f.ClientAsync(ws, "worker", o => o.StreamWaitSeconds = 1);
+        using var stop = new CancellationTokenSource(Limit);
+        var deliveries = new List<AgentDelivery>();
+        var listener = Task.Run(async () =>
+        {
+            await foreach (var d in agent.ListenAsync(worker, 0, stop.Token))
+            {
+                lock (deliveries) deliveries.Add(d);
+                var n = d.Payload!["n"]!.GetValue<int>();
+                await agent.ResumeIntentAsync(d.IntentId, new { result = new { doubled = n * 2 } }, ct: stop.Token);
+            }
+        });
+
+        var first = await client.SendIntentAsync(worker, new { n = 1 }, new SendIntentOptions { IntentType = "sdk.test.double.v1" });
+        var firstDone = await client.WaitForAsync(first.Id, Limit);
+        // Past the listener's 1 s window: the next delivery arrives on a reconnected stream.
+        await Task.Delay(2500);
+        var second = await client.SendIntentAsync(worker, new { n = 21 }, new SendIntentOptions { IntentType = "sdk.test.double.v1" });
+        var secondDone = await client.WaitForAsync(second.Id, Limit);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => listener);
+
+        Assert.Equal("COMPLETED", firstDone.Status);
+        Assert.Equal(2, firstDone.Result!["doubled"]!.GetValue<int>());
+        Assert.Equal("COMPLETED", secondDone.Status);
+        Assert.Equal(42, secondDone.Result!["doubled"]!.GetValue<int>());
+        Assert.Equal([first.Id, second.Id], deliveries.Select(d => d.IntentId));
+        Assert.True(deliveries[1].Seq > deliveries[0].Seq);
+        Assert.All(deliveries, d => Assert.Equal("DELIVERED", d.Status));
+        Assert.Equal("sdk.test.double.v1", deliveries[0].IntentType);
+    }
+
+    /// <summary>Events seq 1..n, each once, the last terminal.</summary>
+    private static void AssertContiguous(IReadOnlyList<IntentEvent> events, int atLeast)
+    {
+        Assert.True(events.Count >= atLeast, $"only {events.Count} events");
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Seq));
+        Assert.True(events[^1].IsTerminal);
+        Assert.Equal("COMPLETED", events[^1].Status);
+        Assert.DoesNotContain(events.SkipLast(1), e => e.IsTerminal);
+    }
+
+    private static async Task<List<IntentEvent>> CollectAsync(IAsyncEnumerable<IntentEvent> events)
+    {
+        var list = new List<IntentEvent>();
+        await foreach (var e in events) list.Add(e);
+        return list;
+    }
+
+    [Fact]
+    public async Task Observe_resumes_from_the_last_seq_when_the_server_ends_its_windows_and_misses_nothing()
+    {
+        var ws = NodeFixture.NewWorkspace();
+        var hook = new HookHandler((_, send) => send());
+        var (client, _) = await f.ClientAsync(ws, "requester", o => o.StreamWaitSeconds = 1, hook);
+        var (agent, worker) = await f.ClientAsync(ws, "worker");
+        var intent = await client.SendIntentAsync(worker, new { n = 1 });
+        using var stop = new CancellationTokenSource(Limit);
+        var observing = CollectAsync(client.ObserveAsync(intent.Id, 0, stop.Token));
+        for (var i = 1; i <= 4; i++)
+        {
+            await Task.Delay(700);
+            await agent.ProgressAsync(intent.Id, $"step {i}", i * 20);
+        }
+        await agent.ResolveIntentAsync(intent.Id, "COMPLETED", new { ok = true });
+        var events = await observing.WaitAsync(Limit);
+
+        AssertContiguous(events, 6);
+        Assert.Equal(4, events.Count(e => e.EventType == "intent.in_progress"));
+        Assert.True(hook.Requests.Count(r => r.Path.EndsWith("/events/stream")) >= 3, "the 1 s windows should have forced reconnects");
+    }
+
+    [Fact]
+    public async Task Observe_resumes_after_a_dropped_connection_without_repeating_or_missing_events()
+    {
+        var ws = NodeFixture.NewWorkspace();
+        var streams = 0;
+        var hook = new HookHandler(async (request, send) =>
+        {
+            var response = await send();
+            if (!request.RequestUri!.AbsolutePath.EndsWith("/events/stream") || Interlocked.Increment(ref streams) != 1) return response;
+            // The first connection breaks after two messages.
+            var cut = new StreamContent(new CuttingStream(await response.Content.ReadAsStreamAsync(), 2));
+            foreach (var h in response.Content.Headers) cut.Headers.TryAddWithoutValidation(h.Key, h.Value);
+            response.Content = cut;
+            return response;
+        });
+        var (client, _) = await f.ClientAsync(ws, "requester", handler: hook);
+        var (agent, worker) = await f.ClientAsync(ws, "worker");
+        var intent = await client.SendIntentAsync(worker, new { n = 1 });
+        for (var i = 1; i <= 3; i++) await agent.ProgressAsync(intent.Id, $"step {i}");
+        using var stop = new CancellationTokenSource(Limit);
+        var observing = CollectAsync(client.ObserveAsync(intent.Id, 0, stop.Token));
+        await Task.Delay(500);
+        await agent.ResolveIntentAsync(intent.Id, "COMPLETED", new { ok = true });
+        var events = await observing.WaitAsync(Limit);
+
+        AssertContiguous(events, 5);
+        var streamRequests = hook.Requests.Where(r => r.Path.EndsWith("/events/stream")).ToList();
+        Assert.True(streamRequests.Count >= 2, "the cut should have forced a reconnect");
+    }
+
+    [Fact]
+    public async Task Observe_falls_back_to_polling_when_the_stream_keeps_failing()
+    {
+        var ws = NodeFixture.NewWorkspace();
+        var hook = new HookHandler((request, send) => request.RequestUri!.AbsolutePath.EndsWith("/events/stream")
+            ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable))
+            : send());
+        var (client, _) = await f.ClientAsync(ws, "requester", o => o.PollInterval = TimeSpan.FromMilliseconds(200), hook);
+        var (agent, worker) = await f.ClientAsync(ws, "worker");
+        var intent = await client.SendIntentAsync(worker, new { n = 1 });
+        using var stop = new CancellationTokenSource(Limit);
+        var observing = CollectAsync(client.ObserveAsync(intent.Id, 0, stop.Token));
+        await Task.Delay(800);
+        await agent.ProgressAsync(intent.Id, "halfway", 50);
+        await Task.Delay(400);
+        await agent.ResolveIntentAsync(intent.Id, "COMPLETED", new { ok = true });
+        var events = await observing.WaitAsync(Limit);
+
+        AssertContiguous(events, 3);
+        Assert.Equal(client.Options.StreamFailuresBeforePolling, hook.Requests.Count(r => r.Path.EndsWith("/events/stream")));
+        Assert.True(hook.Requests.Count(r => r.Path.EndsWith("/events")) >= 2);
+    }
+
+    [Fact]
+    public async Task A_human_task_is_listed_approved_through_the_SDK_and_an_approval_decided_twice_conflicts()
+    {
+        var ws = NodeFixture.NewWorkspace();
+        var (client, _) = await f.ClientAsync(ws, "requester");
+        var task = new SendIntentOptions { IntentType = "sdk.test.approval.v1", HumanTask = new JsonObject { ["title"] = "Ship it?", ["task_type"] = "approval" } };
+        var first = await client.SendIntentAsync("approver", new { release = "1.2" }, task);
+        var second = await client.SendIntentAsync("approver", new { release = "1.3" }, task);
+
+        var tasks = await client.ListMyTasksAsync();
+        Assert.Equal([first.Id, second.Id], tasks.Select(t => t.IntentId));
+        Assert.Equal("Ship it?", tasks[0].HumanTask!["title"]!.GetValue<string>());
+        Assert.Equal(first.Id, tasks[0].ApprovalId);
+        Assert.Equal("WAITING", tasks[0].Status);
+
+        var approved = await client.ApproveAsync(first.Id, "looks good");
+        Assert.True(approved.Applied);
+        var done = await client.WaitForAsync(first.Id, Limit);
+        Assert.Equal("COMPLETED", done.Status);
+        Assert.Equal("approved", done.Result!["outcome"]!.GetValue<string>());
+
+        var decision = await client.DecideApprovalAsync(tasks[1].ApprovalId!, approve: false, comment: "not now");
+        Assert.Equal("reject", decision.Decision);
+        Assert.Equal(second.Id, decision.IntentId);
+        var again = await Assert.ThrowsAsync<AxmeConflictException>(() => client.DecideApprovalAsync(second.Id, approve: true));
+        Assert.Equal("approval_already_decided", again.Code);
+        Assert.Empty(await client.ListMyTasksAsync());
+    }
+
+    [Fact]
+    public async Task Errors_are_typed_by_status_and_carry_the_servers_code_message_and_details()
+    {
+        var ws = NodeFixture.NewWorkspace();
+        var (client, _) = await f.ClientAsync(ws, "requester");
+
+        var missing = await Assert.ThrowsAsync<AxmeNotFoundException>(() => client.GetIntentAsync(Guid.NewGuid().ToString()));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("intent_not_found", missing.Code);
+        Assert.Contains("not found", missing.Message);
+
+        var invalid = await Assert.ThrowsAsync<AxmeValidationException>(() =>
+            client.SendIntentAsync("someone", new { n = 1 }, new SendIntentOptions { IntentType = "Not A Type" }));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, invalid.StatusCode);
+        Assert.Equal("validation_error", invalid.Code);
+        Assert.Equal("intent_type", invalid.Details!["field"]!.GetValue<string>());
+
+        var badStatus = await Assert.ThrowsAsync<AxmeValidationException>(() =>
+            client.ResolveIntentAsync(Guid.NewGuid().ToString(), "DONE"));
+        Assert.Equal("invalid_status", badStatus.Code);
+
+        var intent = await client.SendIntentAsync("someone", new { n = 1 });
+        await client.ResolveIntentAsync(intent.Id, "CANCELED", reason: "test");
+        await Assert.ThrowsAsync<AxmeConflictException>(() => client.ResolveIntentAsync(intent.Id, "COMPLETED"));
+
+        using var stranger = f.Client("axme_not_a_real_key");
+        var auth = await Assert.ThrowsAsync<AxmeAuthException>(() => stranger.ListIntentsAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, auth.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_send_whose_first_attempt_landed_but_answered_503_is_retried_with_the_same_key_and_creates_one_intent()
+    {
+        var ws = NodeFixture.NewWorkspace();
+        var failed = 0;
+        var hook = new HookHandler(async (request, send) =>
+        {
+            var response = await send(); // the node really creates the intent …
+            if (request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath == "/v1/intents" && Interlocked.Increment(ref failed) == 1)
+            {
+                response.Dispose(); // … but the client only sees a 503
+                return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("""{"error":{"code":"unavailable","message":"try again"}}""") };
+            }
+            return response;
+        });
+        var (client, _) = await f.ClientAsync(ws, "requester", handler: hook);
+        var correlation = Guid.NewGuid().ToString();
+
+        var intent = await client.SendIntentAsync("worker", new { n = 1 }, new SendIntentOptions { CorrelationId = correlation });
+
+        var posts = hook.Requests.Where(r => r.Method == HttpMethod.Post && r.Path == "/v1/intents").ToList();
+        Assert.Equal(2, posts.Count);
+        Assert.NotNull(posts[0].IdempotencyKey);
+        Assert.Equal(posts[0].IdempotencyKey, posts[1].IdempotencyKey);
+        var page = await client.ListIntentsAsync(new IntentListFilter { CorrelationId = correlation });
+        Assert.Equal([intent.Id], page.Intents.Select(i => i.Id));
+        Assert.False(page.HasMore);
+
+        // The next logical call gets a new key.
+        await client.SendIntentAsync("worker", new { n = 2 }, new SendIntentOptions { CorrelationId = correlation });
+        var keys = hook.Requests.Where(r => r.Method == HttpMethod.Post && r.Path == "/v1/intents").Select(r => r.IdempotencyKey).Distinct().Count();
+        Assert.Equal(2, keys);
+        Assert.Equal(2, (await client.ListIntentsAsync(new IntentListFilter { CorrelationId = correlation })).Intents.Count);
+    }
+
+    [Fact]
+    public async Task A_persistent_503_is_retried_MaxRetries_times_then_thrown_as_AxmeServerException_and_a_422_is_not_retried()
+    {
+        var ws = NodeFixture.NewWorkspace();
+        var (_, _, key) = await Axme.Testing.Tenants.CreateAsync(f.Node, f.Admin, "sdk", ws, "requester");
+        var hook = new HookHandler((request, send) => request.RequestUri!.AbsolutePath == "/v1/intents" && request.Method == HttpMethod.Get
+            ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("""{"error":{"code":"down","message":"node down"}}""") })
+            : send());
+        using var client = f.Client(key, o => o.MaxRetries = 2, hook);
+        var e = await Assert.ThrowsAsync<AxmeServerException>(() => client.ListIntentsAsync());
+        Assert.Equal("down", e.Code);
+        Assert.Equal(3, hook.Requests.Count(r => r.Method == HttpMethod.Get && r.Path == "/v1/intents"));
+
+        await Assert.ThrowsAsync<AxmeValidationException>(() => client.SendIntentAsync("x1", null, new SendIntentOptions { IntentType = "BAD" }));
+        Assert.Single(hook.Requests, r => r.Method == HttpMethod.Post);
+    }
+
+    [Fact]
+    public async Task AddAxmeClient_registers_a_typed_client_that_registers_an_agent_and_sends_to_it()
+    {
+        var services = new ServiceCollection();
+        services.AddAxmeClient(o =>
+        {
+            o.BaseUrl = f.Node.BaseAddress.ToString();
+            o.ApiKey = f.Node.AdminKey;
+        });
+        using var provider = services.BuildServiceProvider();
+        var admin = provider.GetRequiredService<AxmeClient>();
+
+        var name = "di-agent-" + Guid.NewGuid().ToString("N")[..6];
+        var registered = await admin.RegisterAgentAsync(name, delivery: new DeliveryConfig { DeliveryMode = "poll" });
+        Assert.False(string.IsNullOrEmpty(registered.Key!.Token));
+        Assert.EndsWith("/" + name, registered.Account.AgentAddress);
+        var agent = await admin.GetAgentAsync(registered.Account.AgentAddress);
+        Assert.Equal("poll", agent.DeliveryMode);
+        Assert.Contains(await admin.ListServiceAccountsAsync(), a => a.Id == registered.Account.Id);
+
+        using var asAgent = f.Client(registered.Key.Token);
+        var configured = await asAgent.ConfigureDeliveryAsync(registered.Account.AgentAddress, new DeliveryConfig { DeliveryMode = "stream" });
+        Assert.Equal("stream", configured.DeliveryMode);
+        await admin.DeleteServiceAccountAsync(registered.Account.Id);
+        await Assert.ThrowsAsync<AxmeNotFoundException>(() => admin.GetServiceAccountAsync(registered.Account.Id));
+    }
+}
