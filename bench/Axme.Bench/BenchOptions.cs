@@ -26,6 +26,8 @@ public sealed class BenchOptions
           --http-agents LIST     agent counts of the http webhook round trip phases, comma-separated, or "none"
                                  (AXME_BENCH_HTTP_AGENTS, default 1,10,100); webhooks go to a receiver in this process
           --stream-ops N         intents per stream and per http round trip phase (AXME_BENCH_STREAM_OPS, default 1000)
+          --scenario-ops N       workflows of the scenario round trip (full/multi-agent shape; AXME_BENCH_SCENARIO_OPS,
+                                 default 300; 0 = no scenario phase)
           --stream-concurrency N submitter concurrency of the stream and http round trips, also each agent's
                                  resolves in flight (AXME_BENCH_STREAM_CONCURRENCY, default 32)
           --phase-seconds S      time cap of every phase (AXME_BENCH_PHASE_SECONDS, default 60)
@@ -49,6 +51,7 @@ public sealed class BenchOptions
     public IReadOnlyList<int> StreamAgents { get; private set; } = [1, 10, 100];
     public IReadOnlyList<int> HttpAgents { get; private set; } = [1, 10, 100];
     public int StreamOps { get; private set; } = 1000;
+    public int ScenarioOps { get; private set; } = 300;
     public int StreamConcurrency { get; private set; } = 32;
     public TimeSpan PhaseCap { get; private set; } = TimeSpan.FromSeconds(60);
     public Dictionary<string, int> Pids { get; } = new(StringComparer.Ordinal);
@@ -62,7 +65,7 @@ public sealed class BenchOptions
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         string[] names = ["url", "key", "warmup", "creates", "creates-c1", "roundtrips", "sse-samples", "sse-parallel",
             "half-peak-seconds", "phase-seconds",
-            "stream-agents", "http-agents", "stream-ops", "stream-concurrency", "pids", "pg-database", "peers-results", "note", "out"];
+            "stream-agents", "http-agents", "stream-ops", "scenario-ops", "stream-concurrency", "pids", "pg-database", "peers-results", "note", "out"];
         foreach (var name in names)
         {
             var env = "AXME_BENCH_" + name.Replace('-', '_').ToUpperInvariant();
@@ -92,6 +95,7 @@ public sealed class BenchOptions
         o.HalfPeakSeconds = Int(values, "half-peak-seconds", (int)o.HalfPeakSeconds, 1);
         o.PhaseCap = TimeSpan.FromSeconds(Int(values, "phase-seconds", (int)o.PhaseCap.TotalSeconds, 1));
         o.StreamOps = Int(values, "stream-ops", o.StreamOps, 1);
+        o.ScenarioOps = Int(values, "scenario-ops", o.ScenarioOps, 0);
         o.StreamConcurrency = Int(values, "stream-concurrency", o.StreamConcurrency, 1);
         o.StreamAgents = AgentCounts(values, "stream-agents", o.StreamAgents);
         o.HttpAgents = AgentCounts(values, "http-agents", o.HttpAgents);

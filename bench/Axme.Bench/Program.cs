@@ -68,6 +68,7 @@ namespace Axme.Bench
                 Log($"webhook receiver on {receiver.BaseUrl}");
                 await AgentRoundTripPhases(receiver, o.HttpAgents);
             }
+            if (o.ScenarioOps > 0) await ScenarioPhase();
 
             var result = new BenchResult(
                 Tool: "Axme.Bench",
@@ -291,6 +292,43 @@ namespace Axme.Bench
                 if (agentErrors.Count > 0) Log($"{name}: agent errors {agentErrors.Count} (warm-up included): {string.Join(" | ", agentErrors.First)}");
                 foreach (var ag in agents) ag.Http.Dispose();
             }
+        }
+
+        /// <summary>
+        /// The scenario round trip (<see cref="ScenarioRoundTrip"/>): two stream agents created and listening
+        /// (untimed), a short untimed warm-up, then "scenario_rt" with ScenarioOps workflows at StreamConcurrency.
+        /// </summary>
+        private async Task ScenarioPhase()
+        {
+            var runId = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture) + Random.Shared.Next(1000, 9999).ToString(CultureInfo.InvariantCulture);
+            var rt = new AgentRoundTrip(o.Url, o.Key, runId);
+            using var submitter = AgentRoundTrip.NewClient(o.Url, o.Key);
+            var binding = new StreamRoundTrip();
+            List<AgentRoundTrip.Agent> agents;
+            using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+                agents = await rt.CreateAgentsAsync("bench-scn", 2, binding.Registration, cts.Token);
+            var bundle = ScenarioRoundTrip.Bundle(agents[0].Name, agents[1].Name);
+            var agentErrors = new ErrorLog();
+            using var stop = new CancellationTokenSource();
+            var agentTasks = agents.Select(ag => Task.Run(() => binding.RunAgentAsync(ag, o.StreamConcurrency, agentErrors, stop.Token))).ToList();
+            var warmErrors = new ErrorLog();
+            await Load.ClosedAsync(32, o.StreamConcurrency, o.PhaseCap, new Recorder(32), warmErrors,
+                (_, ct) => ScenarioRoundTrip.ApplyAndWaitAsync(submitter, bundle, ct));
+            Log($"scenario_rt: agents created and warmed up ({warmErrors.Count} errors {string.Join(" | ", warmErrors.First)})");
+            var before = binding.Counters(agents);
+            await Phase("scenario_rt", $"scenario round trip (2 agent steps + 1 human step), concurrency {o.StreamConcurrency}", o.StreamConcurrency, o.ScenarioOps,
+                async (latencies, errors) =>
+                {
+                    var wall = await Load.ClosedAsync(o.ScenarioOps, o.StreamConcurrency, o.PhaseCap, latencies, errors,
+                        (_, ct) => ScenarioRoundTrip.ApplyAndWaitAsync(submitter, bundle, ct));
+                    var extra = new Dictionary<string, object> { ["metric"] = ScenarioRoundTrip.Metric, ["steps_per_workflow"] = 3 };
+                    foreach (var (counter, value) in binding.Counters(agents)) extra[counter] = value - before.GetValueOrDefault(counter);
+                    extra["agent_errors"] = agentErrors.Count;
+                    return (wall, extra);
+                });
+            await stop.CancelAsync();
+            await Task.WhenAny(Task.WhenAll(agentTasks), Task.Delay(TimeSpan.FromSeconds(35)));
+            foreach (var ag in agents) ag.Http.Dispose();
         }
 
         private PhaseBody HalfPeakPhase(double rate) => async (latencies, errors) =>
