@@ -311,4 +311,32 @@ public sealed class ClientTests(NodeFixture f)
         await admin.DeleteServiceAccountAsync(registered.Account.Id);
         await Assert.ThrowsAsync<AxmeNotFoundException>(() => admin.GetServiceAccountAsync(registered.Account.Id));
     }
+
+    [Fact]
+    public async Task A_scenario_applied_through_the_SDK_runs_its_agent_step_and_wait_for_returns_the_step_results()
+    {
+        var ws = NodeFixture.NewWorkspace();
+        var (client, _) = await f.ClientAsync(ws, "requester");
+        var (agent, checker) = await f.ClientAsync(ws, "checker", o => o.StreamWaitSeconds = 1);
+        using var stop = new CancellationTokenSource(Limit);
+        var listener = Task.Run(async () =>
+        {
+            await foreach (var d in agent.ListenAsync(checker, 0, stop.Token))
+                await agent.ResumeIntentAsync(d.IntentId, new { action = "complete", checked_service = d.Payload!["parent_payload"]!["service"]!.GetValue<string>() }, "checker", stop.Token);
+        });
+        var bundle = System.Text.Json.Nodes.JsonNode.Parse("""
+            {"scenario_id":"sdk.check.v1",
+             "agents":[{"role":"checker","address":"checker","create_if_missing":true}],
+             "workflow":{"steps":[{"step_id":"check","tool_id":"tool.agent.task.v1","assigned_to":"checker","step_deadline_seconds":30}]},
+             "intent":{"type":"intent.sdk.check.v1","payload":{"service":"api-gateway"}}}
+            """)!.AsObject();
+        var valid = await client.ValidateScenarioAsync(bundle);
+        Assert.True(valid["valid"]!.GetValue<bool>());
+        var applied = await client.ApplyScenarioAsync(bundle);
+        var done = await client.WaitForAsync(applied["intent_id"]!.GetValue<string>(), Limit);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => listener);
+        Assert.Equal("COMPLETED", done.Status);
+        Assert.Equal("api-gateway", done.Result!["steps"]!["check"]!["checked_service"]!.GetValue<string>());
+    }
 }
