@@ -7,6 +7,7 @@ using Axme.Api.Health;
 using Axme.Api.Inbox;
 using Axme.Api.Humans;
 using Axme.Api.Intents;
+using Axme.Api.Mcp;
 using Axme.Api.Notifications;
 using Axme.Api.Web;
 using Axme.Api.Webhooks;
@@ -33,6 +34,7 @@ public static class ApiHosting
         services.AddSingleton<Agents.DeliveryQueries>();
         services.AddSingleton<InboxQueries>();
         services.AddSingleton<ApiKeyAuthFilter>();
+        services.AddSingleton<Mcp.McpRateLimiter>();
         services.AddSingleton<ActorTokens>();
         services.AddSingleton<Webhooks.WebhookSecrets>();
         services.AddSingleton<Http.IdempotencyFilter>();
@@ -70,6 +72,7 @@ public static class ApiHosting
         v1.MapUserEndpoints();
         v1.MapMagicLinkEndpoints();
         app.MapInboxPages();
+        app.MapMcp();
         return app;
     }
 
