@@ -29,7 +29,7 @@ public static class HealthEndpoints
     public static JsonObject Capabilities() => Wire.Ok(
         ("capabilities", new JsonArray("intents", "intents.list", "intents.events", "intents.stream", "intents.controls",
             "intents.policy", "intents.bulk_cancel", "intents.progress", "service_accounts", "agents", "agents.stream", "agents.poll",
-            "agents.http", "agents.inbox", "agents.internal", "inbox", "webhooks", "webhooks.lifecycle", "tasks", "approvals", "idempotency", "mcp")),
+            "agents.http", "agents.inbox", "agents.internal", "inbox", "webhooks", "webhooks.lifecycle", "tasks", "approvals", "idempotency", "mcp", "schemas")),
         ("supported_intent_types", new JsonArray("intent.ask.v1")));
 
     public static JsonObject Liveness() => Wire.Ok(

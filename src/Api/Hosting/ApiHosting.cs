@@ -8,6 +8,7 @@ using Axme.Api.Inbox;
 using Axme.Api.Humans;
 using Axme.Api.Intents;
 using Axme.Api.Mcp;
+using Axme.Api.Schemas;
 using Axme.Api.Notifications;
 using Axme.Api.Web;
 using Axme.Api.Webhooks;
@@ -71,6 +72,7 @@ public static class ApiHosting
         v1.MapNotificationEndpoints();
         v1.MapUserEndpoints();
         v1.MapMagicLinkEndpoints();
+        v1.MapSchemaEndpoints();
         app.MapInboxPages();
         app.MapMcp();
         return app;

@@ -33,8 +33,9 @@ public static partial class IntentEndpoints
         return v1;
     }
 
+    /// <summary>An intent (semantic) type: ≥ 2 dotted segments and a .vN version ([oas], the lenient one of §9.4).</summary>
     [GeneratedRegex(@"^[a-z0-9_]+(?:\.[a-z0-9_]+)+\.v[0-9]+$")]
-    private static partial Regex IntentTypePattern();
+    public static partial Regex IntentTypePattern();
 
     public static async Task<IResult> Create(HttpContext http, IGrainFactory grains) =>
         TypedResults.Json(await CreateAsync(grains, ApiKeyAuthFilter.CallerOf(http), await RequestBody.ReadAsync(http), Idempotency.Key(http.Request)));
