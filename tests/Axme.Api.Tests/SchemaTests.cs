@@ -91,6 +91,9 @@ public sealed class SchemaTests(NodeFixture f)
         (await f.A.PostAsync("/v1/schemas", new { semantic_type = NewType(), schema_json = new { type = 12 } })).Error(HttpStatusCode.BadRequest, "invalid_schema");
         (await f.A.PostAsync("/v1/schemas", new { semantic_type = NewType(), schema_json = Order, compatibility_mode = "loose" })).Error(HttpStatusCode.UnprocessableEntity);
         (await f.A.GetJsonAsync($"/v1/schemas/{NewType()}")).Error(HttpStatusCode.NotFound);
+        // The same parse check (shared) on a human task's form_schema: a 422, not a 500.
+        (await f.A.PostAsync("/v1/intents", new { intent_type = NewType(), to_agent = "schema-worker", human_task = new { task_type = "form", form_schema = new { type = 12 } } }))
+            .Error(HttpStatusCode.UnprocessableEntity);
     }
 
     [Fact]
