@@ -214,4 +214,14 @@ public sealed class McpTests(NodeFixture f)
         var tasks = await client.CallToolAsync("axme.tasks_list", new Dictionary<string, object?>());
         Assert.NotNull(JsonNode.Parse(Assert.IsType<TextContentBlock>(Assert.Single(tasks.Content)).Text)!["tasks"]);
     }
+
+    [Fact]
+    public async Task The_ModelContextProtocol_client_connects_with_its_default_options()
+    {
+        // No ProtocolVersion set: the SDK's own default revision still connects and lists tools.
+        using var http = f.Node.CreateClient(f.A.DefaultRequestHeaders.GetValues("x-api-key").Single());
+        var transport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(f.Node.BaseAddress, "/mcp") }, http);
+        await using var client = await McpClient.CreateAsync(transport);
+        Assert.Contains(await client.ListToolsAsync(), t => t.Name == "axme.status");
+    }
 }
