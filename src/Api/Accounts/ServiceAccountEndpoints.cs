@@ -79,11 +79,16 @@ public static class ServiceAccountEndpoints
     public static async Task<IResult> IssueKeyAsync(HttpContext http, IGrainFactory grains, string serviceAccountId)
     {
         var body = await RequestBody.ReadAsync(http);
-        var expiresAt = body.Timestamp("expires_at");
+        return TypedResults.Json(Wire.Ok(("key", await IssueKeyAsync(grains, serviceAccountId, body.Timestamp("expires_at")))));
+    }
+
+    /// <summary>A new key of an account as JSON, with its token (shown this once).</summary>
+    public static async Task<JsonObject> IssueKeyAsync(IGrainFactory grains, string serviceAccountId, DateTimeOffset? expiresAt)
+    {
         var created = await grains.GetGrain<IServiceAccountGrain>(serviceAccountId).CreateKeyAsync(expiresAt);
         var key = AccountJson.Key(created.Key);
         key["token"] = created.Token;
-        return TypedResults.Json(Wire.Ok(("key", key)));
+        return key;
     }
 
     /// <summary>
@@ -112,9 +117,10 @@ public static class ServiceAccountEndpoints
     /// The caller of an account-changing request. A human user's key manages no accounts and mints no keys:
     /// otherwise a user could grant itself a role or take a colleague's identity (docs/adr/009).
     /// </summary>
-    public static Caller ManagingCaller(HttpContext http)
+    public static Caller ManagingCaller(HttpContext http) => ManagingCaller(ApiKeyAuthFilter.CallerOf(http));
+
+    public static Caller ManagingCaller(Caller caller)
     {
-        var caller = ApiKeyAuthFilter.CallerOf(http);
         return caller.IsHuman && !caller.IsAdmin
             ? throw ProtocolException.Forbidden("a human user's key cannot create, change or delete accounts or keys")
             : caller;

@@ -27,16 +27,19 @@ public static class AgentEndpoints
         return v1;
     }
 
-    public static async Task<IResult> List(HttpContext http, IGrainFactory grains)
+    public static async Task<IResult> List(HttpContext http, IGrainFactory grains) =>
+        TypedResults.Json(await ListAsync(grains, ApiKeyAuthFilter.CallerOf(http), http.Request.Query));
+
+    /// <summary>The directory for a caller and its parameters (query string, or an MCP tool's arguments).</summary>
+    public static async Task<JsonObject> ListAsync(IGrainFactory grains, Caller caller, IQueryCollection query)
     {
-        var caller = ApiKeyAuthFilter.CallerOf(http);
-        var (org, ws) = Query.Workspace(http.Request, caller);
-        var limit = Query.Int(http.Request, "limit", 1, 1000) ?? 100;
+        var (org, ws) = Query.Workspace(query, caller);
+        var limit = Query.Int(query, "limit", 1, 1000) ?? 100;
         var accounts = await Accounts.WorkspaceDirectory.LiveAccountsAsync(grains, org, ws);
         // Human users are service accounts too (docs/adr/009), but not agents of the directory.
         var agents = await Task.WhenAll(accounts.Where(a => !a.IsHuman).Select(a => grains.GetGrain<IAgentGrain>(a.AgentAddress).GetAsync()));
         var list = new JsonArray([.. agents.OfType<AgentRecord>().Take(limit).Select(a => (JsonNode)AgentJson.Agent(a))]);
-        return TypedResults.Json(Wire.Ok(("agents", list)));
+        return Wire.Ok(("agents", list));
     }
 
     public static async Task GetOrStream(HttpContext http, string address, IGrainFactory grains, DeliveryQueries deliveries,
@@ -152,7 +155,7 @@ public static class AgentEndpoints
     }
 
     /// <summary>The live agent a path names (bare name inside the caller's workspace), or 404/403.</summary>
-    private static async Task<AgentRecord> ResolveAsync(IGrainFactory grains, Caller caller, string raw)
+    public static async Task<AgentRecord> ResolveAsync(IGrainFactory grains, Caller caller, string raw)
     {
         // Some HTTP stacks collapse "agent://" in a path to "agent:/".
         if (raw.StartsWith("agent:/", StringComparison.OrdinalIgnoreCase) && !raw.StartsWith("agent://", StringComparison.OrdinalIgnoreCase))

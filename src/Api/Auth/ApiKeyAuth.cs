@@ -16,37 +16,46 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var http = context.HttpContext;
+        var refused = await AuthenticateAsync(context.HttpContext);
+        return refused is null ? await next(context) : ErrorBody.Result(refused.Status, refused.Code, refused.Message, refused.Details);
+    }
+
+    /// <summary>
+    /// Authenticates a request and remembers its caller (CallerOf); null on success, else why it was
+    /// refused. Shared by the /v1 filter and the MCP endpoint, which words the refusal as JSON-RPC.
+    /// </summary>
+    public async Task<ProtocolException?> AuthenticateAsync(HttpContext http)
+    {
         var bearer = Bearer(http.Request);
         if (bearer is not null && bearer.StartsWith(ActorTokens.Prefix, StringComparison.Ordinal))
         {
             var user = actorTokens.UserIdOf(bearer) is { } userId ? await grains.GetGrain<IServiceAccountGrain>(userId).GetAsync() : null;
             if (user is not { Status: "active", IsHuman: true })
-                return ErrorBody.Result(401, "invalid_actor_token", "invalid or expired actor token",
+                return new ProtocolException(401, "invalid_actor_token", "invalid or expired actor token",
                     new Dictionary<string, string> { ["header"] = "authorization" });
             var keyToken = http.Request.Headers["x-api-key"].ToString().Trim();
             if (keyToken.Length > 0)
             {
                 var machine = await grains.GetGrain<IApiKeyGrain>(TokenHash.Of(keyToken)).AuthenticateAsync();
                 if (machine is null)
-                    return ErrorBody.Result(401, "invalid_platform_api_key", "invalid platform api key",
+                    return new ProtocolException(401, "invalid_platform_api_key", "invalid platform api key",
                         new Dictionary<string, string> { ["header"] = "x-api-key" });
                 if (!machine.CanAccess(user.OrgId, user.WorkspaceId))
-                    return ErrorBody.Result(403, "forbidden", "the actor token's user is not in the key's workspace");
+                    return ProtocolException.Forbidden("the actor token's user is not in the key's workspace");
             }
             http.Items[CallerItem] = ActorTokens.CallerFor(user);
-            return await next(context);
+            return null;
         }
         var token = Token(http.Request);
         if (token is null)
-            return ErrorBody.Result(401, "missing_platform_api_key", "missing platform api key",
+            return new ProtocolException(401, "missing_platform_api_key", "missing platform api key",
                 new Dictionary<string, string> { ["header"] = "x-api-key" });
         var caller = await grains.GetGrain<IApiKeyGrain>(TokenHash.Of(token)).AuthenticateAsync();
         if (caller is null)
-            return ErrorBody.Result(401, "invalid_platform_api_key", "invalid platform api key",
+            return new ProtocolException(401, "invalid_platform_api_key", "invalid platform api key",
                 new Dictionary<string, string> { ["header"] = "x-api-key" });
         http.Items[CallerItem] = caller;
-        return await next(context);
+        return null;
     }
 
     /// <summary>The raw credential of a request, or null.</summary>

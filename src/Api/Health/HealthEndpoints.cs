@@ -21,17 +21,21 @@ public static class HealthEndpoints
 
     public static RouteGroupBuilder MapCapabilities(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/capabilities", () => TypedResults.Json(Wire.Ok(
-            ("capabilities", new JsonArray("intents", "intents.list", "intents.events", "intents.stream", "intents.controls",
-                "intents.policy", "intents.bulk_cancel", "intents.progress", "service_accounts", "agents", "agents.stream", "agents.poll",
-                "agents.http", "agents.inbox", "agents.internal", "inbox", "webhooks", "webhooks.lifecycle", "tasks", "approvals", "idempotency")),
-            ("supported_intent_types", new JsonArray("intent.ask.v1")))))
+        v1.MapGet("/capabilities", () => TypedResults.Json(Capabilities()))
             .WithTags("Health").WithSummary("What this server implements");
         return v1;
     }
 
-    private static IResult Health() => TypedResults.Json(Wire.Ok(
-        ("service", "gateway"), ("version", Version), ("deployment_profile", "self-hosted"), ("storage", "postgres")));
+    public static JsonObject Capabilities() => Wire.Ok(
+        ("capabilities", new JsonArray("intents", "intents.list", "intents.events", "intents.stream", "intents.controls",
+            "intents.policy", "intents.bulk_cancel", "intents.progress", "service_accounts", "agents", "agents.stream", "agents.poll",
+            "agents.http", "agents.inbox", "agents.internal", "inbox", "webhooks", "webhooks.lifecycle", "tasks", "approvals", "idempotency", "mcp", "schemas")),
+        ("supported_intent_types", new JsonArray("intent.ask.v1")));
+
+    public static JsonObject Liveness() => Wire.Ok(
+        ("service", "gateway"), ("version", Version), ("deployment_profile", "self-hosted"), ("storage", "postgres"));
+
+    private static IResult Health() => TypedResults.Json(Liveness());
 
     private static async Task<IResult> Ready(NpgsqlDataSource db, IGrainFactory grains, CancellationToken ct)
     {

@@ -8,6 +8,8 @@ using Axme.Api.Inbox;
 using Axme.Api.Humans;
 using Axme.Api.Intents;
 using Axme.Api.Scenarios;
+using Axme.Api.Mcp;
+using Axme.Api.Schemas;
 using Axme.Api.Notifications;
 using Axme.Api.Web;
 using Axme.Api.Webhooks;
@@ -34,6 +36,7 @@ public static class ApiHosting
         services.AddSingleton<Agents.DeliveryQueries>();
         services.AddSingleton<InboxQueries>();
         services.AddSingleton<ApiKeyAuthFilter>();
+        services.AddSingleton<Mcp.McpRateLimiter>();
         services.AddSingleton<ActorTokens>();
         services.AddSingleton<Webhooks.WebhookSecrets>();
         services.AddSingleton<Http.IdempotencyFilter>();
@@ -71,7 +74,9 @@ public static class ApiHosting
         v1.MapUserEndpoints();
         v1.MapScenarioEndpoints();
         v1.MapMagicLinkEndpoints();
+        v1.MapSchemaEndpoints();
         app.MapInboxPages();
+        app.MapMcp();
         return app;
     }
 

@@ -18,7 +18,11 @@ public static class Idempotency
 
     /// <summary>The token for a write on one resource: unique per caller and endpoint.</summary>
     public static IdempotencyToken? Token(HttpRequest request, Caller caller, string endpoint, RequestBody body) =>
-        Key(request) is { } key
+        Token(Key(request), caller, endpoint, body);
+
+    /// <summary>The same token for a key given another way (an MCP tool's idempotency_key argument).</summary>
+    public static IdempotencyToken? Token(string? key, Caller caller, string endpoint, RequestBody body) =>
+        key is not null
             ? new IdempotencyToken($"{caller.ServiceAccountId} {endpoint}", key, CanonicalJson.Hash(body.Root))
             : null;
 }

@@ -5,9 +5,13 @@ namespace Axme.Api.Http;
 /// <summary>Typed query-string readers that refuse bad values with a 422 naming the parameter.</summary>
 public static class Query
 {
-    public static int? Int(HttpRequest request, string name, int min = int.MinValue, int max = int.MaxValue)
+    public static int? Int(HttpRequest request, string name, int min = int.MinValue, int max = int.MaxValue) =>
+        Int(request.Query, name, min, max);
+
+    /// <summary>An integer parameter (the MCP tools pass their arguments as a query collection).</summary>
+    public static int? Int(IQueryCollection query, string name, int min = int.MinValue, int max = int.MaxValue)
     {
-        var raw = request.Query[name].ToString();
+        var raw = query[name].ToString();
         if (raw.Length == 0) return null;
         if (!int.TryParse(raw, out var value))
             throw ProtocolException.Invalid(name, $"{name} must be an integer");
@@ -16,9 +20,11 @@ public static class Query
         return value;
     }
 
-    public static string? String(HttpRequest request, string name)
+    public static string? String(HttpRequest request, string name) => String(request.Query, name);
+
+    public static string? String(IQueryCollection query, string name)
     {
-        var raw = request.Query[name].ToString().Trim();
+        var raw = query[name].ToString().Trim();
         return raw.Length == 0 ? null : raw;
     }
 
@@ -41,10 +47,12 @@ public static class Query
     }
 
     /// <summary>The workspace a request is about: the caller's own, or for an admin key the org_id/workspace_id given.</summary>
-    public static (string OrgId, string WorkspaceId) Workspace(HttpRequest request, Caller caller)
+    public static (string OrgId, string WorkspaceId) Workspace(HttpRequest request, Caller caller) => Workspace(request.Query, caller);
+
+    public static (string OrgId, string WorkspaceId) Workspace(IQueryCollection query, Caller caller)
     {
-        var org = String(request, "org_id") ?? caller.OrgId;
-        var ws = String(request, "workspace_id") ?? caller.WorkspaceId;
+        var org = String(query, "org_id") ?? caller.OrgId;
+        var ws = String(query, "workspace_id") ?? caller.WorkspaceId;
         return caller.CanAccess(org, ws) ? (org, ws) : throw ProtocolException.Forbidden("no access to that workspace");
     }
 
@@ -53,10 +61,14 @@ public static class Query
     /// x-owner-agent header — 400 owner_agent_mismatch when both are given and differ — canonical (a bare
     /// name lies in the caller's workspace); null when neither is given.
     /// </summary>
-    public static string? OwnerAgent(HttpRequest request, Caller caller)
+    public static string? OwnerAgent(HttpRequest request, Caller caller) =>
+        OwnerAgent(String(request, "owner_agent"), request.Headers["x-owner-agent"].ToString(), caller);
+
+    /// <summary>The same rule over two raw values (MCP: arguments.owner_agent and params.owner_agent).</summary>
+    public static string? OwnerAgent(string? first, string? second, Caller caller)
     {
-        var query = String(request, "owner_agent") is { } q ? Axme.Grains.Interfaces.Accounts.AgentAddress.Canonical(q, caller) : null;
-        var header = request.Headers["x-owner-agent"].ToString().Trim() is { Length: > 0 } h ? Axme.Grains.Interfaces.Accounts.AgentAddress.Canonical(h, caller) : null;
+        var query = first?.Trim() is { Length: > 0 } q ? Axme.Grains.Interfaces.Accounts.AgentAddress.Canonical(q, caller) : null;
+        var header = second?.Trim() is { Length: > 0 } h ? Axme.Grains.Interfaces.Accounts.AgentAddress.Canonical(h, caller) : null;
         if (query is not null && header is not null && query != header)
             throw new ProtocolException(400, "owner_agent_mismatch", "owner_agent and x-owner-agent name different owners",
                 new Dictionary<string, string> { ["field"] = "owner_agent" });
@@ -64,9 +76,12 @@ public static class Query
     }
 
     /// <summary>The owner_agent of a request when it lies in the caller's workspace (any for admins); 403 otherwise.</summary>
-    public static string? OwnerAgentInWorkspace(HttpRequest request, Caller caller)
+    public static string? OwnerAgentInWorkspace(HttpRequest request, Caller caller) => InWorkspace(OwnerAgent(request, caller), caller);
+
+    /// <summary>An owner_agent when it lies in the caller's workspace (any for admins); 403 otherwise.</summary>
+    public static string? InWorkspace(string? owner, Caller caller)
     {
-        if (OwnerAgent(request, caller) is not { } owner) return null;
+        if (owner is null) return null;
         var workspace = Axme.Grains.Interfaces.Accounts.AgentAddress.Canonical("x", caller)[..^1];
         return caller.IsAdmin || owner.StartsWith(workspace, StringComparison.Ordinal)
             ? owner

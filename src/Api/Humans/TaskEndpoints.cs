@@ -25,11 +25,13 @@ public static class TaskEndpoints
     /// A human user's key sees the tasks it may answer (TaskAccess, read with the user's current roles and
     /// teams); any other key every pending task of its workspace (PROTOCOL §7.3 recommendation).
     /// </summary>
-    public static async Task<IResult> MyTasks(HttpContext http, IntentQueries queries)
+    public static async Task<IResult> MyTasks(HttpContext http, IntentQueries queries) =>
+        TypedResults.Json(await MyTasksAsync(queries, ApiKeyAuthFilter.CallerOf(http), http.RequestAborted));
+
+    public static async Task<JsonObject> MyTasksAsync(IntentQueries queries, Caller caller, CancellationToken ct)
     {
-        var caller = ApiKeyAuthFilter.CallerOf(http);
-        var tasks = (await queries.PendingTasksAsync(caller, MaxTasks, http.RequestAborted)).Select(i => (JsonNode)Task(i));
-        return TypedResults.Json(Wire.Ok(("tasks", new JsonArray([.. tasks]))));
+        var tasks = (await queries.PendingTasksAsync(caller, MaxTasks, ct)).Select(i => (JsonNode)Task(i));
+        return Wire.Ok(("tasks", new JsonArray([.. tasks])));
     }
 
     public static async Task<IResult> Decide(HttpContext http, string approval_id, IGrainFactory grains)

@@ -30,12 +30,24 @@ public static class InboxEndpoints
 
     public static async Task<IResult> List(HttpContext http, InboxQueries queries)
     {
-        var status = Query.String(http.Request, "status")?.ToLowerInvariant();
-        if (status is not null && !InboxThreadStatus.All.Contains(status))
-            throw ProtocolException.Invalid("status", "status must be one of pending, active, done", "invalid_status");
+        var status = ThreadStatus(Query.String(http.Request, "status"));
         var limit = Query.Int(http.Request, "limit", 1, 500) ?? 100;
-        var threads = await queries.ListAsync(Filter(http, status), limit, http.RequestAborted);
-        return TypedResults.Json(Wire.Ok(("threads", new JsonArray([.. threads.Select(t => (JsonNode)InboxJson.Thread(t))]))));
+        return TypedResults.Json(await ListAsync(queries, Filter(http, status), limit, http.RequestAborted));
+    }
+
+    /// <summary>A thread status filter (pending, active, done), or 422.</summary>
+    public static string? ThreadStatus(string? raw)
+    {
+        var status = raw?.ToLowerInvariant();
+        return status is null || InboxThreadStatus.All.Contains(status)
+            ? status
+            : throw ProtocolException.Invalid("status", "status must be one of pending, active, done", "invalid_status");
+    }
+
+    public static async Task<JsonObject> ListAsync(InboxQueries queries, InboxFilter filter, int limit, CancellationToken ct)
+    {
+        var threads = await queries.ListAsync(filter, limit, ct);
+        return Wire.Ok(("threads", new JsonArray([.. threads.Select(t => (JsonNode)InboxJson.Thread(t))])));
     }
 
     public static async Task<IResult> Changes(HttpContext http, InboxQueries queries)
@@ -111,8 +123,11 @@ public static class InboxEndpoints
     public static InboxScope Scope(HttpContext http)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
-        return new InboxScope(caller, Query.OwnerAgent(http.Request, caller) ?? (caller.IsAdmin ? null : caller.AgentAddress));
+        return Scope(caller, Query.OwnerAgent(http.Request, caller));
     }
+
+    public static InboxScope Scope(Caller caller, string? ownerAgent) =>
+        new(caller, ownerAgent ?? (caller.IsAdmin ? null : caller.AgentAddress));
 
     private static InboxFilter Filter(HttpContext http, string? status)
     {
@@ -122,7 +137,7 @@ public static class InboxEndpoints
     }
 
     /// <summary>The thread grain for a path id; a non-UUID id is refused with a 422 naming it.</summary>
-    private static IInboxThreadGrain Grain(IGrainFactory grains, string threadId) =>
+    public static IInboxThreadGrain Grain(IGrainFactory grains, string threadId) =>
         Guid.TryParse(threadId, out var id)
             ? grains.GetGrain<IInboxThreadGrain>(id)
             : throw ProtocolException.Invalid("thread_id", $"thread_id must be a UUID: {threadId}", "invalid_thread_id");

@@ -33,13 +33,16 @@ public static partial class IntentEndpoints
         return v1;
     }
 
+    /// <summary>An intent (semantic) type: ≥ 2 dotted segments and a .vN version ([oas], the lenient one of §9.4).</summary>
     [GeneratedRegex(@"^[a-z0-9_]+(?:\.[a-z0-9_]+)+\.v[0-9]+$")]
-    private static partial Regex IntentTypePattern();
+    public static partial Regex IntentTypePattern();
 
-    public static async Task<IResult> Create(HttpContext http, IGrainFactory grains)
+    public static async Task<IResult> Create(HttpContext http, IGrainFactory grains) =>
+        TypedResults.Json(await CreateAsync(grains, ApiKeyAuthFilter.CallerOf(http), await RequestBody.ReadAsync(http), Idempotency.Key(http.Request)));
+
+    /// <summary>Validates a create body and creates the intent (REST and MCP); the idempotency key makes the id deterministic.</summary>
+    public static async Task<JsonObject> CreateAsync(IGrainFactory grains, Caller caller, RequestBody body, string? idempotencyKey)
     {
-        var caller = ApiKeyAuthFilter.CallerOf(http);
-        var body = await RequestBody.ReadAsync(http);
         var command = new CreateIntentCommand
         {
             Caller = caller,
@@ -64,16 +67,16 @@ public static partial class IntentEndpoints
             RuntimeConfigJson = body.Object("runtime_config"),
             RequestHash = CanonicalJson.Hash(body.Root),
         };
-        var id = Idempotency.Key(http.Request) is { } key
+        var id = idempotencyKey is { } key
             ? DeterministicId.From($"{caller.ServiceAccountId}\nPOST /v1/intents\n{key}")
             : Guid.NewGuid();
         var created = await grains.GetGrain<IIntentGrain>(id).CreateAsync(command);
         // Only fields fixed at creation, so a replay with the same Idempotency-Key returns the same body.
-        return TypedResults.Json(Wire.Ok(
+        return Wire.Ok(
             ("intent_id", created.Intent.IntentId.ToString()),
             ("status", created.CreatedStatus),
             ("created_at", Wire.Time(created.Intent.CreatedAt)),
-            ("correlation_id", created.Intent.CorrelationId)));
+            ("correlation_id", created.Intent.CorrelationId));
     }
 
     public static async Task<IResult> Get(HttpContext http, string intent_id, IGrainFactory grains)
@@ -100,52 +103,57 @@ public static partial class IntentEndpoints
         return TypedResults.Json(Wire.Ok(("events", new JsonArray([.. events.Select(IntentJson.Event)]))));
     }
 
-    public static async Task<IResult> Resolve(HttpContext http, string intent_id, IGrainFactory grains)
+    public static async Task<IResult> Resolve(HttpContext http, string intent_id, IGrainFactory grains) =>
+        TypedResults.Json(ResolveResponse(await WriteAsync(http, intent_id, grains, "resolve", ResolveWrite)));
+
+    /// <summary>POST …/resolve's body to grain call (REST and the MCP cancel tool).</summary>
+    public static Task<IntentWriteResult> ResolveWrite(RequestBody body, Caller caller, IIntentGrain grain, IdempotencyToken? token)
     {
-        var result = await WriteAsync(http, intent_id, grains, "resolve", (body, caller, grain, token) =>
+        var status = body.String("status", 32, required: true)!.ToUpperInvariant();
+        if (status is not (IntentStatus.Completed or IntentStatus.Failed or IntentStatus.Canceled))
+            throw ProtocolException.Invalid("status", "status must be one of COMPLETED, FAILED, CANCELED", "invalid_status");
+        return grain.ResolveAsync(caller, new ResolveCommand
         {
-            var status = body.String("status", 32, required: true)!.ToUpperInvariant();
-            if (status is not (IntentStatus.Completed or IntentStatus.Failed or IntentStatus.Canceled))
-                throw ProtocolException.Invalid("status", "status must be one of COMPLETED, FAILED, CANCELED", "invalid_status");
-            return grain.ResolveAsync(caller, new ResolveCommand
-            {
-                Status = status,
-                ResultJson = body.Object("result"),
-                ErrorJson = body.Object("error"),
-                Reason = body.String("reason", 2000),
-                Actor = body.String("actor", 255),
-                ExpectedPolicyGeneration = body.Int("expected_policy_generation", 0),
-            }, token);
-        });
+            Status = status,
+            ResultJson = body.Object("result"),
+            ErrorJson = body.Object("error"),
+            Reason = body.String("reason", 2000),
+            Actor = body.String("actor", 255),
+            ExpectedPolicyGeneration = body.Int("expected_policy_generation", 0),
+        }, token);
+    }
+
+    public static JsonObject ResolveResponse(IntentWriteResult result)
+    {
         var response = WriteResponse(result);
         if (result.Applied)
         {
             response["event"] = result.Event is null ? null : IntentJson.Event(result.Event);
             response["completion_delivery"] = CompletionDelivery(result);
         }
-        return TypedResults.Json(response);
+        return response;
     }
 
-    public static async Task<IResult> Resume(HttpContext http, string intent_id, IGrainFactory grains)
+    public static async Task<IResult> Resume(HttpContext http, string intent_id, IGrainFactory grains) =>
+        TypedResults.Json(WriteResponse(await WriteAsync(http, intent_id, grains, "resume", ResumeWrite)));
+
+    /// <summary>POST …/resume's body to grain call (REST and the MCP task tool): task result, control or handler result.</summary>
+    public static Task<IntentWriteResult> ResumeWrite(RequestBody body, Caller caller, IIntentGrain grain, IdempotencyToken? token)
     {
-        var result = await WriteAsync(http, intent_id, grains, "resume", (body, caller, grain, token) =>
+        var taskResult = body.Object("task_result");
+        var kind = taskResult is not null ? ResumeKind.TaskResult
+            : body.HasOnly(ControlKeys) ? ResumeKind.Control
+            : ResumeKind.HandlerResult;
+        if (kind == ResumeKind.Control) body.Bool("approve_current_step");
+        var handler = kind == ResumeKind.HandlerResult;
+        return grain.ResumeAsync(caller, new ResumeCommand
         {
-            var taskResult = body.Object("task_result");
-            var kind = taskResult is not null ? ResumeKind.TaskResult
-                : body.HasOnly(ControlKeys) ? ResumeKind.Control
-                : ResumeKind.HandlerResult;
-            if (kind == ResumeKind.Control) body.Bool("approve_current_step");
-            var handler = kind == ResumeKind.HandlerResult;
-            return grain.ResumeAsync(caller, new ResumeCommand
-            {
-                Kind = kind,
-                BodyJson = kind == ResumeKind.TaskResult ? taskResult : body.Root.ToJsonString(),
-                Reason = handler ? null : body.String("reason", 2000),
-                Actor = handler ? null : body.String("actor", 255),
-                ExpectedPolicyGeneration = handler ? null : body.Int("expected_policy_generation", 0),
-            }, token);
-        });
-        return TypedResults.Json(WriteResponse(result));
+            Kind = kind,
+            BodyJson = kind == ResumeKind.TaskResult ? taskResult : body.Root.ToJsonString(),
+            Reason = handler ? null : body.String("reason", 2000),
+            Actor = handler ? null : body.String("actor", 255),
+            ExpectedPolicyGeneration = handler ? null : body.Int("expected_policy_generation", 0),
+        }, token);
     }
 
     public static async Task<IResult> Acknowledge(HttpContext http, string intent_id, IGrainFactory grains)
@@ -205,15 +213,26 @@ public static partial class IntentEndpoints
         Func<RequestBody, Caller, IIntentGrain, IdempotencyToken?, Task<IntentWriteResult>> write)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
-        // owner_agent (§2.8): an agent's key may name itself (the CLI's example agents do); an admin key may act
-        // for any agent, which then is the actor of the events it causes. Nobody else may speak for another agent.
-        if (Query.OwnerAgentInWorkspace(http.Request, caller) is { } owner && owner != caller.AgentAddress)
-            caller = caller.IsAdmin ? caller with { AgentAddress = owner } : throw ProtocolException.Forbidden("owner_agent must be the caller's own agent");
+        caller = Acting(caller, Query.OwnerAgentInWorkspace(http.Request, caller));
         var grain = Grain(grains, intentId);
         var body = await RequestBody.ReadAsync(http);
-        var token = Idempotency.Token(http.Request, caller, $"POST /v1/intents/{intentId}/{endpoint}", body);
-        return await write(body, caller, grain, token);
+        return await write(body, caller, grain, Idempotency.Token(http.Request, caller, $"POST /v1/intents/{intentId}/{endpoint}", body));
     }
+
+    /// <summary>The same write for a caller and body read elsewhere (the MCP tools).</summary>
+    public static Task<IntentWriteResult> WriteAsync(IGrainFactory grains, Caller caller, string intentId, string endpoint, RequestBody body,
+        string? idempotencyKey, Func<RequestBody, Caller, IIntentGrain, IdempotencyToken?, Task<IntentWriteResult>> write) =>
+        write(body, caller, Grain(grains, intentId), Idempotency.Token(idempotencyKey, caller, $"POST /v1/intents/{intentId}/{endpoint}", body));
+
+    /// <summary>
+    /// Who a write acts as, given its owner_agent (§2.8): an agent's key may name itself (the CLI's example agents
+    /// do); an admin key may act for any agent, which then is the actor of the events it causes. Nobody else may
+    /// speak for another agent.
+    /// </summary>
+    public static Caller Acting(Caller caller, string? owner) =>
+        owner is not null && owner != caller.AgentAddress
+            ? caller.IsAdmin ? caller with { AgentAddress = owner } : throw ProtocolException.Forbidden("owner_agent must be the caller's own agent")
+            : caller;
 
     /// <summary>
     /// Where the completion went (PROTOCOL §5.7): into the reply_to owner's inbox thread, whose id is the
@@ -230,7 +249,7 @@ public static partial class IntentEndpoints
     }
 
     /// <summary>{ok, applied, policy_generation, intent} or, when nothing was applied, {ok, applied:false, reason, policy_generation}.</summary>
-    private static JsonObject WriteResponse(IntentWriteResult result)
+    public static JsonObject WriteResponse(IntentWriteResult result)
     {
         var response = Wire.Ok(("applied", result.Applied), ("policy_generation", result.PolicyGeneration));
         if (!result.Applied) response["reason"] = result.Reason;

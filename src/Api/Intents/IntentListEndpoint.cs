@@ -10,24 +10,27 @@ namespace Axme.Api.Intents;
 /// <summary>GET /v1/intents (PROTOCOL §5.4) and POST /v1/intents/bulk-cancel (§5.11), both over the view table.</summary>
 public static class IntentListEndpoint
 {
-    public static async Task<IResult> List(HttpContext http, IntentQueries queries)
+    public static async Task<IResult> List(HttpContext http, IntentQueries queries) =>
+        TypedResults.Json(await ListAsync(queries, ApiKeyAuthFilter.CallerOf(http), http.Request.Query, http.RequestAborted));
+
+    /// <summary>The list for a caller and its parameters (query string, or an MCP tool's arguments).</summary>
+    public static async Task<JsonObject> ListAsync(IntentQueries queries, Caller caller, IQueryCollection query, CancellationToken ct)
     {
-        var caller = ApiKeyAuthFilter.CallerOf(http);
-        var (org, ws) = Query.Workspace(http.Request, caller);
+        var (org, ws) = Query.Workspace(query, caller);
         var filter = new IntentFilter(
             org, ws,
-            Query.Statuses(Query.String(http.Request, "status")?.Split(','), "status"),
-            Query.String(http.Request, "to_agent") is { } to ? AgentAddress.Canonical(to, caller) : null,
-            Query.String(http.Request, "from_agent"),
-            Query.String(http.Request, "intent_type"),
-            Query.String(http.Request, "correlation_id"),
-            Query.Int(http.Request, "limit", 1, 500) ?? 50,
-            Query.String(http.Request, "cursor"));
-        var (intents, next) = await queries.ListAsync(filter, http.RequestAborted);
-        return TypedResults.Json(Wire.Ok(
+            Query.Statuses(Query.String(query, "status")?.Split(','), "status"),
+            Query.String(query, "to_agent") is { } to ? AgentAddress.Canonical(to, caller) : null,
+            Query.String(query, "from_agent"),
+            Query.String(query, "intent_type"),
+            Query.String(query, "correlation_id"),
+            Query.Int(query, "limit", 1, 500) ?? 50,
+            Query.String(query, "cursor"));
+        var (intents, next) = await queries.ListAsync(filter, ct);
+        return Wire.Ok(
             ("intents", new JsonArray([.. intents.Select(IntentJson.Intent)])),
             ("next_cursor", next),
-            ("has_more", next is not null)));
+            ("has_more", next is not null));
     }
 
     public static async Task<IResult> BulkCancel(HttpContext http, IntentQueries queries, IGrainFactory grains, TimeProvider time)

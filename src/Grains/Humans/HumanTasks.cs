@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Axme.Grains.Common;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Humans;
-using Json.Schema;
 
 namespace Axme.Grains.Humans;
 
@@ -42,14 +41,8 @@ public static class HumanTasks
         if (task["form_schema"] is { } schema)
         {
             if (schema is not JsonObject) throw Invalid("human_task.form_schema", "form_schema must be a JSON Schema object");
-            try
-            {
-                JsonSchema.FromText(schema.ToJsonString());
-            }
-            catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException or InvalidOperationException or FormatException)
-            {
-                throw Invalid("human_task.form_schema", $"form_schema is not a valid JSON Schema: {e.Message}");
-            }
+            if (JsonSchemas.Problem(schema) is { } problem)
+                throw Invalid("human_task.form_schema", $"form_schema is not a valid JSON Schema: {problem}");
         }
         else if (type == "form")
         {
@@ -112,27 +105,12 @@ public static class HumanTasks
     {
         Coerce(schemaJson, result);
         var instance = new JsonObject(result.Where(p => p.Key is not ("outcome" or "comment")).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (schemaJson["required"] is JsonArray required)
-            foreach (var name in required.Select(r => r?.GetValue<string>()).OfType<string>().Where(n => !instance.ContainsKey(n)))
-                errors[name] = "is required";
-        var evaluation = JsonSchema.FromText(schemaJson.ToJsonString())
-            .Evaluate(System.Text.Json.JsonDocument.Parse(instance.ToJsonString()).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
-        foreach (var detail in evaluation.Details ?? [])
-        {
-            if (detail.IsValid || detail.Errors is not { Count: > 0 } errs) continue;
-            var field = detail.InstanceLocation.ToString().TrimStart('/').Replace('/', '.');
-            foreach (var (keyword, message) in errs)
-            {
-                if (keyword == "required") continue; // listed per field above
-                errors.TryAdd(field.Length == 0 ? "task_result" : field, message);
-            }
-        }
+        var errors = JsonSchemas.Errors(JsonSchemas.Parse(schemaJson.ToJsonString()), schemaJson, instance);
         if (errors.Count == 0) return;
         var details = new Dictionary<string, string> { ["field"] = "task_result" };
-        foreach (var (field, message) in errors) details["task_result." + field] = message;
+        foreach (var (field, message) in errors) details[field.Length == 0 ? "task_result" : "task_result." + field] = message;
         throw new ProtocolException(422, "form_invalid",
-            "the form has errors: " + string.Join("; ", errors.Select(e => $"{e.Key} {e.Value}")), details);
+            "the form has errors: " + string.Join("; ", errors.Select(e => $"{(e.Key.Length == 0 ? "task_result" : e.Key)} {e.Value}")), details);
     }
 
     /// <summary>String values of top-level properties become the schema's boolean, integer, number, object or array.</summary>

@@ -24,6 +24,7 @@ public sealed partial class IntentGrain(
     TimeProvider time,
     IOptions<IntentOptions> options,
     LifecycleSubscribers lifecycleSubscribers,
+    Schemas.SemanticSchemaCache schemas,
     IServiceProvider services,
     ILogger<IntentGrain> logger) : Grain, IIntentGrain, IRemindable
 {
@@ -44,6 +45,8 @@ public sealed partial class IntentGrain(
             throw ProtocolException.Conflict("idempotency_conflict", "idempotency key reused with different payload");
         }
         var transition = IntentTransitions.Create(this.GetPrimaryKey(), command, time.GetUtcNow());
+        // Before anything is written: a payload its type's schema refuses creates nothing (§9.4, 422 schema_invalid).
+        await schemas.CheckPayloadAsync(transition.Intent.OrgId, transition.Intent.WorkspaceId, transition.Intent.IntentType, transition.Intent.PayloadJson);
         S.CreateRequestHash = command.RequestHash;
         S.CreatedStatus = transition.Intent.Status;
         await CommitAsync(transition);

@@ -14,6 +14,7 @@ public static class OrleansHosting
     public static WebApplicationBuilder AddAxmeSilo(this WebApplicationBuilder builder, AxmeOptions o)
     {
         builder.Services.AddOptions<IntentOptions>().Bind(builder.Configuration.GetSection(IntentOptions.Section));
+        builder.Services.AddSingleton<Axme.Grains.Schemas.SemanticSchemaCache>();
         builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(s => StorageJson.Configure(s.JsonSerializerOptions));
         // Orleans' providers keep no session state on a connection, so skip the DISCARD ALL that Npgsql
         // sends whenever a pooled connection is reused: one round trip less per storage call.

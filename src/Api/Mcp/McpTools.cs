@@ -1,0 +1,184 @@
+using System.Text.Json.Nodes;
+using Axme.Api.Accounts;
+using Axme.Api.Agents;
+using Axme.Api.Health;
+using Axme.Api.Http;
+using Axme.Api.Humans;
+using Axme.Api.Inbox;
+using Axme.Api.Intents;
+using Axme.Grains.Interfaces.Accounts;
+using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Inbox;
+using Axme.Grains.Interfaces.Intents;
+using Microsoft.Extensions.Primitives;
+
+namespace Axme.Api.Mcp;
+
+/// <summary>One tools/call: who calls, for which owner (§2.8), its arguments, and the node's services.</summary>
+public sealed record McpCall(Caller Caller, string? Owner, RequestBody Args, string? IdempotencyKey, IServiceProvider Services, CancellationToken Aborted)
+{
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>The caller a write acts as: owner_agent by the REST rules (IntentEndpoints.Acting).</summary>
+    public Caller Acting => IntentEndpoints.Acting(Caller, Query.InWorkspace(Owner, Caller));
+
+    /// <summary>The arguments as query parameters, for the list endpoints that read their filters from the query string.</summary>
+    public IQueryCollection AsQuery() => new QueryCollection(Args.Root.Where(p => p.Value is not null).ToDictionary(p => p.Key,
+        p => p.Value switch
+        {
+            JsonArray a => new StringValues(string.Join(',', a.Select(x => x is JsonValue v && v.TryGetValue<string>(out var s) ? s : x?.ToJsonString()))),
+            JsonValue v when v.TryGetValue<string>(out var s) => new StringValues(s),
+            var other => new StringValues(other!.ToJsonString()),
+        }));
+}
+
+/// <summary>A tool: its name, description, input schema (§10.2: the SDKs validate against it locally) and code.</summary>
+public sealed record McpTool(string Name, string Description, string[] Required, (string Name, JsonNode Type, string Description)[] Properties,
+    Func<McpCall, Task<JsonObject>> RunAsync)
+{
+    public JsonObject Describe()
+    {
+        var properties = new JsonObject();
+        foreach (var (name, type, description) in Properties)
+            properties[name] = new JsonObject { ["type"] = type.DeepClone(), ["description"] = description };
+        return new JsonObject
+        {
+            ["name"] = Name,
+            ["description"] = Description,
+            ["inputSchema"] = new JsonObject
+            {
+                ["type"] = "object",
+                ["required"] = new JsonArray([.. Required.Select(r => (JsonNode)r)]),
+                ["properties"] = properties,
+            },
+        };
+    }
+}
+
+/// <summary>
+/// The tools (§10.4 names plus intent, task and agent tools as an extension). Each calls the code of its REST
+/// endpoint (the same validation, grain calls and JSON), so MCP and REST cannot drift apart.
+/// </summary>
+public static class McpTools
+{
+    /// <summary>The intent type of a plain message (axme.send, axme.send_message).</summary>
+    public const string MessageIntentType = "intent.message.v1";
+
+    private static readonly (string, JsonNode, string) Owner = ("owner_agent", "string", "act for this agent (§2.8): the key's own, or any agent with an admin key");
+    private static readonly (string, JsonNode, string) IdempotencyKey = ("idempotency_key", "string", "repeat a call safely: the same key gets the original answer");
+    private static readonly (string, JsonNode, string) IntentId = ("intent_id", "string", "the intent's UUID");
+
+    private static readonly McpTool[] All =
+    [
+        new("axme.intents_send", "Create (send) an intent to an agent", ["to_agent", "intent_type"],
+            [("to_agent", "string", "agent://org/workspace/name or a bare name in this workspace"), ("intent_type", "string", "e.g. intent.ask.v1"),
+             ("payload", "object", "the intent's data"), ("correlation_id", "string", "defaults to a new UUID"),
+             ("deadline_at", "string", "RFC 3339 timestamp"), ("human_task", "object", "a human task (§7.2)"), IdempotencyKey, Owner],
+            SendAsync),
+        new("axme.intents_get", "Get an intent", ["intent_id"], [IntentId, Owner], async c =>
+            Wire.Ok(("intent", IntentJson.Intent(await IntentEndpoints.Grain(c.Grains, Id(c)).GetAsync(c.Caller))))),
+        new("axme.intents_list", "List the workspace's intents, newest first", [],
+            [("status", new JsonArray("string", "array"), "status names (comma list or array)"), ("to_agent", "string", "addressed to"),
+             ("from_agent", "string", "sent by"), ("intent_type", "string", "type"), ("correlation_id", "string", "correlation id"),
+             ("limit", "integer", "1 to 500, default 50"), ("cursor", "string", "next_cursor of the previous page"), Owner],
+            c => IntentListEndpoint.ListAsync(c.Services.GetRequiredService<IntentQueries>(), c.Caller, c.AsQuery(), c.Aborted)),
+        new("axme.intents_wait", "Wait until an intent is terminal (COMPLETED, FAILED, CANCELED, TIMED_OUT) or timeout_seconds pass", ["intent_id"],
+            [IntentId, ("timeout_seconds", "integer", "1 to 60, default 30"), Owner], McpWait.RunAsync),
+        new("axme.intents_cancel", "Cancel an intent", ["intent_id"], [IntentId, ("reason", "string", "why"), IdempotencyKey, Owner], CancelAsync),
+        new("axme.tasks_list", "Pending human tasks the caller may answer", [], [Owner], c =>
+            TaskEndpoints.MyTasksAsync(c.Services.GetRequiredService<IntentQueries>(), c.Caller, c.Aborted)),
+        new("axme.tasks_submit", "Answer a human task", ["intent_id", "outcome"],
+            [IntentId, ("outcome", "string", "e.g. approved, rejected, submitted"), ("comment", "string", "note"),
+             ("data", "object", "form data"), IdempotencyKey, Owner],
+            SubmitTaskAsync),
+        new("axme.agents_list", "List the workspace's agents", [], [("limit", "integer", "1 to 1000, default 100"), Owner], c =>
+            AgentEndpoints.ListAsync(c.Grains, c.Caller, c.AsQuery())),
+        new("axme.agents_register", "Register an agent: a service account and a key (the token is returned once)", ["name"],
+            [("name", "string", "the agent's name"), ("display_name", "string", "display name"), ("description", "string", "description"), Owner],
+            RegisterAsync),
+        new("axme.status", "Health and capabilities of this server", [], [Owner], c =>
+        {
+            var status = HealthEndpoints.Liveness();
+            foreach (var (k, v) in HealthEndpoints.Capabilities()) status[k] = v?.DeepClone();
+            status["agent"] = c.Caller.AgentAddress;
+            return Task.FromResult(status);
+        }),
+        new("axme.send", "Send a text message to an agent (an intent with payload {text})", ["to"],
+            [("to", "string", "agent address or bare name"), ("text", "string", "the message"), IdempotencyKey, Owner], SendTextAsync),
+        new("axme.send_message", "Send a text message to an agent (same as axme.send)", ["to"],
+            [("to", "string", "agent address or bare name"), ("text", "string", "the message"), IdempotencyKey, Owner], SendTextAsync),
+        new("axme.reply", "Reply in an inbox thread", ["thread_id", "message"],
+            [("thread_id", "string", "the thread's UUID"), ("message", "string", "the reply"), Owner], ReplyAsync),
+        new("axme.list_inbox", "List inbox threads, newest first", [],
+            [("status", "string", "pending, active or done"), ("limit", "integer", "1 to 500, default 100"), Owner], ListInboxAsync),
+        new("axme.resolve_contact", "Find an agent by name or address", [],
+            [("name", "string", "a bare agent name"), ("address", "string", "agent://org/workspace/name"), Owner], async c =>
+            {
+                var raw = c.Args.String("address", 383) ?? c.Args.String("name", 383)
+                    ?? throw ProtocolException.Invalid("name", "name or address is required", "missing_field");
+                return Wire.Ok(("agent", AgentJson.Agent(await AgentEndpoints.ResolveAsync(c.Grains, c.Caller, raw))));
+            }),
+    ];
+
+    public static JsonArray List() => new([.. All.Select(t => (JsonNode)t.Describe())]);
+
+    public static McpTool? Find(string name) => All.FirstOrDefault(t => t.Name == name);
+
+    private static string Id(McpCall c) => c.Args.String("intent_id", 64, required: true)!;
+
+    private static async Task<JsonObject> SendAsync(McpCall c)
+    {
+        var created = await IntentEndpoints.CreateAsync(c.Grains, c.Acting, c.Args, c.IdempotencyKey);
+        // The top-level status is the call's (§10.2 fixture); the intent's moves to intent_status.
+        created["intent_status"] = created["status"]?.DeepClone();
+        created.Remove("status");
+        return created;
+    }
+
+    private static Task<JsonObject> SendTextAsync(McpCall c)
+    {
+        var text = c.Args.String("text", InboxEndpoints.MaxMessageLength) ?? "";
+        var body = new JsonObject { ["to_agent"] = c.Args.String("to", 383, required: true), ["intent_type"] = MessageIntentType, ["payload"] = new JsonObject { ["text"] = text } };
+        return SendAsync(c with { Args = new RequestBody(body) });
+    }
+
+    private static async Task<JsonObject> CancelAsync(McpCall c)
+    {
+        var body = new RequestBody(new JsonObject { ["status"] = IntentStatus.Canceled, ["reason"] = c.Args.String("reason", 2000) });
+        return IntentEndpoints.ResolveResponse(await IntentEndpoints.WriteAsync(c.Grains, c.Acting, Id(c), "resolve", body, c.IdempotencyKey, IntentEndpoints.ResolveWrite));
+    }
+
+    private static async Task<JsonObject> SubmitTaskAsync(McpCall c)
+    {
+        var result = new JsonObject { ["outcome"] = c.Args.String("outcome", 64, required: true) };
+        if (c.Args.String("comment", 2000) is { } comment) result["comment"] = comment;
+        if (c.Args.Object("data") is not null) result["data"] = c.Args.Root["data"]!.DeepClone();
+        var body = new RequestBody(new JsonObject { ["task_result"] = result });
+        return IntentEndpoints.WriteResponse(await IntentEndpoints.WriteAsync(c.Grains, c.Acting, Id(c), "resume", body, c.IdempotencyKey, IntentEndpoints.ResumeWrite));
+    }
+
+    private static async Task<JsonObject> RegisterAsync(McpCall c)
+    {
+        var caller = ServiceAccountEndpoints.ManagingCaller(c.Caller);
+        var command = ServiceAccountEndpoints.ReadCreate(c.Args, caller);
+        var (account, _) = await c.Grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(command.OrgId, command.WorkspaceId)).CreateServiceAccountAsync(command);
+        return Wire.Ok(("service_account", AccountJson.ServiceAccount(account)), ("agent_address", account.AgentAddress),
+            ("key", await ServiceAccountEndpoints.IssueKeyAsync(c.Grains, account.ServiceAccountId, null)));
+    }
+
+    private static async Task<JsonObject> ReplyAsync(McpCall c)
+    {
+        var message = c.Args.String("message", InboxEndpoints.MaxMessageLength, required: true)!;
+        var thread = await InboxEndpoints.Grain(c.Grains, c.Args.String("thread_id", 64, required: true)!).ReplyAsync(InboxEndpoints.Scope(c.Caller, c.Owner), message);
+        return Wire.Ok(("thread", InboxJson.Thread(thread)));
+    }
+
+    private static Task<JsonObject> ListInboxAsync(McpCall c)
+    {
+        var status = InboxEndpoints.ThreadStatus(c.Args.String("status", 16));
+        var scope = InboxEndpoints.Scope(c.Caller, c.Owner);
+        var (org, ws) = Query.Workspace(c.AsQuery(), c.Caller);
+        return InboxEndpoints.ListAsync(c.Services.GetRequiredService<InboxQueries>(), new InboxFilter(org, ws, scope.OwnerAgent, status),
+            c.Args.Int("limit", 1, 500) ?? 100, c.Aborted);
+    }
+}

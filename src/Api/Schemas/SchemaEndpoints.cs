@@ -1,0 +1,83 @@
+using System.Text.Json.Nodes;
+using Axme.Api.Auth;
+using Axme.Api.Http;
+using Axme.Api.Intents;
+using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Schemas;
+
+namespace Axme.Api.Schemas;
+
+/// <summary>
+/// Semantic schemas (PROTOCOL §9.4): a JSON Schema per intent type, per workspace (tenant) or for every
+/// workspace (core, admin keys only). Intents of a type with an active schema are checked on create.
+/// </summary>
+public static class SchemaEndpoints
+{
+    public static RouteGroupBuilder MapSchemaEndpoints(this RouteGroupBuilder v1)
+    {
+        var g = v1.MapGroup("/schemas").WithTags("Schemas");
+        g.MapPost("", Upsert).WithSummary("Register or replace the JSON Schema of a semantic (intent) type");
+        g.MapGet("/{semantic_type}", Get).WithSummary("The schema of a semantic type: the workspace's own, else the core one");
+        return v1;
+    }
+
+    public static async Task<IResult> Upsert(HttpContext http, IGrainFactory grains)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        var body = await RequestBody.ReadAsync(http);
+        var type = body.String("semantic_type", 255, IntentEndpoints.IntentTypePattern(), required: true)!;
+        var schema = body.Root["schema_json"] as JsonObject
+            ?? throw new ProtocolException(body.Root["schema_json"] is null ? 422 : 400, "invalid_schema", "schema_json must be a JSON Schema object",
+                new Dictionary<string, string> { ["field"] = "schema_json" });
+        var mode = body.String("compatibility_mode", 16) ?? SchemaCompatibility.Strict;
+        if (!SchemaCompatibility.All.Contains(mode))
+            throw ProtocolException.Invalid("compatibility_mode", "compatibility_mode must be strict, backward or warn");
+        var scope = body.String("scope", 16) ?? "tenant";
+        if (scope is not ("tenant" or "core")) throw ProtocolException.Invalid("scope", "scope must be tenant or core");
+        if (scope == "core" && !caller.IsAdmin) throw ProtocolException.Forbidden("only an admin key may write a core schema");
+        var (org, ws) = Query.Workspace(http.Request, caller);
+        var key = scope == "core" ? ISemanticSchemaGrain.CoreKeyFor(type) : ISemanticSchemaGrain.KeyFor(org, ws, type);
+        var saved = await grains.GetGrain<ISemanticSchemaGrain>(key).UpsertAsync(new UpsertSchemaCommand
+        {
+            SemanticType = type,
+            SchemaJson = schema.ToJsonString(),
+            SchemaHash = CanonicalJson.Hash(schema),
+            SchemaRef = body.String("schema_ref", 512),
+            CompatibilityMode = mode,
+            Scope = scope,
+            OwnerAgent = Query.OwnerAgentInWorkspace(http.Request, caller),
+            Active = body.Bool("active") ?? true,
+        });
+        return TypedResults.Json(Wire.Ok(("schema", Json(saved, withSchema: false))));
+    }
+
+    public static async Task<IResult> Get(HttpContext http, string semantic_type, IGrainFactory grains)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        var (org, ws) = Query.Workspace(http.Request, caller);
+        var schema = await grains.GetGrain<ISemanticSchemaGrain>(ISemanticSchemaGrain.KeyFor(org, ws, semantic_type)).GetAsync() is { Active: true } own
+            ? own
+            : await grains.GetGrain<ISemanticSchemaGrain>(ISemanticSchemaGrain.CoreKeyFor(semantic_type)).GetAsync();
+        return schema is { Active: true }
+            ? TypedResults.Json(Wire.Ok(("schema", Json(schema, withSchema: true))))
+            : throw ProtocolException.NotFound("schema", semantic_type);
+    }
+
+    private static JsonObject Json(SemanticSchema s, bool withSchema)
+    {
+        var json = new JsonObject
+        {
+            ["semantic_type"] = s.SemanticType,
+            ["schema_ref"] = s.SchemaRef,
+            ["schema_hash"] = s.SchemaHash,
+            ["compatibility_mode"] = s.CompatibilityMode,
+            ["scope"] = s.Scope,
+            ["owner_agent"] = s.OwnerAgent,
+            ["active"] = s.Active,
+            ["created_at"] = Wire.Time(s.CreatedAt),
+            ["updated_at"] = Wire.Time(s.UpdatedAt),
+        };
+        if (withSchema) json["schema_json"] = Wire.Json(s.SchemaJson);
+        return json;
+    }
+}

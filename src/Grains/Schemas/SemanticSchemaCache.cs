@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Axme.Grains.Common;
+using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Schemas;
+using Json.Schema;
+
+namespace Axme.Grains.Schemas;
+
+/// <summary>
+/// Checks intent payloads against their type's schema (PROTOCOL §9.4) on the create path. Per silo, a
+/// lookup (schema or none) is kept for <see cref="Lifetime"/>: creating an intent then costs no grain call
+/// per type and key most of the time; an upsert clears the entry on the grain's silo at once and other
+/// silos see it within the lifetime. Compiled schemas are kept by hash (content never changes under a hash).
+/// </summary>
+public sealed class SemanticSchemaCache(IGrainFactory grains, TimeProvider time)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<string, (SemanticSchema? Schema, DateTimeOffset Until)> _lookups = new();
+    private readonly ConcurrentDictionary<string, JsonSchema> _compiled = new();
+
+    public void Invalidate(string key) => _lookups.TryRemove(key, out _);
+
+    /// <summary>The schema that governs a type in a workspace: its own, else the core one; null when none is active.</summary>
+    public async Task<SemanticSchema?> FindAsync(string orgId, string workspaceId, string semanticType) =>
+        await LookupAsync(ISemanticSchemaGrain.KeyFor(orgId, workspaceId, semanticType))
+        ?? await LookupAsync(ISemanticSchemaGrain.CoreKeyFor(semanticType));
+
+    /// <summary>Refuses (422 schema_invalid, every bad field in details as payload.&lt;field&gt;) a payload its type's schema rejects.</summary>
+    public async Task CheckPayloadAsync(string orgId, string workspaceId, string intentType, string payloadJson)
+    {
+        if (await FindAsync(orgId, workspaceId, intentType) is not { Enforced: true } schema) return;
+        var schemaJson = JsonText.Parse(schema.SchemaJson);
+        var compiled = _compiled.GetOrAdd(schema.SchemaHash, _ => JsonSchemas.Parse(schema.SchemaJson));
+        var errors = JsonSchemas.Errors(compiled, schemaJson, JsonText.Parse(payloadJson));
+        if (errors.Count == 0) return;
+        var details = new Dictionary<string, string> { ["field"] = "payload", ["schema_ref"] = schema.SchemaRef };
+        foreach (var (field, message) in errors) details[field.Length == 0 ? "payload" : "payload." + field] = message;
+        throw new ProtocolException(422, "schema_invalid",
+            $"payload does not match the schema of {intentType}: " + string.Join("; ", errors.Select(e => $"{(e.Key.Length == 0 ? "payload" : e.Key)} {e.Value}")),
+            details);
+    }
+
+    private async Task<SemanticSchema?> LookupAsync(string key)
+    {
+        var now = time.GetUtcNow();
+        if (_lookups.TryGetValue(key, out var hit) && hit.Until > now) return hit.Schema;
+        var schema = await grains.GetGrain<ISemanticSchemaGrain>(key).GetAsync();
+        var active = schema is { Active: true } ? schema : null;
+        _lookups[key] = (active, now + Lifetime);
+        return active;
+    }
+}

@@ -1,0 +1,227 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Axme.Testing;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace Axme.Api.Tests;
+
+/// <summary>POST /mcp (PROTOCOL §10) as the official SDKs send it, and through the ModelContextProtocol C# client.</summary>
+[Collection(NodeCollection.Name)]
+public sealed class McpTests(NodeFixture f)
+{
+    /// <summary>One JSON-RPC request exactly as the SDKs send it: a UUID id, a plain JSON POST, no session headers.</summary>
+    private static async Task<(HttpResponseMessage Response, JsonObject Body)> RpcAsync(HttpClient client, string method, object parameters)
+    {
+        var id = Guid.NewGuid().ToString();
+        var text = JsonSerializer.Serialize(new { jsonrpc = "2.0", id, method, @params = parameters });
+        var response = await client.PostAsync("/mcp", new StringContent(text, Encoding.UTF8, "application/json"));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        Assert.Equal("2.0", body["jsonrpc"].Str());
+        Assert.Equal(id, body["id"].Str());
+        return (response, body);
+    }
+
+    private static async Task<JsonObject> CallAsync(HttpClient client, string tool, object arguments)
+    {
+        var (response, body) = await RpcAsync(client, "tools/call", new { name = tool, arguments });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = body["result"] as JsonObject ?? throw new Xunit.Sdk.XunitException($"{tool}: {body.ToJsonString()}");
+        Assert.Equal(tool, result["tool"].Str());
+        Assert.Equal("completed", result["status"].Str());
+        Assert.False(result["isError"]!.GetValue<bool>());
+        var content = Assert.Single(result["content"]!.AsArray())!;
+        Assert.Equal("text", content["type"].Str());
+        Assert.NotNull(JsonNode.Parse(content["text"].Str()));
+        return result;
+    }
+
+    private static async Task<JsonObject> ErrorAsync(HttpClient client, string method, object parameters, int code)
+    {
+        var (response, body) = await RpcAsync(client, method, parameters);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode); // §10: JSON-RPC errors travel with 200
+        var error = body["error"] as JsonObject ?? throw new Xunit.Sdk.XunitException($"expected error {code}: {body.ToJsonString()}");
+        Assert.Equal(code, error["code"]!.GetValue<int>());
+        Assert.False(string.IsNullOrEmpty(error["message"].Str()));
+        return error;
+    }
+
+    [Fact]
+    public async Task Initialize_echoes_the_protocol_version_and_answers_plain_json()
+    {
+        var (response, body) = await RpcAsync(f.A, "initialize", new { protocolVersion = "2024-11-05" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.False(response.Headers.Contains("Mcp-Session-Id"));
+        var result = body["result"]!;
+        Assert.Equal("2024-11-05", result["protocolVersion"].Str());
+        Assert.False(result["capabilities"]!["tools"]!["listChanged"]!.GetValue<bool>());
+        Assert.Equal("axme-orleans", result["serverInfo"]!["name"].Str());
+    }
+
+    [Fact]
+    public async Task Tools_list_gives_every_tool_an_object_schema_with_typed_properties()
+    {
+        var (_, body) = await RpcAsync(f.A, "tools/list", new { });
+        var tools = body["result"]!["tools"]!.AsArray().Select(t => t!.AsObject()).ToList();
+        string[] expected = ["axme.intents_send", "axme.intents_get", "axme.intents_list", "axme.intents_wait", "axme.intents_cancel",
+            "axme.tasks_list", "axme.tasks_submit", "axme.agents_list", "axme.agents_register", "axme.status",
+            "axme.send", "axme.send_message", "axme.reply", "axme.list_inbox", "axme.resolve_contact"];
+        Assert.Equal(expected.Order(), tools.Select(t => t["name"].Str()).Order());
+        foreach (var tool in tools)
+        {
+            var schema = tool["inputSchema"]!.AsObject();
+            Assert.Equal("object", schema["type"].Str());
+            var properties = schema["properties"]!.AsObject();
+            foreach (var required in schema["required"]!.AsArray()) Assert.True(properties.ContainsKey(required.Str()), $"{tool["name"]}: {required}");
+            foreach (var (_, property) in properties) Assert.NotNull(property!["type"]);
+        }
+        var send = tools.Single(t => t["name"].Str() == "axme.send")["inputSchema"]!;
+        Assert.Equal(["to"], send["required"]!.AsArray().Select(r => r.Str()));
+        Assert.Equal("string", send["properties"]!["to"]!["type"].Str());
+    }
+
+    [Fact]
+    public async Task Intents_send_then_get_and_wait_use_the_intent_api()
+    {
+        var sent = await CallAsync(f.A, "axme.intents_send", new
+        {
+            to_agent = "mcp-worker", intent_type = "intent.test.mcp.v1", payload = new { n = 7 }, correlation_id = "mcp-corr-1",
+        });
+        var id = sent["intent_id"].Str();
+        Assert.Equal("SUBMITTED", sent["intent_status"].Str());
+        Assert.Equal(id, JsonNode.Parse(sent["content"]![0]!["text"].Str())!["intent_id"].Str());
+
+        var got = await CallAsync(f.A, "axme.intents_get", new { intent_id = id });
+        Assert.Equal("agent://acme/prod/mcp-worker", got["intent"]!["to_agent"].Str());
+        Assert.Equal(7, got["intent"]!["payload"]!["n"]!.GetValue<int>());
+        // The same intent over REST: one code path.
+        Assert.Equal("mcp-corr-1", (await f.A.GetJsonAsync($"/v1/intents/{id}")).Ok()["intent"]!["correlation_id"].Str());
+
+        var early = await CallAsync(f.A, "axme.intents_wait", new { intent_id = id, timeout_seconds = 1 });
+        Assert.True(early["timed_out"]!.GetValue<bool>());
+
+        var waiting = CallAsync(f.A, "axme.intents_wait", new { intent_id = id, timeout_seconds = 30 });
+        await Task.Delay(300);
+        (await f.A.PostAsync($"/v1/intents/{id}/resolve", new { status = "COMPLETED", result = new { answer = 42 } })).Ok();
+        var done = await waiting.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(done["terminal"]!.GetValue<bool>());
+        Assert.Equal("COMPLETED", done["intent"]!["status"].Str());
+    }
+
+    [Fact]
+    public async Task Send_cancel_list_and_idempotency_key_behave_like_rest()
+    {
+        var key = Guid.NewGuid().ToString();
+        var first = await CallAsync(f.A, "axme.send", new { to = "mcp-chat", text = "hello", idempotency_key = key });
+        var again = await CallAsync(f.A, "axme.send_message", new { to = "mcp-chat", text = "hello", idempotency_key = key });
+        Assert.Equal(first["intent_id"].Str(), again["intent_id"].Str());
+        var id = first["intent_id"].Str();
+        var intent = (await f.A.GetJsonAsync($"/v1/intents/{id}")).Ok()["intent"]!;
+        Assert.Equal("hello", intent["payload"]!["text"].Str());
+
+        var listed = await CallAsync(f.A, "axme.intents_list", new { to_agent = "mcp-chat", limit = 10 });
+        Assert.Contains(listed["intents"]!.AsArray(), i => i!["intent_id"].Str() == id);
+
+        var canceled = await CallAsync(f.A, "axme.intents_cancel", new { intent_id = id, reason = "no longer needed" });
+        Assert.Equal("CANCELED", canceled["intent"]!["status"].Str());
+    }
+
+    [Fact]
+    public async Task Errors_carry_the_section_10_3_codes()
+    {
+        await ErrorAsync(f.A, "tools/call", new { name = "axme.nope", arguments = new { } }, -32601);
+        await ErrorAsync(f.A, "resources/list", new { }, -32601);
+        var missing = await ErrorAsync(f.A, "tools/call", new { name = "axme.intents_send", arguments = new { intent_type = "intent.test.mcp.v1" } }, -32602);
+        Assert.Equal("to_agent", missing["data"]!["details"]!["field"].Str());
+        await ErrorAsync(f.A, "tools/call", new { name = "axme.intents_send", arguments = new { to_agent = "x-agent", intent_type = "Not A Type" } }, -32602);
+        await ErrorAsync(f.A, "tools/call", new { name = "axme.intents_get", arguments = new { intent_id = Guid.NewGuid().ToString() } }, -32602);
+
+        using var anonymous = new HttpClient { BaseAddress = f.Node.BaseAddress };
+        var unauthenticated = await ErrorAsync(anonymous, "tools/list", new { }, -32001);
+        Assert.Equal("missing_platform_api_key", unauthenticated["data"]!["code"].Str());
+        using var wrongKey = f.Node.CreateClient("axme_sa_nobody_wrong");
+        await ErrorAsync(wrongKey, "initialize", new { protocolVersion = "2024-11-05" }, -32001);
+
+        // Another workspace: its intents list and acting for its agent are forbidden.
+        await ErrorAsync(f.A, "tools/call", new { name = "axme.intents_list", arguments = new { org_id = "other", workspace_id = "ws" } }, -32003);
+        await ErrorAsync(f.A, "tools/call", new { name = "axme.send", arguments = new { to = "mcp-chat", text = "hi" }, owner_agent = "agent://other/ws/beta" }, -32003);
+    }
+
+    [Fact]
+    public async Task Owner_agent_in_params_or_arguments_follows_the_rest_rules()
+    {
+        // A key may name its own agent (bare or full), in either place; two different owners are refused.
+        var own = await CallAsync(f.A, "axme.send", new { to = "mcp-chat", text = "as myself", owner_agent = "alpha" });
+        Assert.Equal(f.AgentA, (await f.A.GetJsonAsync($"/v1/intents/{own["intent_id"].Str()}")).Ok()["intent"]!["from_agent"].Str());
+        await ErrorAsync(f.A, "tools/call", new { name = "axme.send", arguments = new { to = "mcp-chat", owner_agent = "alpha" }, owner_agent = "someone" }, -32602);
+        await ErrorAsync(f.A, "tools/call", new { name = "axme.intents_cancel", arguments = new { intent_id = own["intent_id"].Str(), owner_agent = "someone-else" } }, -32003);
+
+        // An admin key may act for any agent: the intent is sent as that agent.
+        var asAgent = await CallAsync(f.Admin, "axme.send", new { to = "agent://acme/prod/mcp-chat", text = "for alpha", owner_agent = f.AgentA });
+        Assert.Equal(f.AgentA, (await f.Admin.GetJsonAsync($"/v1/intents/{asAgent["intent_id"].Str()}")).Ok()["intent"]!["from_agent"].Str());
+    }
+
+    [Fact]
+    public async Task Agents_register_resolve_status_and_inbox_tools_work()
+    {
+        var name = "mcp-agent-" + Guid.NewGuid().ToString("N")[..8];
+        var registered = await CallAsync(f.A, "axme.agents_register", new { name });
+        var token = registered["key"]!["token"].Str();
+        Assert.Equal($"agent://acme/prod/{name}", registered["agent_address"].Str());
+        using var agent = f.Node.CreateClient(token);
+        Assert.Equal($"agent://acme/prod/{name}", (await CallAsync(agent, "axme.status", new { }))["agent"].Str());
+
+        var contact = await CallAsync(f.A, "axme.resolve_contact", new { name });
+        Assert.Equal($"agent://acme/prod/{name}", contact["agent"]!["address"].Str());
+        Assert.Contains((await CallAsync(f.A, "axme.agents_list", new { }))["agents"]!.AsArray(), a => a!.ToJsonString().Contains(name));
+
+        // A completion with reply_to lands in the agent's inbox; it lists and replies there over MCP.
+        var id = (await f.A.PostAsync("/v1/intents", new { intent_type = "intent.test.mcp.v1", to_agent = "mcp-worker", reply_to = name })).Ok()["intent_id"].Str();
+        (await f.A.PostAsync($"/v1/intents/{id}/resolve", new { status = "COMPLETED", result = new { ok = 1 } })).Ok();
+        var inbox = await CallAsync(agent, "axme.list_inbox", new { });
+        Assert.Contains(inbox["threads"]!.AsArray(), t => t!["thread_id"].Str() == id);
+        var replied = await CallAsync(agent, "axme.reply", new { thread_id = id, message = "thanks" });
+        Assert.Equal(id, replied["thread"]!["thread_id"].Str());
+    }
+
+    [Fact]
+    public async Task The_ModelContextProtocol_client_lists_and_calls_tools()
+    {
+        using var http = f.Node.CreateClient(f.A.DefaultRequestHeaders.GetValues("x-api-key").Single());
+        var transport = new HttpClientTransport(new HttpClientTransportOptions
+        {
+            Endpoint = new Uri(f.Node.BaseAddress, "/mcp"),
+            TransportMode = HttpTransportMode.StreamableHttp,
+        }, http);
+        await using var client = await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = "2025-06-18" });
+        Assert.Equal("axme-orleans", client.ServerInfo?.Name);
+
+        var tools = await client.ListToolsAsync();
+        Assert.Contains(tools, t => t.Name == "axme.intents_send");
+
+        var sent = await client.CallToolAsync("axme.intents_send", new Dictionary<string, object?>
+        {
+            ["to_agent"] = "mcp-worker", ["intent_type"] = "intent.test.mcp.v1", ["payload"] = new Dictionary<string, object?> { ["via"] = "sdk" },
+        });
+        Assert.NotEqual(true, sent.IsError);
+        var text = Assert.IsType<TextContentBlock>(Assert.Single(sent.Content)).Text;
+        var id = JsonNode.Parse(text)!["intent_id"].Str();
+        Assert.Equal("sdk", (await f.A.GetJsonAsync($"/v1/intents/{id}")).Ok()["intent"]!["payload"]!["via"].Str());
+
+        var tasks = await client.CallToolAsync("axme.tasks_list", new Dictionary<string, object?>());
+        Assert.NotNull(JsonNode.Parse(Assert.IsType<TextContentBlock>(Assert.Single(tasks.Content)).Text)!["tasks"]);
+    }
+
+    [Fact]
+    public async Task The_ModelContextProtocol_client_connects_with_its_default_options()
+    {
+        // No ProtocolVersion set: the SDK's own default revision still connects and lists tools.
+        using var http = f.Node.CreateClient(f.A.DefaultRequestHeaders.GetValues("x-api-key").Single());
+        var transport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(f.Node.BaseAddress, "/mcp") }, http);
+        await using var client = await McpClient.CreateAsync(transport);
+        Assert.Contains(await client.ListToolsAsync(), t => t.Name == "axme.status");
+    }
+}
