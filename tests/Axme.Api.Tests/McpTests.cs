@@ -68,6 +68,7 @@ public sealed class McpTests(NodeFixture f)
         var tools = body["result"]!["tools"]!.AsArray().Select(t => t!.AsObject()).ToList();
         string[] expected = ["axme.intents_send", "axme.intents_get", "axme.intents_list", "axme.intents_wait", "axme.intents_cancel",
             "axme.tasks_list", "axme.tasks_submit", "axme.agents_list", "axme.agents_register", "axme.status",
+            "axme.scenarios_validate", "axme.scenarios_apply",
             "axme.send", "axme.send_message", "axme.reply", "axme.list_inbox", "axme.resolve_contact"];
         Assert.Equal(expected.Order(), tools.Select(t => t["name"].Str()).Order());
         foreach (var tool in tools)
@@ -223,5 +224,28 @@ public sealed class McpTests(NodeFixture f)
         var transport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(f.Node.BaseAddress, "/mcp") }, http);
         await using var client = await McpClient.CreateAsync(transport);
         Assert.Contains(await client.ListToolsAsync(), t => t.Name == "axme.status");
+    }
+
+    [Fact]
+    public async Task Scenarios_are_validated_and_applied_through_MCP_tools()
+    {
+        var (client, _) = await f.TenantAsync("mcpscn", "s" + Guid.NewGuid().ToString("N")[..8], "operator");
+        var bad = await CallAsync(client, "axme.scenarios_validate", new { bundle = new { scenario_id = "x", workflow = new { steps = Array.Empty<object>() } } });
+        Assert.False(bad["valid"]!.GetValue<bool>());
+        Assert.Contains(bad["errors"]!.AsArray(), e => e!.GetValue<string>().StartsWith("intent:", StringComparison.Ordinal));
+        var bundle = new
+        {
+            scenario_id = "mcp.wait.v1",
+            workflow = new { steps = new[] { new { step_id = "pause", runtime_type = "delay", runtime_config = new { seconds = 1 } } } },
+            intent = new { type = "intent.mcp.wait.v1", payload = new { n = 1 } },
+        };
+        var applied = await CallAsync(client, "axme.scenarios_apply", new { bundle, idempotency_key = "mcp-apply-1" });
+        Assert.Equal("axme.scenarios_apply", applied["tool"]!.GetValue<string>());
+        var id = applied["intent_id"]!.GetValue<string>();
+        var again = await CallAsync(client, "axme.scenarios_apply", new { bundle, idempotency_key = "mcp-apply-1" });
+        Assert.Equal(id, again["intent_id"]!.GetValue<string>());
+        Assert.True(again["idempotent"]!.GetValue<bool>());
+        var done = await CallAsync(client, "axme.intents_wait", new { intent_id = id, timeout_seconds = 20 });
+        Assert.Equal("COMPLETED", done["intent"]!["status"]!.GetValue<string>());
     }
 }

@@ -96,6 +96,16 @@ public static class McpTools
         new("axme.agents_register", "Register an agent: a service account and a key (the token is returned once)", ["name"],
             [("name", "string", "the agent's name"), ("display_name", "string", "display name"), ("description", "string", "description"), Owner],
             RegisterAsync),
+        new("axme.scenarios_validate", "Check a ScenarioBundle: every problem with its JSON path; creates nothing", ["bundle"],
+            [("bundle", "object", "the ScenarioBundle (PROTOCOL §8.1)"), Owner], c =>
+                Scenarios.ScenarioEndpoints.ValidateAsync(c.Grains, c.Caller, Bundle(c))),
+        new("axme.scenarios_apply", "Apply a ScenarioBundle: provision its agents, compile its workflow, create the parent intent", ["bundle"],
+            [("bundle", "object", "the ScenarioBundle (PROTOCOL §8.1)"), IdempotencyKey, Owner], async c =>
+            {
+                var applied = await Scenarios.ScenarioEndpoints.ApplyAsync(c.Grains, c.Services.GetRequiredService<Agents.DeliveryQueries>(), c.Caller,
+                    Bundle(c), c.IdempotencyKey, c.Aborted);
+                return IntentStatusAside(applied);
+            }),
         new("axme.status", "Health and capabilities of this server", [], [Owner], c =>
         {
             var status = HealthEndpoints.Liveness();
@@ -126,13 +136,20 @@ public static class McpTools
 
     private static string Id(McpCall c) => c.Args.String("intent_id", 64, required: true)!;
 
+    /// <summary>The top-level status is the call's (§10.2 fixture); an intent's status moves to intent_status.</summary>
+    private static JsonObject IntentStatusAside(JsonObject answer)
+    {
+        answer["intent_status"] = answer["status"]?.DeepClone();
+        answer.Remove("status");
+        return answer;
+    }
+
+    private static JsonObject Bundle(McpCall c) =>
+        JsonNode.Parse(c.Args.Object("bundle", required: true)!)!.AsObject();
+
     private static async Task<JsonObject> SendAsync(McpCall c)
     {
-        var created = await IntentEndpoints.CreateAsync(c.Grains, c.Acting, c.Args, c.IdempotencyKey);
-        // The top-level status is the call's (§10.2 fixture); the intent's moves to intent_status.
-        created["intent_status"] = created["status"]?.DeepClone();
-        created.Remove("status");
-        return created;
+        return IntentStatusAside(await IntentEndpoints.CreateAsync(c.Grains, c.Acting, c.Args, c.IdempotencyKey));
     }
 
     private static Task<JsonObject> SendTextAsync(McpCall c)

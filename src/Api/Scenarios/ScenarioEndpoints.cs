@@ -22,19 +22,28 @@ public static class ScenarioEndpoints
         return v1;
     }
 
-    public static async Task<IResult> Validate(HttpContext http, IGrainFactory grains)
+    public static async Task<IResult> Validate(HttpContext http, IGrainFactory grains) =>
+        TypedResults.Json(await ValidateAsync(grains, ApiKeyAuthFilter.CallerOf(http), (await RequestBody.ReadAsync(http)).Root));
+
+    /// <summary>The validate answer for a bundle (REST and MCP).</summary>
+    public static async Task<JsonObject> ValidateAsync(IGrainFactory grains, Caller caller, JsonObject bundle)
     {
-        var caller = ApiKeyAuthFilter.CallerOf(http);
-        var body = await RequestBody.ReadAsync(http);
-        var check = await grains.GetGrain<IScenarioCompilerGrain>(0).CompileAsync(body.Root.ToJsonString(), caller);
-        return TypedResults.Json(Wire.Ok(("valid", check.Errors.Count == 0), ("errors", Strings(check.Errors)), ("warnings", Strings(check.Warnings)),
-            ("scenario_id", check.Plan?.ScenarioId), ("compile_id", check.Plan?.Workflow.CompileId)));
+        var check = await grains.GetGrain<IScenarioCompilerGrain>(0).CompileAsync(bundle.ToJsonString(), caller);
+        return Wire.Ok(("valid", check.Errors.Count == 0), ("errors", Strings(check.Errors)), ("warnings", Strings(check.Warnings)),
+            ("scenario_id", check.Plan?.ScenarioId), ("compile_id", check.Plan?.Workflow.CompileId));
     }
 
     public static async Task<IResult> Apply(HttpContext http, IGrainFactory grains, Agents.DeliveryQueries deliveries)
     {
-        var caller = ApiKeyAuthFilter.CallerOf(http);
         var body = await RequestBody.ReadAsync(http);
+        return TypedResults.Json(await ApplyAsync(grains, deliveries, ApiKeyAuthFilter.CallerOf(http), body.Root, Idempotency.Key(http.Request), http.RequestAborted));
+    }
+
+    /// <summary>Apply (REST and MCP): provision, compile and create the parent; the idempotency key names the parent.</summary>
+    public static async Task<JsonObject> ApplyAsync(IGrainFactory grains, Agents.DeliveryQueries deliveries, Caller caller, JsonObject bundle,
+        string? idempotencyKey, CancellationToken ct)
+    {
+        var body = new RequestBody(bundle);
         var check = await grains.GetGrain<IScenarioCompilerGrain>(0).CompileAsync(body.Root.ToJsonString(), caller);
         if (check.Plan is not { } plan)
             throw new ProtocolException(422, "validation_error", "the scenario is not valid: " + string.Join("; ", check.Errors),
@@ -42,9 +51,9 @@ public static class ScenarioEndpoints
 
         var provisioned = new JsonArray();
         foreach (var agent in plan.Agents)
-            provisioned.Add(await ProvisionAsync(http, grains, deliveries, caller, agent));
+            provisioned.Add(await ProvisionAsync(grains, deliveries, caller, agent, ct));
 
-        var key = Idempotency.Key(http.Request) ?? plan.IdempotencyKey;
+        var key = idempotencyKey ?? plan.IdempotencyKey;
         var id = key is not null ? DeterministicId.From($"{caller.ServiceAccountId}\nPOST /v1/scenarios/apply\n{key}") : Guid.NewGuid();
         var first = plan.Workflow.CurrentStep ?? plan.Workflow.Steps[0];
         var created = await grains.GetGrain<IIntentGrain>(id).CreateAsync(new CreateIntentCommand
@@ -57,23 +66,23 @@ public static class ScenarioEndpoints
             MaxDeliveryAttempts = plan.MaxDeliveryAttempts, Workflow = plan.Workflow, RequestHash = CanonicalJson.Hash(body.Root),
         });
         var intent = created.Intent;
-        return TypedResults.Json(Wire.Ok(
+        return Wire.Ok(
             ("intent_id", intent.IntentId.ToString()), ("scenario_id", plan.ScenarioId), ("status", created.CreatedStatus),
             ("compile_id", plan.Workflow.CompileId), ("workflow_compile_id", plan.Workflow.CompileId),
             ("agents_provisioned", provisioned.DeepClone()), ("agents", provisioned),
             ("pending_with", intent.PendingWith?.Ref), ("idempotent", created.Replayed),
             ("deadline_at", Wire.Time(intent.DeadlineAt)), ("created_at", Wire.Time(intent.CreatedAt)),
-            ("warnings", Strings(check.Warnings))));
+            ("warnings", Strings(check.Warnings)));
     }
 
     /// <summary>An agent of the bundle: created (a service account in the caller's workspace) when missing and asked for.</summary>
-    private static async Task<JsonObject> ProvisionAsync(HttpContext http, IGrainFactory grains, Agents.DeliveryQueries deliveries, Caller caller, ScenarioAgent agent)
+    private static async Task<JsonObject> ProvisionAsync(IGrainFactory grains, Agents.DeliveryQueries deliveries, Caller caller, ScenarioAgent agent, CancellationToken ct)
     {
         var existing = await grains.GetGrain<IAgentGrain>(agent.Address).GetAsync();
         var created = false;
         if (existing is null && agent.CreateIfMissing)
         {
-            ServiceAccountEndpoints.ManagingCaller(http);
+            ServiceAccountEndpoints.ManagingCaller(caller);
             var (account, isNew) = await grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(caller.OrgId, caller.WorkspaceId))
                 .CreateServiceAccountAsync(new CreateServiceAccountCommand
                 {
@@ -86,7 +95,7 @@ public static class ScenarioEndpoints
             if (existing is not null && agent.DeliveryMode is { } mode && mode != existing.DeliveryMode && mode != DeliveryModes.Http)
             {
                 existing = await grains.GetGrain<IAgentGrain>(existing.Address).ConfigureAsync(new DeliverySettings { DeliveryMode = mode });
-                await Agents.AgentEndpoints.RedispatchWaitingAsync(grains, deliveries, existing, http.RequestAborted);
+                await Agents.AgentEndpoints.RedispatchWaitingAsync(grains, deliveries, existing, ct);
             }
         }
         return new JsonObject
