@@ -49,7 +49,7 @@ public sealed class ContextShowCommand : AxmeCommand<GlobalSettings>
     {
         var config = CliConfig.Load();
         var c = Connection.Resolve(s);
-        var key = c.ApiKey is null ? null : c.ApiKey.Length <= 8 ? "****" : c.ApiKey[..4] + "…" + c.ApiKey[^4..];
+        var key = c.ApiKey is null ? null : c.ApiKey.Length <= 8 ? "****" : c.ApiKey[..4] + "..." + c.ApiKey[^4..];
         var o = new JsonObject
         {
             ["context"] = config.CurrentContext, ["base_url"] = c.BaseUrl, ["api_key"] = key,

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Axme.Testing;
+
+namespace Axme.Cli.Tests;
+
+/// <summary>One real node with one tenant (acme/prod) and its key, shared by the CLI tests.</summary>
+public sealed class CliNodeFixture : IAsyncLifetime
+{
+    public NodeProcess Node { get; private set; } = null!;
+    public string Database { get; private set; } = null!;
+    public HttpClient A { get; private set; } = null!;
+    public string Key { get; private set; } = null!;
+    public string Address { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Database = await TestPostgres.CreateDatabaseAsync("axme_cli");
+        Node = new NodeProcess(Database, "cli-tests");
+        await Node.StartAsync();
+        using var admin = Node.CreateClient();
+        (A, Address, Key) = await Tenants.CreateAsync(Node, admin, "acme", "prod", "cli");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Node.DisposeAsync();
+        await TestPostgres.DropDatabaseAsync(Database);
+    }
+}
+
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    public JsonNode Json => JsonNode.Parse(Stdout) ?? throw new Xunit.Sdk.XunitException("no JSON output: " + Stderr);
+}
+
+public sealed class CliTests(CliNodeFixture f) : IClassFixture<CliNodeFixture>, IDisposable
+{
+    private readonly string _config = Directory.CreateTempSubdirectory("axme-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_config, recursive: true);
+
+    private static string CliDll
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Axme.Orleans.sln"))) dir = dir.Parent;
+            var config = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
+            return Path.Combine(dir!.FullName, "src", "Cli", "bin", config, "net10.0", "axme.dll");
+        }
+    }
+
+    private async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? env, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(CliDll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["XDG_CONFIG_HOME"] = _config;
+        psi.Environment["AXME_BASE_URL"] = f.Node.BaseAddress.ToString();
+        psi.Environment["AXME_API_KEY"] = f.Key;
+        foreach (var (k, v) in env ?? new Dictionary<string, string?>()) psi.Environment[k] = v;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await p.WaitForExitAsync(cts.Token);
+        return new CliResult(p.ExitCode, await stdout, await stderr);
+    }
+
+    private Task<CliResult> RunAsync(params string[] args) => RunAsync(null, args);
+
+    [Fact]
+    public async Task Intents_send_then_get_json_round_trips()
+    {
+        var sent = await RunAsync("intents", "send", "agent://acme/prod/worker", "--type", "intent.cli.test.v1", "--payload", "{\"n\": 7}", "--json");
+        Assert.True(sent.ExitCode == 0, sent.Stderr);
+        var id = sent.Json["intent_id"]!.GetValue<string>();
+
+        var got = await RunAsync("intents", "get", id, "--json");
+        Assert.True(got.ExitCode == 0, got.Stderr);
+        Assert.Equal(id, got.Json["intent_id"]!.GetValue<string>());
+        Assert.Equal("intent.cli.test.v1", got.Json["intent_type"]!.GetValue<string>());
+        Assert.Equal(7, got.Json["payload"]!["n"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Intents_get_unknown_exits_2_with_the_server_code()
+    {
+        var r = await RunAsync("intents", "get", Guid.NewGuid().ToString());
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("error:", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_api_key_exits_3()
+    {
+        var r = await RunAsync(new Dictionary<string, string?> { ["AXME_API_KEY"] = "not-a-key" }, "intents", "list");
+        Assert.Equal(3, r.ExitCode);
+    }
+
+    [Fact]
+    public async Task Tasks_approve_completes_a_human_task_created_over_http()
+    {
+        var id = (await f.A.PostAsync("/v1/intents", new
+        {
+            intent_type = "intent.cli.approval.v1",
+            to_agent = "agent://acme/prod/approver",
+            payload = new { change = "deploy" },
+            human_task = new { task_type = "approval", allowed_outcomes = new[] { "approved", "rejected" } },
+        })).Ok()["intent_id"].Str();
+
+        var list = await RunAsync("tasks", "list", "--json");
+        Assert.True(list.ExitCode == 0, list.Stderr);
+        Assert.Contains(list.Json.AsArray(), t => t!["intent_id"]!.GetValue<string>() == id);
+
+        var r = await RunAsync("tasks", "approve", id, "--comment", "ship it");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var intent = (await f.A.GetJsonAsync($"/v1/intents/{id}")).Ok()["intent"]!;
+        Assert.Equal("COMPLETED", intent["status"].Str());
+
+        var again = await RunAsync("tasks", "approve", id);
+        Assert.NotEqual(0, again.ExitCode);
+    }
+
+    [Fact]
+    public async Task Scenarios_validate_of_a_bad_file_exits_non_zero_with_the_errors()
+    {
+        var file = Path.Combine(_config, "bad.json");
+        await File.WriteAllTextAsync(file, "{\"scenario_id\": \"bad\", \"workflow\": {\"steps\": []}}");
+        var r = await RunAsync("scenarios", "validate", file);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("invalid", r.Stderr, StringComparison.Ordinal);
+
+        var missing = await RunAsync("scenarios", "validate", Path.Combine(_config, "nope.json"));
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("file not found", missing.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_json_reports_health_and_capabilities()
+    {
+        var r = await RunAsync("status", "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.True(r.Json["ok"]!.GetValue<bool>());
+        Assert.Contains(r.Json["capabilities"]!["capabilities"]!.AsArray(), c => c!.GetValue<string>() == "intents");
+    }
+
+    [Fact]
+    public async Task Status_against_a_dead_node_exits_5()
+    {
+        var r = await RunAsync(new Dictionary<string, string?> { ["AXME_BASE_URL"] = $"http://127.0.0.1:{NodeProcess.FreePort()}" }, "status");
+        Assert.Equal(5, r.ExitCode);
+    }
+
+    [Fact]
+    public async Task Context_set_writes_a_0600_config_that_later_commands_use()
+    {
+        var r = await RunAsync(new Dictionary<string, string?> { ["AXME_BASE_URL"] = null, ["AXME_API_KEY"] = null },
+            "context", "set", "--base-url", f.Node.BaseAddress.ToString(), "--api-key", f.Key, "--org-id", "acme", "--workspace-id", "prod");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var path = Path.Combine(_config, "axme", "config.json");
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Equal("acme", JsonNode.Parse(await File.ReadAllTextAsync(path))!["contexts"]!["default"]!["org_id"]!.GetValue<string>());
+
+        var status = await RunAsync(new Dictionary<string, string?> { ["AXME_BASE_URL"] = null, ["AXME_API_KEY"] = null }, "intents", "list", "--json");
+        Assert.True(status.ExitCode == 0, status.Stderr);
+    }
+}
