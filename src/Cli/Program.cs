@@ -54,6 +54,7 @@ app.Configure(c =>
     {
         b.SetDescription("Built-in example scenarios");
         b.AddCommand<ExamplesListCommand>("list");
+        b.AddCommand<ExamplesRunCommand>("run").WithDescription("Run a built-in example with its agents");
     });
 });
 

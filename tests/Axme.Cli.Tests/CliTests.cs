@@ -131,6 +131,7 @@ public sealed class CliTests(CliNodeFixture f) : IClassFixture<CliNodeFixture>, 
         var r = await RunAsync("scenarios", "validate", file);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("invalid", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("scenario_id", r.Stderr, StringComparison.Ordinal);
 
         var missing = await RunAsync("scenarios", "validate", Path.Combine(_config, "nope.json"));
         Assert.Equal(1, missing.ExitCode);
@@ -165,5 +166,67 @@ public sealed class CliTests(CliNodeFixture f) : IClassFixture<CliNodeFixture>, 
 
         var status = await RunAsync(new Dictionary<string, string?> { ["AXME_BASE_URL"] = null, ["AXME_API_KEY"] = null }, "intents", "list", "--json");
         Assert.True(status.ExitCode == 0, status.Stderr);
+    }
+
+    [Fact]
+    public async Task Intents_watch_exits_0_at_completed_and_non_zero_at_canceled()
+    {
+        async Task<string> HumanTaskAsync() => (await f.A.PostAsync("/v1/intents", new
+        {
+            intent_type = "intent.cli.watch.v1",
+            to_agent = "agent://acme/prod/approver",
+            human_task = new { task_type = "approval", allowed_outcomes = new[] { "approved", "rejected" } },
+        })).Ok()["intent_id"].Str();
+
+        var approved = await HumanTaskAsync();
+        var watch = RunAsync("intents", "watch", approved);
+        await Task.Delay(1500);
+        (await f.A.PostAsync($"/v1/intents/{approved}/resume", new { task_result = new { outcome = "approved" } })).Ok();
+        var w = await watch;
+        Assert.True(w.ExitCode == 0, w.Stdout + w.Stderr);
+        Assert.Contains("intent.completed", w.Stdout, StringComparison.Ordinal);
+
+        var canceled = await HumanTaskAsync();
+        var watch2 = RunAsync("intents", "watch", canceled, "--json");
+        await Task.Delay(1500);
+        var c = await RunAsync("intents", "cancel", canceled, "--reason", "test");
+        Assert.True(c.ExitCode == 0, c.Stderr);
+        var w2 = await watch2;
+        Assert.Equal(6, w2.ExitCode);
+        var last = JsonNode.Parse(w2.Stdout.Trim().Split('\n')[^1])!;
+        Assert.Equal("CANCELED", last["status"]!.GetValue<string>());
+
+        var log = await RunAsync("intents", "log", canceled, "--json");
+        Assert.True(log.ExitCode == 0, log.Stderr);
+        Assert.Equal("CANCELED", log.Json["intent"]!["status"]!.GetValue<string>());
+        Assert.True(log.Json["events"]!.AsArray().Count >= 2);
+    }
+
+    [Fact]
+    public async Task Examples_run_delivery_stream_runs_its_agent_and_completes()
+    {
+        var r = await RunAsync("examples", "run", "delivery/stream");
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        Assert.Contains("Intent submitted", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Completed", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Result:", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Examples_run_human_cli_waits_for_approval_from_another_cli()
+    {
+        var run = RunAsync("examples", "run", "human/cli");
+        var id = await Poll.UntilAsync(async () =>
+        {
+            var tasks = (await f.A.GetJsonAsync("/v1/me/tasks")).Ok()["tasks"]!.AsArray();
+            return tasks.FirstOrDefault(t => t!["intent_type"]?.GetValue<string>() == "intent.deployment.approval.v1")?["intent_id"]?.GetValue<string>();
+        }, x => x is not null, TimeSpan.FromSeconds(40), "the human task");
+        var approve = await RunAsync("tasks", "approve", id!);
+        Assert.True(approve.ExitCode == 0, approve.Stderr);
+        var r = await run;
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        Assert.Contains("Waiting for approval", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Approved", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Completed", r.Stdout, StringComparison.Ordinal);
     }
 }
