@@ -111,7 +111,13 @@ public sealed class ScenariosValidateCommand : AxmeCommand<FileSettings>
         var valid = answer["valid"] is JsonValue v && v.TryGetValue<bool>(out var b) ? b : answer["ok"]?.GetValue<bool>() == true && answer["error"] is null;
         if (s.Json) PrintJson(answer);
         else if (valid) AnsiConsole.MarkupLine($"[green]valid[/]: {Esc(s.File)}");
-        else Console.Error.WriteLine($"invalid: {s.File}{Environment.NewLine}{answer.ToJsonString(Indented)}");
+        else
+        {
+            Console.Error.WriteLine($"invalid: {s.File}");
+            if (answer["errors"] is JsonArray errors)
+                foreach (var e in errors) Console.Error.WriteLine($"  - {(e is JsonValue ? e.ToString() : e?.ToJsonString())}");
+            else Console.Error.WriteLine(answer.ToJsonString(Indented));
+        }
         return valid ? 0 : ExitCodes.Usage;
     }
 }
