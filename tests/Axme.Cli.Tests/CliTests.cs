@@ -40,14 +40,22 @@ public sealed class CliTests(CliNodeFixture f) : IClassFixture<CliNodeFixture>, 
 
     public void Dispose() => Directory.Delete(_config, recursive: true);
 
-    private static string CliDll
+    private static string RepoRoot
     {
         get
         {
             var dir = new DirectoryInfo(AppContext.BaseDirectory);
             while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Axme.Orleans.sln"))) dir = dir.Parent;
+            return dir?.FullName ?? throw new InvalidOperationException("repo root not found");
+        }
+    }
+
+    private static string CliDll
+    {
+        get
+        {
             var config = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
-            return Path.Combine(dir!.FullName, "src", "Cli", "bin", config, "net10.0", "axme.dll");
+            return Path.Combine(RepoRoot, "src", "Cli", "bin", config, "net10.0", "axme.dll");
         }
     }
 
@@ -127,11 +135,16 @@ public sealed class CliTests(CliNodeFixture f) : IClassFixture<CliNodeFixture>, 
     public async Task Scenarios_validate_of_a_bad_file_exits_non_zero_with_the_errors()
     {
         var file = Path.Combine(_config, "bad.json");
-        await File.WriteAllTextAsync(file, "{\"scenario_id\": \"bad\", \"workflow\": {\"steps\": []}}");
+        var bundle = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepoRoot, "examples", "scenarios", "human.cli.json")))!;
+        bundle["workflow"]!["steps"]![0]!["tool_id"] = "bad.tool";
+        await File.WriteAllTextAsync(file, bundle.ToJsonString());
         var r = await RunAsync("scenarios", "validate", file);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("invalid", r.Stderr, StringComparison.Ordinal);
-        Assert.Contains("scenario_id", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("  - workflow.steps[0].tool_id: unknown tool_id: bad.tool", r.Stderr, StringComparison.Ordinal);
+
+        var good = await RunAsync("scenarios", "validate", Path.Combine(RepoRoot, "examples", "scenarios", "human.cli.json"));
+        Assert.True(good.ExitCode == 0, good.Stderr);
 
         var missing = await RunAsync("scenarios", "validate", Path.Combine(_config, "nope.json"));
         Assert.Equal(1, missing.ExitCode);
