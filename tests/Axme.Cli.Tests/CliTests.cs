@@ -242,4 +242,13 @@ public sealed class CliTests(CliNodeFixture f) : IClassFixture<CliNodeFixture>, 
         Assert.Contains("Approved", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("Completed", r.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Scenarios_apply_watch_follows_a_step_that_times_out_and_exits_non_zero()
+    {
+        var r = await RunAsync("scenarios", "apply", Path.Combine(RepoRoot, "examples", "scenarios", "internal.timeout.json"), "--watch");
+        Assert.Equal(6, r.ExitCode);
+        Assert.Contains("Intent submitted", r.Stdout, StringComparison.Ordinal);
+        Assert.Matches("Final status: (TIMED_OUT|FAILED)", r.Stdout);
+    }
 }
