@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Axme.Cli;
+
+/// <summary>One named context: where the node is and how to authenticate.</summary>
+public sealed class CliContext
+{
+    public string? BaseUrl { get; set; }
+    public string? ApiKey { get; set; }
+    public string? OrgId { get; set; }
+    public string? WorkspaceId { get; set; }
+}
+
+/// <summary>
+/// The user's config file ($XDG_CONFIG_HOME/axme/config.json or ~/.config/axme/config.json, mode 0600):
+/// {"current_context": "default", "contexts": {"default": {"base_url", "api_key", "org_id", "workspace_id"}}}.
+/// </summary>
+public sealed class CliConfig
+{
+    public const string DefaultBaseUrl = "http://127.0.0.1:8100";
+
+    public string CurrentContext { get; set; } = "default";
+    public Dictionary<string, CliContext> Contexts { get; } = new(StringComparer.Ordinal);
+
+    public static string Dir
+    {
+        get
+        {
+            var xdg = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
+            var root = !string.IsNullOrWhiteSpace(xdg) ? xdg
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
+            return Path.Combine(root, "axme");
+        }
+    }
+
+    public static string FilePath => Path.Combine(Dir, "config.json");
+
+    public static CliConfig Load()
+    {
+        var config = new CliConfig();
+        if (!File.Exists(FilePath)) return config;
+        JsonObject? root;
+        try { root = JsonNode.Parse(File.ReadAllText(FilePath)) as JsonObject; }
+        catch (JsonException e) { throw new CliException(1, $"config file {FilePath} is not valid JSON: {e.Message}"); }
+        if (root is null) return config;
+        if (root["current_context"]?.GetValue<string>() is { Length: > 0 } current) config.CurrentContext = current;
+        if (root["contexts"] is JsonObject contexts)
+        {
+            foreach (var (name, node) in contexts)
+            {
+                if (node is not JsonObject o) continue;
+                config.Contexts[name] = new CliContext
+                {
+                    BaseUrl = Str(o, "base_url"),
+                    ApiKey = Str(o, "api_key"),
+                    OrgId = Str(o, "org_id"),
+                    WorkspaceId = Str(o, "workspace_id"),
+                };
+            }
+        }
+        return config;
+    }
+
+    private static string? Str(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    public void Save()
+    {
+        Directory.CreateDirectory(Dir);
+        var contexts = new JsonObject();
+        foreach (var (name, c) in Contexts)
+        {
+            var o = new JsonObject();
+            if (c.BaseUrl is not null) o["base_url"] = c.BaseUrl;
+            if (c.ApiKey is not null) o["api_key"] = c.ApiKey;
+            if (c.OrgId is not null) o["org_id"] = c.OrgId;
+            if (c.WorkspaceId is not null) o["workspace_id"] = c.WorkspaceId;
+            contexts[name] = o;
+        }
+        var root = new JsonObject { ["current_context"] = CurrentContext, ["contexts"] = contexts };
+        var text = root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        var tmp = FilePath + ".tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var stream = new FileStream(tmp, options))
+        using (var writer = new StreamWriter(stream))
+            writer.Write(text);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tmp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.Move(tmp, FilePath, overwrite: true);
+    }
+
+    public CliContext Current => Contexts.TryGetValue(CurrentContext, out var c) ? c : new CliContext();
+}
+
+/// <summary>A failure the CLI reports as "error: …" with an exit code.</summary>
+public sealed class CliException(int exitCode, string message) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}
