@@ -34,50 +34,8 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
     public JsonNode Json => JsonNode.Parse(Stdout) ?? throw new Xunit.Sdk.XunitException("no JSON output: " + Stderr);
 }
 
-public sealed class CliTests(CliNodeFixture f) : IClassFixture<CliNodeFixture>, IDisposable
+public sealed class CliTests(CliNodeFixture fixture) : CliTestBase(fixture), IClassFixture<CliNodeFixture>
 {
-    private readonly string _config = Directory.CreateTempSubdirectory("axme-cli-").FullName;
-
-    public void Dispose() => Directory.Delete(_config, recursive: true);
-
-    private static string RepoRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Axme.Orleans.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("repo root not found");
-        }
-    }
-
-    private static string CliDll
-    {
-        get
-        {
-            var config = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
-            return Path.Combine(RepoRoot, "src", "Cli", "bin", config, "net10.0", "axme.dll");
-        }
-    }
-
-    private async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? env, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(CliDll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["XDG_CONFIG_HOME"] = _config;
-        psi.Environment["AXME_BASE_URL"] = f.Node.BaseAddress.ToString();
-        psi.Environment["AXME_API_KEY"] = f.Key;
-        foreach (var (k, v) in env ?? new Dictionary<string, string?>()) psi.Environment[k] = v;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await p.WaitForExitAsync(cts.Token);
-        return new CliResult(p.ExitCode, await stdout, await stderr);
-    }
-
-    private Task<CliResult> RunAsync(params string[] args) => RunAsync(null, args);
-
     [Fact]
     public async Task Intents_send_then_get_json_round_trips()
     {
@@ -110,7 +68,7 @@ public sealed class CliTests(CliNodeFixture f) : IClassFixture<CliNodeFixture>, 
     [Fact]
     public async Task Tasks_approve_completes_a_human_task_created_over_http()
     {
-        var id = (await f.A.PostAsync("/v1/intents", new
+        var id = (await Fixture.A.PostAsync("/v1/intents", new
         {
             intent_type = "intent.cli.approval.v1",
             to_agent = "agent://acme/prod/approver",
@@ -124,7 +82,7 @@ public sealed class CliTests(CliNodeFixture f) : IClassFixture<CliNodeFixture>, 
 
         var r = await RunAsync("tasks", "approve", id, "--comment", "ship it");
         Assert.True(r.ExitCode == 0, r.Stderr);
-        var intent = (await f.A.GetJsonAsync($"/v1/intents/{id}")).Ok()["intent"]!;
+        var intent = (await Fixture.A.GetJsonAsync($"/v1/intents/{id}")).Ok()["intent"]!;
         Assert.Equal("COMPLETED", intent["status"].Str());
 
         var again = await RunAsync("tasks", "approve", id);
@@ -171,7 +129,7 @@ public sealed class CliTests(CliNodeFixture f) : IClassFixture<CliNodeFixture>, 
     public async Task Context_set_writes_a_0600_config_that_later_commands_use()
     {
         var r = await RunAsync(new Dictionary<string, string?> { ["AXME_BASE_URL"] = null, ["AXME_API_KEY"] = null },
-            "context", "set", "--base-url", f.Node.BaseAddress.ToString(), "--api-key", f.Key, "--org-id", "acme", "--workspace-id", "prod");
+            "context", "set", "--base-url", Fixture.Node.BaseAddress.ToString(), "--api-key", Fixture.Key, "--org-id", "acme", "--workspace-id", "prod");
         Assert.True(r.ExitCode == 0, r.Stderr);
         var path = Path.Combine(_config, "axme", "config.json");
         if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
@@ -184,7 +142,7 @@ public sealed class CliTests(CliNodeFixture f) : IClassFixture<CliNodeFixture>, 
     [Fact]
     public async Task Intents_watch_exits_0_at_completed_and_non_zero_at_canceled()
     {
-        async Task<string> HumanTaskAsync() => (await f.A.PostAsync("/v1/intents", new
+        async Task<string> HumanTaskAsync() => (await Fixture.A.PostAsync("/v1/intents", new
         {
             intent_type = "intent.cli.watch.v1",
             to_agent = "agent://acme/prod/approver",
@@ -194,7 +152,7 @@ public sealed class CliTests(CliNodeFixture f) : IClassFixture<CliNodeFixture>, 
         var approved = await HumanTaskAsync();
         var watch = RunAsync("intents", "watch", approved);
         await Task.Delay(1500);
-        (await f.A.PostAsync($"/v1/intents/{approved}/resume", new { task_result = new { outcome = "approved" } })).Ok();
+        (await Fixture.A.PostAsync($"/v1/intents/{approved}/resume", new { task_result = new { outcome = "approved" } })).Ok();
         var w = await watch;
         Assert.True(w.ExitCode == 0, w.Stdout + w.Stderr);
         Assert.Contains("intent.completed", w.Stdout, StringComparison.Ordinal);
@@ -231,7 +189,7 @@ public sealed class CliTests(CliNodeFixture f) : IClassFixture<CliNodeFixture>, 
         var run = RunAsync("examples", "run", "human/cli");
         var id = await Poll.UntilAsync(async () =>
         {
-            var tasks = (await f.A.GetJsonAsync("/v1/me/tasks")).Ok()["tasks"]!.AsArray();
+            var tasks = (await Fixture.A.GetJsonAsync("/v1/me/tasks")).Ok()["tasks"]!.AsArray();
             return tasks.FirstOrDefault(t => t!["intent_type"]?.GetValue<string>() == "intent.deployment.approval.v1")?["intent_id"]?.GetValue<string>();
         }, x => x is not null, TimeSpan.FromSeconds(40), "the human task");
         var approve = await RunAsync("tasks", "approve", id!);

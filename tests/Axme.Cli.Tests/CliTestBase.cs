@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Axme.Testing;
+
+namespace Axme.Cli.Tests;
+
+/// <summary>Runs the built axme binary as a real process against the fixture's node, with its own config directory.</summary>
+public abstract class CliTestBase(CliNodeFixture fixture) : IDisposable
+{
+    protected CliNodeFixture Fixture { get; } = fixture;
+
+    protected readonly string _config = Directory.CreateTempSubdirectory("axme-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_config, recursive: true);
+
+    protected static string RepoRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Axme.Orleans.sln"))) dir = dir.Parent;
+            return dir?.FullName ?? throw new InvalidOperationException("repo root not found");
+        }
+    }
+
+    private static string CliDll
+    {
+        get
+        {
+            var config = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
+            return Path.Combine(RepoRoot, "src", "Cli", "bin", config, "net10.0", "axme.dll");
+        }
+    }
+
+    protected async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? env, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(CliDll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["XDG_CONFIG_HOME"] = _config;
+        psi.Environment["AXME_BASE_URL"] = Fixture.Node.BaseAddress.ToString();
+        psi.Environment["AXME_API_KEY"] = Fixture.Key;
+        foreach (var (k, v) in env ?? new Dictionary<string, string?>()) psi.Environment[k] = v;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await p.WaitForExitAsync(cts.Token);
+        return new CliResult(p.ExitCode, await stdout, await stderr);
+    }
+
+    protected Task<CliResult> RunAsync(params string[] args) => RunAsync(null, args);
+}
