@@ -1,5 +1,9 @@
 using Axme.Cli;
+using Spectre.Console;
 using Spectre.Console.Cli;
+
+// Piped or captured output is read by scripts and logs: whole lines, not wrapped at Spectre's default 80 columns.
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 4096;
 
 var app = new CommandApp();
 app.Configure(c =>
