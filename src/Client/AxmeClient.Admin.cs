@@ -123,6 +123,17 @@ public sealed partial class AxmeClient
     public async Task<IReadOnlyList<ServiceAccount>> ListServiceAccountsAsync(CancellationToken ct = default) =>
         AxmeModel.ListOf<ServiceAccount>((await GetAsync("v1/service-accounts", ct))["service_accounts"]);
 
+    /// <summary>
+    /// The live service accounts of a workspace (GET /v1/service-accounts?org_id=…&amp;workspace_id=…, as the
+    /// CLI's agent provisioning asks for them, PROTOCOL §8.6.1). A null org or workspace leaves that
+    /// parameter out: the node then answers for the key's own workspace.
+    /// </summary>
+    /// <param name="orgId">The organisation, or null for the key's.</param>
+    /// <param name="workspaceId">The workspace, or null for the key's.</param>
+    /// <param name="ct">Cancels the call.</param>
+    public async Task<IReadOnlyList<ServiceAccount>> ListServiceAccountsAsync(string? orgId, string? workspaceId, CancellationToken ct = default) =>
+        AxmeModel.ListOf<ServiceAccount>((await GetAsync("v1/service-accounts" + Query(("org_id", orgId), ("workspace_id", workspaceId)), ct))["service_accounts"]);
+
     /// <summary>A service account.</summary>
     /// <param name="serviceAccountId">The account.</param>
     /// <param name="ct">Cancels the call.</param>
