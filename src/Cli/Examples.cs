@@ -60,23 +60,52 @@ public static class BuiltInAgents
         }
     }
 
-    /// <summary>Listens as the agent and answers each delivered step intent with its handler (§8.7 step 4).</summary>
-    public static async Task RunAsync(string baseUrl, string key, string agent, Action<string> log, CancellationToken ct)
+    /// <summary>
+    /// The agent's stream cursor now (§8.7 step 4.2): what its stream hands out within a second from the start, so
+    /// that the agent answers only what arrives after it, not intents left pending for the same name by earlier
+    /// runs or by someone else's scenario. Done before the bundle is applied (the Go CLI syncs while it applies,
+    /// and can skip its own delivery). 0 when the stream cannot be read; listening then reports why.
+    /// </summary>
+    public static async Task<long> SyncAsync(string baseUrl, string key, string agent, CancellationToken ct)
+    {
+        using var client = new AxmeClient(new AxmeClientOptions { BaseUrl = baseUrl, ApiKey = key, StreamWaitSeconds = 1, MaxRetries = 1 });
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        window.CancelAfter(TimeSpan.FromSeconds(1.5));
+        long last = 0;
+        try
+        {
+            await foreach (var d in client.ListenAsync(agent, 0, window.Token)) last = Math.Max(last, d.Seq);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // The window ended: everything pending was handed out in it.
+        }
+        catch (Exception e) when (e is AxmeException or HttpRequestException)
+        {
+            // Listening will fail the same way and say so.
+        }
+        return last;
+    }
+
+    /// <summary>Listens as the agent after <paramref name="since"/> and answers each delivered step intent with its handler (§8.7 step 4).</summary>
+    public static async Task RunAsync(string baseUrl, string key, string agent, long since, Action<string> log, CancellationToken ct)
     {
         using var client = new AxmeClient(new AxmeClientOptions { BaseUrl = baseUrl, ApiKey = key, StreamWaitSeconds = 2 });
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                await foreach (var d in client.ListenAsync(agent, 0, ct))
+                await foreach (var d in client.ListenAsync(agent, since, ct))
                 {
+                    since = Math.Max(since, d.Seq);
                     var intent = await client.GetIntentAsync(d.IntentId, ct);
                     if (intent.IsTerminal || intent.Status == IntentStatuses.Waiting && intent.PendingWith?["type"]?.ToString() == "human") continue;
                     var payload = intent.Payload as JsonObject ?? [];
                     var input = payload["parent_payload"] as JsonObject ?? payload;
                     var result = Handle(agent, input);
+                    // Told before the resume, so the line comes before the events the answer causes.
+                    log($"[grey]{Markup.Escape(agent)}[/] answers: {Markup.Escape(result.ToJsonString())}");
                     await client.ResumeIntentAsync(d.IntentId, result, agent, ct);
-                    log($"[grey]{Markup.Escape(agent)}[/] answered: {Markup.Escape(result.ToJsonString())}");
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -92,7 +121,11 @@ public static class BuiltInAgents
     }
 }
 
-/// <summary>axme examples run &lt;id&gt;: provisions and starts the built-in agents, applies the bundle, tells the story (§8.7).</summary>
+/// <summary>
+/// axme examples run &lt;id&gt; (PROTOCOL §8.7): provisions the built-in agents (§8.6.1, re-using the keys in
+/// scenario-agents.json), starts them with those keys, applies the bundle and tells the story: submitted,
+/// waiting for agent/approval, approved, completed, and a one-line result (<see cref="ResultSummary"/>).
+/// </summary>
 public sealed class ExamplesRunCommand : AxmeCommand<ExampleRunSettings>
 {
     protected override async Task<int> RunAsync(ExampleRunSettings s, CancellationToken ct)
@@ -108,14 +141,36 @@ public sealed class ExamplesRunCommand : AxmeCommand<ExampleRunSettings>
         void Log(string markup) { if (!s.Json) lock (lockObj) AnsiConsole.MarkupLine(markup); }
 
         Log($"[bold]{Esc(bundle["title"]?.ToString())}[/] ({Esc(bundle["scenario_id"]?.ToString())})");
+        var names = BuiltInAgents.ByExample.GetValueOrDefault(s.Id, []);
+        var bundleAgents = (bundle["agents"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        // The bare built-in names with create_if_missing (§8.7 step 3); display name and binding from the bundle's entry.
+        var specs = names.Select(name => bundleAgents.FirstOrDefault(a => a["address"]?.ToString() == name) is { } a
+            ? new AgentSpec(name, a["display_name"]?.ToString() ?? name, a["delivery_mode"]?.ToString())
+            : new AgentSpec(name, name, null)).ToList();
+        var provisioned = await new AgentProvisioner(conn, client).ProvisionAsync(specs, ct);
+        var stored = ScenarioAgentStore.Load();
+
+        var keyed = new List<(ProvisionedAgent Agent, StoredAgent Key)>();
+        foreach (var p in provisioned)
+        {
+            var name = p.Spec.Address;
+            // §8.7 step 4.1: the agent's key as scenario-agents.json has it for this node.
+            if ((p.Key ?? ScenarioAgentStore.FindForAgent(stored, name, conn.BaseUrl, conn.OrgId, conn.WorkspaceId)) is { } key) keyed.Add((p, key));
+            else
+            {
+                AgentProvisioner.Report(p, s.Json);
+                WarnLine(s.Json, $"no key for {name} in {ScenarioAgentStore.FilePath}; the agent is not started");
+            }
+        }
+        var cursors = await Task.WhenAll(keyed.Select(k => BuiltInAgents.SyncAsync(conn.BaseUrl, k.Key.ApiKey, k.Agent.Spec.Address, ct)));
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var agents = new List<Task>();
-        foreach (var name in BuiltInAgents.ByExample.GetValueOrDefault(s.Id, []))
+        for (var i = 0; i < keyed.Count; i++)
         {
-            var registered = await client.RegisterAgentAsync(name, name, ct: ct);
-            var key = registered.Key?.Token ?? throw new CliException(ExitCodes.Server, $"no key was created for {name}");
-            Log($"Agent [bold]{Esc(registered.Account.AgentAddress)}[/] started");
-            agents.Add(BuiltInAgents.RunAsync(conn.BaseUrl, key, name, Log, stop.Token));
+            var (p, key) = keyed[i];
+            Log($"Agent [bold]{Esc(key.Address)}[/] started [grey]({Esc(p.Describe())})[/]");
+            agents.Add(BuiltInAgents.RunAsync(conn.BaseUrl, key.ApiKey, p.Spec.Address, cursors[i], Log, stop.Token));
         }
         await Task.Delay(500, ct);
         var answer = await client.ApplyScenarioAsync(bundle, null, ct);
@@ -127,13 +182,25 @@ public sealed class ExamplesRunCommand : AxmeCommand<ExampleRunSettings>
             code = await WatchAsync(client, id, s.Json, ct, e =>
             {
                 if (e.WaitingReason == "WAITING_FOR_HUMAN" && e.EventType == "intent.human_task_assigned")
-                    Log($"Waiting for approval... (in another terminal: [bold]axme tasks approve {Esc(id)}[/])");
+                {
+                    Log("Waiting for approval...");
+                    Log($"[grey]  approve it in another terminal: axme tasks approve {Esc(id)}[/]");
+                }
                 else if (e.WaitingReason == "WAITING_FOR_AGENT" && e.EventType != "intent.reminder")
-                    Log($"Waiting for agent {Esc(e.Details?["pending_with"]?["ref"]?.ToString() ?? e.Handler ?? "")}...");
-                else if (e.Details?["task_result"]?["outcome"]?.ToString() is { } outcome)
-                    Log($"[green]{Esc(char.ToUpperInvariant(outcome[0]) + outcome[1..])}[/]{(e.Actor is null ? "" : $" by {Esc(e.Actor)}")}");
+                    Log($"Waiting for agent {Esc(Holder(e) ?? e.Handler)}...");
+                else if (e.Details?["task_result"]?["outcome"]?.ToString() is { Length: > 0 } outcome)
+                {
+                    Log($"[green]{Esc(char.ToUpperInvariant(outcome[0]) + outcome[1..].Replace('_', ' '))}[/]");
+                    if (e.Actor is not null) Log($"[grey]  by {Esc(e.Actor)}[/]");
+                }
                 else if (e.IsTerminal)
-                    Log(e.Status == IntentStatuses.Completed ? "[green]Completed[/]" : $"[red]{Esc(e.Status)}[/]");
+                    Log(e.Status switch
+                    {
+                        IntentStatuses.Completed => "[green]Completed[/]",
+                        IntentStatuses.TimedOut => "[red]Timed out[/]",
+                        IntentStatuses.Canceled => "[yellow]Canceled[/]",
+                        _ => "[red]Failed[/]",
+                    });
             });
         }
         finally
@@ -145,10 +212,23 @@ public sealed class ExamplesRunCommand : AxmeCommand<ExampleRunSettings>
         if (s.Json) PrintJson(final.Raw);
         else
         {
-            if (final.Result is not null) Log($"Result: {Esc(final.Result.ToJsonString())}");
-            if (final.Error is not null) Log($"Error: {Esc(final.Error.ToJsonString())}");
+            Log($"Result: {Esc(ResultSummary.Describe(final.IntentType, final.Status, final.Result, final.Error))}");
+            if ((final.Result ?? final.Error) is { } detail) Log($"[grey]{Esc(detail.ToJsonString(Indented))}[/]");
             Log($"[grey]axme intents log {Esc(id)}[/]");
         }
         return code;
+    }
+
+    /// <summary>The last segment of the event's holder (pending_with name or ref): "deploy-readiness-checker".</summary>
+    private static string? Holder(IntentEvent e)
+    {
+        var holder = e.Raw["pending_with"]?["name"]?.ToString() ?? e.Raw["pending_with"]?["ref"]?.ToString();
+        return holder?.Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
+    }
+
+    private static void WarnLine(bool json, string text)
+    {
+        if (json) Console.Error.WriteLine("warning: " + text);
+        else AnsiConsole.MarkupLine($"[yellow]warning: {Markup.Escape(text)}[/]");
     }
 }
