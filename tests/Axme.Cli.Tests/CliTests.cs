@@ -184,7 +184,7 @@ public sealed class CliTests(CliNodeFixture fixture) : CliTestBase(fixture), ICl
     }
 
     [Fact]
-    public async Task Examples_run_human_cli_waits_for_approval_from_another_cli()
+    public async Task Examples_run_human_cli_is_approved_from_a_second_cli_process()
     {
         var run = RunAsync("examples", "run", "human/cli");
         var id = await Poll.UntilAsync(async () =>
@@ -196,9 +196,13 @@ public sealed class CliTests(CliNodeFixture fixture) : CliTestBase(fixture), ICl
         Assert.True(approve.ExitCode == 0, approve.Stderr);
         var r = await run;
         Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
-        Assert.Contains("Waiting for approval", r.Stdout, StringComparison.Ordinal);
-        Assert.Contains("Approved", r.Stdout, StringComparison.Ordinal);
-        Assert.Contains("Completed", r.Stdout, StringComparison.Ordinal);
+        // The seed story, line by line and in this order (other lines may come between).
+        CliProvisioningTests.AssertLinesInOrder(r.Stdout,
+            l => l == $"Intent submitted: {id}",
+            l => l == "Waiting for approval...",
+            l => l == "Approved",
+            l => l == "Completed",
+            l => l == "Result: deployment approved");
     }
 
     [Fact]
