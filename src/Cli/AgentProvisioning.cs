@@ -105,20 +105,7 @@ public static class ScenarioAgentStore
         entries.RemoveAll(e => changed.Any(c => SameUrl(c.BaseUrl, e.BaseUrl) && c.Address == e.Address));
         entries.AddRange(changed);
         var root = new JsonObject { ["agents"] = new JsonArray([.. entries.Select(e => (JsonNode)Write(e))]) };
-        if (!Directory.Exists(CliConfig.Dir))
-        {
-            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(CliConfig.Dir);
-            else Directory.CreateDirectory(CliConfig.Dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-        var tmp = $"{FilePath}.{Environment.ProcessId}.tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var stream = new FileStream(tmp, options))
-        using (var writer = new StreamWriter(stream))
-            writer.Write(root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        // A leftover temp file of an earlier, killed run keeps its old mode: set it explicitly.
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tmp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.Move(tmp, FilePath, overwrite: true);
+        CliConfig.WritePrivate(FilePath, root);
     }
 
     /// <summary>Base URLs compared without a trailing slash and case-insensitively (scheme and host are).</summary>

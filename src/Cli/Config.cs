@@ -66,7 +66,6 @@ public sealed class CliConfig
 
     public void Save()
     {
-        Directory.CreateDirectory(Dir);
         var contexts = new JsonObject();
         foreach (var (name, c) in Contexts)
         {
@@ -78,15 +77,29 @@ public sealed class CliConfig
             contexts[name] = o;
         }
         var root = new JsonObject { ["current_context"] = CurrentContext, ["contexts"] = contexts };
-        var text = root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-        var tmp = FilePath + ".tmp";
+        WritePrivate(FilePath, root);
+    }
+
+    /// <summary>
+    /// Writes a JSON file only its owner can read (it holds keys): the config directory 0700, the file 0600,
+    /// through a temp file and a rename so a killed process never leaves half a file.
+    /// </summary>
+    public static void WritePrivate(string path, JsonNode content)
+    {
+        if (!Directory.Exists(Dir))
+        {
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(Dir);
+            else Directory.CreateDirectory(Dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        var tmp = $"{path}.{Environment.ProcessId}.tmp";
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         using (var stream = new FileStream(tmp, options))
         using (var writer = new StreamWriter(stream))
-            writer.Write(text);
+            writer.Write(content.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        // A leftover temp file of an earlier, killed run keeps its old mode: set it explicitly.
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tmp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.Move(tmp, FilePath, overwrite: true);
+        File.Move(tmp, path, overwrite: true);
     }
 
     public CliContext Current => Contexts.TryGetValue(CurrentContext, out var c) ? c : new CliContext();
