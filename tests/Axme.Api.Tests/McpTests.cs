@@ -13,7 +13,7 @@ namespace Axme.Api.Tests;
 public sealed class McpTests(NodeFixture f)
 {
     /// <summary>One JSON-RPC request exactly as the SDKs send it: a UUID id, a plain JSON POST, no session headers.</summary>
-    private static async Task<(HttpResponseMessage Response, JsonObject Body)> RpcAsync(HttpClient client, string method, object parameters)
+    internal static async Task<(HttpResponseMessage Response, JsonObject Body)> RpcAsync(HttpClient client, string method, object parameters)
     {
         var id = Guid.NewGuid().ToString();
         var text = JsonSerializer.Serialize(new { jsonrpc = "2.0", id, method, @params = parameters });
@@ -24,7 +24,7 @@ public sealed class McpTests(NodeFixture f)
         return (response, body);
     }
 
-    private static async Task<JsonObject> CallAsync(HttpClient client, string tool, object arguments)
+    internal static async Task<JsonObject> CallAsync(HttpClient client, string tool, object arguments)
     {
         var (response, body) = await RpcAsync(client, "tools/call", new { name = tool, arguments });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -38,7 +38,7 @@ public sealed class McpTests(NodeFixture f)
         return result;
     }
 
-    private static async Task<JsonObject> ErrorAsync(HttpClient client, string method, object parameters, int code)
+    internal static async Task<JsonObject> ErrorAsync(HttpClient client, string method, object parameters, int code)
     {
         var (response, body) = await RpcAsync(client, method, parameters);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode); // §10: JSON-RPC errors travel with 200

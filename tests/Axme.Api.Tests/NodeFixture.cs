@@ -5,9 +5,23 @@ namespace Axme.Api.Tests;
 /// <summary>
 /// One real node (its own process, port and database) shared by the API tests, with two tenants:
 /// workspace A (acme/prod) and workspace B (other/ws), each with its own service account key.
+/// A subclass passes settings of its own for tests that need a differently configured node
+/// (<see cref="RateLimitedNodeFixture"/>); such a class fixture runs beside the shared collection, not in it.
 /// </summary>
-public sealed class NodeFixture : IAsyncLifetime
+public class NodeFixture : IAsyncLifetime
 {
+    private readonly string _clusterId;
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    // xUnit wants exactly one public constructor on a fixture: the subclasses' hook is protected.
+    public NodeFixture() : this("api-tests", new Dictionary<string, string>()) { }
+
+    protected NodeFixture(string clusterId, IReadOnlyDictionary<string, string> settings)
+    {
+        _clusterId = clusterId;
+        _settings = settings;
+    }
+
     public NodeProcess Node { get; private set; } = null!;
     public string Database { get; private set; } = null!;
     public HttpClient Admin { get; private set; } = null!;
@@ -18,11 +32,13 @@ public sealed class NodeFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await TestPostgres.CreateDatabaseAsync("axme_api");
-        Node = new NodeProcess(Database, "api-tests", new Dictionary<string, string>
+        var all = new Dictionary<string, string>
         {
             ["Axme__Api__SseKeepAlive"] = "00:00:01",
             ["Axme__Api__MaxRequestBodyBytes"] = "131072",
-        });
+        };
+        foreach (var (k, v) in _settings) all[k] = v;
+        Node = new NodeProcess(Database, _clusterId, all);
         await Node.StartAsync();
         Admin = Node.CreateClient();
         (A, AgentA) = await TenantAsync("acme", "prod", "alpha");
@@ -41,6 +57,17 @@ public sealed class NodeFixture : IAsyncLifetime
         await Node.DisposeAsync();
         await TestPostgres.DropDatabaseAsync(Database);
     }
+}
+
+/// <summary>A node whose rate limit (REST and MCP) is small: 3 calls per 4 s window.</summary>
+public sealed class RateLimitedNodeFixture() : NodeFixture("api-rate", new Dictionary<string, string>
+{
+    ["Axme__Api__RateLimitPermits"] = RateLimitedNodeFixture.Permits.ToString(),
+    ["Axme__Api__RateLimitWindow"] = RateLimitedNodeFixture.Window.ToString(),
+})
+{
+    public const int Permits = 3;
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(4);
 }
 
 [CollectionDefinition(Name)]

@@ -70,6 +70,65 @@ public sealed class ScenarioTests(NodeFixture f)
         (await client.PostAsync("/v1/scenarios/apply", bundle.ToJsonString())).Error(HttpStatusCode.UnprocessableEntity, "validation_error");
     }
 
+    /// <summary>A schema for the bundle's intent type in the workspace: amount ≥ 0 and a currency, both required.</summary>
+    private static async Task<string> OrderSchemaAsync(HttpClient client)
+    {
+        var type = $"intent.scn.order{Guid.NewGuid():N}"[..30] + ".v1";
+        (await client.PostAsync("/v1/schemas", new
+        {
+            semantic_type = type,
+            schema_json = new
+            {
+                type = "object", required = new[] { "amount", "currency" },
+                properties = new { amount = new { type = "number", minimum = 0 }, currency = new { type = "string" } },
+            },
+        })).Ok();
+        return type;
+    }
+
+    [Fact]
+    public async Task A_payload_its_types_schema_refuses_is_a_validate_problem_per_field_and_apply_creates_nothing()
+    {
+        var client = await WorkspaceAsync();
+        var bundle = Example("human.cli.json");
+        bundle["intent"]!["type"] = await OrderSchemaAsync(client);
+        bundle["intent"]!["payload"] = new JsonObject { ["amount"] = -5, ["service"] = "api-gateway" };
+
+        var r = (await client.PostAsync("/v1/scenarios/validate", bundle.ToJsonString())).Ok();
+        Assert.False(r["valid"]!.GetValue<bool>());
+        var errors = r["errors"]!.AsArray().Select(e => e.Str()).ToArray();
+        Assert.Contains(errors, e => e.StartsWith("intent.payload.amount: ", StringComparison.Ordinal));
+        Assert.Contains("intent.payload.currency: is required", errors);
+        Assert.Null(r["compile_id"]);
+
+        var refused = (await client.PostAsync("/v1/scenarios/apply", bundle.ToJsonString())).Error(HttpStatusCode.UnprocessableEntity, "validation_error");
+        Assert.Contains("intent.payload.amount", refused["error"]!["message"].Str());
+        Assert.Equal("is required", refused["error"]!["details"]!["intent.payload.currency"].Str());
+        // Refused before anything happened: no agent provisioned, no parent intent.
+        Assert.DoesNotContain((await client.GetJsonAsync("/v1/agents")).Ok()["agents"]!.AsArray(), a => a!["service_account_name"].Str() != "operator");
+        Assert.Empty((await client.GetJsonAsync($"/v1/intents?intent_type={bundle["intent"]!["type"].Str()}")).Ok()["intents"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task A_payload_its_types_schema_accepts_applies_and_its_step_intents_are_not_checked_against_it()
+    {
+        var client = await WorkspaceAsync();
+        var bundle = Example("human.cli.json");
+        bundle["intent"]!["type"] = await OrderSchemaAsync(client);
+        bundle["intent"]!["payload"] = new JsonObject { ["amount"] = 5, ["currency"] = "EUR" };
+        Assert.True((await client.PostAsync("/v1/scenarios/validate", bundle.ToJsonString())).Ok()["valid"]!.GetValue<bool>());
+
+        var id = (await client.PostAsync("/v1/scenarios/apply", bundle.ToJsonString())).Ok()["intent_id"].Str();
+        // The step intent shares the type but carries the runtime's envelope ({parent_payload, step_id, input}).
+        var agent = await AgentKeyAsync(client, "deploy-readiness-checker");
+        Assert.Equal(1, await HandleDeliveriesAsync(agent, "deploy-readiness-checker", input => new { action = "complete", amount_seen = input["amount"]!.GetValue<int>() }));
+        await UntilAsync(client, id, i => i["waiting_reason"]?.GetValue<string>() == "WAITING_FOR_HUMAN", "the approval step");
+        (await client.PostAsync($"/v1/intents/{id}/resume", new { task_result = new { outcome = "approved" } })).Ok();
+        var done = await IntentAsync(client, id);
+        Assert.Equal("COMPLETED", done["status"].Str());
+        Assert.Equal(5, done["result"]!["steps"]!["readiness_check"]!["amount_seen"]!.GetValue<int>());
+    }
+
     [Fact]
     public async Task Delivery_stream_example_runs_its_agent_step_and_completes_with_the_step_results_and_apply_is_idempotent()
     {

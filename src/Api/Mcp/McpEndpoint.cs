@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.RateLimiting;
@@ -101,8 +102,9 @@ public static partial class McpEndpoint
         foreach (var required in tool.Required)
             if (arguments[required] is null) throw ProtocolException.Invalid(required, $"{required} is required", "missing_field");
         var owner = Query.OwnerAgent(Text(arguments, "owner_agent"), Text(parameters, "owner_agent"), caller);
-        if (!limiter.TryAcquire(ApiKeyAuthFilter.Token(http.Request)!, owner ?? caller.AgentAddress, name))
-            throw new ProtocolException(429, "rate_limit_exceeded", $"rate limit exceeded for {name}; retry later");
+        if (!limiter.TryAcquire(ApiKeyAuthFilter.Token(http.Request)!, owner ?? caller.AgentAddress, name, out var retryAfter))
+            throw new ProtocolException(429, "rate_limit_exceeded", $"rate limit exceeded for {name}; retry after {retryAfter} s",
+                new Dictionary<string, string> { ["retry_after"] = retryAfter.ToString(CultureInfo.InvariantCulture) });
 
         var call = new McpCall(caller, owner, Arguments(arguments), Text(arguments, "idempotency_key"), services, http.RequestAborted);
         var fields = await tool.RunAsync(call);
@@ -192,10 +194,18 @@ public sealed class McpRateLimiter(IOptions<ApiOptions> options) : IDisposable
                 PermitLimit = options.Value.RateLimitPermits, Window = options.Value.RateLimitWindow, QueueLimit = 0,
             }));
 
-    public bool TryAcquire(string token, string owner, string tool)
+    /// <summary>
+    /// Takes one call from the budget of (key, owner, tool). When it is spent: false, and the whole seconds until
+    /// the next window (≥ 1, an integer like REST's Retry-After, which is how the SDKs parse it).
+    /// </summary>
+    public bool TryAcquire(string token, string owner, string tool, out int retryAfterSeconds)
     {
         using var lease = _limiter.AttemptAcquire($"{TokenHash.Of(token)} {owner} {tool}");
-        return lease.IsAcquired;
+        retryAfterSeconds = 0;
+        if (lease.IsAcquired) return true;
+        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : options.Value.RateLimitWindow;
+        retryAfterSeconds = (int)Math.Ceiling(Math.Max(1, wait.TotalSeconds));
+        return false;
     }
 
     public void Dispose() => _limiter.Dispose();

@@ -46,8 +46,7 @@ public static class ScenarioEndpoints
         var body = new RequestBody(bundle);
         var check = await grains.GetGrain<IScenarioCompilerGrain>(0).CompileAsync(body.Root.ToJsonString(), caller);
         if (check.Plan is not { } plan)
-            throw new ProtocolException(422, "validation_error", "the scenario is not valid: " + string.Join("; ", check.Errors),
-                new Dictionary<string, string> { ["field"] = check.Errors.Count > 0 ? check.Errors[0].Split(':')[0] : "scenario" });
+            throw new ProtocolException(422, "validation_error", "the scenario is not valid: " + string.Join("; ", check.Errors), Problems(check.Errors));
 
         var provisioned = new JsonArray();
         foreach (var agent in plan.Agents)
@@ -103,6 +102,18 @@ public static class ScenarioEndpoints
             ["role"] = agent.Role, ["address"] = existing?.Address ?? agent.Address, ["created"] = created,
             ["exists"] = existing is not null, ["delivery_mode"] = existing?.DeliveryMode,
         };
+    }
+
+    /// <summary>An invalid bundle's error details: the first problem's path as field, then every problem by path (like schema_invalid).</summary>
+    private static Dictionary<string, string> Problems(IReadOnlyList<string> errors)
+    {
+        var details = new Dictionary<string, string> { ["field"] = errors.Count > 0 ? errors[0].Split(':')[0] : "scenario" };
+        foreach (var error in errors)
+        {
+            var colon = error.IndexOf(": ", StringComparison.Ordinal);
+            if (colon > 0) details.TryAdd(error[..colon], error[(colon + 2)..]);
+        }
+        return details;
     }
 
     private static JsonArray Strings(IEnumerable<string> items) => new([.. items.Select(i => (JsonNode)i)]);

@@ -46,7 +46,10 @@ public sealed partial class IntentGrain(
         }
         var transition = IntentTransitions.Create(this.GetPrimaryKey(), command, time.GetUtcNow());
         // Before anything is written: a payload its type's schema refuses creates nothing (§9.4, 422 schema_invalid).
-        await schemas.CheckPayloadAsync(transition.Intent.OrgId, transition.Intent.WorkspaceId, transition.Intent.IntentType, transition.Intent.PayloadJson);
+        // Not a workflow's step intent: it shares the parent's type but carries the runtime's envelope
+        // ({parent_payload, step_id, input}), and the parent's payload was checked when the scenario was applied.
+        if (command.ParentIntentId is null)
+            await schemas.CheckPayloadAsync(transition.Intent.OrgId, transition.Intent.WorkspaceId, transition.Intent.IntentType, transition.Intent.PayloadJson);
         S.CreateRequestHash = command.RequestHash;
         S.CreatedStatus = transition.Intent.Status;
         await CommitAsync(transition);

@@ -103,7 +103,7 @@ public static partial class ScenarioCompiler
             foreach (var f in new[] { "remind_after_seconds", "remind_interval_seconds", "max_reminders", "max_delivery_attempts" })
                 PositiveInt(intent, f, "intent." + f, Error);
         }
-        if (errors.Count > 0 || scenarioId is null || type is null || steps.Count == 0) return new ScenarioCheck(errors, warnings, null);
+        if (errors.Count > 0 || scenarioId is null || intent is null || type is null || steps.Count == 0) return new ScenarioCheck(errors, warnings, null);
 
         var run = new WorkflowRun
         {
@@ -113,7 +113,7 @@ public static partial class ScenarioCompiler
         return new ScenarioCheck(errors, warnings, new ScenarioPlan
         {
             ScenarioId = scenarioId, Agents = agents, Workflow = run, IntentType = type,
-            PayloadJson = (intent!["payload"] as JsonObject)?.ToJsonString() ?? JsonText.EmptyObject, DeadlineAt = deadline,
+            PayloadJson = IntentPayload(bundle)!.Value.PayloadJson, DeadlineAt = deadline,
             RemindAfterSeconds = PositiveInt(intent, "remind_after_seconds", "", (_, _) => { }),
             RemindIntervalSeconds = PositiveInt(intent, "remind_interval_seconds", "", (_, _) => { }),
             MaxReminders = PositiveInt(intent, "max_reminders", "", (_, _) => { }),
@@ -122,6 +122,26 @@ public static partial class ScenarioCompiler
             IdempotencyKey = Str(bundle, "idempotency_key"),
         });
     }
+
+    /// <summary>
+    /// The bundle's intent type and payload (absent = {}) as the parent's create will send them, when both are
+    /// well formed: what the schema of the type is checked against, even when other parts of the bundle are not valid.
+    /// </summary>
+    public static (string Type, string PayloadJson)? IntentPayload(JsonObject bundle) =>
+        bundle["intent"] is JsonObject intent && Str(intent, "type") is { } type && IdPattern().IsMatch(type) && intent["payload"] is null or JsonObject
+            ? (type, (intent["payload"] as JsonObject)?.ToJsonString() ?? JsonText.EmptyObject)
+            : null;
+
+    /// <summary>
+    /// The check with each field the type's schema refuses as one more problem at its bundle path
+    /// (intent.payload.&lt;field&gt;); a bundle with such a problem has no plan, so apply creates nothing.
+    /// </summary>
+    public static ScenarioCheck WithSchemaViolations(ScenarioCheck check, Schemas.SchemaViolations? violations) =>
+        violations is null ? check : check with
+        {
+            Errors = [.. check.Errors, .. violations.Fields.Select(f => $"intent.{f.Key}: {f.Value}")],
+            Plan = null,
+        };
 
     private static WorkflowStep? CompileStep(JsonObject s, string path, List<ScenarioAgent> agents, List<string> humans, Caller caller, Action<string, string> error)
     {

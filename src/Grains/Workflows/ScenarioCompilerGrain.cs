@@ -1,14 +1,26 @@
 using System.Text.Json.Nodes;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Workflows;
+using Axme.Grains.Schemas;
 using Orleans.Concurrency;
 
 namespace Axme.Grains.Workflows;
 
-/// <summary>Compiles bundles where the task rules live (HumanTasks, RuntimeSteps); pure work, so a stateless worker on any silo.</summary>
+/// <summary>
+/// Compiles bundles where the task rules live (HumanTasks, RuntimeSteps) and the semantic schemas are; no state
+/// of its own, so a stateless worker on any silo.
+/// </summary>
 [StatelessWorker]
-public sealed class ScenarioCompilerGrain : Grain, IScenarioCompilerGrain
+public sealed class ScenarioCompilerGrain(SemanticSchemaCache schemas) : Grain, IScenarioCompilerGrain
 {
-    public Task<ScenarioCheck> CompileAsync(string bundleJson, Caller caller) =>
-        Task.FromResult(ScenarioCompiler.Compile(JsonNode.Parse(bundleJson)!.AsObject(), caller));
+    public async Task<ScenarioCheck> CompileAsync(string bundleJson, Caller caller)
+    {
+        var bundle = JsonNode.Parse(bundleJson)!.AsObject();
+        var check = ScenarioCompiler.Compile(bundle, caller);
+        // The parent's create would refuse the payload with the same check; here apply learns it before provisioning
+        // agents, and validate lists every bad field next to the bundle's other problems.
+        if (ScenarioCompiler.IntentPayload(bundle) is not { } intent) return check;
+        return ScenarioCompiler.WithSchemaViolations(check,
+            await schemas.ViolationsAsync(caller.OrgId, caller.WorkspaceId, intent.Type, intent.PayloadJson));
+    }
 }
