@@ -26,7 +26,7 @@ public sealed class ContextSetCommand : AxmeCommand<ContextSetSettings>
     protected override Task<int> RunAsync(ContextSetSettings s, CancellationToken ct)
     {
         var config = CliConfig.Load();
-        var name = s.Name ?? config.CurrentContext;
+        var name = s.Name ?? s.ContextName ?? config.CurrentContext;
         if (!config.Contexts.TryGetValue(name, out var c)) config.Contexts[name] = c = new CliContext();
         if (s.BaseUrl is not null) c.BaseUrl = s.BaseUrl;
         if (s.ApiKey is not null) c.ApiKey = s.ApiKey;
@@ -40,17 +40,103 @@ public sealed class ContextSetCommand : AxmeCommand<ContextSetSettings>
     }
 }
 
+public sealed class ContextNameSettings : GlobalSettings
+{
+    [CommandArgument(0, "<name>")]
+    [Description("Context name")]
+    public string Name { get; set; } = "";
+}
+
+/// <summary>axme context use &lt;name&gt;: makes a stored context the current one.</summary>
+public sealed class ContextUseCommand : AxmeCommand<ContextNameSettings>
+{
+    protected override Task<int> RunAsync(ContextNameSettings s, CancellationToken ct)
+    {
+        var config = CliConfig.Load();
+        if (!config.Contexts.ContainsKey(s.Name))
+        {
+            var known = config.Contexts.Count == 0 ? "none stored yet (axme context set <name> …)" : string.Join(", ", config.Contexts.Keys.Order(StringComparer.Ordinal));
+            throw new CliException(ExitCodes.NotFound, $"no context named '{s.Name}'; known: {known}");
+        }
+        config.CurrentContext = s.Name;
+        config.Save();
+        var c = config.Contexts[s.Name];
+        if (s.Json) PrintJson(new JsonObject { ["current_context"] = s.Name, ["base_url"] = c.BaseUrl ?? CliConfig.DefaultBaseUrl });
+        else AnsiConsole.MarkupLine($"Current context: [bold]{Esc(s.Name)}[/] ({Esc(c.BaseUrl ?? CliConfig.DefaultBaseUrl)})");
+        return Task.FromResult(0);
+    }
+}
+
+/// <summary>axme context list: every stored context, the current one marked; API keys only as a masked hint.</summary>
+public sealed class ContextListCommand : AxmeCommand<GlobalSettings>
+{
+    protected override Task<int> RunAsync(GlobalSettings s, CancellationToken ct)
+    {
+        var config = CliConfig.Load();
+        var rows = config.Contexts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new JsonObject
+        {
+            ["name"] = p.Key,
+            ["current"] = p.Key == config.CurrentContext,
+            ["base_url"] = p.Value.BaseUrl ?? CliConfig.DefaultBaseUrl,
+            ["api_key_hint"] = KeyHint.Of(p.Value.ApiKey),
+            ["org_id"] = p.Value.OrgId,
+            ["workspace_id"] = p.Value.WorkspaceId,
+        }).ToList();
+        if (s.Json)
+        {
+            PrintJson(new JsonObject
+            {
+                ["current_context"] = config.CurrentContext,
+                ["config_file"] = CliConfig.FilePath,
+                ["contexts"] = new JsonArray([.. rows]),
+            });
+            return Task.FromResult(0);
+        }
+        if (rows.Count == 0)
+        {
+            AnsiConsole.MarkupLine($"[grey]No contexts in {Esc(CliConfig.FilePath)}; create one with axme context set <name> --base-url … --api-key …[/]");
+            return Task.FromResult(0);
+        }
+        var t = new Table().Border(TableBorder.Rounded).AddColumns("", "name", "base_url", "api_key", "org_id", "workspace_id");
+        foreach (var r in rows)
+        {
+            var current = r["current"]!.GetValue<bool>();
+            t.AddRow(current ? "[green]*[/]" : "", current ? $"[bold]{Esc(r["name"])}[/]" : Esc(r["name"]), Esc(r["base_url"]),
+                Esc(r["api_key_hint"]?.ToString() ?? "(none)"), Esc(r["org_id"]), Esc(r["workspace_id"]));
+        }
+        AnsiConsole.Write(t);
+        return Task.FromResult(0);
+    }
+}
+
+/// <summary>What may be shown of an API key: never its secret (the node's key_hint format, so whoami can match it).</summary>
+public static class KeyHint
+{
+    public static string? Of(string? key)
+    {
+        if (string.IsNullOrEmpty(key)) return null;
+        // axme_sa_<service_account_id>_<secret>: the account part is not secret.
+        if (key.StartsWith("axme_sa_", StringComparison.Ordinal) && key.LastIndexOf('_') is var cut and > 8)
+            return key[..(cut + 1)] + "****";
+        return key.Length >= 16 ? "****" + key[^4..] : "****";
+    }
+
+    /// <summary>The service account id inside a generated key, or null for another kind of key.</summary>
+    public static string? ServiceAccountOf(string? key) =>
+        key is not null && key.StartsWith("axme_sa_", StringComparison.Ordinal) && key.LastIndexOf('_') is var cut and > 8
+            ? key["axme_sa_".Length..cut]
+            : null;
+}
+
 /// <summary>axme context show: the effective connection (key masked).</summary>
 public sealed class ContextShowCommand : AxmeCommand<GlobalSettings>
 {
     protected override Task<int> RunAsync(GlobalSettings s, CancellationToken ct)
     {
-        var config = CliConfig.Load();
         var c = Connection.Resolve(s);
-        var key = c.ApiKey is null ? null : c.ApiKey.Length <= 8 ? "****" : c.ApiKey[..4] + "..." + c.ApiKey[^4..];
         var o = new JsonObject
         {
-            ["context"] = config.CurrentContext, ["base_url"] = c.BaseUrl, ["api_key"] = key,
+            ["context"] = c.ContextName, ["base_url"] = c.BaseUrl, ["api_key"] = KeyHint.Of(c.ApiKey),
             ["org_id"] = c.OrgId, ["workspace_id"] = c.WorkspaceId, ["config_file"] = CliConfig.FilePath,
         };
         if (s.Json) PrintJson(o);

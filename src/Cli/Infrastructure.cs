@@ -19,6 +19,8 @@ public static class ExitCodes
     public const int Server = 5;
     /// <summary>A watched intent ended in a terminal status other than COMPLETED.</summary>
     public const int NotCompleted = 6;
+    /// <summary>Stopped by Ctrl-C (SIGINT) or SIGTERM, the shells' 128 + 2.</summary>
+    public const int Interrupted = 130;
 }
 
 /// <summary>Options every command takes.</summary>
@@ -35,20 +37,37 @@ public class GlobalSettings : CommandSettings
     [CommandOption("--json")]
     [Description("Print raw JSON for scripts")]
     public bool Json { get; set; }
+
+    [CommandOption("--context-name <NAME>")]
+    [Description("Use this context of the config file instead of the current one (it then wins over AXME_* variables)")]
+    public string? ContextName { get; set; }
 }
 
-/// <summary>The effective connection: flags, then environment, then the config's current context.</summary>
+/// <summary>
+/// The effective connection: flags, then environment, then the config's current context. A context named
+/// with --context-name is an explicit choice, so its settings win over the environment.
+/// </summary>
 public sealed record Connection(string BaseUrl, string? ApiKey, string? OrgId, string? WorkspaceId)
 {
+    /// <summary>The config context the settings came from.</summary>
+    public string ContextName { get; init; } = "default";
+
     public static Connection Resolve(GlobalSettings s)
     {
-        var ctx = CliConfig.Load().Current;
-        static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
+        var config = CliConfig.Load();
+        var named = s.ContextName is not null;
+        var name = s.ContextName ?? config.CurrentContext;
+        var ctx = !named ? config.Current
+            : config.Contexts.TryGetValue(name, out var c) ? c
+            : throw new CliException(ExitCodes.NotFound, $"no context named '{name}' in {CliConfig.FilePath} (see axme context list)");
+        static string? Env(string variable) => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } v ? v : null;
+        string? Pick(string? flag, string variable, string? fromContext) =>
+            flag ?? (named ? fromContext ?? Env(variable) : Env(variable) ?? fromContext);
         return new Connection(
-            s.BaseUrl ?? Env("AXME_BASE_URL") ?? ctx.BaseUrl ?? CliConfig.DefaultBaseUrl,
-            s.ApiKey ?? Env("AXME_API_KEY") ?? ctx.ApiKey,
-            Env("AXME_ORG_ID") ?? ctx.OrgId,
-            Env("AXME_WORKSPACE_ID") ?? ctx.WorkspaceId);
+            Pick(s.BaseUrl, "AXME_BASE_URL", ctx.BaseUrl) ?? CliConfig.DefaultBaseUrl,
+            Pick(s.ApiKey, "AXME_API_KEY", ctx.ApiKey),
+            Pick(null, "AXME_ORG_ID", ctx.OrgId),
+            Pick(null, "AXME_WORKSPACE_ID", ctx.WorkspaceId)) { ContextName = name };
     }
 
     public AxmeClient CreateClient() => new(new AxmeClientOptions { BaseUrl = BaseUrl, ApiKey = ApiKey, MaxRetries = 1 });
@@ -102,6 +121,11 @@ public abstract class AxmeCommand<TSettings> : AsyncCommand<TSettings> where TSe
         catch (IOException e)
         {
             return Fail(ExitCodes.Usage, e.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("interrupted");
+            return ExitCodes.Interrupted;
         }
     }
 

@@ -142,3 +142,117 @@ public sealed class IntentsLogCommand : AxmeCommand<IdSettings>
         return 0;
     }
 }
+
+/// <summary>
+/// axme intents retry|resume: GET the intent, check its status, then POST /v1/intents again with the same
+/// intent_type, to_agent, payload and reply_to (from_agent too, though the node takes the sender from the key)
+/// and a new correlation_id (PROTOCOL §11.1). A human task or built-in step is carried over so the new intent
+/// waits for the same people or runs the same step; the old intent is left as it is.
+/// </summary>
+public abstract class RecreateIntentCommand : AxmeCommand<IdSettings>
+{
+    /// <summary>What the command is called (retry or resume).</summary>
+    protected abstract string Verb { get; }
+
+    /// <summary>The statuses it accepts.</summary>
+    protected abstract IReadOnlyList<string> From { get; }
+
+    protected override async Task<int> RunAsync(IdSettings s, CancellationToken ct)
+    {
+        using var client = Connection.Resolve(s).CreateClient();
+        var old = await client.GetIntentAsync(s.Id, ct);
+        if (!From.Contains(old.Status))
+            throw new CliException(ExitCodes.Conflict,
+                $"intent {old.Id} is {old.Status}; {Verb} needs {string.Join(" or ", From)}" + (old.Status == IntentStatuses.Completed ? " (it already completed)" : ""));
+        if (string.IsNullOrEmpty(old.ToAgent)) throw new CliException(ExitCodes.Usage, $"intent {old.Id} has no to_agent to send it to again");
+
+        var extra = new JsonObject();
+        if (old.FromAgent is not null) extra["from_agent"] = old.FromAgent;
+        if (old.HumanTask?.DeepClone() is JsonObject task)
+        {
+            task.Remove("approval_id"); // the node gives every task its own
+            extra["human_task"] = task;
+        }
+        if (old.Raw["runtime_type"] is JsonValue runtime) extra["runtime_type"] = runtime.DeepClone();
+        if (old.Raw["runtime_config"] is JsonObject config) extra["runtime_config"] = config.DeepClone();
+        var created = await client.SendIntentAsync(old.ToAgent, old.Payload as JsonObject ?? [], new SendIntentOptions
+        {
+            IntentType = old.IntentType,
+            CorrelationId = Guid.NewGuid().ToString(),
+            ReplyTo = old.ReplyTo,
+            Extra = extra,
+        }, ct);
+        if (s.Json)
+        {
+            var body = created.Raw.DeepClone().AsObject();
+            body["source_intent_id"] = old.Id;
+            PrintJson(body);
+            return 0;
+        }
+        AnsiConsole.MarkupLine($"{(Verb == "retry" ? "Retried" : "Resumed")} [bold]{Esc(old.Id)}[/] ({StatusMarkup(old.Status)}) as new intent [bold]{Esc(created.Id)}[/] {StatusMarkup(created.Status)}");
+        if (!old.IsTerminal) AnsiConsole.MarkupLine($"[grey]the original stays {Esc(old.Status)}; cancel it with: axme intents cancel {Esc(old.Id)}[/]");
+        AnsiConsole.MarkupLine($"[grey]axme intents watch {Esc(created.Id)}[/]");
+        return 0;
+    }
+}
+
+public sealed class IntentsRetryCommand : RecreateIntentCommand
+{
+    protected override string Verb => "retry";
+    // TIMED_OUT too: §11.1 names FAILED and CANCELED (the official CLI predates TIMED_OUT), and a timed-out intent is as retryable.
+    protected override IReadOnlyList<string> From => [IntentStatuses.Failed, IntentStatuses.Canceled, IntentStatuses.TimedOut];
+}
+
+public sealed class IntentsResumeCommand : RecreateIntentCommand
+{
+    protected override string Verb => "resume";
+    protected override IReadOnlyList<string> From => [IntentStatuses.Waiting, IntentStatuses.Failed];
+}
+
+public sealed class CleanupSettings : GlobalSettings
+{
+    [CommandOption("--older-than <HOURS>")]
+    [Description("Only intents not updated for this many hours (default 24; fractions allowed)")]
+    [DefaultValue(24.0)]
+    public double OlderThan { get; set; } = 24;
+
+    [CommandOption("--dry-run [BOOL]")]
+    [Description("Only list what would be canceled (default true; --dry-run=false cancels)")]
+    public FlagValue<bool>? DryRun { get; set; }
+
+    [CommandOption("--status <STATUS>")]
+    [Description("Non-terminal statuses to consider (repeatable or comma-separated; default all non-terminal)")]
+    public string[] Status { get; set; } = [];
+
+    [CommandOption("--limit <N>")]
+    [DefaultValue(500)]
+    public int Limit { get; set; } = 500;
+
+    [CommandOption("--reason <TEXT>")]
+    [DefaultValue("zombie cleanup via CLI")]
+    public string Reason { get; set; } = "zombie cleanup via CLI";
+}
+
+/// <summary>axme intents cleanup: POST /v1/intents/bulk-cancel (PROTOCOL §5.11); a dry run unless --dry-run=false.</summary>
+public sealed class IntentsCleanupCommand : AxmeCommand<CleanupSettings>
+{
+    protected override async Task<int> RunAsync(CleanupSettings s, CancellationToken ct)
+    {
+        if (s.OlderThan < 0) throw new CliException(ExitCodes.Usage, "--older-than must be 0 or more");
+        if (s.Limit < 1) throw new CliException(ExitCodes.Usage, "--limit must be at least 1");
+        var dryRun = s.DryRun is not { IsSet: true } flag || flag.Value;
+        var statuses = s.Status.SelectMany(x => x.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        using var client = Connection.Resolve(s).CreateClient();
+        var r = await client.BulkCancelIntentsAsync(new BulkCancelOptions
+        {
+            OlderThanHours = s.OlderThan, DryRun = dryRun, Statuses = statuses, Limit = s.Limit, Reason = s.Reason,
+        }, ct);
+        if (s.Json) { PrintJson(r.Raw); return 0; }
+        var inactive = $"inactive for {s.OlderThan.ToString(System.Globalization.CultureInfo.InvariantCulture)} h";
+        if (dryRun) AnsiConsole.MarkupLine($"[yellow]Dry run[/]: would cancel [bold]{r.WouldCancel}[/] intent(s) {Esc(inactive)}");
+        else AnsiConsole.MarkupLine($"Canceled [bold]{r.Canceled}[/] intent(s) {Esc(inactive)}");
+        foreach (var id in r.IntentIds) AnsiConsole.MarkupLine($"  {Esc(id)}");
+        if (dryRun && r.WouldCancel > 0) AnsiConsole.MarkupLine("[grey]run again with --dry-run=false to cancel them[/]");
+        return 0;
+    }
+}

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Axme.Cli;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -13,11 +14,16 @@ app.Configure(c =>
     c.AddBranch("context", b =>
     {
         b.SetDescription("Local connection settings");
-        b.AddCommand<ContextSetCommand>("set").WithDescription("Store base URL, API key, org and workspace");
+        b.AddCommand<ContextSetCommand>("set").WithDescription("Store base URL, API key, org and workspace in a named context (and make it current)");
+        b.AddCommand<ContextUseCommand>("use").WithDescription("Make a stored context the current one");
+        b.AddCommand<ContextListCommand>("list").WithDescription("List the stored contexts (keys masked)");
         b.AddCommand<ContextShowCommand>("show").WithDescription("Show the effective settings");
     });
     c.AddCommand<ContextSetCommand>("login").WithDescription("Store an API key (same as context set)");
+    c.AddCommand<WhoamiCommand>("whoami").WithDescription("Who the API key belongs to: org, workspace, account, agent address, key");
     c.AddCommand<StatusCommand>("status").WithDescription("Node health and capabilities");
+    c.AddCommand<DoctorCommand>("doctor").WithDescription("Check config file, node reachability, health and the API key (exit non-zero when a check fails)");
+    c.AddCommand<VersionCommand>("version").WithDescription("CLI version (and the node's, when reachable)");
     c.AddBranch("intents", b =>
     {
         b.SetDescription("Send, inspect and follow intents");
@@ -27,7 +33,12 @@ app.Configure(c =>
         b.AddCommand<IntentsWatchCommand>("watch").WithDescription("Follow live events until terminal (exit 0 iff COMPLETED)");
         b.AddCommand<IntentsCancelCommand>("cancel");
         b.AddCommand<IntentsLogCommand>("log");
+        b.AddCommand<IntentsRetryCommand>("retry").WithDescription("Send a FAILED, CANCELED or TIMED_OUT intent again (new intent, same type, recipient and payload)");
+        b.AddCommand<IntentsResumeCommand>("resume").WithDescription("Send a WAITING or FAILED intent again (re-creates it; does not call /resume)");
+        b.AddCommand<IntentsCleanupCommand>("cleanup").WithDescription("Cancel inactive intents (dry run unless --dry-run=false)");
     });
+    c.AddCommand<LogsCommand>("logs").WithDescription("An intent's events as log lines (level, step and time filters)");
+    c.AddCommand<TraceCommand>("trace").WithDescription("An intent's timeline, where it waits and what to do next");
     c.AddBranch("tasks", b =>
     {
         b.SetDescription("Human tasks");
@@ -53,6 +64,13 @@ app.Configure(c =>
         b.AddCommand<AgentsListCommand>("list");
         b.AddCommand<AgentsShowCommand>("show");
         b.AddCommand<AgentsDeleteCommand>("delete");
+        b.AddCommand<AgentsListenCommand>("listen").WithDescription("Print the agent's deliveries as they arrive (until Ctrl-C or --count)");
+        b.AddBranch("keys", k =>
+        {
+            k.SetDescription("An agent's API keys");
+            k.AddCommand<AgentKeysCreateCommand>("create").WithDescription("Create a key (its token is shown once)");
+            k.AddCommand<AgentKeysRevokeCommand>("revoke").WithDescription("Revoke a key");
+        });
     });
     c.AddBranch("examples", b =>
     {
@@ -62,9 +80,22 @@ app.Configure(c =>
     });
 });
 
+// Ctrl-C and SIGTERM cancel the running command (a listener or watcher stops cleanly) instead of killing the process.
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+{
+    ctx.Cancel = true;
+    stop.Cancel();
+});
+
 try
 {
-    var code = await app.RunAsync(args);
+    var code = await app.RunAsync(args, stop.Token);
     return code < 0 ? ExitCodes.Usage : code;
 }
 catch (CommandAppException e)

@@ -54,6 +54,12 @@ public sealed partial class AxmeClient
         return AxmeModel.From<ApprovalDecision>((await PostAsync($"v1/approvals/{Seg(approvalId)}/decision", body, ct))["approval"]);
     }
 
+    // ---- the node ----
+
+    /// <summary>The node's liveness answer (GET /health, PROTOCOL §9.3; no key needed): ok, service, version, …</summary>
+    /// <param name="ct">Cancels the call.</param>
+    public Task<JsonObject> GetHealthAsync(CancellationToken ct = default) => GetAsync("health", ct);
+
     // ---- service accounts and agents (PROTOCOL §6.2, §6.3) ----
 
     /// <summary>

@@ -63,6 +63,24 @@ public sealed partial class AxmeClient
         AxmeModel.ListOf<IntentEvent>((await GetAsync($"v1/intents/{Seg(intentId)}/events?since={since}", ct))["events"]);
 
     /// <summary>
+    /// Cancels the workspace's inactive intents (POST /v1/intents/bulk-cancel, PROTOCOL §5.11): those in one
+    /// of the given non-terminal statuses not updated for <see cref="BulkCancelOptions.OlderThanHours"/>.
+    /// A dry run only lists them (<see cref="BulkCancelResult.WouldCancel"/>); otherwise each gets an
+    /// <c>intent.canceled</c> event with the reason. A non-admin key reaches only intents it sent or handles.
+    /// </summary>
+    /// <param name="options">Age, dry run, statuses, limit and reason.</param>
+    /// <param name="ct">Cancels the call.</param>
+    public async Task<BulkCancelResult> BulkCancelIntentsAsync(BulkCancelOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= new BulkCancelOptions();
+        var body = new JsonObject { ["older_than_hours"] = options.OlderThanHours, ["dry_run"] = options.DryRun };
+        if (options.Reason is not null) body["reason"] = options.Reason;
+        if (options.Limit is { } limit) body["limit"] = limit;
+        if (options.Statuses is { Count: > 0 } statuses) body["status_filter"] = new JsonArray([.. statuses.Select(x => (JsonNode)x)]);
+        return AxmeModel.From<BulkCancelResult>(await PostAsync("v1/intents/bulk-cancel", body, ct));
+    }
+
+    /// <summary>
     /// Waits until the intent is terminal and returns it with its <see cref="Intent.Result"/> or
     /// <see cref="Intent.Error"/>, following its event stream (<see cref="ObserveAsync"/>).
     /// </summary>

@@ -159,6 +159,17 @@ public sealed class IntentWriteResult : AxmeModel
     public Intent? Intent { get; init; }
 }
 
+/// <summary>The answer of <see cref="AxmeClient.BulkCancelIntentsAsync"/>.</summary>
+public sealed class BulkCancelResult : AxmeModel
+{
+    /// <summary>How many a dry run would cancel (0 for a real run).</summary>
+    public int WouldCancel { get; init; }
+    /// <summary>How many were canceled (0 for a dry run).</summary>
+    public int Canceled { get; init; }
+    /// <summary>The intents that would be (dry run) or were canceled.</summary>
+    public List<string> IntentIds { get; init; } = [];
+}
+
 /// <summary>A delivery on an agent's stream (PROTOCOL §6.4): an intent handed to the agent, status DELIVERED.</summary>
 public sealed class AgentDelivery : AxmeModel
 {
@@ -250,6 +261,8 @@ public sealed class ServiceAccount : AxmeModel
     public string AgentAddress { get; init; } = "";
     /// <summary>service or human.</summary>
     public string? Kind { get; init; }
+    /// <summary>True for an admin account, whose keys act in every workspace.</summary>
+    public bool IsAdmin { get; init; }
     /// <summary>Its organisation.</summary>
     public string? OrgId { get; init; }
     /// <summary>Its workspace.</summary>

@@ -128,3 +128,22 @@ public sealed class DeliveryConfig
         return o;
     }
 }
+
+/// <summary>What <see cref="AxmeClient.BulkCancelIntentsAsync"/> cancels (PROTOCOL §5.11).</summary>
+public sealed class BulkCancelOptions
+{
+    /// <summary>Only intents not updated for this many hours (fractions allowed). Default 24.</summary>
+    public double OlderThanHours { get; set; } = 24;
+
+    /// <summary>True to only list what would be canceled. Default false.</summary>
+    public bool DryRun { get; set; }
+
+    /// <summary>Non-terminal statuses to consider; null for all of them.</summary>
+    public IReadOnlyList<string>? Statuses { get; set; }
+
+    /// <summary>At most this many intents (server default 500, at most 5000).</summary>
+    public int? Limit { get; set; }
+
+    /// <summary>The reason recorded on each canceled intent.</summary>
+    public string? Reason { get; set; }
+}

@@ -16,6 +16,10 @@ public sealed class ServiceAccountTests(NodeFixture f)
         Assert.Equal("agent://sa-org/sa-ws/approver-bot", created["agent_address"].Str());
         Assert.Equal("active", created["status"].Str());
         Assert.NotNull(created["created_by_actor_id"]);
+        Assert.False(created["is_admin"]!.GetValue<bool>());
+        // The admin key's own account says so (axme whoami tells an admin key by it).
+        var own = (await f.Admin.GetJsonAsync("/v1/service-accounts")).Ok()["service_accounts"]!.AsArray();
+        Assert.True(own.Single(a => a!["name"].Str() == "admin")!["is_admin"]!.GetValue<bool>());
 
         // Creating by the same name is idempotent: the same account comes back.
         var again = (await f.Admin.PostAsync("/v1/service-accounts", new { org_id = "sa-org", workspace_id = "sa-ws", name = "Approver Bot" })).Ok()["service_account"]!;

@@ -23,6 +23,7 @@ public static class AccountJson
         ["agent_address"] = a.AgentAddress,
         ["address"] = a.AgentAddress,
         ["kind"] = a.Kind,
+        ["is_admin"] = a.IsAdmin, // lets `axme whoami` tell an admin key from a workspace one
         ["keys"] = Keys(a),
     };
 
