@@ -218,7 +218,8 @@ public abstract class AxmeCommand<TSettings> : AsyncCommand<TSettings> where TSe
                 }
             });
         }
-        if (!json) AnsiConsole.MarkupLine($"Final status: {StatusMarkup(final)}");
+        // A story (examples run) tells the end itself; a plain watch ends with the status.
+        if (!json && story is null) AnsiConsole.MarkupLine($"Final status: {StatusMarkup(final)}");
         return final == IntentStatuses.Completed ? ExitCodes.Ok : ExitCodes.NotCompleted;
     }
 }
