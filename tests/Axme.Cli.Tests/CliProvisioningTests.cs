@@ -202,6 +202,20 @@ public sealed class CliProvisioningTests(CliNodeFixture fixture) : CliTestBase(f
             l => l == "Result: budget approved");
     }
 
+    [Fact]
+    public async Task Examples_run_internal_timeout_starts_no_agent_and_ends_failed_by_the_step_deadline()
+    {
+        var r = await RunAsync("examples", "run", "internal/timeout");
+        Assert.True(r.ExitCode == 6, $"exit {r.ExitCode}\n{r.Stdout}{r.Stderr}");
+        var id = r.Stdout.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("Intent submitted: ", StringComparison.Ordinal))["Intent submitted: ".Length..];
+        var intent = (await Fixture.A.GetJsonAsync($"/v1/intents/{id}")).Ok()["intent"]!;
+        Assert.Contains(intent["status"].Str(), new[] { "FAILED", "TIMED_OUT" });
+        AssertLinesInOrder(r.Stdout, l => l == $"Intent submitted: {id}", l => l.StartsWith("Result: change timeout demo ", StringComparison.Ordinal));
+        // §8.8: no built-in agent for this example, so the CLI neither starts nor provisions one.
+        Assert.DoesNotContain("answers:", r.Stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(StorePath) && (await StoredAgentsAsync()).Any(e => e!["address"]!.GetValue<string>().Contains("change-window-validator", StringComparison.Ordinal)));
+    }
+
     [Theory]
     [InlineData("intent.deployment.approval.v1", "COMPLETED", """{"scenario_id":"human.cli.v1","steps":{"readiness_check":{"ready":true},"ops_approval":{"outcome":"approved"}}}""", null, "deployment approved")]
     [InlineData("intent.deployment.cab_approval.v1", "COMPLETED", """{"steps":{"a":{"passed":true},"cab":{"outcome":"approved"}}}""", null, "deployment approved")]
