@@ -120,12 +120,6 @@ public static class KeyHint
             return key[..(cut + 1)] + "****";
         return key.Length >= 16 ? "****" + key[^4..] : "****";
     }
-
-    /// <summary>The service account id inside a generated key, or null for another kind of key.</summary>
-    public static string? ServiceAccountOf(string? key) =>
-        key is not null && key.StartsWith("axme_sa_", StringComparison.Ordinal) && key.LastIndexOf('_') is var cut and > 8
-            ? key["axme_sa_".Length..cut]
-            : null;
 }
 
 /// <summary>axme context show: the effective connection (key masked).</summary>

@@ -9,7 +9,7 @@ using Spectre.Console;
 
 namespace Axme.Cli;
 
-/// <summary>Who an API key belongs to, as far as the node tells (it has no whoami route).</summary>
+/// <summary>Who an API key belongs to, as the node tells.</summary>
 /// <param name="Account">The key's service account (or human user), when found.</param>
 /// <param name="Key">The matching key of that account, when exactly one matches.</param>
 /// <param name="Candidates">How many active keys of the account share the key's hint.</param>
@@ -24,28 +24,25 @@ public sealed record Identity(ServiceAccount? Account, ApiKey? Key, int Candidat
     };
 
     /// <summary>
-    /// A generated key names its service account (axme_sa_&lt;sa_id&gt;_&lt;secret&gt;): GET that account. Any other key
-    /// (an operator-chosen admin key) is looked up by its hint among the accounts its workspace lists
-    /// (GET /v1/service-accounts, what §11.1's whoami reads). A refused key throws (401).
+    /// The node says who the key is (GET /v1/whoami). A server without that route (404) is asked the way §11.1's
+    /// whoami does: the key is looked up by its hint among the accounts its workspace lists
+    /// (GET /v1/service-accounts). A refused key throws (401).
     /// </summary>
     public static async Task<Identity> ResolveAsync(AxmeClient client, string key, CancellationToken ct)
     {
-        var hint = KeyHint.Of(key);
-        ServiceAccount? account = null;
-        if (KeyHint.ServiceAccountOf(key) is { } id)
+        try
         {
-            try
-            {
-                account = await client.GetServiceAccountAsync(id, ct);
-            }
-            catch (AxmeException e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
-            {
-                // Not the key's own account after all: fall back to the list.
-            }
+            var me = await client.WhoAmIAsync(ct);
+            var own = me.Account?.Keys.FirstOrDefault(k => k.KeyId == me.KeyId);
+            return new Identity(me.Account, own, own is null ? 0 : 1);
         }
-        account ??= (await client.ListServiceAccountsAsync(ct)).FirstOrDefault(a => a.Keys.Any(k => k.KeyHint == hint && k.Status == "active"));
-        var keys = account?.Keys.Where(k => k.KeyHint == hint && k.Status == "active").ToList() ?? [];
-        return new Identity(account, keys.Count == 1 ? keys[0] : null, keys.Count);
+        catch (AxmeNotFoundException)
+        {
+            var hint = KeyHint.Of(key);
+            var account = (await client.ListServiceAccountsAsync(ct)).FirstOrDefault(a => a.Keys.Any(k => k.KeyHint == hint && k.Status == "active"));
+            var keys = account?.Keys.Where(k => k.KeyHint == hint && k.Status == "active").ToList() ?? [];
+            return new Identity(account, keys.Count == 1 ? keys[0] : null, keys.Count);
+        }
     }
 }
 

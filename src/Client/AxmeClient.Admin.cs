@@ -124,6 +124,19 @@ public sealed partial class AxmeClient
     public async Task<ApiKey> RevokeKeyAsync(string serviceAccountId, string keyId, CancellationToken ct = default) =>
         AxmeModel.From<ApiKey>((await PostAsync($"v1/service-accounts/{Seg(serviceAccountId)}/keys/{Seg(keyId)}/revoke", null, ct))["key"]);
 
+    /// <summary>
+    /// Who this client's key (or actor token) belongs to: GET /v1/whoami, an extension of this node. Servers
+    /// without it answer 404 (<see cref="AxmeNotFoundException"/>).
+    /// </summary>
+    /// <param name="ct">Cancels the call.</param>
+    public async Task<WhoAmI> WhoAmIAsync(CancellationToken ct = default)
+    {
+        var body = await GetAsync("v1/whoami", ct);
+        var who = AxmeModel.From<WhoAmI>(body["caller"]);
+        who.Account = body["service_account"] is { } account ? AxmeModel.From<ServiceAccount>(account) : null;
+        return who;
+    }
+
     /// <summary>The workspace's live service accounts.</summary>
     /// <param name="ct">Cancels the call.</param>
     public async Task<IReadOnlyList<ServiceAccount>> ListServiceAccountsAsync(CancellationToken ct = default) =>

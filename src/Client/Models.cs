@@ -273,6 +273,30 @@ public sealed class ServiceAccount : AxmeModel
     public List<ApiKey> Keys { get; init; } = [];
 }
 
+/// <summary>The authenticated caller (GET /v1/whoami).</summary>
+public sealed class WhoAmI : AxmeModel
+{
+    /// <summary>The caller's service account (or human user) id.</summary>
+    public string ServiceAccountId { get; init; } = "";
+    /// <summary>The key that authenticated the request, or <c>actor_token</c>.</summary>
+    public string KeyId { get; init; } = "";
+    /// <summary>The caller's organisation.</summary>
+    public string OrgId { get; init; } = "";
+    /// <summary>The caller's workspace.</summary>
+    public string WorkspaceId { get; init; } = "";
+    /// <summary>The caller's agent address.</summary>
+    public string AgentAddress { get; init; } = "";
+    /// <summary>An admin key: acts in every workspace.</summary>
+    public bool IsAdmin { get; init; }
+    /// <summary>A human user's key or actor token.</summary>
+    public bool IsHuman { get; init; }
+    /// <summary>api_key or actor_token.</summary>
+    public string? Credential { get; init; }
+    /// <summary>The account itself with its keys, when the node has it.</summary>
+    [JsonIgnore]
+    public ServiceAccount? Account { get; internal set; }
+}
+
 /// <summary>An API key of a service account.</summary>
 public sealed class ApiKey : AxmeModel
 {

@@ -208,6 +208,37 @@ public sealed class UserTests(NodeFixture f)
     }
 
     [Fact]
+    public async Task Whoami_names_the_key_or_actor_token_behind_a_request()
+    {
+        var w = await WorkspaceAsync();
+        var (alice, aliceUser) = await UserWithKeyAsync(w, "alice-who", "alice-who@example.com");
+        var aliceId = aliceUser["user_id"].Str();
+
+        var byKey = (await alice.GetJsonAsync("/v1/whoami")).Ok();
+        Assert.Equal(aliceId, byKey["caller"]!["service_account_id"].Str());
+        Assert.Equal(w.Org, byKey["caller"]!["org_id"].Str());
+        Assert.Equal(w.Ws, byKey["caller"]!["workspace_id"].Str());
+        Assert.True(byKey["caller"]!["is_human"]!.GetValue<bool>());
+        Assert.False(byKey["caller"]!["is_admin"]!.GetValue<bool>());
+        Assert.Equal("api_key", byKey["caller"]!["credential"].Str());
+        var keyId = byKey["caller"]!["key_id"].Str();
+        Assert.StartsWith("sak_", keyId);
+        Assert.Contains(byKey["service_account"]!["keys"]!.AsArray(), k => k!["key_id"].Str() == keyId);
+        Assert.DoesNotContain("\"token\"", byKey.Text, StringComparison.Ordinal);
+
+        var token = (await alice.PostAsync($"/v1/users/{aliceId}/tokens")).Ok()["token"].Str();
+        using var bearerOnly = new HttpClient { BaseAddress = f.Node.BaseAddress };
+        bearerOnly.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var byToken = (await bearerOnly.GetJsonAsync("/v1/whoami")).Ok();
+        Assert.Equal(aliceId, byToken["caller"]!["service_account_id"].Str());
+        Assert.Equal("actor_token", byToken["caller"]!["credential"].Str());
+
+        Assert.True((await f.Admin.GetJsonAsync("/v1/whoami")).Ok()["caller"]!["is_admin"]!.GetValue<bool>());
+        using var anonymous = new HttpClient { BaseAddress = f.Node.BaseAddress };
+        (await anonymous.GetJsonAsync("/v1/whoami")).Error(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task An_actor_token_makes_a_request_act_as_its_user_alone_or_on_a_workspace_key_until_the_user_is_gone()
     {
         var w = await WorkspaceAsync();

@@ -205,6 +205,18 @@ public sealed class CliCommandsTests(CliNodeFixture fixture) : CliTestBase(fixtu
         Assert.Equal(Assert.Single(keys)!["key_id"].Str(), r.Json["key_id"].Str());
         Assert.DoesNotContain(Fixture.Key, r.Stdout, StringComparison.Ordinal);
 
+        // Two keys of one account share their hint: only the node can say which one is in use.
+        var two = (await Fixture.A.PostAsync("/v1/service-accounts", new { name = "whoami-two" })).Ok()["service_account"]!["service_account_id"].Str();
+        var firstKey = (await Fixture.A.PostAsync($"/v1/service-accounts/{two}/keys", new { })).Ok()["key"]!;
+        var secondKey = (await Fixture.A.PostAsync($"/v1/service-accounts/{two}/keys", new { })).Ok()["key"]!;
+        foreach (var k in new[] { firstKey, secondKey })
+        {
+            var who = await RunAsync(new Dictionary<string, string?> { ["AXME_API_KEY"] = k["token"].Str() }, "whoami", "--json");
+            Ok(who);
+            Assert.Equal(k["key_id"].Str(), who.Json["key_id"].Str());
+            Assert.Equal(two, who.Json["service_account_id"].Str());
+        }
+
         var admin = await RunAsync(new Dictionary<string, string?> { ["AXME_API_KEY"] = Fixture.Node.AdminKey }, "whoami", "--json");
         Ok(admin);
         Assert.Equal("admin", admin.Json["key_kind"].Str());

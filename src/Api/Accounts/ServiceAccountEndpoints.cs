@@ -18,7 +18,30 @@ public static class ServiceAccountEndpoints
         g.MapDelete("/{service_account_id}", Delete).AddEndpointFilter<IdempotencyFilter>().WithSummary("Revoke all keys and delete a service account");
         g.MapPost("/{service_account_id}/keys", CreateKey).AddEndpointFilter<IdempotencyFilter>().WithSummary("Create a key (the token is returned once)");
         g.MapPost("/{service_account_id}/keys/{key_id}/revoke", RevokeKey).AddEndpointFilter<IdempotencyFilter>().WithSummary("Revoke a key");
+        v1.MapGet("/whoami", WhoAmI).WithTags("Service accounts").WithSummary("Who the request's key or actor token belongs to (extension)");
         return v1;
+    }
+
+    /// <summary>
+    /// The authenticated caller (an extension: the official CLI's whoami guesses from the account list, and a
+    /// key's hint is shared by all keys of its account, so only the node can say which key this is).
+    /// </summary>
+    public static async Task<IResult> WhoAmI(HttpContext http, IGrainFactory grains)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        var account = await grains.GetGrain<IServiceAccountGrain>(caller.ServiceAccountId).GetAsync();
+        var who = new JsonObject
+        {
+            ["service_account_id"] = caller.ServiceAccountId,
+            ["key_id"] = caller.KeyId,
+            ["org_id"] = caller.OrgId,
+            ["workspace_id"] = caller.WorkspaceId,
+            ["agent_address"] = caller.AgentAddress,
+            ["is_admin"] = caller.IsAdmin,
+            ["is_human"] = caller.IsHuman,
+            ["credential"] = caller.KeyId == ActorTokens.CallerKeyId ? "actor_token" : "api_key",
+        };
+        return TypedResults.Json(Wire.Ok(("caller", who), ("service_account", account is null ? null : AccountJson.ServiceAccount(account))));
     }
 
     public static async Task<IResult> Create(HttpContext http, IGrainFactory grains, Webhooks.WebhookSecrets secrets, Agents.DeliveryQueries deliveries)

@@ -37,10 +37,13 @@ public sealed class ActorTokens(IDataProtectionProvider protection, IOptions<Api
         }
     }
 
+    /// <summary>The key id of a caller authenticated by an actor token (it has no key).</summary>
+    public const string CallerKeyId = "actor_token";
+
     /// <summary>The caller a live human user is, acting by token (no key).</summary>
     public static Caller CallerFor(ServiceAccountRecord user) => new()
     {
-        ServiceAccountId = user.ServiceAccountId, KeyId = "actor_token", OrgId = user.OrgId, WorkspaceId = user.WorkspaceId,
+        ServiceAccountId = user.ServiceAccountId, KeyId = CallerKeyId, OrgId = user.OrgId, WorkspaceId = user.WorkspaceId,
         AgentAddress = user.AgentAddress, IsHuman = true,
     };
 }
