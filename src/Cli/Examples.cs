@@ -88,7 +88,7 @@ public static class BuiltInAgents
     }
 
     /// <summary>Listens as the agent after <paramref name="since"/> and answers each delivered step intent with its handler (§8.7 step 4).</summary>
-    public static async Task RunAsync(string baseUrl, string key, string agent, long since, Action<string> log, CancellationToken ct)
+    public static async Task RunAsync(string baseUrl, string key, string agent, long since, StoryLines story, CancellationToken ct)
     {
         using var client = new AxmeClient(new AxmeClientOptions { BaseUrl = baseUrl, ApiKey = key, StreamWaitSeconds = 2 });
         while (!ct.IsCancellationRequested)
@@ -104,7 +104,7 @@ public static class BuiltInAgents
                     var input = payload["parent_payload"] as JsonObject ?? payload;
                     var result = Handle(agent, input);
                     // Told before the resume, so the line comes before the events the answer causes.
-                    log($"[grey]{Markup.Escape(agent)}[/] answers: {Markup.Escape(result.ToJsonString())}");
+                    story.Answered(agent, $"[grey]{Markup.Escape(agent)}[/] answers: {Markup.Escape(result.ToJsonString())}");
                     await client.ResumeIntentAsync(d.IntentId, result, agent, ct);
                 }
             }
@@ -114,7 +114,7 @@ public static class BuiltInAgents
             }
             catch (Exception e) when (e is AxmeException or HttpRequestException)
             {
-                log($"[yellow]{Markup.Escape(agent)}: {Markup.Escape(e.Message)}[/]");
+                story.Print($"[yellow]{Markup.Escape(agent)}: {Markup.Escape(e.Message)}[/]");
                 await Task.Delay(TimeSpan.FromSeconds(2), ct).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
@@ -137,8 +137,8 @@ public sealed class ExamplesRunCommand : AxmeCommand<ExampleRunSettings>
         if (conn.ApiKey is null) throw new CliException(ExitCodes.Auth, "not logged in: set an API key (axme login --api-key … or AXME_API_KEY)");
         var bundle = Examples.Load(example.Resource);
         using var client = conn.CreateClient();
-        var lockObj = new object();
-        void Log(string markup) { if (!s.Json) lock (lockObj) AnsiConsole.MarkupLine(markup); }
+        var story = new StoryLines(markup => { if (!s.Json) AnsiConsole.MarkupLine(markup); });
+        void Log(string markup) => story.Print(markup);
 
         Log($"[bold]{Esc(bundle["title"]?.ToString())}[/] ({Esc(bundle["scenario_id"]?.ToString())})");
         var names = BuiltInAgents.ByExample.GetValueOrDefault(s.Id, []);
@@ -170,7 +170,7 @@ public sealed class ExamplesRunCommand : AxmeCommand<ExampleRunSettings>
         {
             var (p, key) = keyed[i];
             Log($"Agent [bold]{Esc(key.Address)}[/] started [grey]({Esc(p.Describe())})[/]");
-            agents.Add(BuiltInAgents.RunAsync(conn.BaseUrl, key.ApiKey, p.Spec.Address, cursors[i], Log, stop.Token));
+            agents.Add(BuiltInAgents.RunAsync(conn.BaseUrl, key.ApiKey, p.Spec.Address, cursors[i], story, stop.Token));
         }
         await Task.Delay(500, ct);
         var answer = await client.ApplyScenarioAsync(bundle, null, ct);
@@ -187,7 +187,7 @@ public sealed class ExamplesRunCommand : AxmeCommand<ExampleRunSettings>
                     Log($"[grey]  approve it in another terminal: axme tasks approve {Esc(id)}[/]");
                 }
                 else if (e.WaitingReason == "WAITING_FOR_AGENT" && e.EventType != "intent.reminder")
-                    Log($"Waiting for agent {Esc(Holder(e) ?? e.Handler)}...");
+                    story.Waiting(Holder(e) ?? e.Handler ?? "");
                 else if (e.Details?["task_result"]?["outcome"]?.ToString() is { Length: > 0 } outcome)
                 {
                     Log($"[green]{Esc(char.ToUpperInvariant(outcome[0]) + outcome[1..].Replace('_', ' '))}[/]");
@@ -207,6 +207,7 @@ public sealed class ExamplesRunCommand : AxmeCommand<ExampleRunSettings>
         {
             await stop.CancelAsync();
             await Task.WhenAll(agents).ContinueWith(_ => { }, TaskScheduler.Default);
+            story.Flush();
         }
         var final = await client.GetIntentAsync(id, ct);
         if (s.Json) PrintJson(final.Raw);
@@ -230,5 +231,53 @@ public sealed class ExamplesRunCommand : AxmeCommand<ExampleRunSettings>
     {
         if (json) Console.Error.WriteLine("warning: " + text);
         else AnsiConsole.MarkupLine($"[yellow]warning: {Markup.Escape(text)}[/]");
+    }
+}
+
+/// <summary>
+/// Keeps the story in the order a reader expects. A built-in agent usually answers before the watch has shown
+/// that the workflow waits for it, so its answer line is held until "Waiting for agent X..." is printed.
+/// </summary>
+public sealed class StoryLines(Action<string> print)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, List<string>> _held = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _announced = new(StringComparer.Ordinal);
+
+    public void Print(string markup)
+    {
+        lock (_gate) print(markup);
+    }
+
+    /// <summary>The workflow waits for <paramref name="agent"/>: say so, then what it already answered.</summary>
+    public void Waiting(string agent)
+    {
+        lock (_gate)
+        {
+            print($"Waiting for agent {Markup.Escape(agent)}...");
+            if (_held.Remove(agent, out var lines)) lines.ForEach(print);
+            else _announced.Add(agent);
+        }
+    }
+
+    /// <summary>An agent answered: printed now if its wait was told, else held for it.</summary>
+    public void Answered(string agent, string markup)
+    {
+        lock (_gate)
+        {
+            if (_announced.Remove(agent)) print(markup);
+            else if (_held.TryGetValue(agent, out var lines)) lines.Add(markup);
+            else _held[agent] = [markup];
+        }
+    }
+
+    /// <summary>Prints what is still held (an answer whose wait the watch never showed).</summary>
+    public void Flush()
+    {
+        lock (_gate)
+        {
+            foreach (var line in _held.Values.SelectMany(l => l)) print(line);
+            _held.Clear();
+        }
     }
 }

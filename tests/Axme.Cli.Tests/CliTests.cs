@@ -199,6 +199,8 @@ public sealed class CliTests(CliNodeFixture fixture) : CliTestBase(fixture), ICl
         // The seed story, line by line and in this order (other lines may come between).
         CliProvisioningTests.AssertLinesInOrder(r.Stdout,
             l => l == $"Intent submitted: {id}",
+            l => l == "Waiting for agent deploy-readiness-checker...",
+            l => l.StartsWith("deploy-readiness-checker answers: {\"action\":\"complete\"", StringComparison.Ordinal),
             l => l == "Waiting for approval...",
             l => l == "Approved",
             l => l == "Completed",
