@@ -10,11 +10,14 @@ public sealed class CliContext
     public string? ApiKey { get; set; }
     public string? OrgId { get; set; }
     public string? WorkspaceId { get; set; }
+    public string? ActorToken { get; set; }
+    public string? OwnerAgent { get; set; }
 }
 
 /// <summary>
 /// The user's config file ($XDG_CONFIG_HOME/axme/config.json or ~/.config/axme/config.json, mode 0600):
-/// {"current_context": "default", "contexts": {"default": {"base_url", "api_key", "org_id", "workspace_id"}}}.
+/// {"current_context": "default", "contexts": {"default": {"base_url", "api_key", "org_id", "workspace_id",
+/// "actor_token"?, "owner_agent"?}}}.
 /// </summary>
 public sealed class CliConfig
 {
@@ -56,6 +59,8 @@ public sealed class CliConfig
                     ApiKey = Str(o, "api_key"),
                     OrgId = Str(o, "org_id"),
                     WorkspaceId = Str(o, "workspace_id"),
+                    ActorToken = Str(o, "actor_token"),
+                    OwnerAgent = Str(o, "owner_agent"),
                 };
             }
         }
@@ -74,6 +79,8 @@ public sealed class CliConfig
             if (c.ApiKey is not null) o["api_key"] = c.ApiKey;
             if (c.OrgId is not null) o["org_id"] = c.OrgId;
             if (c.WorkspaceId is not null) o["workspace_id"] = c.WorkspaceId;
+            if (c.ActorToken is not null) o["actor_token"] = c.ActorToken;
+            if (c.OwnerAgent is not null) o["owner_agent"] = c.OwnerAgent;
             contexts[name] = o;
         }
         var root = new JsonObject { ["current_context"] = CurrentContext, ["contexts"] = contexts };

@@ -20,7 +20,7 @@ public sealed class ContextSetSettings : GlobalSettings
     public string? WorkspaceId { get; set; }
 }
 
-/// <summary>axme context set [name] / axme login: stores base URL, key, org and workspace in the config file.</summary>
+/// <summary>axme context set [name] / axme login: stores base URL, key, org, workspace and, optionally, an actor token and owner agent ("" clears them).</summary>
 public sealed class ContextSetCommand : AxmeCommand<ContextSetSettings>
 {
     protected override Task<int> RunAsync(ContextSetSettings s, CancellationToken ct)
@@ -32,6 +32,8 @@ public sealed class ContextSetCommand : AxmeCommand<ContextSetSettings>
         if (s.ApiKey is not null) c.ApiKey = s.ApiKey;
         if (s.OrgId is not null) c.OrgId = s.OrgId;
         if (s.WorkspaceId is not null) c.WorkspaceId = s.WorkspaceId;
+        if (s.ActorToken is not null) c.ActorToken = s.ActorToken.Length == 0 ? null : s.ActorToken;
+        if (s.OwnerAgent is not null) c.OwnerAgent = s.OwnerAgent.Length == 0 ? null : s.OwnerAgent;
         config.CurrentContext = name;
         config.Save();
         if (s.Json) PrintJson(new JsonObject { ["context"] = name, ["path"] = CliConfig.FilePath });
@@ -81,6 +83,8 @@ public sealed class ContextListCommand : AxmeCommand<GlobalSettings>
             ["api_key_hint"] = KeyHint.Of(p.Value.ApiKey),
             ["org_id"] = p.Value.OrgId,
             ["workspace_id"] = p.Value.WorkspaceId,
+            ["actor_token_hint"] = KeyHint.Of(p.Value.ActorToken),
+            ["owner_agent"] = p.Value.OwnerAgent,
         }).ToList();
         if (s.Json)
         {
@@ -131,7 +135,8 @@ public sealed class ContextShowCommand : AxmeCommand<GlobalSettings>
         var o = new JsonObject
         {
             ["context"] = c.ContextName, ["base_url"] = c.BaseUrl, ["api_key"] = KeyHint.Of(c.ApiKey),
-            ["org_id"] = c.OrgId, ["workspace_id"] = c.WorkspaceId, ["config_file"] = CliConfig.FilePath,
+            ["org_id"] = c.OrgId, ["workspace_id"] = c.WorkspaceId, ["actor_token"] = KeyHint.Of(c.ActorToken),
+            ["owner_agent"] = c.OwnerAgent, ["config_file"] = CliConfig.FilePath,
         };
         if (s.Json) PrintJson(o);
         else

@@ -34,6 +34,14 @@ public class GlobalSettings : CommandSettings
     [Description("API key (else AXME_API_KEY, the context)")]
     public string? ApiKey { get; set; }
 
+    [CommandOption("--actor-token <TOKEN>")]
+    [Description("A human user's actor token, sent as Authorization: Bearer: answers are in that user's name (else AXME_ACTOR_TOKEN, the context)")]
+    public string? ActorToken { get; set; }
+
+    [CommandOption("--owner-agent <AGENT>")]
+    [Description("Act for this agent: x-owner-agent on every request (else AXME_OWNER_AGENT, the context)")]
+    public string? OwnerAgent { get; set; }
+
     [CommandOption("--json")]
     [Description("Print raw JSON for scripts")]
     public bool Json { get; set; }
@@ -67,10 +75,22 @@ public sealed record Connection(string BaseUrl, string? ApiKey, string? OrgId, s
             Pick(s.BaseUrl, "AXME_BASE_URL", ctx.BaseUrl) ?? CliConfig.DefaultBaseUrl,
             Pick(s.ApiKey, "AXME_API_KEY", ctx.ApiKey),
             Pick(null, "AXME_ORG_ID", ctx.OrgId),
-            Pick(null, "AXME_WORKSPACE_ID", ctx.WorkspaceId)) { ContextName = name };
+            Pick(null, "AXME_WORKSPACE_ID", ctx.WorkspaceId))
+        {
+            ContextName = name,
+            ActorToken = Pick(s.ActorToken, "AXME_ACTOR_TOKEN", ctx.ActorToken),
+            OwnerAgent = Pick(s.OwnerAgent, "AXME_OWNER_AGENT", ctx.OwnerAgent),
+        };
     }
 
-    public AxmeClient CreateClient() => new(new AxmeClientOptions { BaseUrl = BaseUrl, ApiKey = ApiKey, MaxRetries = 1 });
+    /// <summary>A human user's actor token (Authorization: Bearer).</summary>
+    public string? ActorToken { get; init; }
+
+    /// <summary>The agent the commands act for (x-owner-agent).</summary>
+    public string? OwnerAgent { get; init; }
+
+    public AxmeClient CreateClient() =>
+        new(new AxmeClientOptions { BaseUrl = BaseUrl, ApiKey = ApiKey, ActorToken = ActorToken, OwnerAgent = OwnerAgent, MaxRetries = 1 });
 }
 
 /// <summary>Base of every command: resolves the connection and turns failures into messages and exit codes.</summary>

@@ -120,6 +120,7 @@ public sealed partial class AxmeClient : IDisposable
     {
         if (_options.ApiKey is { Length: > 0 } key) request.Headers.TryAddWithoutValidation("x-api-key", key);
         if (_options.ActorToken is { Length: > 0 } token) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (_options.OwnerAgent is { Length: > 0 } owner) request.Headers.TryAddWithoutValidation("x-owner-agent", owner);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("axme-dotnet", typeof(AxmeClient).Assembly.GetName().Version?.ToString(3) ?? "0"));
     }

@@ -14,6 +14,12 @@ public sealed class AxmeClientOptions
     /// <summary>An optional actor token (a human user's session), sent as <c>Authorization: Bearer</c>.</summary>
     public string? ActorToken { get; set; }
 
+    /// <summary>
+    /// Acts for this agent (PROTOCOL §2.8): sent as <c>x-owner-agent</c> on every request. A call that also names
+    /// an owner (<c>owner_agent</c>) must name the same one, or the node answers 400 <c>owner_agent_mismatch</c>.
+    /// </summary>
+    public string? OwnerAgent { get; set; }
+
     /// <summary>Retries after the first attempt for retryable failures (429, 502, 503, 504, connection errors). Default 3.</summary>
     public int MaxRetries { get; set; } = 3;
 

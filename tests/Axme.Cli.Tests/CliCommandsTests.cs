@@ -452,6 +452,34 @@ public sealed class CliCommandsTests(CliNodeFixture fixture) : CliTestBase(fixtu
     // ---- tasks reject|confirm|complete|assign|submit: what the node received ----
 
     [Fact]
+    public async Task An_actor_token_answers_a_task_in_the_users_name_and_owner_agent_is_sent_on_every_call()
+    {
+        var user = (await Fixture.A.PostAsync("/v1/users", new { name = "cli-olga", email = "olga.cli@example.com", roles = new[] { "cli-operators" } })).Ok()["user"]!;
+        var token = (await Fixture.A.PostAsync($"/v1/users/{user["user_id"].Str()}/tokens")).Ok()["token"].Str();
+        var id = await TaskAsync(new { title = "Ship it?", assignees = new[] { "role:cli-operators" } });
+
+        // The workspace key alone is not an assignee of a task assigned to a role of human users.
+        Assert.Equal(3, (await RunAsync("tasks", "approve", id)).ExitCode);
+        // Stored in the context (0600), the token makes the answer Olga's.
+        Ok(await RunAsync("context", "set", "--actor-token", token));
+        var shown = await RunAsync("context", "show", "--json");
+        Assert.DoesNotContain(token, shown.Stdout, StringComparison.Ordinal);
+        Ok(await RunAsync("tasks", "approve", id, "-c", "as Olga"));
+        var answered = (await EventsAsync(id)).Single(e => e!["event_type"].Str() == "intent.in_progress")!;
+        Assert.Equal(user["agent_address"].Str(), answered["actor"].Str());
+        Ok(await RunAsync("context", "set", "--actor-token", ""));
+
+        // --owner-agent travels as x-owner-agent: the key's own agent may be named; another one is refused (403).
+        var sent = await RunAsync("intents", "send", "agent://acme/prod/worker", "--type", "intent.cli.owner.v1", "--owner-agent", Fixture.Address, "--json");
+        Ok(sent);
+        var refused = await RunAsync(new Dictionary<string, string?> { ["AXME_OWNER_AGENT"] = "agent://acme/prod/someone-else" },
+            "intents", "cancel", sent.Json["intent_id"].Str());
+        Assert.Equal(3, refused.ExitCode);
+        Assert.Contains("owner_agent", refused.Stderr, StringComparison.Ordinal);
+        Assert.NotEqual("CANCELED", (await IntentAsync(sent.Json["intent_id"].Str()))["status"].Str());
+    }
+
+    [Fact]
     public async Task Tasks_reject_sends_outcome_comment_and_data_and_cancels()
     {
         var id = await TaskAsync(new { task_type = "approval", allowed_outcomes = new[] { "approved", "rejected" } });
