@@ -14,6 +14,15 @@ public sealed class ApiOptions
     /// <summary>Rate-limit window.</summary>
     public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Web inbox sign-ins (and answers to one magic link) per client IP per window; 0 disables the limit.
+    /// Behind a proxy every client has the proxy's IP unless forwarded headers are applied.
+    /// </summary>
+    public int SignInPermits { get; set; } = 10;
+
+    /// <summary>Window of <see cref="SignInPermits"/>.</summary>
+    public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Interval of SSE keepalive comments.</summary>
     public TimeSpan SseKeepAlive { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -37,12 +37,18 @@ public sealed partial class MagicLinkTests(NodeFixture f)
 
     private static async Task<(HttpStatusCode Status, string Html)> PostFormAsync(HttpClient browser, string url, string pageHtml, params (string, string)[] fields)
     {
+        using var r = await browser.PostAsync(url, Form(pageHtml, fields));
+        return (r.StatusCode, await r.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>A form post as the page's browser would send it: its antiforgery field and the given fields.</summary>
+    internal static FormUrlEncodedContent Form(string pageHtml, params (string, string)[] fields)
+    {
         var token = AntiforgeryInput().Match(pageHtml);
         Assert.True(token.Success, "the page has an antiforgery field");
         var form = new List<KeyValuePair<string, string>> { new(token.Groups[1].Value, WebUtility.HtmlDecode(token.Groups[2].Value)) };
         form.AddRange(fields.Select(x => KeyValuePair.Create(x.Item1, x.Item2)));
-        using var r = await browser.PostAsync(url, new FormUrlEncodedContent(form));
-        return (r.StatusCode, await r.Content.ReadAsStringAsync());
+        return new FormUrlEncodedContent(form);
     }
 
     private static async Task<(string Status, int LastSeq)> StateAsync(HttpClient client, string id)

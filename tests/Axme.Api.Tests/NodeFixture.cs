@@ -70,6 +70,17 @@ public sealed class RateLimitedNodeFixture() : NodeFixture("api-rate", new Dicti
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(4);
 }
 
+/// <summary>A node whose web inbox sign-in limit is small: 3 attempts per client IP per minute.</summary>
+public sealed class SignInLimitedNodeFixture() : NodeFixture("api-signin", new Dictionary<string, string>
+{
+    ["Axme__Api__SignInPermits"] = SignInLimitedNodeFixture.Permits.ToString(),
+    ["Axme__Api__SignInWindow"] = SignInLimitedNodeFixture.Window.ToString(),
+})
+{
+    public const int Permits = 3;
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+}
+
 [CollectionDefinition(Name)]
 public sealed class NodeCollection : ICollectionFixture<NodeFixture>
 {

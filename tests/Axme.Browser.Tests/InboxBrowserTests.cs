@@ -32,6 +32,51 @@ public sealed class InboxBrowserTests(BrowserFixture f)
         await Expect(page.Locator("header")).ToContainTextAsync("Signed in as agent://web/");
     }
 
+    private const string Csp = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    [Fact]
+    public async Task Every_page_carries_the_CSP_and_is_styled_by_the_served_stylesheet_without_a_violation()
+    {
+        var (client, key) = await f.WorkspaceAsync("styled");
+        var id = await TaskAsync(client, new { title = "Check the headers", task_type = "approval", assignees = new[] { "erin@example.com" } });
+        var url = (await client.PostAsync($"/v1/intents/{id}/magic-links", new { assignee = "erin@example.com", ttl_seconds = 3600 })).Ok()["url"].Str();
+        var page = await f.PageAsync();
+        var violations = new List<string>();
+        page.Console += (_, m) => { if (m.Text.Contains("Content Security Policy")) violations.Add(m.Text); };
+
+        async Task CheckAsync(string path, int status)
+        {
+            var response = await page.GotoAsync(path);
+            Assert.Equal(status, response!.Status);
+            var headers = await response.AllHeadersAsync();
+            Assert.Equal(Csp, headers["content-security-policy"]);
+            Assert.Equal("nosniff", headers["x-content-type-options"]);
+            Assert.Equal("no-referrer", headers["referrer-policy"]);
+            Assert.Contains("no-store", headers["cache-control"]);
+            // Values only the stylesheet sets (a browser's defaults are block and 8px).
+            await Expect(page.Locator("header")).ToHaveCSSAsync("display", "flex");
+            await Expect(page.Locator("body")).ToHaveCSSAsync("margin-top", "0px");
+        }
+
+        await CheckAsync("/inbox", 200);
+        await Expect(page.Locator("#signin")).ToHaveCSSAsync("background-color", "rgb(36, 87, 197)");
+        await SignInAsync(page, key);
+        await CheckAsync("/inbox", 200);
+        await CheckAsync($"/inbox/tasks/{id}", 200);
+        await CheckAsync($"/inbox/intents/{id}", 200);
+        await CheckAsync($"/inbox/intents/{Guid.NewGuid()}", 404);
+        await CheckAsync(new Uri(url).PathAndQuery, 200);
+        await CheckAsync("/inbox/m/not-a-link", 400);
+        Assert.Empty(violations);
+
+        // The policy is enforced and the listener hears it: an injected inline style is refused and reported.
+        await page.RunAndWaitForConsoleMessageAsync(
+            () => page.EvaluateAsync("() => { const s = document.createElement('style'); s.textContent = 'body { margin: 7px }'; document.head.append(s); }"),
+            new() { Predicate = m => m.Text.Contains("Content Security Policy") });
+        await Expect(page.Locator("body")).ToHaveCSSAsync("margin-top", "0px");
+        await BrowserFixture.ScreenshotAsync(page, "csp-styled");
+    }
+
     [Fact]
     public async Task A_signed_in_human_approves_a_task_from_the_list()
     {

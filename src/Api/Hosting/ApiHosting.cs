@@ -4,6 +4,7 @@ using Axme.Api.Agents;
 using Axme.Api.Auth;
 using Axme.Api.Errors;
 using Axme.Api.Health;
+using Axme.Api.Http;
 using Axme.Api.Inbox;
 using Axme.Api.Humans;
 using Axme.Api.Intents;
@@ -30,6 +31,8 @@ public static class ApiHosting
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section))
             .Validate(o => o.MaxRequestBodyBytes > 0, "Axme:Api:MaxRequestBodyBytes must be positive")
             .Validate(o => o.RateLimitPermits >= 0, "Axme:Api:RateLimitPermits must not be negative")
+            .Validate(o => o.SignInPermits >= 0, "Axme:Api:SignInPermits must not be negative")
+            .Validate(o => o.SignInWindow > TimeSpan.Zero, "Axme:Api:SignInWindow must be positive")
             .ValidateOnStart();
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
         services.AddSingleton<IntentQueries>();
@@ -50,13 +53,18 @@ public static class ApiHosting
             o.Cookie.Path = "/inbox";
         });
         services.AddOpenApi();
-        services.AddRateLimiter(ConfigureRateLimiter);
+        services.AddRateLimiter(limiter =>
+        {
+            ConfigureRateLimiter(limiter);
+            limiter.AddPolicy<string, InboxRateLimit>(InboxRateLimit.Name);
+        });
         return services;
     }
 
     public static WebApplication MapAxmeApi(this WebApplication app)
     {
         app.UseMiddleware<RequestLogScope>();
+        app.UseMiddleware<InboxHeaders>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseRateLimiter();
         app.UseAntiforgery();
@@ -97,8 +105,7 @@ public static class ApiHosting
         {
             var http = context.HttpContext;
             var o = http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value;
-            var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : o.RateLimitWindow;
-            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds))).ToString();
+            http.Response.Headers.RetryAfter = RetryAfter.Seconds(context.Lease, o.RateLimitWindow).ToString();
             http.Response.Headers["X-RateLimit-Limit"] = o.RateLimitPermits.ToString();
             http.Response.Headers["X-RateLimit-Remaining"] = "0";
             await ErrorBody.WriteAsync(http, 429, "rate_limit_exceeded", "rate limit exceeded; retry after the Retry-After seconds");

@@ -201,11 +201,8 @@ public sealed class McpRateLimiter(IOptions<ApiOptions> options) : IDisposable
     public bool TryAcquire(string token, string owner, string tool, out int retryAfterSeconds)
     {
         using var lease = _limiter.AttemptAcquire($"{TokenHash.Of(token)} {owner} {tool}");
-        retryAfterSeconds = 0;
-        if (lease.IsAcquired) return true;
-        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : options.Value.RateLimitWindow;
-        retryAfterSeconds = (int)Math.Ceiling(Math.Max(1, wait.TotalSeconds));
-        return false;
+        retryAfterSeconds = lease.IsAcquired ? 0 : RetryAfter.Seconds(lease, options.Value.RateLimitWindow);
+        return lease.IsAcquired;
     }
 
     public void Dispose() => _limiter.Dispose();

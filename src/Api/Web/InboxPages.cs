@@ -22,13 +22,14 @@ public static class InboxPages
     {
         var inbox = app.MapGroup("/inbox").ExcludeFromDescription();
         inbox.MapGet("", Home);
-        inbox.MapPost("/signin", SignIn);
+        inbox.MapGet("/" + InboxStyle.FileName, InboxStyle.Get);
+        inbox.MapPost("/signin", SignIn).RequireRateLimiting(InboxRateLimit.Name);
         inbox.MapPost("/signout", SignOut);
         inbox.MapGet("/tasks/{intent_id}", ShowTask);
         inbox.MapPost("/tasks/{intent_id}", AnswerTask);
         inbox.MapGet("/intents/{intent_id}", ShowIntent);
         inbox.MapGet("/m/{token}", MagicLinkPages.Show);
-        inbox.MapPost("/m/{token}", MagicLinkPages.Answer);
+        inbox.MapPost("/m/{token}", MagicLinkPages.Answer).RequireRateLimiting(InboxRateLimit.Name);
         return app;
     }
 

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Sockets;
+using Axme.Testing;
+
+namespace Axme.Api.Tests;
+
+/// <summary>
+/// The web inbox sign-in limit per client IP, on a node of its own with a small limit. The other client
+/// connects from 127.0.0.2: all of 127.0.0.0/8 is loopback on Linux, so the node sees a second address.
+/// </summary>
+public sealed class InboxSignInLimitTests(SignInLimitedNodeFixture f) : IClassFixture<SignInLimitedNodeFixture>
+{
+    /// <summary>A browser-like client (cookies, no API key, no redirects followed) connecting from the given local address.</summary>
+    private HttpClient Browser(IPAddress from) => new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        ConnectCallback = async (context, ct) =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Bind(new IPEndPoint(from, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, ct);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    }) { BaseAddress = f.Node.BaseAddress };
+
+    private static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string key)
+    {
+        var page = await (await browser.GetAsync("/inbox")).Content.ReadAsStringAsync();
+        return await browser.PostAsync("/inbox/signin", MagicLinkTests.Form(page, ("api_key", key)));
+    }
+
+    private static bool SetsSession(HttpResponseMessage r) =>
+        r.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("axme_inbox="));
+
+    [Fact]
+    public async Task Over_the_limit_a_client_is_refused_with_429_and_a_page_even_with_a_correct_key_while_another_address_signs_in()
+    {
+        var (_, _, key) = await Tenants.CreateAsync(f.Node, f.Admin, "gate", "g" + Guid.NewGuid().ToString("N")[..8], "human");
+        using var guesser = Browser(IPAddress.Loopback);
+        for (var i = 0; i < SignInLimitedNodeFixture.Permits; i++)
+        {
+            using var wrong = await SignInAsync(guesser, "axme_sk_guess" + i);
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var refused = await SignInAsync(guesser, key);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, SignInLimitedNodeFixture.Window.TotalSeconds);
+        Assert.StartsWith("text/html", refused.Content.Headers.ContentType!.ToString());
+        Assert.Contains("Too many attempts", await refused.Content.ReadAsStringAsync());
+        Assert.True(refused.Headers.Contains("Content-Security-Policy"));
+        Assert.False(SetsSession(refused), "a refused attempt does not sign in");
+
+        using var other = Browser(IPAddress.Parse("127.0.0.2"));
+        using var signedIn = await SignInAsync(other, key);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.True(SetsSession(signedIn));
+        Assert.Contains("My tasks", await (await other.GetAsync("/inbox")).Content.ReadAsStringAsync());
+    }
+}
