@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Axme.Api;
 
 /// <summary>HTTP front-end settings (section "Axme:Api").</summary>
@@ -22,6 +24,26 @@ public sealed class ApiOptions
 
     /// <summary>Window of <see cref="SignInPermits"/>.</summary>
     public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (IP addresses or CIDR networks,
+    /// comma-separated): behind a load balancer the sign-in limit then counts each client, not the balancer.
+    /// Empty, the default: forwarded headers are ignored, since any client could send them.
+    /// </summary>
+    public string? TrustedProxies { get; set; }
+
+    /// <summary><see cref="TrustedProxies"/> parsed; null when an entry is neither an address nor a network.</summary>
+    public IReadOnlyList<IPNetwork>? TrustedProxyNetworks()
+    {
+        var networks = new List<IPNetwork>();
+        foreach (var entry in (TrustedProxies ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (IPNetwork.TryParse(entry, out var network)) networks.Add(network);
+            else if (IPAddress.TryParse(entry, out var address)) networks.Add(new IPNetwork(address, address.GetAddressBytes().Length * 8));
+            else return null;
+        }
+        return networks;
+    }
 
     /// <summary>Interval of SSE keepalive comments.</summary>
     public TimeSpan SseKeepAlive { get; set; } = TimeSpan.FromSeconds(10);

@@ -31,10 +31,12 @@ public sealed class InboxSignInLimitTests(SignInLimitedNodeFixture f) : IClassFi
         },
     }) { BaseAddress = f.Node.BaseAddress };
 
-    private static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string key)
+    private static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string key, string? forwardedFor = null)
     {
         var page = await (await browser.GetAsync("/inbox")).Content.ReadAsStringAsync();
-        return await browser.PostAsync("/inbox/signin", MagicLinkTests.Form(page, ("api_key", key)));
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/inbox/signin") { Content = MagicLinkTests.Form(page, ("api_key", key)) };
+        if (forwardedFor is not null) post.Headers.Add("X-Forwarded-For", forwardedFor);
+        return await browser.SendAsync(post);
     }
 
     private static bool SetsSession(HttpResponseMessage r) =>
@@ -64,5 +66,55 @@ public sealed class InboxSignInLimitTests(SignInLimitedNodeFixture f) : IClassFi
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         Assert.True(SetsSession(signedIn));
         Assert.Contains("My tasks", await (await other.GetAsync("/inbox")).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Behind_a_trusted_proxy_each_forwarded_client_has_its_own_allowance_and_anyone_else_cannot_forge_one()
+    {
+        var (_, _, key) = await Tenants.CreateAsync(f.Node, f.Admin, "gate", "p" + Guid.NewGuid().ToString("N")[..8], "human");
+
+        // Through the trusted proxy: one forwarded client runs out, another one behind it signs in.
+        using var proxy = Browser(IPAddress.Parse(SignInLimitedNodeFixture.Proxy));
+        for (var i = 0; i < SignInLimitedNodeFixture.Permits; i++)
+        {
+            using var wrong = await SignInAsync(proxy, "axme_sk_guess" + i, "198.51.100.7");
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+        using (var limited = await SignInAsync(proxy, key, "198.51.100.7"))
+            Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        using (var neighbour = await SignInAsync(proxy, key, "198.51.100.8"))
+            Assert.Equal(HttpStatusCode.Redirect, neighbour.StatusCode);
+
+        // Not a trusted proxy: a new X-Forwarded-For on every attempt still counts against the sender's own address.
+        using var forger = Browser(IPAddress.Parse("127.0.0.4"));
+        for (var i = 0; i < SignInLimitedNodeFixture.Permits; i++)
+        {
+            using var wrong = await SignInAsync(forger, "axme_sk_guess" + i, $"203.0.113.{i + 1}");
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+        using var refused = await SignInAsync(forger, key, "203.0.113.99");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+    }
+}
+
+public sealed class TrustedProxiesTests
+{
+    [Fact]
+    public async Task A_node_with_a_trusted_proxy_that_is_not_an_address_refuses_to_start_naming_the_setting()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync("axme_proxy");
+        try
+        {
+            await using var node = new NodeProcess(database, "proxy-bad", new Dictionary<string, string>
+            {
+                ["Axme__Api__TrustedProxies"] = "10.0.0.0/8, proxy.example.com",
+            });
+            var e = await Assert.ThrowsAsync<InvalidOperationException>(() => node.StartAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains("Axme:Api:TrustedProxies", e.Message + node.Output);
+        }
+        finally
+        {
+            await TestPostgres.DropDatabaseAsync(database);
+        }
     }
 }

@@ -70,15 +70,18 @@ public sealed class RateLimitedNodeFixture() : NodeFixture("api-rate", new Dicti
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(4);
 }
 
-/// <summary>A node whose web inbox sign-in limit is small: 3 attempts per client IP per minute.</summary>
+/// <summary>A node whose web inbox sign-in limit is small (3 attempts per client IP per minute), behind one trusted proxy address.</summary>
 public sealed class SignInLimitedNodeFixture() : NodeFixture("api-signin", new Dictionary<string, string>
 {
     ["Axme__Api__SignInPermits"] = SignInLimitedNodeFixture.Permits.ToString(),
     ["Axme__Api__SignInWindow"] = SignInLimitedNodeFixture.Window.ToString(),
+    ["Axme__Api__TrustedProxies"] = SignInLimitedNodeFixture.Proxy,
 })
 {
     public const int Permits = 3;
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+    /// <summary>The one local address whose X-Forwarded-For the node believes.</summary>
+    public const string Proxy = "127.0.0.3";
 }
 
 [CollectionDefinition(Name)]

@@ -16,6 +16,7 @@ using Axme.Api.Web;
 using Axme.Api.Webhooks;
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Humans;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
@@ -33,8 +34,17 @@ public static class ApiHosting
             .Validate(o => o.RateLimitPermits >= 0, "Axme:Api:RateLimitPermits must not be negative")
             .Validate(o => o.SignInPermits >= 0, "Axme:Api:SignInPermits must not be negative")
             .Validate(o => o.SignInWindow > TimeSpan.Zero, "Axme:Api:SignInWindow must be positive")
+            .Validate(o => o.TrustedProxyNetworks() is not null, "Axme:Api:TrustedProxies must list IP addresses or CIDR networks, comma-separated")
             .ValidateOnStart();
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ApiOptions>>((forwarded, api) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Only the configured proxies: the framework's default trusts loopback.
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var network in api.Value.TrustedProxyNetworks() ?? []) forwarded.KnownIPNetworks.Add(network);
+        });
         services.AddSingleton<IntentQueries>();
         services.AddSingleton<Agents.DeliveryQueries>();
         services.AddSingleton<InboxQueries>();
@@ -63,6 +73,8 @@ public static class ApiHosting
 
     public static WebApplication MapAxmeApi(this WebApplication app)
     {
+        // First, so the rate limits, logs and magic-link URLs see the client behind a trusted proxy.
+        if (app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.TrustedProxyNetworks() is { Count: > 0 }) app.UseForwardedHeaders();
         app.UseMiddleware<RequestLogScope>();
         app.UseMiddleware<InboxHeaders>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
