@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using System.Net.Http.Headers;
+using System.Net;
 using System.Text.Json.Nodes;
 using Axme.Client;
 using Spectre.Console;
@@ -155,25 +155,23 @@ public sealed class StatusCommand : AxmeCommand<GlobalSettings>
     protected override async Task<int> RunAsync(GlobalSettings s, CancellationToken ct)
     {
         var c = Connection.Resolve(s);
-        using var http = new HttpClient { BaseAddress = new Uri(c.BaseUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(15) };
-        http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (c.ApiKey is not null) http.DefaultRequestHeaders.TryAddWithoutValidation("x-api-key", c.ApiKey);
-        using var health = await http.GetAsync("health", ct);
-        var healthBody = JsonNode.Parse(await health.Content.ReadAsStringAsync(ct));
-        using var caps = await http.GetAsync("v1/capabilities", ct);
-        var capsBody = caps.IsSuccessStatusCode ? JsonNode.Parse(await caps.Content.ReadAsStringAsync(ct)) : null;
-        var ok = health.IsSuccessStatusCode;
+        var timeout = TimeSpan.FromSeconds(15);
+        var (healthStatus, healthBody) = await Probe.GetAsync(c, "health", ct, timeout)
+            ?? throw new CliException(ExitCodes.Server, $"cannot reach the node at {c.BaseUrl}");
+        var (capsStatus, capsBody) = await Probe.GetAsync(c, "v1/capabilities", ct, timeout) ?? (HttpStatusCode.ServiceUnavailable, (JsonObject?)null);
+        var ok = (int)healthStatus is >= 200 and < 300;
+        if ((int)capsStatus is < 200 or >= 300) capsBody = null;
         if (s.Json)
             PrintJson(new JsonObject { ["base_url"] = c.BaseUrl, ["ok"] = ok, ["health"] = healthBody, ["capabilities"] = capsBody });
         else
         {
-            AnsiConsole.MarkupLine($"Node {Esc(c.BaseUrl)}: {(ok ? "[green]healthy[/]" : $"[red]unhealthy (HTTP {(int)health.StatusCode})[/]")}");
+            AnsiConsole.MarkupLine($"Node {Esc(c.BaseUrl)}: {(ok ? "[green]healthy[/]" : $"[red]unhealthy (HTTP {(int)healthStatus})[/]")}");
             if (healthBody is JsonObject h)
                 foreach (var (k, v) in h) AnsiConsole.MarkupLine($"  {Esc(k)}: {Esc(v?.ToJsonString())}");
             if (capsBody?["capabilities"] is JsonArray list)
                 AnsiConsole.MarkupLine($"Capabilities: {Esc(string.Join(", ", list.Select(x => x?.ToString())))}");
-            else if (!caps.IsSuccessStatusCode)
-                AnsiConsole.MarkupLine($"[yellow]Capabilities: HTTP {(int)caps.StatusCode}[/]");
+            else if (capsBody is null)
+                AnsiConsole.MarkupLine($"[yellow]Capabilities: HTTP {(int)capsStatus}[/]");
         }
         return ok ? 0 : ExitCodes.Server;
     }

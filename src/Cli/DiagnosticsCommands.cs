@@ -286,12 +286,12 @@ public sealed class VersionCommand : AxmeCommand<GlobalSettings>
 /// <summary>Best-effort GETs of routes the official CLI calls but this node may not have (§11.1 "failure tolerated").</summary>
 internal static class Probe
 {
-    /// <summary>The status and JSON object body, or null when the node cannot be reached.</summary>
-    public static async Task<(HttpStatusCode Status, JsonObject? Body)?> GetAsync(Connection c, string path, CancellationToken ct)
+    /// <summary>The status and JSON object body (default timeout 5 s), or null when the node cannot be reached.</summary>
+    public static async Task<(HttpStatusCode Status, JsonObject? Body)?> GetAsync(Connection c, string path, CancellationToken ct, TimeSpan? timeout = null)
     {
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri(c.BaseUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(5) };
+            using var http = new HttpClient { BaseAddress = new Uri(c.BaseUrl.TrimEnd('/') + "/"), Timeout = timeout ?? TimeSpan.FromSeconds(5) };
             http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             if (c.ApiKey is not null) http.DefaultRequestHeaders.TryAddWithoutValidation("x-api-key", c.ApiKey);
             using var response = await http.GetAsync(path, ct);
