@@ -13,7 +13,7 @@ if (string.IsNullOrWhiteSpace(axme.Postgres))
 builder.Services.Configure<AxmeOptions>(builder.Configuration.GetSection(AxmeOptions.Section));
 builder.Services.PostConfigure<ApiOptions>(o => o.ServiceId = axme.ServiceId);
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddNpgsqlDataSource(axme.Postgres);
+builder.Services.AddNpgsqlDataSource(OrleansHosting.Tuned(axme.Postgres));
 builder.WebHost.UseUrls($"http://{axme.Host}:{axme.Port}");
 builder.AddAxmeObservability();
 builder.AddAxmeSilo(axme);
@@ -21,6 +21,7 @@ builder.AddAxmeDelivery(axme);
 builder.Services.AddAxmeApi(builder.Configuration);
 builder.Services.AddHostedService<AdminKeyBootstrap>();
 builder.Services.AddHostedService<DeadlineSweep>();
+builder.Services.AddHostedService<HandoffSweep>();
 
 var app = builder.Build();
 await SchemaMigrator.ApplyAsync(app.Services.GetRequiredService<NpgsqlDataSource>());

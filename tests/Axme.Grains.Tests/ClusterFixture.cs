@@ -5,6 +5,7 @@ using Axme.Grains.Notifications;
 using Microsoft.AspNetCore.DataProtection;
 using Axme.Grains.Interfaces.Common;
 using Axme.Silo.Hosting;
+using Axme.Silo.Storage;
 using Axme.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -39,6 +40,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The test database, for checking what the grains wrote.</summary>
     public NpgsqlDataSource Db => _db ?? throw new InvalidOperationException("database not created");
     public string ServiceId => Cluster.Options.ServiceId;
+    /// <summary>The test database's connection string (with its password, unlike <see cref="NpgsqlDataSource.ConnectionString"/>).</summary>
+    public string ConnectionString { get; private set; } = "";
     /// <summary>The SMTP server e-mail notifications go to (Axme:Email).</summary>
     public SmtpSink Smtp => _smtp ?? throw new InvalidOperationException("SMTP sink not started");
     /// <summary>The chat webhook (Axme:Notifications:WebhookUrl), verifying signatures with <see cref="ChatSecret"/>; answers 200.</summary>
@@ -55,6 +58,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         _database = "axme_gt_" + Guid.NewGuid().ToString("N")[..12];
         await AdminAsync($"CREATE DATABASE {_database}");
         var connectionString = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = _database }.ConnectionString;
+        ConnectionString = connectionString;
         _db = NpgsqlDataSource.Create(connectionString);
         await SchemaMigrator.ApplyAsync(_db);
 
@@ -98,6 +102,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             silo.AddAdoNetGrainStorage(AxmeNames.Storage, s => { s.Invariant = Invariant; s.ConnectionString = connectionString; });
             silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.AddAxmeIntentStorage(connectionString);
             silo.UseAdoNetReminderService(r => { r.Invariant = Invariant; r.ConnectionString = connectionString; });
             silo.Configure<ReminderOptions>(r => r.MinimumReminderPeriod = ReminderPeriod);
         });

@@ -14,8 +14,8 @@ public sealed record IntentFilter(
     string? IntentType, string? CorrelationId, int Limit, string? Cursor, string? WaitingReason = null);
 
 /// <summary>
-/// Reads the axme_intents view table, which a trigger keeps equal to the intent grains' stored state
-/// (Schema/002_axme.sql); lists never scan grains.
+/// Reads axme_intents, the intent grains' own rows (typed columns written with each transition, docs/adr/016);
+/// lists never scan grains.
 /// </summary>
 public sealed class IntentQueries(NpgsqlDataSource db, IOptions<ApiOptions> options, IGrainFactory grains)
 {
@@ -38,12 +38,14 @@ public sealed class IntentQueries(NpgsqlDataSource db, IOptions<ApiOptions> opti
         Where("correlation_id", f.CorrelationId);
         if (f.WaitingReason is not null)
         {
-            sql.Append(" AND doc ->> 'waiting_reason' = @waiting_reason");
+            sql.Append(" AND waiting_reason = @waiting_reason");
             cmd.Parameters.AddWithValue("waiting_reason", f.WaitingReason);
         }
         if (f.Statuses is { Count: > 0 })
         {
             sql.Append(" AND status = ANY(@statuses)");
+            // Spelled out, so the planner can use the partial index of live intents (a parameter cannot prove it).
+            if (!f.Statuses.Any(IntentStatus.IsTerminal)) sql.Append(" AND status NOT IN ('COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT')");
             cmd.Parameters.AddWithValue("statuses", f.Statuses.ToArray());
         }
         if (f.Cursor is not null)

@@ -6,7 +6,10 @@ public static class AxmeNames
     /// <summary>The ADO.NET grain storage provider every grain uses.</summary>
     public const string Storage = "axme";
 
-    /// <summary>Grain state names (the graintypestring column); the intent view trigger matches "intent".</summary>
+    /// <summary>The intents' own storage provider (their rows in axme_intents and axme_intent_events, docs/adr/016).</summary>
+    public const string IntentStorage = "axme-intents";
+
+    /// <summary>Grain state names (the graintypestring column of the ADO.NET storage).</summary>
     public const string IntentState = "intent";
     public const string ApiKeyState = "apikey";
     public const string ServiceAccountState = "serviceaccount";

@@ -11,6 +11,11 @@ public static class AxmeMetrics
     private static readonly Counter<long> Created = Meter.CreateCounter<long>("axme.intents.created", description: "Intents created");
     private static readonly Counter<long> Finished = Meter.CreateCounter<long>("axme.intents.finished", description: "Intents that reached a terminal status");
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("axme.intents.duration", "s", "Time from create to terminal status");
+    private static readonly Histogram<int> StoreBatch = Meter.CreateHistogram<int>("axme.intents.store.batch",
+        description: "Intent writes (kind=write) or reads (kind=read) sent in one round trip, and committed in one transaction");
+
+    /// <summary>One batch of the intents' storage (group commit, docs/adr/016).</summary>
+    public static void IntentStoreBatch(string kind, int size) => StoreBatch.Record(size, new KeyValuePair<string, object?>("kind", kind));
 
     public static void IntentCreated(IntentRecord intent) =>
         Created.Add(1, new KeyValuePair<string, object?>("intent_type", intent.IntentType));

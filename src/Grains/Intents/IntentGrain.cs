@@ -20,20 +20,24 @@ namespace Axme.Grains.Intents;
 /// intent run one at a time, which is what makes idempotency and compare-and-set race-free.
 /// </summary>
 public sealed partial class IntentGrain(
-    [PersistentState(AxmeNames.IntentState, AxmeNames.Storage)] IPersistentState<IntentState> state,
+    [PersistentState(AxmeNames.IntentState, AxmeNames.IntentStorage)] IPersistentState<IntentState> state,
     TimeProvider time,
     IOptions<IntentOptions> options,
     LifecycleSubscribers lifecycleSubscribers,
     Schemas.SemanticSchemaCache schemas,
     IServiceProvider services,
+    Notifications.NotificationChannels channels,
     ILogger<IntentGrain> logger) : Grain, IIntentGrain, IRemindable
 {
-    private const string DeadlineReminder = "deadline";
-    private const string ReplyToReminder = "reply_to";
+    /// <summary>
+    /// The intent's one durable timer (docs/adr/016): registered only while it has something due (a deadline, a
+    /// reminder, a wake-up, a retry) or a reply_to completion to retry, changed only when that time changes.
+    /// </summary>
+    private const string TimerReminder = "deadline";
     private readonly ObserverManager<IIntentObserver> _observers = new(TimeSpan.FromMinutes(5), logger);
 
     private IntentState S => state.State;
-    private IGrainReminder? _replyToReminder;
+    private IGrainReminder? _timer;
 
     public async Task<CreateIntentResult> CreateAsync(CreateIntentCommand command)
     {
@@ -138,7 +142,7 @@ public sealed partial class IntentGrain(
     public Task<IntentRecord> DeliveryDeadLetteredAsync(int attempts, string lastError) =>
         ApplySystemAsync(intent => IntentTransitions.DeadLetter(intent, attempts, lastError, time.GetUtcNow()));
 
-    public Task CheckDeadlineAsync() => TimeOutIfDueAsync();
+    public Task CheckDeadlineAsync() => TickAsync();
 
     public async Task StepFinishedAsync(string stepId, Guid stepIntentId, string status, string? resultJson, string? errorJson)
     {
@@ -146,13 +150,15 @@ public sealed partial class IntentGrain(
     }
 
     /// <summary>
-    /// Creates the current workflow step's intent if it is not known to exist yet, then records that it does.
-    /// Idempotent (the step intent's id is named by parent, step and attempt, and its create replays); the
-    /// parent's timer is due while it is pending, so a crash before it ran is repaired at the next tick.
+    /// Creates the current workflow step's intent if it is not known to exist yet. Idempotent (the step intent's id
+    /// is named by parent, step and attempt, and its create replays), so nothing records that it ran: a crash in
+    /// between is found by the hand-off sweep (the parent's waiting_child has no row) and repaired here with
+    /// <paramref name="recover"/>, which also takes the step's end if the parent missed it.
     /// </summary>
-    private async Task StartStepIntentAsync()
+    private async Task StartStepIntentAsync(bool recover = false)
     {
-        if (S.Intent is not { IsTerminal: false, Workflow: { ChildStarted: false, ChildId: { } childId, CurrentStep: { } step } run } parent) return;
+        if (S.Intent is not { IsTerminal: false, Workflow: { ChildId: { } childId, CurrentStep: { } step } run } parent) return;
+        if (run.ChildStarted && !recover) return;
         var payload = JsonText.Object(("parent_payload", JsonText.Raw(parent.PayloadJson)), ("parent_intent_id", parent.IntentId.ToString()),
             ("step_id", step.StepId), ("input", JsonText.Raw(step.InputJson)));
         var command = new CreateIntentCommand
@@ -173,9 +179,13 @@ public sealed partial class IntentGrain(
             ParentIntentId = parent.IntentId, ParentStepId = step.StepId,
             RequestHash = $"workflow-step:{parent.IntentId}:{step.StepId}:{run.Attempt}",
         };
-        await GrainFactory.GetGrain<IIntentGrain>(childId).CreateAsync(command);
-        if (S.Intent?.Workflow is { ChildStarted: false } current && current.ChildId == childId)
-            await CommitAsync(new Transition(S.Intent with { Workflow = current with { ChildStarted = true } }, []));
+        var child = (await GrainFactory.GetGrain<IIntentGrain>(childId).CreateAsync(command)).Intent;
+        if (S.Intent?.Workflow is not { } current || current.ChildId != childId) return;
+        // In memory only: stored false, a later check creates it again, which replays.
+        S.Intent = S.Intent with { Workflow = current with { ChildStarted = true } };
+        if (recover && child.IsTerminal)
+            await ApplySystemAsync(intent => IntentTransitions.StepFinished(intent, step.StepId, childId, child.Status, child.ResultJson, child.ErrorJson,
+                time.GetUtcNow()));
     }
 
     /// <summary>A transition the runtime itself decided (no caller, no idempotency key): written only when it applies.</summary>
@@ -188,14 +198,28 @@ public sealed partial class IntentGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == DeadlineReminder) await TimeOutIfDueAsync();
-        else if (reminderName == ReplyToReminder) await RetryCompletionAsync();
+        await TickAsync();
+        // Reminders of earlier versions (a reply_to reminder per completion): their work is the tick's now.
+        if (reminderName != TimerReminder && await this.GetReminder(reminderName) is { } legacy) await this.UnregisterReminder(legacy);
     }
 
-    /// <summary>A timer tick: the deadline first (it ends the wait), else a due reminder or escalation.</summary>
-    private async Task TimeOutIfDueAsync()
+    /// <summary>
+    /// A timer tick or a sweep's check. A finished intent retries its completion's hand-off; a live one: the deadline
+    /// first (it ends the wait), else a due reminder or escalation, a workflow's timers and its step intent, a step's time.
+    /// </summary>
+    private async Task TickAsync()
     {
-        if (S.Intent is not { } intent) return;
+        if (S.Intent is not { } intent)
+        {
+            await UnregisterTimerAsync(); // registered before a create that failed: nothing to do, ever
+            return;
+        }
+        if (intent.IsTerminal)
+        {
+            if (intent.ReplyTo is not null || intent.ParentIntentId is not null) await DeliverCompletionAsync();
+            else await UnregisterTimerAsync();
+            return;
+        }
         var now = time.GetUtcNow();
         var transition = IntentTransitions.TimeOut(intent, now);
         if (transition.Applied)
@@ -216,9 +240,9 @@ public sealed partial class IntentGrain(
             await CommitAsync(transition);
             return;
         }
-        if (intent.Workflow is { ChildStarted: false })
+        if (intent.Workflow is { ChildId: not null })
         {
-            await StartStepIntentAsync();
+            await StartStepIntentAsync(recover: true);
             return;
         }
         transition = IntentTransitions.FireStep(intent, now);
@@ -227,11 +251,11 @@ public sealed partial class IntentGrain(
             // The step's notifications first (stable ids: a retry after a crash sends each once), then its end.
             foreach (var (id, notification) in Steps.RuntimeSteps.Notifications(intent, JsonText.Parse(intent.RuntimeConfigJson)))
                 if (intent.RuntimeType is Steps.RuntimeSteps.Reminder or Steps.RuntimeSteps.Escalation or Steps.RuntimeSteps.Notification)
-                    await Notifier.SendAsync(GrainFactory, id, notification);
+                    await NotifyAsync(id, notification);
             await CommitAsync(transition);
         }
         else if (NextTimer(intent) is null)
-            await UnregisterDeadlineReminderAsync(); // a leftover tick: nothing is due any more
+            await UnregisterTimerAsync(); // a leftover tick: nothing is due any more
     }
 
     /// <summary>The earliest thing due: the deadline in force, or the next reminder/escalation of a waiting human.</summary>
@@ -300,22 +324,17 @@ public sealed partial class IntentGrain(
     {
         var wasTerminal = S.Intent?.IsTerminal ?? false;
         var completes = Completes(transition);
-        // Every path to a terminal status (resolve, resume, timeout, delivery failure) passes here. The
-        // completion is delivered to the reply_to inbox right after the write, awaited, so a resolve answers
-        // only once the thread has it; the reminder, registered before the write, retries it should this
-        // node die (or the thread grain fail) in between. A one-way call could be lost without a trace.
-        if (completes)
-            _replyToReminder = await this.RegisterOrUpdateReminder(ReplyToReminder, options.Value.DeadlineReminderPeriod, options.Value.DeadlineReminderPeriod);
         var due = NextTimer(transition.Intent);
-        // Register a new deadline before the write: a reminder without its state is harmless (it finds
-        // nothing to do), a state without its reminder would never time out.
-        if (due is { } dueAt && due != S.ReminderDueAt)
-        {
-            var delay = dueAt - time.GetUtcNow();
-            await this.RegisterOrUpdateReminder(DeadlineReminder, delay < TimeSpan.Zero ? TimeSpan.Zero : delay,
-                options.Value.DeadlineReminderPeriod);
-        }
-        var unregister = due is null && S.ReminderDueAt is not null;
+        // The timer is registered before the write that needs it: a timer without its state finds nothing to do, a
+        // state without its timer would never time out. A completion for a reply_to inbox is delivered right after
+        // the write, awaited, so a resolve answers only once the thread has it; the timer retries it should this node
+        // die in between. (A workflow parent's hand-off needs no timer: the hand-off sweep finds a lost one.)
+        var retriesCompletion = completes && transition.Intent.ReplyTo is not null;
+        if (retriesCompletion)
+            await SetTimerAsync(options.Value.DeadlineReminderPeriod);
+        else if (due is { } dueAt && due != S.ReminderDueAt)
+            await SetTimerAsync(dueAt - time.GetUtcNow());
+        var unregister = !retriesCompletion && due is null && S.ReminderDueAt is not null;
         S.ReminderDueAt = due;
         S.Intent = transition.Intent;
         S.Events.AddRange(transition.Events);
@@ -329,7 +348,12 @@ public sealed partial class IntentGrain(
             DeactivateOnIdle();
             throw;
         }
-        if (!wasTerminal && transition.Intent.IsTerminal) AxmeMetrics.IntentFinished(transition.Intent);
+        if (!wasTerminal && transition.Intent.IsTerminal)
+        {
+            AxmeMetrics.IntentFinished(transition.Intent);
+            // Nothing happens to a finished intent by itself: let it go soon instead of at the collection age.
+            this.RegisterGrainTimer(() => { DeactivateOnIdle(); return Task.CompletedTask; }, options.Value.FinishedIntentIdle, Timeout.InfiniteTimeSpan);
+        }
         foreach (var e in transition.Events)
             await _observers.Notify(o => o.OnEventAsync(e)); // one-way calls: a slow or gone listener never blocks the intent
         // Webhook subscribers to lifecycle events hear of them one-way, after the commit: best effort across a
@@ -338,7 +362,7 @@ public sealed partial class IntentGrain(
             await GrainFactory.GetGrain<IWebhookDirectoryGrain>(IWebhookDirectoryGrain.KeyFor(transition.Intent.OrgId, transition.Intent.WorkspaceId))
                 .PublishIntentEventsAsync(transition.Intent, transition.Events);
         await NotifyPeopleAsync(transition);
-        if (unregister) await UnregisterDeadlineReminderAsync();
+        if (unregister) await UnregisterTimerAsync();
         await StartStepIntentAsync(); // a workflow that entered an agent or runtime step: its step intent
         return completes && await DeliverCompletionAsync();
     }
@@ -346,7 +370,10 @@ public sealed partial class IntentGrain(
     private bool Completes(Transition transition) =>
         !(S.Intent?.IsTerminal ?? false) && transition.Intent is { IsTerminal: true } t && (t.ReplyTo is not null || t.ParentIntentId is not null);
 
-    /// <summary>Opens or updates the reply_to owner's thread (id = intent id); idempotent, so a retry adds nothing twice.</summary>
+    /// <summary>
+    /// Opens or updates the reply_to owner's thread (id = intent id) and tells a workflow parent; both idempotent, so a
+    /// retry adds nothing twice. A reply_to completion's timer goes once it is delivered.
+    /// </summary>
     private async Task<bool> DeliverCompletionAsync()
     {
         var intent = S.Intent!;
@@ -363,24 +390,10 @@ public sealed partial class IntentGrain(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogCompletionNotDelivered(e, intent.IntentId, intent.ReplyTo ?? intent.ParentIntentId?.ToString() ?? "");
-            return false; // the completion reminder tries again
+            return false; // the timer (reply_to) or the hand-off sweep (a parent) tries again
         }
-        var reminder = _replyToReminder ?? await this.GetReminder(ReplyToReminder);
-        if (reminder is not null) await this.UnregisterReminder(reminder);
-        _replyToReminder = null;
+        if (intent.ReplyTo is not null) await UnregisterTimerAsync();
         return true;
-    }
-
-    private async Task RetryCompletionAsync()
-    {
-        if (S.Intent is { IsTerminal: true } i && (i.ReplyTo is not null || i.ParentIntentId is not null))
-        {
-            await DeliverCompletionAsync();
-        }
-        else if (await this.GetReminder(ReplyToReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder); // registered before a write that failed: nothing to deliver
-        }
     }
 
     /// <summary>
@@ -394,7 +407,7 @@ public sealed partial class IntentGrain(
             {
                 try
                 {
-                    await Notifier.SendAsync(GrainFactory, id, notification);
+                    await NotifyAsync(id, notification);
                 }
                 catch (Exception ex) when (ex is OrleansException or TimeoutException or InvalidOperationException)
                 {
@@ -415,10 +428,21 @@ public sealed partial class IntentGrain(
         return assignee => issuer.Create(intent.IntentId, assignee, ttl).Url;
     }
 
-    private async Task UnregisterDeadlineReminderAsync()
+    /// <summary>
+    /// Queues a notification on a channel this node has; one it has not configured is not sent and not recorded (a
+    /// record per task saying "no channel" cost two writes for nothing, docs/adr/016).
+    /// </summary>
+    private Task NotifyAsync(string id, Interfaces.Notifications.Notification notification) =>
+        channels.Unavailable(notification.ToJob(id)) is null ? Notifier.SendAsync(GrainFactory, id, notification) : Task.CompletedTask;
+
+    private async Task SetTimerAsync(TimeSpan dueIn) =>
+        _timer = await this.RegisterOrUpdateReminder(TimerReminder, dueIn < TimeSpan.Zero ? TimeSpan.Zero : dueIn, options.Value.DeadlineReminderPeriod);
+
+    private async Task UnregisterTimerAsync()
     {
-        if (await this.GetReminder(DeadlineReminder) is { } reminder)
+        if ((_timer ?? await this.GetReminder(TimerReminder)) is { } reminder)
             await this.UnregisterReminder(reminder);
+        _timer = null;
     }
 
     /// <summary>The events' actor: a human user is always themself (no speaking for a colleague); a machine key may name who it acts for.</summary>

@@ -3,9 +3,10 @@ using Axme.Grains.Interfaces.Intents;
 namespace Axme.Grains.Intents;
 
 /// <summary>
-/// Durable state of one intent. The record and its whole event log are one storage row, so a
-/// transition and its events are written atomically. Stored as JSON (snake_case): the names are a
-/// storage contract read by the axme_intents view trigger (Schema/002_axme.sql).
+/// Durable state of one intent: the record, its event log and grain-only extras. The intents' storage
+/// (Axme.Silo.Storage.IntentStorage, docs/adr/016) writes a transition's record and its new events in one
+/// transaction: the record as a row with typed columns, each event as a row. The JSON names (snake_case) are a
+/// storage contract.
 /// </summary>
 [GenerateSerializer, Alias("axme.intent-state")]
 public sealed class IntentState

@@ -89,9 +89,12 @@ public static partial class IntentTransitions
         return NotApplied(intent, "nothing_due");
     }
 
-    /// <summary>The next thing the workflow waits for in time: a step intent still to create (now), a human step's deadline, a retry.</summary>
+    /// <summary>
+    /// The next thing the workflow waits for in time: a human step's deadline, a retry. (Creating a step intent is no
+    /// timer: it happens right after the parent's write, and the hand-off sweep repairs one a crash lost.)
+    /// </summary>
     public static DateTimeOffset? WorkflowDue(IntentRecord intent) => intent is { IsTerminal: false, Workflow: { } run }
-        ? new[] { run.ChildStarted ? null : intent.UpdatedAt, run.StepDeadline, run.RetryAt }.Where(t => t is not null).Min()
+        ? new[] { run.StepDeadline, run.RetryAt }.Where(t => t is not null).Min()
         : null;
 
     /// <summary>After a step: record its result, then retry it, go to the next step, or end the parent.</summary>

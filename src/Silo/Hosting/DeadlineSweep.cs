@@ -5,8 +5,8 @@ using Npgsql;
 namespace Axme.Silo.Hosting;
 
 /// <summary>
-/// At start, times out the live intents whose deadline passed while no node ran. Orleans reminders
-/// would also fire, but only at their next period tick; this makes it happen right away.
+/// At start, ticks the intents whose next timer (deadline, reminder, wake-up, retry) came due while no node ran.
+/// Orleans reminders would also fire, but only at their next period tick; this makes it happen right away.
 /// </summary>
 public sealed partial class DeadlineSweep(NpgsqlDataSource db, IGrainFactory grains, IOptions<AxmeOptions> options, TimeProvider time,
     ILogger<DeadlineSweep> logger) : BackgroundService
@@ -15,10 +15,10 @@ public sealed partial class DeadlineSweep(NpgsqlDataSource db, IGrainFactory gra
     {
         try
         {
+            // due_at is the intent's next timer (deadline, reminder, wake-up, retry): indexed, set only while something is due.
             await using var cmd = db.CreateCommand("""
                 SELECT intent_id FROM axme_intents
-                WHERE service_id = @service AND deadline_at IS NOT NULL AND deadline_at <= @now
-                  AND status NOT IN ('COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT')
+                WHERE service_id = @service AND due_at IS NOT NULL AND due_at <= @now
                 LIMIT 10000
                 """);
             cmd.Parameters.AddWithValue("service", options.Value.ServiceId);
@@ -37,7 +37,7 @@ public sealed partial class DeadlineSweep(NpgsqlDataSource db, IGrainFactory gra
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Deadline sweep timed out {Count} overdue intents")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deadline sweep ticked {Count} overdue intents")]
     private partial void LogSwept(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deadline sweep failed")]

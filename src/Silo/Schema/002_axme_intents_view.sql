@@ -1,10 +1,10 @@
--- Axme.Orleans: the intent list view (GET /v1/intents, bulk cancel, the deadline sweep).
+-- Axme.Orleans: intents (docs/adr/016). Idempotent: safe to run at every start.
 --
--- axme_intents is a query table over the intent grains' stored state. It is maintained by a trigger
--- on orleansstorage, inside the same transaction as the grain write, so the view can never disagree
--- with grain state (no crash window, no second round trip). The trigger reads the JSON written by the
--- System.Text.Json grain storage serializer (snake_case names: a storage contract, see
--- Axme.Grains.Interfaces.Common.StorageJson and IntentState). Idempotent: safe to run at every start.
+-- axme_intents is the intent grains' own storage (IntentStorage, not the ADO.NET provider): one row per intent
+-- with typed, indexed columns written directly by the grain's write (no trigger re-parsing JSON), the record as
+-- JSON text in doc (what lists return), grain-only extras in state. Events are rows of axme_intent_events,
+-- appended, so a write does not grow with the intent's history. Lists, the agent stream cursor and the inbox
+-- read these tables and are consistent with the write because they are the write.
 
 CREATE TABLE IF NOT EXISTS axme_intents
 (
@@ -21,99 +21,112 @@ CREATE TABLE IF NOT EXISTS axme_intents
     updated_at      timestamptz  NOT NULL,
     deadline_at     timestamptz  NULL,
     version         integer      NOT NULL,
-    doc             jsonb        NOT NULL,
+    doc             text         NOT NULL,
     PRIMARY KEY (service_id, intent_id)
 );
 
+-- Columns added since the first version (the table used to be a trigger-maintained view of orleansstorage).
+ALTER TABLE axme_intents ADD COLUMN IF NOT EXISTS delivery_seq bigint NULL;
+ALTER TABLE axme_intents ADD COLUMN IF NOT EXISTS lease_until timestamptz NULL;
+ALTER TABLE axme_intents ADD COLUMN IF NOT EXISTS waiting_reason text NULL;
+-- The intent's next timer (deadline, reminder, wake-up, retry, step deadline): what the timer sweep looks for.
+ALTER TABLE axme_intents ADD COLUMN IF NOT EXISTS due_at timestamptz NULL;
+-- A workflow parent: the step intent it waits for (the hand-off sweep checks it exists and has not ended unseen).
+ALTER TABLE axme_intents ADD COLUMN IF NOT EXISTS waiting_child uuid NULL;
+ALTER TABLE axme_intents ADD COLUMN IF NOT EXISTS last_seq integer NOT NULL DEFAULT 0;
+-- Grain-only extras (create request hash, idempotency entries, registered timer) as JSON text.
+ALTER TABLE axme_intents ADD COLUMN IF NOT EXISTS state text NULL;
+-- Rows up to a page stay inline and uncompressed: pglz on every write cost more than the bytes it saved.
+ALTER TABLE axme_intents SET (toast_tuple_target = 8160, fillfactor = 90);
+DO $$
+BEGIN
+    IF (SELECT data_type FROM information_schema.columns WHERE table_name = 'axme_intents' AND column_name = 'doc') = 'jsonb' THEN
+        ALTER TABLE axme_intents ALTER COLUMN doc TYPE text USING doc::text;
+    END IF;
+END $$;
+ALTER TABLE axme_intents ALTER COLUMN doc SET STORAGE EXTERNAL;
+
+CREATE TABLE IF NOT EXISTS axme_intent_events
+(
+    service_id  varchar(150) NOT NULL,
+    intent_id   uuid         NOT NULL,
+    seq         integer      NOT NULL,
+    doc         text         NOT NULL,
+    PRIMARY KEY (service_id, intent_id, seq)
+);
+ALTER TABLE axme_intent_events ALTER COLUMN doc SET STORAGE EXTERNAL;
+
+-- Deliveries to agents (agent SSE stream): every intent that becomes deliverable to an agent (not a human task;
+-- SUBMITTED or DELIVERED) gets a cursor from one server-wide sequence, so an agent's cursors are increasing and
+-- sparse (PROTOCOL §6.4).
+CREATE SEQUENCE IF NOT EXISTS axme_delivery_seq;
+
+-- The list (GET /v1/intents) by workspace, newest first; live intents by status (me/tasks, bulk cancel). The
+-- live index is partial, so the terminal write of an intent does not add to it.
 CREATE INDEX IF NOT EXISTS ix_axme_intents_ws_updated
     ON axme_intents (service_id, org_id, workspace_id, updated_at DESC, intent_id DESC);
-CREATE INDEX IF NOT EXISTS ix_axme_intents_ws_status_updated
-    ON axme_intents (service_id, org_id, workspace_id, status, updated_at DESC, intent_id DESC);
+DROP INDEX IF EXISTS ix_axme_intents_ws_status_updated;
+CREATE INDEX IF NOT EXISTS ix_axme_intents_ws_live
+    ON axme_intents (service_id, org_id, workspace_id, status, updated_at DESC, intent_id DESC)
+    WHERE status NOT IN ('COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT');
 CREATE INDEX IF NOT EXISTS ix_axme_intents_to_agent
     ON axme_intents (service_id, org_id, workspace_id, to_agent, updated_at DESC);
 CREATE INDEX IF NOT EXISTS ix_axme_intents_correlation
     ON axme_intents (service_id, correlation_id);
--- Deliveries to agents (agent SSE stream): every intent that becomes deliverable to an agent (not a
--- human task; SUBMITTED or DELIVERED) gets a cursor from one server-wide sequence, so an agent's
--- cursors are increasing and sparse (PROTOCOL §6.4).
-ALTER TABLE axme_intents ADD COLUMN IF NOT EXISTS delivery_seq bigint NULL;
-ALTER TABLE axme_intents ADD COLUMN IF NOT EXISTS lease_until timestamptz NULL;
-CREATE SEQUENCE IF NOT EXISTS axme_delivery_seq;
 CREATE INDEX IF NOT EXISTS ix_axme_intents_deliveries
     ON axme_intents (service_id, to_agent, delivery_seq)
     WHERE delivery_seq IS NOT NULL;
+DROP INDEX IF EXISTS ix_axme_intents_deadline;
+CREATE INDEX IF NOT EXISTS ix_axme_intents_due
+    ON axme_intents (service_id, due_at)
+    WHERE due_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS ix_axme_intents_waiting_child
+    ON axme_intents (service_id, updated_at)
+    WHERE waiting_child IS NOT NULL;
 
--- Only live intents with a deadline: what the start-up deadline sweep looks for.
-CREATE INDEX IF NOT EXISTS ix_axme_intents_deadline
-    ON axme_intents (service_id, deadline_at)
-    WHERE deadline_at IS NOT NULL AND status NOT IN ('COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT');
-
-CREATE OR REPLACE FUNCTION axme_project_intent() RETURNS trigger
-LANGUAGE plpgsql AS
-$$
-DECLARE
-    state       jsonb;
-    intent      jsonb;
-    deliverable boolean;
+-- Upgrade from the trigger-maintained view: the trigger goes, and intents still stored by the ADO.NET provider
+-- move here once (record, extras, events), then leave orleansstorage.
+DO $$
 BEGIN
-    IF NEW.payloadbinary IS NULL THEN
-        -- Intent state is never cleared (intents are kept for their whole history); nothing to project.
-        RETURN NEW;
+    -- The trigger's presence marks a database not yet upgraded; fresh ones never had it.
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'axme_project_intent') THEN
+        RETURN;
     END IF;
-    state := convert_from(NEW.payloadbinary, 'UTF8')::jsonb;
-    intent := state -> 'intent';
-    IF intent IS NULL OR jsonb_typeof(intent) <> 'object' THEN
-        RETURN NEW;
-    END IF;
-    deliverable := intent ->> 'human_task_json' IS NULL AND intent ->> 'status' IN ('SUBMITTED', 'DELIVERED');
+    DROP TRIGGER axme_project_intent ON orleansstorage;
+    CREATE TEMP TABLE axme_old_intents ON COMMIT DROP AS
+        SELECT serviceid AS service_id, version, convert_from(payloadbinary, 'UTF8')::jsonb AS s
+        FROM orleansstorage WHERE graintypestring = 'intent' AND payloadbinary IS NOT NULL;
     INSERT INTO axme_intents AS v (service_id, intent_id, org_id, workspace_id, status, intent_type, correlation_id,
                                    from_agent, to_agent, created_at, updated_at, deadline_at, version, doc, delivery_seq,
                                    lease_until)
-    VALUES (NEW.serviceid,
-            (intent ->> 'intent_id')::uuid,
-            intent ->> 'org_id',
-            intent ->> 'workspace_id',
-            intent ->> 'status',
-            intent ->> 'intent_type',
-            intent ->> 'correlation_id',
-            intent ->> 'from_agent',
-            intent ->> 'to_agent',
-            (intent ->> 'created_at')::timestamptz,
-            (intent ->> 'updated_at')::timestamptz,
-            (intent ->> 'effective_deadline')::timestamptz,
-            NEW.version,
-            intent,
-            CASE WHEN deliverable THEN nextval('axme_delivery_seq') END,
-            (intent ->> 'lease_until')::timestamptz)
-    ON CONFLICT (service_id, intent_id) DO UPDATE
-        SET status = EXCLUDED.status,
-            updated_at = EXCLUDED.updated_at,
-            deadline_at = EXCLUDED.deadline_at,
-            version = EXCLUDED.version,
-            doc = EXCLUDED.doc,
-            delivery_seq = COALESCE(v.delivery_seq, EXCLUDED.delivery_seq),
-            lease_until = EXCLUDED.lease_until
-        WHERE v.version < EXCLUDED.version;
-    RETURN NEW;
-END;
-$$;
-
-DROP TRIGGER IF EXISTS axme_project_intent ON orleansstorage;
-CREATE TRIGGER axme_project_intent
-    AFTER INSERT OR UPDATE ON orleansstorage
-    FOR EACH ROW
-    WHEN (NEW.graintypestring = 'intent')
-    EXECUTE FUNCTION axme_project_intent();
-
--- Rebuild (or repair) the view from grain state: SELECT axme_rebuild_intent_view();
-CREATE OR REPLACE FUNCTION axme_rebuild_intent_view() RETURNS integer
-LANGUAGE plpgsql AS
-$$
-DECLARE
-    n integer;
-BEGIN
-    UPDATE orleansstorage SET version = version WHERE graintypestring = 'intent' AND payloadbinary IS NOT NULL;
-    GET DIAGNOSTICS n = ROW_COUNT;
-    RETURN n;
-END;
-$$;
+    SELECT o.service_id, (o.s #>> '{intent,intent_id}')::uuid, o.s #>> '{intent,org_id}', o.s #>> '{intent,workspace_id}',
+           o.s #>> '{intent,status}', o.s #>> '{intent,intent_type}', o.s #>> '{intent,correlation_id}',
+           o.s #>> '{intent,from_agent}', o.s #>> '{intent,to_agent}', (o.s #>> '{intent,created_at}')::timestamptz,
+           (o.s #>> '{intent,updated_at}')::timestamptz, (o.s #>> '{intent,effective_deadline}')::timestamptz, o.version,
+           (o.s -> 'intent')::text,
+           CASE WHEN o.s #>> '{intent,human_task_json}' IS NULL AND o.s #>> '{intent,status}' IN ('SUBMITTED', 'DELIVERED')
+                THEN nextval('axme_delivery_seq') END,
+           (o.s #>> '{intent,lease_until}')::timestamptz
+    FROM axme_old_intents o WHERE jsonb_typeof(o.s -> 'intent') = 'object'
+    ON CONFLICT (service_id, intent_id) DO NOTHING;
+    UPDATE axme_intents v
+    SET version = o.version,
+        doc = (o.s -> 'intent')::text,
+        waiting_reason = o.s #>> '{intent,waiting_reason}',
+        due_at = (o.s ->> 'reminder_due_at')::timestamptz,
+        waiting_child = CASE WHEN o.s #>> '{intent,status}' NOT IN ('COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT')
+                             THEN (o.s #>> '{intent,workflow,child_id}')::uuid END,
+        last_seq = COALESCE((o.s #>> '{intent,last_seq}')::int, 0),
+        state = jsonb_build_object('schema_version', 2, 'create_request_hash', o.s -> 'create_request_hash',
+                                   'created_status', o.s -> 'created_status', 'reminder_due_at', o.s -> 'reminder_due_at',
+                                   'idempotency', COALESCE(o.s -> 'idempotency', '[]'::jsonb))::text
+    FROM axme_old_intents o
+    WHERE v.service_id = o.service_id AND v.intent_id = (o.s #>> '{intent,intent_id}')::uuid;
+    INSERT INTO axme_intent_events (service_id, intent_id, seq, doc)
+    SELECT o.service_id, (e ->> 'intent_id')::uuid, (e ->> 'seq')::int, e::text
+    FROM axme_old_intents o, jsonb_array_elements(COALESCE(o.s -> 'events', '[]'::jsonb)) e
+    ON CONFLICT DO NOTHING;
+    DELETE FROM orleansstorage WHERE graintypestring = 'intent';
+END $$;
+DROP FUNCTION IF EXISTS axme_project_intent();
+DROP FUNCTION IF EXISTS axme_rebuild_intent_view();

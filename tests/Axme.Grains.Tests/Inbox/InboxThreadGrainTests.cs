@@ -134,6 +134,6 @@ public sealed class InboxThreadGrainTests(ClusterFixture fx)
 
     private async Task<long> ReminderRowsAsync(Guid intentId) =>
         await fx.ScalarAsync<long>(
-            "SELECT count(*) FROM orleansreminderstable WHERE serviceid = @service AND grainid = @grain AND remindername = 'reply_to'",
+            "SELECT count(*) FROM orleansreminderstable WHERE serviceid = @service AND grainid = @grain",
             ("service", fx.ServiceId), ("grain", fx.Client.GetGrain<IIntentGrain>(intentId).GetGrainId().ToString()));
 }

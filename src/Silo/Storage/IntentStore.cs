@@ -1,0 +1,284 @@
+using System.Text.Json;
+using Axme.Grains.Common;
+using Axme.Grains.Intents;
+using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Intents;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Axme.Silo.Storage;
+
+/// <summary>
+/// The intents' rows in PostgreSQL (Schema/002, docs/adr/016): one row per intent with typed columns, events
+/// appended as rows. Reads and writes are group-committed (<see cref="GroupCommit{TItem}"/>): concurrent writes of
+/// many intents share one round trip and one transaction, and nothing is acknowledged before that transaction
+/// committed. Every write is a compare-and-set on the row's version, so a stale activation can never overwrite.
+/// </summary>
+public sealed class IntentStore : IAsyncDisposable
+{
+    /// <summary>Batches run side by side: one is sent while another waits for its commit.</summary>
+    public const int Lanes = 2;
+    public const int MaxBatch = 128;
+
+    private readonly NpgsqlDataSource _db;
+    private readonly string _service;
+    private readonly GroupCommit<WriteOp> _writes;
+    private readonly GroupCommit<ReadOp> _reads;
+
+    public IntentStore(string connectionString, string serviceId)
+    {
+        // Every statement here has the same text each time: prepared once per connection, then only bound.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 32;
+        _db = NpgsqlDataSource.Create(builder.ConnectionString);
+        _service = serviceId;
+        _writes = new GroupCommit<WriteOp>(RunWritesAsync, Lanes, MaxBatch);
+        _reads = new GroupCommit<ReadOp>(RunReadsAsync, Lanes, MaxBatch);
+    }
+
+    /// <summary>What is stored of one intent.</summary>
+    public sealed record Stored(IntentRecord Intent, IntentExtras Extras, List<IntentEvent> Events, int Version);
+
+    /// <summary>The intent's row and events, or null when it was never written.</summary>
+    public async Task<Stored?> ReadAsync(Guid intentId)
+    {
+        var op = new ReadOp(intentId);
+        await _reads.EnqueueAsync(op);
+        return op.Result;
+    }
+
+    /// <summary>
+    /// Writes the intent (insert when <paramref name="expectedVersion"/> is null, else update if the stored version
+    /// still is that) with the events after <paramref name="storedSeq"/>; returns the new version, or null when the
+    /// compare-and-set failed (another activation wrote, or the row is not what the caller thinks).
+    /// </summary>
+    public async Task<int?> WriteAsync(Guid intentId, int? expectedVersion, int storedSeq, IntentState state)
+    {
+        var op = new WriteOp(intentId, expectedVersion, Row.Of(state, storedSeq));
+        await _writes.EnqueueAsync(op);
+        return op.Result;
+    }
+
+    public async Task DeleteAsync(Guid intentId)
+    {
+        await using var batch = _db.CreateBatch();
+        batch.BatchCommands.Add(Command("DELETE FROM axme_intent_events WHERE service_id = $1 AND intent_id = $2", _service, intentId));
+        batch.BatchCommands.Add(Command("DELETE FROM axme_intents WHERE service_id = $1 AND intent_id = $2", _service, intentId));
+        await batch.ExecuteNonQueryAsync();
+    }
+
+    private sealed class ReadOp(Guid id) : GroupCommit<ReadOp>.Pending
+    {
+        public Guid Id { get; } = id;
+        public Stored? Result { get; set; }
+    }
+
+    private sealed class WriteOp(Guid id, int? expected, Row row) : GroupCommit<WriteOp>.Pending
+    {
+        public Guid Id { get; } = id;
+        public int? Expected { get; } = expected;
+        public Row Row { get; } = row;
+        public int? Result { get; set; }
+    }
+
+    /// <summary>Grain-only parts of the state, stored as one JSON text beside the record.</summary>
+    public sealed class IntentExtras
+    {
+        public int SchemaVersion { get; set; } = 2;
+        public string? CreateRequestHash { get; set; }
+        public string? CreatedStatus { get; set; }
+        public DateTimeOffset? ReminderDueAt { get; set; }
+        public List<IdempotencyEntry> Idempotency { get; set; } = [];
+    }
+
+    /// <summary>The columns of one write, serialised before it is queued (on the grain's thread, not the batch's).</summary>
+    private sealed record Row(IntentRecord Intent, string Doc, string State, DateTimeOffset? DueAt, int[] Seqs, string[] Events)
+    {
+        public static Row Of(IntentState s, int storedSeq)
+        {
+            var intent = s.Intent ?? throw new InvalidOperationException("an intent state without its record cannot be written");
+            var extras = new IntentExtras
+            {
+                CreateRequestHash = s.CreateRequestHash, CreatedStatus = s.CreatedStatus, ReminderDueAt = s.ReminderDueAt, Idempotency = s.Idempotency,
+            };
+            var fresh = s.Events.Where(e => e.Seq > storedSeq).ToArray();
+            return new Row(intent, JsonSerializer.Serialize(intent, StorageJson.Options), JsonSerializer.Serialize(extras, StorageJson.Options),
+                s.ReminderDueAt, [.. fresh.Select(e => e.Seq)], [.. fresh.Select(e => JsonSerializer.Serialize(e, StorageJson.Options))]);
+        }
+
+        /// <summary>Handed to an agent's channel: a cursor is drawn the first time (PROTOCOL §6.4).</summary>
+        public bool Deliverable => Intent.HumanTaskJson is null && Intent.Status is IntentStatus.Submitted or IntentStatus.Delivered;
+
+        /// <summary>A workflow parent waiting for its step intent (the hand-off sweep's subject).</summary>
+        public Guid? WaitingChild => Intent.IsTerminal ? null : Intent.Workflow?.ChildId;
+    }
+
+    private const string Events = """
+        ev AS (
+            INSERT INTO axme_intent_events (service_id, intent_id, seq, doc)
+            SELECT $1, $2, e.seq, e.doc FROM unnest($15::int[], $16::text[]) AS e(seq, doc)
+            WHERE EXISTS (SELECT 1 FROM up))
+        SELECT (SELECT version FROM up)
+        """;
+
+    // $1 service, $2 id, $3 status, $4 updated_at, $5 deadline_at, $6 doc, $7 deliverable, $8 lease_until,
+    // $9 waiting_reason, $10 due_at, $11 waiting_child, $12 last_seq, $13 state, $14 to_agent, $15/$16 events,
+    // insert only: $17 org, $18 workspace, $19 type, $20 correlation, $21 from, $22 created_at; update only: $17 expected version.
+    private const string InsertSql = $"""
+        WITH up AS (
+            INSERT INTO axme_intents (service_id, intent_id, status, updated_at, deadline_at, doc, delivery_seq, lease_until,
+                waiting_reason, due_at, waiting_child, last_seq, state, to_agent, org_id, workspace_id, intent_type, correlation_id,
+                from_agent, created_at, version)
+            VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7 THEN nextval('axme_delivery_seq') END, $8, $9, $10, $11, $12, $13, $14,
+                $17, $18, $19, $20, $21, $22, 1)
+            ON CONFLICT (service_id, intent_id) DO NOTHING
+            RETURNING version),
+        {Events}
+        """;
+
+    private const string UpdateSql = $"""
+        WITH up AS (
+            UPDATE axme_intents SET status = $3, updated_at = $4, deadline_at = $5, doc = $6,
+                delivery_seq = CASE WHEN delivery_seq IS NULL AND $7 THEN nextval('axme_delivery_seq') ELSE delivery_seq END,
+                lease_until = $8, waiting_reason = $9, due_at = $10, waiting_child = $11, last_seq = $12, state = $13, to_agent = $14,
+                version = version + 1
+            WHERE service_id = $1 AND intent_id = $2 AND version = $17
+            RETURNING version),
+        {Events}
+        """;
+
+    private async Task RunWritesAsync(IReadOnlyList<WriteOp> ops)
+    {
+        try
+        {
+            await WriteBatchAsync(ops);
+        }
+        catch (PostgresException) when (ops.Count > 1)
+        {
+            // A statement refused (the batch's transaction rolled back as a whole): each write alone, so only that one fails.
+            foreach (var op in ops)
+            {
+                try
+                {
+                    await WriteBatchAsync([op]);
+                }
+                catch (Exception e)
+                {
+                    op.Fail(e);
+                }
+            }
+        }
+    }
+
+    /// <summary>One round trip, one implicit transaction: the results are handed out only after it committed.</summary>
+    private async Task WriteBatchAsync(IReadOnlyList<WriteOp> ops)
+    {
+        await using var conn = await _db.OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(conn);
+        foreach (var op in ops) batch.BatchCommands.Add(WriteCommand(op));
+        var versions = new int?[ops.Count];
+        await using (var reader = await batch.ExecuteReaderAsync())
+        {
+            for (var i = 0; i < ops.Count; i++)
+            {
+                if (i > 0) await reader.NextResultAsync();
+                versions[i] = await reader.ReadAsync() && !reader.IsDBNull(0) ? reader.GetInt32(0) : null;
+            }
+            while (await reader.NextResultAsync()) { }
+        }
+        AxmeMetrics.IntentStoreBatch("write", ops.Count);
+        for (var i = 0; i < ops.Count; i++)
+        {
+            ops[i].Result = versions[i];
+            ops[i].Complete();
+        }
+    }
+
+    private NpgsqlBatchCommand WriteCommand(WriteOp op)
+    {
+        var r = op.Row;
+        var i = r.Intent;
+        var c = new NpgsqlBatchCommand(op.Expected is null ? InsertSql : UpdateSql);
+        var p = c.Parameters;
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.Varchar, Value = _service });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.Uuid, Value = op.Id });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = i.Status });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = i.UpdatedAt });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)i.EffectiveDeadline ?? DBNull.Value });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = r.Doc });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.Boolean, Value = r.Deliverable });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)i.LeaseUntil ?? DBNull.Value });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)i.WaitingReason ?? DBNull.Value });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)r.DueAt ?? DBNull.Value });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)r.WaitingChild ?? DBNull.Value });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = i.LastSeq });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = r.State });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = i.ToAgent });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = r.Seqs });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = r.Events });
+        if (op.Expected is { } expected)
+        {
+            p.Add(new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = expected });
+            return c;
+        }
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = i.OrgId });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = i.WorkspaceId });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = i.IntentType });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = i.CorrelationId });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = i.FromAgent });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = i.CreatedAt });
+        return c;
+    }
+
+    /// <summary>The rows and events of every intent in the batch: two statements, one round trip.</summary>
+    private async Task RunReadsAsync(IReadOnlyList<ReadOp> ops)
+    {
+        var ids = ops.Select(o => o.Id).Distinct().ToArray();
+        await using var conn = await _db.OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(conn);
+        batch.BatchCommands.Add(Command("SELECT intent_id, version, doc, state FROM axme_intents WHERE service_id = $1 AND intent_id = ANY($2)", _service, ids));
+        batch.BatchCommands.Add(Command(
+            "SELECT intent_id, doc FROM axme_intent_events WHERE service_id = $1 AND intent_id = ANY($2) ORDER BY intent_id, seq", _service, ids));
+        var rows = new Dictionary<Guid, (int Version, string Doc, string? State)>();
+        var events = new Dictionary<Guid, List<IntentEvent>>();
+        await using (var reader = await batch.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+                rows[reader.GetGuid(0)] = (reader.GetInt32(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+            await reader.NextResultAsync();
+            while (await reader.ReadAsync())
+            {
+                var id = reader.GetGuid(0);
+                if (!events.TryGetValue(id, out var list)) events[id] = list = [];
+                list.Add(JsonSerializer.Deserialize<IntentEvent>(reader.GetString(1), StorageJson.Options)!);
+            }
+        }
+        AxmeMetrics.IntentStoreBatch("read", ops.Count);
+        foreach (var op in ops)
+        {
+            if (rows.TryGetValue(op.Id, out var row))
+            {
+                op.Result = new Stored(
+                    JsonSerializer.Deserialize<IntentRecord>(row.Doc, StorageJson.Options)!,
+                    row.State is null ? new IntentExtras() : JsonSerializer.Deserialize<IntentExtras>(row.State, StorageJson.Options)!,
+                    events.GetValueOrDefault(op.Id) ?? [], row.Version);
+            }
+            op.Complete();
+        }
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, string service, object id)
+    {
+        var c = new NpgsqlBatchCommand(sql);
+        c.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Varchar, Value = service });
+        c.Parameters.Add(new() { Value = id });
+        return c;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writes.DisposeAsync();
+        await _reads.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+}

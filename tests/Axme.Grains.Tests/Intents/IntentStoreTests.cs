@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Axme.Grains.Common;
+using Axme.Grains.Intents;
+using Axme.Grains.Interfaces.Intents;
+using Axme.Silo.Storage;
+using Npgsql;
+
+namespace Axme.Grains.Tests.Intents;
+
+/// <summary>The batcher on its own: batches form under concurrency, nothing completes before its batch, failures stay with their batch.</summary>
+public sealed class GroupCommitTests
+{
+    private sealed class Item(int n) : GroupCommit<Item>.Pending
+    {
+        public int N { get; } = n;
+    }
+
+    [Fact]
+    public async Task Items_that_arrive_while_a_batch_runs_share_the_next_one_and_complete_only_after_it()
+    {
+        var batches = new ConcurrentQueue<int[]>();
+        var release = new TaskCompletionSource();
+        var started = new TaskCompletionSource();
+        var first = true;
+        await using var commit = new GroupCommit<Item>(async items =>
+        {
+            batches.Enqueue([.. items.Select(i => i.N)]);
+            if (first)
+            {
+                first = false;
+                started.SetResult();
+                await release.Task; // the first batch "commits" slowly
+            }
+            foreach (var i in items) i.Complete();
+        }, lanes: 1, maxBatch: 100);
+
+        var head = commit.EnqueueAsync(new Item(0));
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var rest = Enumerable.Range(1, 20).Select(n => commit.EnqueueAsync(new Item(n))).ToArray();
+        await Task.Delay(100);
+        Assert.False(head.IsCompleted); // not before its batch ran to the end
+        Assert.All(rest, t => Assert.False(t.IsCompleted));
+        release.SetResult();
+        await Task.WhenAll(rest.Append(head)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal([0], batches.First());
+        Assert.Equal(Enumerable.Range(1, 20), batches.Skip(1).SelectMany(b => b).Order());
+        Assert.True(batches.Count <= 3, $"{batches.Count} batches for 21 items"); // the 20 waited together
+    }
+
+    [Fact]
+    public async Task A_batch_that_throws_fails_every_item_of_it_and_the_next_batch_still_runs()
+    {
+        var calls = 0;
+        await using var commit = new GroupCommit<Item>(items =>
+        {
+            if (Interlocked.Increment(ref calls) == 1) throw new InvalidOperationException("connection lost");
+            foreach (var i in items) i.Complete();
+            return Task.CompletedTask;
+        }, lanes: 1, maxBatch: 100);
+
+        var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => commit.EnqueueAsync(new Item(1)));
+        await commit.EnqueueAsync(new Item(2)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("connection lost", failed.Message);
+    }
+}
+
+/// <summary>The intents' storage against the test database: batched writes, compare-and-set, a bad write alone failing.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class IntentStoreTests(ClusterFixture fx)
+{
+    private IntentStore NewStore() => new(fx.ConnectionString, fx.ServiceId);
+
+    private static IntentState NewState(string? toAgent = null)
+    {
+        var command = TestData.Create(TestData.Caller());
+        if (toAgent is not null) command = command with { ToAgent = toAgent };
+        var transition = IntentTransitions.Create(Guid.NewGuid(), command, DateTimeOffset.UtcNow);
+        return new IntentState { Intent = transition.Intent, Events = [.. transition.Events], CreateRequestHash = "h" };
+    }
+
+    [Fact]
+    public async Task Concurrent_writes_share_transactions_and_each_reads_back_with_its_events()
+    {
+        var sizes = new ConcurrentBag<int>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (i, l) => { if (i.Name == "axme.intents.store.batch") l.EnableMeasurementEvents(i); };
+        listener.SetMeasurementEventCallback<int>((_, size, tags, _) =>
+        {
+            foreach (var t in tags) if (t.Key == "kind" && (string?)t.Value == "write") sizes.Add(size);
+        });
+        listener.Start();
+        await using var store = NewStore();
+        var states = Enumerable.Range(0, 64).Select(_ => NewState()).ToArray();
+
+        var versions = await Task.WhenAll(states.Select(s => store.WriteAsync(s.Intent!.IntentId, null, 0, s)));
+        var read = await Task.WhenAll(states.Select(s => store.ReadAsync(s.Intent!.IntentId)));
+
+        Assert.All(versions, v => Assert.Equal(1, v));
+        for (var i = 0; i < states.Length; i++)
+        {
+            Assert.Equal(states[i].Intent, read[i]!.Intent);
+            Assert.Equal(states[i].Events, read[i]!.Events);
+            Assert.Equal("h", read[i]!.Extras.CreateRequestHash);
+        }
+        Assert.Equal(64, sizes.Sum());
+        Assert.True(sizes.Max() > 1, $"every write went alone: {string.Join(",", sizes)}");
+    }
+
+    [Fact]
+    public async Task A_stale_version_loses_and_only_new_events_are_appended()
+    {
+        await using var store = NewStore();
+        var state = NewState();
+        var id = state.Intent!.IntentId;
+        Assert.Equal(1, await store.WriteAsync(id, null, 0, state));
+        var resolved = IntentTransitions.Resolve(state.Intent, TestData.Complete(), DateTimeOffset.UtcNow);
+        var seq = state.Intent.LastSeq;
+        state.Intent = resolved.Intent;
+        state.Events.AddRange(resolved.Events);
+
+        Assert.Null(await store.WriteAsync(id, null, 0, state)); // a second create of the same id
+        Assert.Null(await store.WriteAsync(id, 7, seq, state));  // a version nobody wrote
+        Assert.Equal(2, await store.WriteAsync(id, 1, seq, state));
+
+        var stored = await store.ReadAsync(id);
+        Assert.Equal(IntentStatus.Completed, stored!.Intent.Status);
+        Assert.Equal(Enumerable.Range(1, state.Intent.LastSeq), stored.Events.Select(e => e.Seq));
+        Assert.Null(await store.ReadAsync(Guid.NewGuid()));
+    }
+
+    [Fact]
+    public async Task A_write_PostgreSQL_refuses_fails_alone_and_its_batch_mates_commit()
+    {
+        await using var store = NewStore();
+        var good = Enumerable.Range(0, 20).Select(_ => NewState()).ToArray();
+        var bad = NewState(toAgent: "agent://acme/ops/nul\0byte"); // text columns refuse NUL
+
+        var writes = good.Select(s => store.WriteAsync(s.Intent!.IntentId, null, 0, s)).ToList();
+        var refused = store.WriteAsync(bad.Intent!.IntentId, null, 0, bad);
+
+        await Assert.ThrowsAsync<PostgresException>(() => refused);
+        Assert.All(await Task.WhenAll(writes), v => Assert.Equal(1, v));
+        Assert.All(await Task.WhenAll(good.Select(s => store.ReadAsync(s.Intent!.IntentId))), Assert.NotNull);
+        Assert.Null(await store.ReadAsync(bad.Intent.IntentId));
+    }
+}
