@@ -39,7 +39,7 @@ public static class AgentStream
                 IReadOnlyList<Delivery> batch;
                 do
                 {
-                    batch = await deliveries.AfterAsync(agent.Address, last, statuses, http.RequestAborted);
+                    batch = await deliveries.AfterAsync(agent, last, statuses, http.RequestAborted);
                     foreach (var d in batch.Where(d => sent.Add(d.IntentId)))
                     {
                         var intent = await grains.GetGrain<IIntentGrain>(d.IntentId).MarkDeliveredAsync(caller);

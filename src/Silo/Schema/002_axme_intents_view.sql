@@ -73,9 +73,12 @@ CREATE INDEX IF NOT EXISTS ix_axme_intents_to_agent
     ON axme_intents (service_id, org_id, workspace_id, to_agent, updated_at DESC);
 CREATE INDEX IF NOT EXISTS ix_axme_intents_correlation
     ON axme_intents (service_id, correlation_id);
-CREATE INDEX IF NOT EXISTS ix_axme_intents_deliveries
+-- An agent's live deliveries in cursor order (the agent stream, poll leases): partial, so it holds only the
+-- deliveries in flight, not every intent the agent ever had (a scan of those grew with the agent's history).
+DROP INDEX IF EXISTS ix_axme_intents_deliveries;
+CREATE INDEX IF NOT EXISTS ix_axme_intents_live_deliveries
     ON axme_intents (service_id, to_agent, delivery_seq)
-    WHERE delivery_seq IS NOT NULL;
+    WHERE delivery_seq IS NOT NULL AND status NOT IN ('COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT');
 DROP INDEX IF EXISTS ix_axme_intents_deadline;
 CREATE INDEX IF NOT EXISTS ix_axme_intents_due
     ON axme_intents (service_id, due_at)
