@@ -236,9 +236,16 @@ public sealed class IntentStore : IAsyncDisposable
         var ids = ops.Select(o => o.Id).Distinct().ToArray();
         await using var conn = await _db.OpenConnectionAsync();
         await using var batch = new NpgsqlBatch(conn);
-        batch.BatchCommands.Add(Command("SELECT intent_id, version, doc, state FROM axme_intents WHERE service_id = $1 AND intent_id = ANY($2)", _service, ids));
-        batch.BatchCommands.Add(Command(
-            "SELECT intent_id, doc FROM axme_intent_events WHERE service_id = $1 AND intent_id = ANY($2) ORDER BY intent_id, seq", _service, ids));
+        // One key lookup per id (a join on the ids, not "= ANY" with an ORDER BY: for that, the generic plan of a
+        // prepared statement walked the whole events index in key order, 22,000 rows a read at 4,000 intents).
+        batch.BatchCommands.Add(Command("""
+            SELECT i.intent_id, i.version, i.doc, i.state FROM unnest($2::uuid[]) AS k(id)
+            JOIN axme_intents i ON i.service_id = $1 AND i.intent_id = k.id
+            """, _service, ids));
+        batch.BatchCommands.Add(Command("""
+            SELECT e.intent_id, e.seq, e.doc FROM unnest($2::uuid[]) AS k(id)
+            JOIN axme_intent_events e ON e.service_id = $1 AND e.intent_id = k.id
+            """, _service, ids));
         var rows = new Dictionary<Guid, (int Version, string Doc, string? State)>();
         var events = new Dictionary<Guid, List<IntentEvent>>();
         await using (var reader = await batch.ExecuteReaderAsync())
@@ -250,9 +257,10 @@ public sealed class IntentStore : IAsyncDisposable
             {
                 var id = reader.GetGuid(0);
                 if (!events.TryGetValue(id, out var list)) events[id] = list = [];
-                list.Add(JsonSerializer.Deserialize<IntentEvent>(reader.GetString(1), StorageJson.Options)!);
+                list.Add(JsonSerializer.Deserialize<IntentEvent>(reader.GetString(2), StorageJson.Options)!);
             }
         }
+        foreach (var list in events.Values) list.Sort((a, b) => a.Seq.CompareTo(b.Seq));
         AxmeMetrics.IntentStoreBatch("read", ops.Count);
         foreach (var op in ops)
         {
