@@ -61,30 +61,43 @@ ALTER TABLE axme_intent_events ALTER COLUMN doc SET STORAGE EXTERNAL;
 -- sparse (PROTOCOL §6.4).
 CREATE SEQUENCE IF NOT EXISTS axme_delivery_seq;
 
+-- Secondary indexes lead with what their queries select on, and service_id comes after it: the primary key is
+-- the only index that starts with service_id. A prepared statement's generic plan made while the table was still
+-- empty otherwise picked any service_id-first index for a key lookup ("service_id = $1" as its only condition)
+-- and kept walking it as the table grew (auto_explain showed the reads by key scanning ix_..._correlation).
+DROP INDEX IF EXISTS ix_axme_intents_ws_updated;
+DROP INDEX IF EXISTS ix_axme_intents_ws_status_updated;
+DROP INDEX IF EXISTS ix_axme_intents_ws_live;
+DROP INDEX IF EXISTS ix_axme_intents_to_agent;
+DROP INDEX IF EXISTS ix_axme_intents_correlation;
+DROP INDEX IF EXISTS ix_axme_intents_deliveries;
+DROP INDEX IF EXISTS ix_axme_intents_live_deliveries;
+DROP INDEX IF EXISTS ix_axme_intents_deadline;
+DROP INDEX IF EXISTS ix_axme_intents_due;
+DROP INDEX IF EXISTS ix_axme_intents_waiting_child;
 -- The list (GET /v1/intents) by workspace, newest first; live intents by status (me/tasks, bulk cancel). The
 -- live index is partial, so the terminal write of an intent does not add to it.
-CREATE INDEX IF NOT EXISTS ix_axme_intents_ws_updated
-    ON axme_intents (service_id, org_id, workspace_id, updated_at DESC, intent_id DESC);
-DROP INDEX IF EXISTS ix_axme_intents_ws_status_updated;
-CREATE INDEX IF NOT EXISTS ix_axme_intents_ws_live
-    ON axme_intents (service_id, org_id, workspace_id, status, updated_at DESC, intent_id DESC)
+CREATE INDEX IF NOT EXISTS ix_axme_intents_list
+    ON axme_intents (org_id, workspace_id, service_id, updated_at DESC, intent_id DESC);
+CREATE INDEX IF NOT EXISTS ix_axme_intents_list_live
+    ON axme_intents (org_id, workspace_id, status, service_id, updated_at DESC, intent_id DESC)
     WHERE status NOT IN ('COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT');
-CREATE INDEX IF NOT EXISTS ix_axme_intents_to_agent
-    ON axme_intents (service_id, org_id, workspace_id, to_agent, updated_at DESC);
-CREATE INDEX IF NOT EXISTS ix_axme_intents_correlation
-    ON axme_intents (service_id, correlation_id);
+CREATE INDEX IF NOT EXISTS ix_axme_intents_list_to_agent
+    ON axme_intents (to_agent, org_id, workspace_id, service_id, updated_at DESC);
+CREATE INDEX IF NOT EXISTS ix_axme_intents_by_correlation
+    ON axme_intents (correlation_id, service_id);
 -- An agent's live deliveries in cursor order (the agent stream, poll leases): partial, so it holds only the
 -- deliveries in flight, not every intent the agent ever had (a scan of those grew with the agent's history).
-DROP INDEX IF EXISTS ix_axme_intents_deliveries;
-CREATE INDEX IF NOT EXISTS ix_axme_intents_live_deliveries
-    ON axme_intents (service_id, to_agent, delivery_seq)
+CREATE INDEX IF NOT EXISTS ix_axme_intents_agent_deliveries
+    ON axme_intents (to_agent, service_id, delivery_seq)
     WHERE delivery_seq IS NOT NULL AND status NOT IN ('COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT');
-DROP INDEX IF EXISTS ix_axme_intents_deadline;
-CREATE INDEX IF NOT EXISTS ix_axme_intents_due
-    ON axme_intents (service_id, due_at)
+-- The next timer of each intent that has one (the start-up timer sweep).
+CREATE INDEX IF NOT EXISTS ix_axme_intents_due_at
+    ON axme_intents (due_at)
     WHERE due_at IS NOT NULL;
-CREATE INDEX IF NOT EXISTS ix_axme_intents_waiting_child
-    ON axme_intents (service_id, updated_at)
+-- Workflow parents waiting for a step intent (the hand-off sweep).
+CREATE INDEX IF NOT EXISTS ix_axme_intents_waiting_parents
+    ON axme_intents (updated_at)
     WHERE waiting_child IS NOT NULL;
 
 -- Upgrade from the trigger-maintained view: the trigger goes, and intents still stored by the ADO.NET provider

@@ -14,6 +14,8 @@ CREATE TABLE IF NOT EXISTS axme_data_protection_keys
 );
 
 -- Intents not yet handed to their agent: what the delivery sweep re-dispatches (DeliverySweep).
-CREATE INDEX IF NOT EXISTS ix_axme_intents_submitted
-    ON axme_intents (service_id, updated_at)
+-- (updated_at first, not service_id: see the note on indexes in 002.)
+DROP INDEX IF EXISTS ix_axme_intents_submitted;
+CREATE INDEX IF NOT EXISTS ix_axme_intents_submitted_at
+    ON axme_intents (updated_at)
     WHERE status = 'SUBMITTED';
