@@ -100,7 +100,11 @@ public sealed class NodeProcess : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
+            {
+                // The exit can be seen before the last lines were read; this waits for both streams' end.
+                await process.WaitForExitAsync();
                 throw new InvalidOperationException($"node exited with {process.ExitCode} during start:\n{Output}");
+            }
             try
             {
                 using var ready = await http.GetAsync("/ready");
