@@ -40,9 +40,13 @@ public static class AgentStream
                 do
                 {
                     batch = await deliveries.AfterAsync(agent, last, statuses, http.RequestAborted);
-                    foreach (var d in batch.Where(d => sent.Add(d.IntentId)))
+                    // Marked DELIVERED all at once, so the writes of one wake-up share a transaction (group commit),
+                    // then sent in cursor order.
+                    var fresh = batch.Where(d => sent.Add(d.IntentId)).ToArray();
+                    var marked = await Task.WhenAll(fresh.Select(d => grains.GetGrain<IIntentGrain>(d.IntentId).MarkDeliveredAsync(caller)));
+                    for (var i = 0; i < fresh.Length; i++)
                     {
-                        var intent = await grains.GetGrain<IIntentGrain>(d.IntentId).MarkDeliveredAsync(caller);
+                        var (d, intent) = (fresh[i], marked[i]);
                         if (!statuses.Contains(intent.Status)) continue;
                         await sse.EventAsync(d.Cursor, IntentEventType.Delivered, DeliveryMessage.Build(intent, d.Cursor, Math.Max(1, intent.DeliveryAttempt)), http.RequestAborted);
                         last = Math.Max(last, d.Cursor);
