@@ -8,42 +8,13 @@ namespace Axme.Silo.Hosting;
 /// Re-dispatches intents still SUBMITTED. For pushed bindings (http, inbox, internal) this is what makes
 /// the delivery durable: the hand-over from an intent to its delivery grain is one-way, and a pending
 /// delivery keeps no reminder of its own, so after a crash (or an idle deactivation during a long backoff)
-/// the sweep brings it back. At start it covers every such intent; afterwards, every <see cref="Interval"/>,
-/// those of the last <see cref="Window"/> (a node that died in a running cluster). Re-dispatching is
+/// the sweep brings it back (<see cref="WindowedSweep"/>: at start every such intent, then those of the last day). Re-dispatching is
 /// idempotent: a delivery already pending stays as it is, and stream and poll agents only get a wake-up.
 /// </summary>
 public sealed partial class DeliverySweep(NpgsqlDataSource db, IGrainFactory grains, IOptions<AxmeOptions> options, TimeProvider time,
-    ILogger<DeliverySweep> logger) : BackgroundService
+    ILogger<DeliverySweep> logger) : WindowedSweep(time)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
-
-    /// <summary>How far back the periodic sweep looks: longer than any delivery's retries take.</summary>
-    public static readonly TimeSpan Window = TimeSpan.FromHours(24);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        DateTimeOffset? from = null;
-        using var timer = new PeriodicTimer(Interval, time);
-        do
-        {
-            try
-            {
-                var now = time.GetUtcNow();
-                // At start nothing of this node is in flight, so everything SUBMITTED is due; later, intents
-                // younger than Settle are most likely still on their way to the delivery grain.
-                var count = await SweepAsync(from, from is null ? now : now - Settle, stoppingToken);
-                if (count > 0) LogSwept(count);
-                from = now - Window;
-            }
-            catch (Exception e) when (e is NpgsqlException or OrleansException or TimeoutException)
-            {
-                LogSweepFailed(e);
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
-
-    private async Task<int> SweepAsync(DateTimeOffset? from, DateTimeOffset until, CancellationToken ct)
+    protected override async Task<int> SweepAsync(DateTimeOffset? from, DateTimeOffset until, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             SELECT to_agent, array_agg(intent_id) FROM axme_intents
@@ -62,9 +33,13 @@ public sealed partial class DeliverySweep(NpgsqlDataSource db, IGrainFactory gra
         return byAgent.Sum(a => a.Ids.Length);
     }
 
+    protected override void LogSwept(int count) => LogRedispatched(count);
+
+    protected override void LogSweepFailed(Exception e) => LogFailed(e);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery sweep re-dispatched {Count} submitted intents")]
-    private partial void LogSwept(int count);
+    private partial void LogRedispatched(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery sweep failed")]
-    private partial void LogSweepFailed(Exception e);
+    private partial void LogFailed(Exception e);
 }

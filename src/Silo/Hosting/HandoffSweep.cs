@@ -8,35 +8,17 @@ namespace Axme.Silo.Hosting;
 /// Finds the workflow hand-offs a crash lost, from durable state alone (docs/adr/016): a parent waiting for a step
 /// intent that has no row (its create never ran) or that has already ended (the parent never heard). No timer or flag
 /// is written for a hand-off in flight; the parent's waiting_child column and the step intent's row say it all.
-/// Each such parent is asked to check its step (create-or-replay, then take its end). At start every one; then,
-/// every <see cref="DeliverySweep.Interval"/>, those of the last <see cref="DeliverySweep.Window"/> not touched for
-/// <see cref="Settle"/> (younger ones are most likely mid hand-off).
+/// Each such parent is asked to check its step (create-or-replay, then take its end); when, see <see cref="WindowedSweep"/>.
 /// </summary>
 public sealed partial class HandoffSweep(NpgsqlDataSource db, IGrainFactory grains, IOptions<AxmeOptions> options, TimeProvider time,
-    ILogger<HandoffSweep> logger) : BackgroundService
+    ILogger<HandoffSweep> logger) : WindowedSweep(time)
 {
-    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task<int> SweepAsync(DateTimeOffset? from, DateTimeOffset until, CancellationToken ct)
     {
-        DateTimeOffset? from = null;
-        using var timer = new PeriodicTimer(DeliverySweep.Interval, time);
-        do
-        {
-            try
-            {
-                var now = time.GetUtcNow();
-                var parents = await LostAsync(from, from is null ? now : now - Settle, stoppingToken);
-                foreach (var parent in parents)
-                    await grains.GetGrain<IIntentGrain>(parent).CheckDeadlineAsync();
-                if (parents.Count > 0) LogSwept(parents.Count);
-                from = now - DeliverySweep.Window;
-            }
-            catch (Exception e) when (e is NpgsqlException or OrleansException or TimeoutException)
-            {
-                LogSweepFailed(e);
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
+        var parents = await LostAsync(from, until, ct);
+        foreach (var parent in parents)
+            await grains.GetGrain<IIntentGrain>(parent).CheckDeadlineAsync();
+        return parents.Count;
     }
 
     private async Task<IReadOnlyList<Guid>> LostAsync(DateTimeOffset? from, DateTimeOffset until, CancellationToken ct)
@@ -58,9 +40,13 @@ public sealed partial class HandoffSweep(NpgsqlDataSource db, IGrainFactory grai
         return ids;
     }
 
+    protected override void LogSwept(int count) => LogResumed(count);
+
+    protected override void LogSweepFailed(Exception e) => LogFailed(e);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Hand-off sweep resumed {Count} workflow parents whose step hand-off was lost")]
-    private partial void LogSwept(int count);
+    private partial void LogResumed(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Hand-off sweep failed")]
-    private partial void LogSweepFailed(Exception e);
+    private partial void LogFailed(Exception e);
 }
