@@ -27,6 +27,7 @@ public sealed partial class IntentGrain(
     Schemas.SemanticSchemaCache schemas,
     IServiceProvider services,
     Notifications.NotificationChannels channels,
+    NewIntents newIntents,
     ILogger<IntentGrain> logger) : Grain, IIntentGrain, IRemindable
 {
     /// <summary>
@@ -155,10 +156,11 @@ public sealed partial class IntentGrain(
     /// between is found by the hand-off sweep (the parent's waiting_child has no row) and repaired here with
     /// <paramref name="recover"/>, which also takes the step's end if the parent missed it.
     /// </summary>
-    private async Task StartStepIntentAsync(bool recover = false)
+    private async Task StartStepIntentAsync(bool recover = false, bool enteredNow = false)
     {
         if (S.Intent is not { IsTerminal: false, Workflow: { ChildId: { } childId, CurrentStep: { } step } run } parent) return;
         if (run.ChildStarted && !recover) return;
+        if (enteredNow) newIntents.Add(childId); // its id was made up by the write just committed: nothing stored yet
         var payload = JsonText.Object(("parent_payload", JsonText.Raw(parent.PayloadJson)), ("parent_intent_id", parent.IntentId.ToString()),
             ("step_id", step.StepId), ("input", JsonText.Raw(step.InputJson)));
         var command = new CreateIntentCommand
@@ -179,7 +181,15 @@ public sealed partial class IntentGrain(
             ParentIntentId = parent.IntentId, ParentStepId = step.StepId,
             RequestHash = $"workflow-step:{parent.IntentId}:{step.StepId}:{run.Attempt}",
         };
-        var child = (await GrainFactory.GetGrain<IIntentGrain>(childId).CreateAsync(command)).Intent;
+        IntentRecord child;
+        try
+        {
+            child = (await GrainFactory.GetGrain<IIntentGrain>(childId).CreateAsync(command)).Intent;
+        }
+        finally
+        {
+            newIntents.Take(childId); // a hint the activation did not take (it ran on another silo) must not outlive the create
+        }
         if (S.Intent?.Workflow is not { } current || current.ChildId != childId) return;
         // In memory only: stored false, a later check creates it again, which replays.
         S.Intent = S.Intent with { Workflow = current with { ChildStarted = true } };
@@ -323,6 +333,7 @@ public sealed partial class IntentGrain(
     private async Task<bool> CommitAsync(Transition transition)
     {
         var wasTerminal = S.Intent?.IsTerminal ?? false;
+        var previousChild = S.Intent?.Workflow?.ChildId;
         var completes = Completes(transition);
         var due = NextTimer(transition.Intent);
         // The timer is registered before the write that needs it: a timer without its state finds nothing to do, a
@@ -363,7 +374,8 @@ public sealed partial class IntentGrain(
                 .PublishIntentEventsAsync(transition.Intent, transition.Events);
         await NotifyPeopleAsync(transition);
         if (unregister) await UnregisterTimerAsync();
-        await StartStepIntentAsync(); // a workflow that entered an agent or runtime step: its step intent
+        // A workflow that entered an agent or runtime step: its step intent.
+        await StartStepIntentAsync(enteredNow: transition.Intent.Workflow?.ChildId is { } child && child != previousChild);
         return completes && await DeliverCompletionAsync();
     }
 

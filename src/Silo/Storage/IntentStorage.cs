@@ -13,12 +13,13 @@ namespace Axme.Silo.Storage;
 /// to its own row and event rows through <see cref="IntentStore"/>. The ETag is "version/seq": the row's version
 /// for the compare-and-set, and the seq of the last stored event, so a write appends only the events after it.
 /// </summary>
-public sealed class IntentStorage(IntentStore store) : IGrainStorage
+public sealed class IntentStorage(IntentStore store, NewIntents fresh) : IGrainStorage
 {
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var target = Intent(grainState);
-        var stored = await store.ReadAsync(grainId.GetGuidKey());
+        var id = grainId.GetGuidKey();
+        var stored = fresh.Take(id) ? null : await store.ReadAsync(id);
         if (stored is null)
         {
             target.State = new IntentState();
@@ -78,7 +79,9 @@ public static class IntentStorageHosting
     public static ISiloBuilder AddAxmeIntentStorage(this ISiloBuilder silo, string connectionString)
     {
         silo.Services.TryAddSingleton(sp => new IntentStore(connectionString, sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
-        silo.Services.AddKeyedSingleton<IGrainStorage>(AxmeNames.IntentStorage, (sp, _) => new IntentStorage(sp.GetRequiredService<IntentStore>()));
+        silo.Services.TryAddSingleton<NewIntents>();
+        silo.Services.AddKeyedSingleton<IGrainStorage>(AxmeNames.IntentStorage,
+            (sp, _) => new IntentStorage(sp.GetRequiredService<IntentStore>(), sp.GetRequiredService<NewIntents>()));
         return silo;
     }
 }

@@ -147,3 +147,23 @@ public sealed class IntentStoreTests(ClusterFixture fx)
         Assert.Null(await store.ReadAsync(bad.Intent.IntentId));
     }
 }
+
+/// <summary>Hints that an intent id is not stored yet: taken once, and only while fresh.</summary>
+public sealed class NewIntentsTests
+{
+    [Fact]
+    public void A_hint_is_taken_once_and_only_within_its_lifetime()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var hints = new NewIntents(clock);
+        Guid fresh = Guid.NewGuid(), stale = Guid.NewGuid();
+
+        hints.Add(fresh);
+        hints.Add(stale);
+        Assert.True(hints.Take(fresh));
+        Assert.False(hints.Take(fresh)); // a second activation reads
+        clock.Advance(TimeSpan.FromSeconds(6));
+        Assert.False(hints.Take(stale)); // too old to trust
+        Assert.False(hints.Take(Guid.NewGuid()));
+    }
+}
