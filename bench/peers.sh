@@ -57,23 +57,14 @@ mkdir -p "$LOGS" "$RESULTS"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export CLK_TCK="$(getconf CLK_TCK)"
 
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+# shellcheck source=lib.sh
+source "$REPO/bench/lib.sh"
 
 NODE_PID=""
-stop_pid() {  # TERM, wait up to $2 s, then KILL; only PIDs this script started
-  local pid="$1" i
-  [[ -n "$pid" ]] || return 0
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < ${2:-30} * 10; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() { stop_pid "$NODE_PID" 30; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port_busy "$PORT" && die "port $PORT on 127.0.0.1 is in use; set AXME_PEERS_PORT"
 [[ -x "$PEERS_SRC/run.sh" ]] || die "peers harness not found at $PEERS_SRC (set AXME_PEERS_PEERS)"
 command -v node >/dev/null || die "node (Node.js) not found; the harness' setup.sh installs it"
@@ -84,32 +75,14 @@ DIRTY="$(git status --porcelain -- src 2>/dev/null | wc -l)"
 log "peers bench $STAMP: commit $COMMIT ($DIRTY uncommitted paths under src/), load average $LOAD_START, $(nproc) CPUs; logs in $LOGS"
 
 # 1. PostgreSQL for the node.
-# shellcheck source=../scripts/postgres.sh
-source "$REPO/scripts/postgres.sh"
-axme_pg_start
-export AXME_POSTGRES
-PG_PID=""
-if [[ "${AXME_PG_MANAGED:-}" == "$AXME_POSTGRES" ]]; then
-  PSQL=("$AXME_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$AXME_PG_PORT" -U axme -d postgres)
-  PGPASSWORD=axme "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
-  NODE_PG="${AXME_POSTGRES/Database=axme;/Database=$DB;}"
-  PG_PID="$(head -n1 "$REPO/.data/pg/postmaster.pid")"
-  log "node database: $DB (fresh) on 127.0.0.1:$AXME_PG_PORT, postmaster pid $PG_PID"
-else
-  NODE_PG="$AXME_POSTGRES"
-  log "external AXME_POSTGRES: used as-is (not recreated; no counters, no PostgreSQL CPU accounting)"
-fi
+bench_database "$DB"
 
 # 2. Build (before anything is measured, so the compiler does not compete with the load).
 log "building silo (Release)"
 dotnet build src/Silo/Axme.Silo.csproj -c Release > "$LOGS/build.log" 2>&1 || { tail -30 "$LOGS/build.log" >&2; die "silo build failed"; }
 
 # 3. The harness (its folder may be read-only: run a writable copy; node_modules is kept between runs).
-mkdir -p "$PEERS_DIR"
-(cd "$PEERS_SRC" && tar cf - --exclude=node_modules --exclude=results.json .) | (cd "$PEERS_DIR" && tar xf -)
-chmod -R u+w "$PEERS_DIR"
-log "peers: setup.sh (npm ci only the first time) in $PEERS_DIR"
-(cd "$PEERS_DIR" && ./setup.sh) > "$LOGS/peers-setup.log" 2>&1 || { tail -20 "$LOGS/peers-setup.log" >&2; die "peers setup.sh failed"; }
+bench_peers_copy "$PEERS_SRC" "$PEERS_DIR" "$LOGS/peers-setup.log"
 
 # 4. The node, default configuration (no rate-limit override here; the caller's env passes through).
 [[ -n "${Axme__Api__RateLimitPermits:-}" ]] && log "note: Axme__Api__RateLimitPermits=$Axme__Api__RateLimitPermits comes from the environment"
@@ -118,13 +91,7 @@ AXME_HOST=127.0.0.1 AXME_PORT="$PORT" AXME_ADMIN_KEY="$KEY" AXME_POSTGRES="$NODE
   AXME_CLUSTER_ID=axme-peers AXME_SERVICE_ID=axme-peers \
   dotnet src/Silo/bin/Release/net10.0/Axme.Silo.dll > "$LOGS/node.log" 2>&1 &
 NODE_PID=$!
-for ((i = 0; ; i++)); do
-  kill -0 "$NODE_PID" 2>/dev/null || { tail -30 "$LOGS/node.log" >&2; die "node exited during start"; }
-  [[ "$(curl -s -o /dev/null -w '%{http_code}' -m 2 "http://127.0.0.1:$PORT/health")" == 200 ]] && break
-  ((i < 240)) || { tail -30 "$LOGS/node.log" >&2; die "node not healthy after 120 s"; }
-  sleep 0.5
-done
-log "node healthy (pid $NODE_PID)"
+bench_wait_healthy "$NODE_PID" "$PORT" "$LOGS/node.log"
 
 # 4b. Warm-up of the node itself (AXME_PEERS_WARM round trips, default 3000; 0 = a cold node): the harness warms
 #     each peer with only PEER_WARMUP (100) round trips, and a .NET node still JIT-compiles (tier-1 promotion) for

@@ -38,23 +38,14 @@ mkdir -p "$LOGS" "$RESULTS"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export CLK_TCK="$(getconf CLK_TCK)"
 
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+# shellcheck source=lib.sh
+source "$REPO/bench/lib.sh"
 
 NODE_PID="" TOP_PID=""
-stop_pid() {  # TERM, wait up to $2 s, then KILL; only PIDs this script started
-  local pid="$1" i
-  [[ -n "$pid" ]] || return 0
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < ${2:-30} * 10; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() { stop_pid "$TOP_PID" 2; stop_pid "$NODE_PID" 30; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port_busy "$PORT" && die "port $PORT on 127.0.0.1 is in use; set AXME_BENCH_PORT"
 
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -63,21 +54,7 @@ DIRTY="$(git status --porcelain -- src 2>/dev/null | wc -l)"
 log "bench $STAMP: commit $COMMIT ($DIRTY uncommitted paths under src/), load average $LOAD_START, $(nproc) CPUs; logs in $LOGS"
 
 # 1. PostgreSQL for the node.
-# shellcheck source=../scripts/postgres.sh
-source "$REPO/scripts/postgres.sh"
-axme_pg_start
-export AXME_POSTGRES
-PG_PID=""
-if [[ "${AXME_PG_MANAGED:-}" == "$AXME_POSTGRES" ]]; then
-  PSQL=("$AXME_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$AXME_PG_PORT" -U axme -d postgres)
-  PGPASSWORD=axme "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
-  NODE_PG="${AXME_POSTGRES/Database=axme;/Database=$DB;}${AXME_BENCH_PG_EXTRA:+;$AXME_BENCH_PG_EXTRA}"
-  PG_PID="$(head -n1 "$REPO/.data/pg/postmaster.pid")"
-  log "node database: $DB (fresh) on 127.0.0.1:$AXME_PG_PORT, postmaster pid $PG_PID${AXME_BENCH_PG_EXTRA:+; extra connection settings: $AXME_BENCH_PG_EXTRA}"
-else
-  NODE_PG="$AXME_POSTGRES"
-  log "external AXME_POSTGRES: used as-is (not recreated; no PostgreSQL CPU accounting)"
-fi
+bench_database "$DB" "${AXME_BENCH_PG_EXTRA:-}"
 
 # 2. Build (before anything is measured, so the compiler does not compete with the load).
 log "building silo and bench (Release)"
@@ -87,12 +64,7 @@ dotnet build bench/Axme.Bench/Axme.Bench.csproj -c Release >> "$LOGS/build.log" 
 # 3. pgbench from the peers' harness (its folder may be read-only: run a writable copy; node_modules is kept between runs).
 PEERS_JSON=""
 if [[ "${AXME_BENCH_SKIP_PGBENCH:-0}" != 1 ]]; then
-  [[ -x "$PEERS_SRC/run.sh" ]] || die "peers harness not found at $PEERS_SRC (set AXME_BENCH_PEERS or AXME_BENCH_SKIP_PGBENCH=1)"
-  mkdir -p "$PEERS_DIR"
-  (cd "$PEERS_SRC" && tar cf - --exclude=node_modules --exclude=results.json .) | (cd "$PEERS_DIR" && tar xf -)
-  chmod -R u+w "$PEERS_DIR"
-  log "peers: setup.sh (npm ci only the first time) in $PEERS_DIR"
-  (cd "$PEERS_DIR" && ./setup.sh) > "$LOGS/peers-setup.log" 2>&1 || { tail -20 "$LOGS/peers-setup.log" >&2; die "peers setup.sh failed"; }
+  bench_peers_copy "$PEERS_SRC" "$PEERS_DIR" "$LOGS/peers-setup.log"
   PEERS_JSON="$RESULTS/$STAMP.pgbench.json"
   PEER_LIST_RUN="${AXME_BENCH_PEER_LIST:-${PEER_LIST:-pgbench}}"
   log "peers: PEER_LIST=\"$PEER_LIST_RUN\" run.sh (pgbench 2 x ${PEER_PGBENCH_SECONDS:-20} s)"
@@ -110,13 +82,7 @@ AXME_HOST=127.0.0.1 AXME_PORT="$PORT" AXME_ADMIN_KEY="$KEY" AXME_POSTGRES="$NODE
   AXME_CLUSTER_ID=axme-bench AXME_SERVICE_ID=axme-bench Axme__Api__RateLimitPermits=0 \
   dotnet src/Silo/bin/Release/net10.0/Axme.Silo.dll > "$LOGS/node.log" 2>&1 &
 NODE_PID=$!
-for ((i = 0; ; i++)); do
-  kill -0 "$NODE_PID" 2>/dev/null || { tail -30 "$LOGS/node.log" >&2; die "node exited during start"; }
-  [[ "$(curl -s -o /dev/null -w '%{http_code}' -m 2 "http://127.0.0.1:$PORT/health")" == 200 ]] && break
-  ((i < 240)) || { tail -30 "$LOGS/node.log" >&2; die "node not healthy after 120 s"; }
-  sleep 0.5
-done
-log "node healthy (pid $NODE_PID)"
+bench_wait_healthy "$NODE_PID" "$PORT" "$LOGS/node.log"
 
 ( for _ in $(seq 1 120); do echo "=== $(date +%T) load $(cut -d' ' -f1-3 /proc/loadavg)"; top -b -n 1 -w 200 | sed -n '1,5p;7,22p'; sleep 5; done ) \
   > "$LOGS/top.txt" 2>&1 &
