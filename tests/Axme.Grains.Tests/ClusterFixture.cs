@@ -84,6 +84,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
             host.Services.AddSingleton<LifecycleSubscribers>();
             host.Services.AddSingleton<Axme.Grains.Schemas.SemanticSchemaCache>();
+            host.Services.AddSingleton<Axme.Grains.Workflows.ScenarioPlans>();
             host.Services.AddSingleton<IInternalHandler, EchoHandler>();
             host.Services.AddSingleton<IInternalHandler>(FlakyHandler.Instance);
             host.Services.AddSingleton<InternalHandlers>();

@@ -11,12 +11,12 @@ namespace Axme.Grains.Workflows;
 /// of its own, so a stateless worker on any silo.
 /// </summary>
 [StatelessWorker]
-public sealed class ScenarioCompilerGrain(SemanticSchemaCache schemas) : Grain, IScenarioCompilerGrain
+public sealed class ScenarioCompilerGrain(SemanticSchemaCache schemas, ScenarioPlans plans) : Grain, IScenarioCompilerGrain
 {
     public async Task<ScenarioCheck> CompileAsync(string bundleJson, Caller caller)
     {
         var bundle = JsonNode.Parse(bundleJson)!.AsObject();
-        var check = ScenarioCompiler.Compile(bundle, caller);
+        var check = plans.Compile(bundle, caller);
         // The parent's create would refuse the payload with the same check; here apply learns it before provisioning
         // agents, and validate lists every bad field next to the bundle's other problems.
         if (ScenarioCompiler.IntentPayload(bundle) is not { } intent) return check;
