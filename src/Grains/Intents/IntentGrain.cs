@@ -17,7 +17,8 @@ namespace Axme.Grains.Intents;
 /// <summary>
 /// One intent. Loads its state, asks <see cref="IntentTransitions"/> what to do, writes the new record
 /// and events in one storage write, then publishes the events to observers. Not reentrant: calls on one
-/// intent run one at a time, which is what makes idempotency and compare-and-set race-free.
+/// intent run one at a time, which is what makes idempotency and compare-and-set race-free. Its timer is in
+/// IntentGrain.Timers.cs, its workflow hand-offs in IntentGrain.Handoffs.cs.
 /// </summary>
 public sealed partial class IntentGrain(
     [PersistentState(AxmeNames.IntentState, AxmeNames.IntentStorage)] IPersistentState<IntentState> state,
@@ -145,136 +146,12 @@ public sealed partial class IntentGrain(
 
     public Task CheckDeadlineAsync() => TickAsync();
 
-    public async Task StepFinishedAsync(string stepId, Guid stepIntentId, string status, string? resultJson, string? errorJson)
-    {
-        await ApplySystemAsync(intent => IntentTransitions.StepFinished(intent, stepId, stepIntentId, status, resultJson, errorJson, time.GetUtcNow()));
-    }
-
-    /// <summary>
-    /// Creates the current workflow step's intent if it is not known to exist yet. Idempotent (the step intent's id
-    /// is named by parent, step and attempt, and its create replays), so nothing records that it ran: a crash in
-    /// between is found by the hand-off sweep (the parent's waiting_child has no row) and repaired here with
-    /// <paramref name="recover"/>, which also takes the step's end if the parent missed it.
-    /// </summary>
-    private async Task StartStepIntentAsync(bool recover = false, bool enteredNow = false)
-    {
-        if (S.Intent is not { IsTerminal: false, Workflow: { ChildId: { } childId, CurrentStep: { } step } run } parent) return;
-        if (run.ChildStarted && !recover) return;
-        if (enteredNow) newIntents.Add(childId); // its id was made up by the write just committed: nothing stored yet
-        var payload = JsonText.Object(("parent_payload", JsonText.Raw(parent.PayloadJson)), ("parent_intent_id", parent.IntentId.ToString()),
-            ("step_id", step.StepId), ("input", JsonText.Raw(step.InputJson)));
-        var command = new CreateIntentCommand
-        {
-            // The step intent is sent in the parent sender's name, so it reads and finishes it like its own.
-            Caller = new Caller
-            {
-                ServiceAccountId = parent.CreatedBy, KeyId = "workflow", OrgId = parent.OrgId, WorkspaceId = parent.WorkspaceId,
-                AgentAddress = parent.FromAgent,
-            },
-            IntentType = parent.IntentType, CorrelationId = parent.CorrelationId, FromAgent = parent.FromAgent,
-            ToAgent = step.Kind == Interfaces.Workflows.WorkflowStepKinds.Agent ? step.AssignedTo!
-                : Interfaces.Accounts.AgentAddress.Canonical("runtime." + step.RuntimeType, Caller.System with { OrgId = parent.OrgId, WorkspaceId = parent.WorkspaceId }),
-            PayloadJson = payload,
-            DeadlineAt = step.DeadlineSeconds is { } d ? time.GetUtcNow().AddSeconds(d) : null,
-            MaxDeliveryAttempts = parent.MaxDeliveryAttempts,
-            RuntimeType = step.RuntimeType, RuntimeConfigJson = step.RuntimeConfigJson,
-            ParentIntentId = parent.IntentId, ParentStepId = step.StepId,
-            RequestHash = $"workflow-step:{parent.IntentId}:{step.StepId}:{run.Attempt}",
-        };
-        IntentRecord child;
-        try
-        {
-            child = (await GrainFactory.GetGrain<IIntentGrain>(childId).CreateAsync(command)).Intent;
-        }
-        finally
-        {
-            newIntents.Take(childId); // a hint the activation did not take (it ran on another silo) must not outlive the create
-        }
-        if (S.Intent?.Workflow is not { } current || current.ChildId != childId) return;
-        // In memory only: stored false, a later check creates it again, which replays.
-        S.Intent = S.Intent with { Workflow = current with { ChildStarted = true } };
-        if (recover && child.IsTerminal)
-            await ApplySystemAsync(intent => IntentTransitions.StepFinished(intent, step.StepId, childId, child.Status, child.ResultJson, child.ErrorJson,
-                time.GetUtcNow()));
-    }
-
     /// <summary>A transition the runtime itself decided (no caller, no idempotency key): written only when it applies.</summary>
     private async Task<IntentRecord> ApplySystemAsync(Func<IntentRecord, Transition> decide)
     {
         var transition = decide(Visible(Caller.System));
         if (transition.Applied) await CommitAsync(transition);
         return S.Intent!;
-    }
-
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
-    {
-        await TickAsync();
-        // Reminders of earlier versions (a reply_to reminder per completion): their work is the tick's now.
-        if (reminderName != TimerReminder && await this.GetReminder(reminderName) is { } legacy) await this.UnregisterReminder(legacy);
-    }
-
-    /// <summary>
-    /// A timer tick or a sweep's check. A finished intent retries its completion's hand-off; a live one: the deadline
-    /// first (it ends the wait), else a due reminder or escalation, a workflow's timers and its step intent, a step's time.
-    /// </summary>
-    private async Task TickAsync()
-    {
-        if (S.Intent is not { } intent)
-        {
-            await UnregisterTimerAsync(); // registered before a create that failed: nothing to do, ever
-            return;
-        }
-        if (intent.IsTerminal)
-        {
-            if (intent.ReplyTo is not null || intent.ParentIntentId is not null) await DeliverCompletionAsync();
-            else await UnregisterTimerAsync();
-            return;
-        }
-        var now = time.GetUtcNow();
-        var transition = IntentTransitions.TimeOut(intent, now);
-        if (transition.Applied)
-        {
-            LogTimedOut(intent.IntentId);
-            await CommitAsync(transition);
-            return;
-        }
-        transition = IntentTransitions.Remind(intent, now);
-        if (transition.Applied)
-        {
-            await CommitAsync(transition);
-            return;
-        }
-        transition = IntentTransitions.WorkflowTick(intent, now);
-        if (transition.Applied)
-        {
-            await CommitAsync(transition);
-            return;
-        }
-        if (intent.Workflow is { ChildId: not null })
-        {
-            await StartStepIntentAsync(recover: true);
-            return;
-        }
-        transition = IntentTransitions.FireStep(intent, now);
-        if (transition.Applied)
-        {
-            // The step's notifications first (stable ids: a retry after a crash sends each once), then its end.
-            foreach (var (id, notification) in Steps.RuntimeSteps.Notifications(intent, JsonText.Parse(intent.RuntimeConfigJson)))
-                if (intent.RuntimeType is Steps.RuntimeSteps.Reminder or Steps.RuntimeSteps.Escalation or Steps.RuntimeSteps.Notification)
-                    await NotifyAsync(id, notification);
-            await CommitAsync(transition);
-        }
-        else if (NextTimer(intent) is null)
-            await UnregisterTimerAsync(); // a leftover tick: nothing is due any more
-    }
-
-    /// <summary>The earliest thing due: the deadline in force, or the next reminder/escalation of a waiting human.</summary>
-    private static DateTimeOffset? NextTimer(IntentRecord intent)
-    {
-        if (intent.IsTerminal) return null;
-        DateTimeOffset? step = intent is { Status: IntentStatus.Waiting, WaitingReason: WaitingReason.Time } ? intent.WakeAt : null;
-        return new[] { intent.EffectiveDeadline, Humans.HumanTimers.NextDue(intent), step, IntentTransitions.WorkflowDue(intent) }
-            .Where(t => t is not null).Min();
     }
 
     /// <summary>
@@ -379,35 +256,6 @@ public sealed partial class IntentGrain(
         return completes && await DeliverCompletionAsync();
     }
 
-    private bool Completes(Transition transition) =>
-        !(S.Intent?.IsTerminal ?? false) && transition.Intent is { IsTerminal: true } t && (t.ReplyTo is not null || t.ParentIntentId is not null);
-
-    /// <summary>
-    /// Opens or updates the reply_to owner's thread (id = intent id) and tells a workflow parent; both idempotent, so a
-    /// retry adds nothing twice. A reply_to completion's timer goes once it is delivered.
-    /// </summary>
-    private async Task<bool> DeliverCompletionAsync()
-    {
-        var intent = S.Intent!;
-        try
-        {
-            if (intent.ReplyTo is not null)
-                await GrainFactory.GetGrain<IInboxThreadGrain>(intent.IntentId)
-                    .OpenAsync(intent, intent.ReplyTo, IntentEventType.ForStatus(intent.Status), null);
-            // A workflow step intent tells its parent (idempotent there: a step intent counts once).
-            if (intent.ParentIntentId is { } parent)
-                await GrainFactory.GetGrain<IIntentGrain>(parent)
-                    .StepFinishedAsync(intent.ParentStepId!, intent.IntentId, intent.Status, intent.ResultJson, intent.ErrorJson);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogCompletionNotDelivered(e, intent.IntentId, intent.ReplyTo ?? intent.ParentIntentId?.ToString() ?? "");
-            return false; // the timer (reply_to) or the hand-off sweep (a parent) tries again
-        }
-        if (intent.ReplyTo is not null) await UnregisterTimerAsync();
-        return true;
-    }
-
     /// <summary>
     /// E-mail and chat notifications for human task events, queued after the commit: queuing is two quick
     /// writes, the sending is retried by the delivery grains, and a failure to queue never fails the intent.
@@ -446,16 +294,6 @@ public sealed partial class IntentGrain(
     /// </summary>
     private Task NotifyAsync(string id, Interfaces.Notifications.Notification notification) =>
         channels.Unavailable(notification.ToJob(id)) is null ? Notifier.SendAsync(GrainFactory, id, notification) : Task.CompletedTask;
-
-    private async Task SetTimerAsync(TimeSpan dueIn) =>
-        _timer = await this.RegisterOrUpdateReminder(TimerReminder, dueIn < TimeSpan.Zero ? TimeSpan.Zero : dueIn, options.Value.DeadlineReminderPeriod);
-
-    private async Task UnregisterTimerAsync()
-    {
-        if ((_timer ?? await this.GetReminder(TimerReminder)) is { } reminder)
-            await this.UnregisterReminder(reminder);
-        _timer = null;
-    }
 
     /// <summary>The events' actor: a human user is always themself (no speaking for a colleague); a machine key may name who it acts for.</summary>
     private static string ActorOf(Caller caller, string? claimed) => caller.IsHuman ? caller.AgentAddress : claimed ?? caller.AgentAddress;

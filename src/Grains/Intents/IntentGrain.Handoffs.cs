@@ -1,0 +1,104 @@
+using Axme.Grains.Common;
+using Axme.Grains.Delivery;
+using Axme.Grains.Interfaces.Delivery;
+using Axme.Grains.Interfaces.Accounts;
+using Axme.Grains.Interfaces.Agents;
+using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Humans;
+using Axme.Grains.Interfaces.Inbox;
+using Axme.Grains.Interfaces.Intents;
+using Axme.Grains.Interfaces.Notifications;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Utilities;
+
+namespace Axme.Grains.Intents;
+
+/// <summary>
+/// Workflow hand-offs (ADR 013, ADR 016): a parent creates the step intent it entered, a step intent's end goes to its
+/// parent (and a reply_to completion to its inbox); a hand-off a crash lost is repaired from the rows by the hand-off sweep.
+/// </summary>
+public sealed partial class IntentGrain
+{
+    public async Task StepFinishedAsync(string stepId, Guid stepIntentId, string status, string? resultJson, string? errorJson)
+    {
+        await ApplySystemAsync(intent => IntentTransitions.StepFinished(intent, stepId, stepIntentId, status, resultJson, errorJson, time.GetUtcNow()));
+    }
+
+    /// <summary>
+    /// Creates the current workflow step's intent if it is not known to exist yet. Idempotent (the step intent's id
+    /// is named by parent, step and attempt, and its create replays), so nothing records that it ran: a crash in
+    /// between is found by the hand-off sweep (the parent's waiting_child has no row) and repaired here with
+    /// <paramref name="recover"/>, which also takes the step's end if the parent missed it.
+    /// </summary>
+    private async Task StartStepIntentAsync(bool recover = false, bool enteredNow = false)
+    {
+        if (S.Intent is not { IsTerminal: false, Workflow: { ChildId: { } childId, CurrentStep: { } step } run } parent) return;
+        if (run.ChildStarted && !recover) return;
+        if (enteredNow) newIntents.Add(childId); // its id was made up by the write just committed: nothing stored yet
+        var payload = JsonText.Object(("parent_payload", JsonText.Raw(parent.PayloadJson)), ("parent_intent_id", parent.IntentId.ToString()),
+            ("step_id", step.StepId), ("input", JsonText.Raw(step.InputJson)));
+        var command = new CreateIntentCommand
+        {
+            // The step intent is sent in the parent sender's name, so it reads and finishes it like its own.
+            Caller = new Caller
+            {
+                ServiceAccountId = parent.CreatedBy, KeyId = "workflow", OrgId = parent.OrgId, WorkspaceId = parent.WorkspaceId,
+                AgentAddress = parent.FromAgent,
+            },
+            IntentType = parent.IntentType, CorrelationId = parent.CorrelationId, FromAgent = parent.FromAgent,
+            ToAgent = step.Kind == Interfaces.Workflows.WorkflowStepKinds.Agent ? step.AssignedTo!
+                : Interfaces.Accounts.AgentAddress.Canonical("runtime." + step.RuntimeType, Caller.System with { OrgId = parent.OrgId, WorkspaceId = parent.WorkspaceId }),
+            PayloadJson = payload,
+            DeadlineAt = step.DeadlineSeconds is { } d ? time.GetUtcNow().AddSeconds(d) : null,
+            MaxDeliveryAttempts = parent.MaxDeliveryAttempts,
+            RuntimeType = step.RuntimeType, RuntimeConfigJson = step.RuntimeConfigJson,
+            ParentIntentId = parent.IntentId, ParentStepId = step.StepId,
+            RequestHash = $"workflow-step:{parent.IntentId}:{step.StepId}:{run.Attempt}",
+        };
+        IntentRecord child;
+        try
+        {
+            child = (await GrainFactory.GetGrain<IIntentGrain>(childId).CreateAsync(command)).Intent;
+        }
+        finally
+        {
+            newIntents.Take(childId); // a hint the activation did not take (it ran on another silo) must not outlive the create
+        }
+        if (S.Intent?.Workflow is not { } current || current.ChildId != childId) return;
+        // In memory only: stored false, a later check creates it again, which replays.
+        S.Intent = S.Intent with { Workflow = current with { ChildStarted = true } };
+        if (recover && child.IsTerminal)
+            await ApplySystemAsync(intent => IntentTransitions.StepFinished(intent, step.StepId, childId, child.Status, child.ResultJson, child.ErrorJson,
+                time.GetUtcNow()));
+    }
+
+    private bool Completes(Transition transition) =>
+        !(S.Intent?.IsTerminal ?? false) && transition.Intent is { IsTerminal: true } t && (t.ReplyTo is not null || t.ParentIntentId is not null);
+
+    /// <summary>
+    /// Opens or updates the reply_to owner's thread (id = intent id) and tells a workflow parent; both idempotent, so a
+    /// retry adds nothing twice. A reply_to completion's timer goes once it is delivered.
+    /// </summary>
+    private async Task<bool> DeliverCompletionAsync()
+    {
+        var intent = S.Intent!;
+        try
+        {
+            if (intent.ReplyTo is not null)
+                await GrainFactory.GetGrain<IInboxThreadGrain>(intent.IntentId)
+                    .OpenAsync(intent, intent.ReplyTo, IntentEventType.ForStatus(intent.Status), null);
+            // A workflow step intent tells its parent (idempotent there: a step intent counts once).
+            if (intent.ParentIntentId is { } parent)
+                await GrainFactory.GetGrain<IIntentGrain>(parent)
+                    .StepFinishedAsync(intent.ParentStepId!, intent.IntentId, intent.Status, intent.ResultJson, intent.ErrorJson);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogCompletionNotDelivered(e, intent.IntentId, intent.ReplyTo ?? intent.ParentIntentId?.ToString() ?? "");
+            return false; // the timer (reply_to) or the hand-off sweep (a parent) tries again
+        }
+        if (intent.ReplyTo is not null) await UnregisterTimerAsync();
+        return true;
+    }
+}
