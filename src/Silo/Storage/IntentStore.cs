@@ -27,10 +27,9 @@ public sealed class IntentStore : IAsyncDisposable
 
     public IntentStore(string connectionString, string serviceId)
     {
-        // Every statement here has the same text each time: prepared once per connection, then only bound.
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
-        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 32;
-        _db = NpgsqlDataSource.Create(builder.ConnectionString);
+        // Its own pool (batch lanes and reads never wait behind API queries), with the node's connection settings:
+        // every statement here has the same text each time, so it is prepared once per connection, then only bound.
+        _db = NpgsqlDataSource.Create(Hosting.OrleansHosting.Tuned(connectionString));
         _service = serviceId;
         _writes = new GroupCommit<WriteOp>(RunWritesAsync, Lanes, MaxBatch);
         _reads = new GroupCommit<ReadOp>(RunReadsAsync, Lanes, MaxBatch);
