@@ -78,6 +78,7 @@ public static class ApiHosting
         app.UseMiddleware<RequestLogScope>();
         app.UseMiddleware<InboxHeaders>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseMiddleware<InputGuard>();
         app.UseRateLimiter();
         app.UseAntiforgery();
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -95,6 +96,8 @@ public static class ApiHosting
         v1.MapScenarioEndpoints();
         v1.MapMagicLinkEndpoints();
         v1.MapSchemaEndpoints();
+        // A /v1 path no route takes: the protocol's 404 body rather than an empty one.
+        app.MapFallback("/v1/{**path}", (HttpContext http) => Errors.ErrorBody.Result(404, "not_found", $"no such route: {http.Request.Method} {http.Request.Path}"));
         app.MapInboxPages();
         app.MapMcp();
         return app;

@@ -15,22 +15,14 @@ public sealed class RequestBody(JsonObject root)
 {
     public JsonObject Root { get; } = root;
 
-    /// <summary>Reads the body (an empty body is {}); malformed JSON is 400, a non-object 422, an oversize body 413.</summary>
+    /// <summary>Reads the body (an empty body is {}); malformed JSON is 400 (<see cref="JsonInput"/>), a non-object 422, an oversize body 413.</summary>
     public static async Task<RequestBody> ReadAsync(HttpContext http)
     {
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
-        if (buffer.Length == 0 || buffer.ToArray().All(b => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
-            return new RequestBody([]);
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(buffer.ToArray());
-        }
-        catch (JsonException e)
-        {
-            throw new ProtocolException(400, "invalid_json", $"request body is not valid JSON ({e.Message})");
-        }
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (bytes.Span.IndexOfAnyExcept(" \n\r\t"u8) < 0) return new RequestBody([]);
+        var node = JsonInput.Parse(bytes);
         return node is JsonObject obj
             ? new RequestBody(obj)
             : throw new ProtocolException(422, "validation_error", "request body must be a JSON object");
@@ -61,13 +53,14 @@ public sealed class RequestBody(JsonObject root)
         return i;
     }
 
-    public double? Number(string name, double min = double.MinValue)
+    /// <summary>A number in [min, max]: every caller names the range its arithmetic can take (no 1e300 hours).</summary>
+    public double? Number(string name, double min, double max)
     {
         var n = Present(name);
         if (n is null) return null;
         if (n is not JsonValue v || !v.TryGetValue<double>(out var d))
             throw ProtocolException.Invalid(name, $"{name} must be a number");
-        if (d < min) throw ProtocolException.Invalid(name, $"{name} must be at least {min}");
+        if (d < min || d > max) throw ProtocolException.Invalid(name, $"{name} must be between {min} and {max}");
         return d;
     }
 

@@ -167,8 +167,7 @@ public static partial class IntentEndpoints
         var result = await WriteAsync(http, intent_id, grains, "progress", (body, caller, grain, token) =>
         {
             body.String("message", 2000);
-            body.Number("percent", 0);
-            if (body.Number("percent", 0) > 100) throw ProtocolException.Invalid("percent", "percent must be between 0 and 100");
+            body.Number("percent", 0, 100);
             body.Object("details");
             return grain.ProgressAsync(caller, body.Root.ToJsonString(), token);
         });

@@ -33,11 +33,14 @@ public static class IntentListEndpoint
             ("has_more", next is not null));
     }
 
+    /// <summary>Ten years: older_than_hours beyond it would reach before year 1 (and means "all" anyway).</summary>
+    private const double MaxOlderThanHours = 24 * 366 * 10;
+
     public static async Task<IResult> BulkCancel(HttpContext http, IntentQueries queries, IGrainFactory grains, TimeProvider time)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var body = await RequestBody.ReadAsync(http);
-        var olderThan = body.Number("older_than_hours", 0) ?? 24;
+        var olderThan = body.Number("older_than_hours", 0, MaxOlderThanHours) ?? 24;
         var dryRun = body.Bool("dry_run") ?? false;
         var reason = body.String("reason", 2000) ?? "bulk cancel";
         var limit = body.Int("limit", 1, 5000) ?? 500;

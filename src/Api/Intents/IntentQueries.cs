@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Axme.Grains.Interfaces.Common;
@@ -141,11 +142,14 @@ public sealed class IntentQueries(NpgsqlDataSource db, IOptions<ApiOptions> opti
             var b64 = cursor.Replace('-', '+').Replace('_', '/');
             b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
             var parts = Encoding.UTF8.GetString(Convert.FromBase64String(b64)).Split(':');
-            return (new DateTime(long.Parse(parts[0]), DateTimeKind.Utc), Guid.Parse(parts[1]));
+            if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+                && ticks <= DateTime.MaxValue.Ticks && Guid.TryParse(parts[1], out var id))
+                return (new DateTime(ticks, DateTimeKind.Utc), id);
         }
-        catch (Exception e) when (e is FormatException or IndexOutOfRangeException or ArgumentException)
+        catch (FormatException)
         {
-            throw ProtocolException.Invalid("cursor", "cursor is not a cursor this server issued", "invalid_cursor");
+            // not base64: refused below
         }
+        throw ProtocolException.Invalid("cursor", "cursor is not a cursor this server issued", "invalid_cursor");
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.RateLimiting;
 using Axme.Api.Auth;
@@ -35,12 +34,16 @@ public static partial class McpEndpoint
         JsonObject request;
         try
         {
-            if (JsonNode.Parse(await ReadAsync(http)) is not JsonObject o) return Error(null, McpError.InvalidRequest, "a request must be one JSON-RPC object");
+            if (JsonInput.Parse(await ReadAsync(http)) is not JsonObject o) return Error(null, McpError.InvalidRequest, "a request must be one JSON-RPC object");
             request = o;
         }
-        catch (JsonException e)
+        catch (ProtocolException e)
         {
-            return Error(null, McpError.ParseError, "not valid JSON: " + e.Message);
+            // Unreadable JSON is a parse error; readable JSON with a value no tool can take (NUL, 1e400) is a bad
+            // request, or bad params when it sits in them.
+            var field = e.Details?.GetValueOrDefault("field") ?? "";
+            return Error(null, e.Status == 400 ? McpError.ParseError : field.StartsWith("params", StringComparison.Ordinal) ? McpError.InvalidParams : McpError.InvalidRequest,
+                e.Message);
         }
         var id = request["id"]?.DeepClone();
         if (request["method"] is not JsonValue m || !m.TryGetValue<string>(out var method))
