@@ -80,7 +80,9 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.ReminderPeriod = ReminderPeriod;
                 o.RequestTimeout = TimeSpan.FromSeconds(2);
             });
-            host.Services.AddHttpClient(DeliveryOptions.HttpClientName);
+            // The node's outbound policy (ADR 017) with this machine's receivers allowed, as the tests' nodes have it.
+            host.Services.AddHttpClient(DeliveryOptions.HttpClientName)
+                .ConfigurePrimaryHttpMessageHandler(() => new Axme.Grains.Interfaces.Delivery.OutboundAddresses(["127.0.0.1"]).CreateHandler());
             host.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
             host.Services.AddSingleton<LifecycleSubscribers>();
             host.Services.AddSingleton<Axme.Grains.Schemas.SemanticSchemaCache>();

@@ -83,6 +83,8 @@ public sealed class NodeProcess : IAsyncDisposable
         psi.Environment["Axme__Delivery__RetryBaseDelay"] = "00:00:00.200";
         psi.Environment["Axme__Delivery__RetryMaxDelay"] = "00:00:01";
         psi.Environment["Axme__Delivery__RequestTimeout"] = "00:00:03";
+        // The tests' webhook receivers listen on this machine: allowed explicitly, as ADR 017 says a developer does.
+        psi.Environment["Axme__Delivery__AllowPrivateNetworks"] = "127.0.0.1";
         psi.Environment.Remove("AXME_ADMIN_KEY");
         if (AdminKey is not null) psi.Environment["AXME_ADMIN_KEY"] = AdminKey;
         foreach (var (k, v) in Settings) psi.Environment[k] = v;

@@ -51,7 +51,7 @@ public static class ServiceAccountEndpoints
         var command = ReadCreate(body, caller);
         // The agent's delivery binding may be set at registration (an extension, docs/adr/005): read and
         // validated before anything is written.
-        var delivery = Agents.AgentEndpoints.DeliveryRequest.Fields.Any(body.Root.ContainsKey) ? Agents.AgentEndpoints.DeliveryRequest.Read(body) : null;
+        var delivery = Agents.AgentEndpoints.DeliveryRequest.Fields.Any(body.Root.ContainsKey) ? Agents.AgentEndpoints.DeliveryRequest.Read(body, secrets) : null;
         if (delivery is { Mode: Grains.Interfaces.Agents.DeliveryModes.Http, WebhookUrl: null })
             throw ProtocolException.Invalid("webhook_url", "the http binding needs a webhook_url");
         var (account, _) = await grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(command.OrgId, command.WorkspaceId)).CreateServiceAccountAsync(command);

@@ -62,7 +62,7 @@ public static class AgentEndpoints
         if (!address.EndsWith(DeliverySuffix, StringComparison.Ordinal)) throw ProtocolException.NotFound("route", "PUT /v1/agents/" + address);
         var agent = await ResolveAsync(grains, caller, address[..^DeliverySuffix.Length]);
         var body = await RequestBody.ReadAsync(http);
-        var (updated, generatedSecret) = await DeliveryRequest.Read(body).ApplyAsync(grains, secrets, agent);
+        var (updated, generatedSecret) = await DeliveryRequest.Read(body, secrets).ApplyAsync(grains, secrets, agent);
         await RedispatchWaitingAsync(grains, deliveries, updated, http.RequestAborted);
         var json = AgentJson.Agent(updated);
         if (generatedSecret is not null) json["webhook_secret"] = generatedSecret; // shown once, never again
@@ -93,13 +93,13 @@ public static class AgentEndpoints
     {
         public static readonly string[] Fields = ["delivery_mode", "lease_seconds", "max_delivery_attempts", "webhook_url", "webhook_secret", "internal_handler"];
 
-        public static DeliveryRequest Read(RequestBody body)
+        public static DeliveryRequest Read(RequestBody body, WebhookSecrets secrets)
         {
             var mode = body.String("delivery_mode", 32);
             if (mode is not null && !DeliveryModes.All.Contains(mode))
                 throw ProtocolException.Invalid("delivery_mode", $"delivery_mode must be one of {string.Join(", ", DeliveryModes.All)}", "unsupported_delivery_mode");
             return new DeliveryRequest(mode, body.Int("lease_seconds", 1, 86400), body.Int("max_delivery_attempts", 1, 1000),
-                WebhookSecrets.Url(body, "webhook_url"), WebhookSecrets.Read(body, "webhook_secret"), body.String("internal_handler", 120));
+                secrets.Url(body, "webhook_url"), WebhookSecrets.Read(body, "webhook_secret"), body.String("internal_handler", 120));
         }
 
         /// <summary>Applies it to an agent; returns the agent and the secret generated for it, if one was.</summary>

@@ -31,7 +31,7 @@ public static class WebhookEndpoints
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var owner = Query.OwnerAgentInWorkspace(http.Request, caller) ?? caller.AgentAddress;
         var body = await RequestBody.ReadAsync(http);
-        var url = WebhookSecrets.Url(body, "callback_url", required: true)!;
+        var url = secrets.Url(body, "callback_url", required: true)!;
         var types = body.StringList("event_types") ?? throw ProtocolException.Invalid("event_types", "event_types is required");
         if (types.Count is 0 or > MaxEventTypes)
             throw ProtocolException.Invalid("event_types", $"event_types must list 1 to {MaxEventTypes} event types");

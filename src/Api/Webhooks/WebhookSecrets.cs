@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Axme.Api.Http;
 using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Delivery;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Axme.Api.Webhooks;
@@ -9,7 +10,7 @@ namespace Axme.Api.Webhooks;
 /// Webhook signing secrets as the API takes them in: validated, encrypted with Data Protection (the
 /// delivery grains decrypt with the same purpose), reduced to a hint for display. Never logged.
 /// </summary>
-public sealed class WebhookSecrets(IDataProtectionProvider protection)
+public sealed class WebhookSecrets(IDataProtectionProvider protection, OutboundAddresses outbound)
 {
     public const int MinLength = 16;
     public const int MaxLength = 128;
@@ -31,13 +32,18 @@ public sealed class WebhookSecrets(IDataProtectionProvider protection)
         return secret;
     }
 
-    /// <summary>An absolute http(s) URL of at most 2048 characters; null when absent.</summary>
-    public static string? Url(RequestBody body, string field, bool required = false)
+    /// <summary>
+    /// An absolute http(s) URL of at most 2048 characters whose host is not a refused literal address (ADR 017: a host
+    /// name is checked at every send); null when absent.
+    /// </summary>
+    public string? Url(RequestBody body, string field, bool required = false)
     {
         var url = body.String(field, 2048, required: required);
         if (url is null) return null;
         if (url.Length < 8 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             throw ProtocolException.Invalid(field, $"{field} must be an absolute http or https URL", "invalid_callback_url");
+        if (outbound.Refusal(uri) is { } refusal)
+            throw ProtocolException.Invalid(field, $"{field}: {refusal}", "invalid_callback_url");
         return url;
     }
 

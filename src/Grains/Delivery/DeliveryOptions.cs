@@ -22,6 +22,13 @@ public sealed class DeliveryOptions
     /// </summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Networks (CIDR) or addresses, comma-separated, that deliveries may reach besides public addresses: by default
+    /// none, so no webhook reaches the node itself, its network or a cloud metadata service (docs/adr/017). For agents
+    /// on an internal network, e.g. "10.0.0.0/8"; for development on one machine, "127.0.0.1".
+    /// </summary>
+    public string AllowPrivateNetworks { get; set; } = "";
+
     /// <summary>Attempts before dead-lettering when neither the intent nor the target says otherwise.</summary>
     public int DefaultMaxAttempts { get; set; } = 5;
 }

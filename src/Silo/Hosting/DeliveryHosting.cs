@@ -1,3 +1,4 @@
+using Axme.Grains.Interfaces.Delivery;
 using Axme.Grains.Delivery;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
@@ -14,10 +15,11 @@ public static class DeliveryHosting
             .Validate(d => d.RetryBaseDelay > TimeSpan.Zero && d.RetryMaxDelay >= d.RetryBaseDelay, "Axme:Delivery retry delays must be positive and max >= base")
             .Validate(d => d.ReminderPeriod >= o.MinimumReminderPeriod, "Axme:Delivery:ReminderPeriod must be at least Axme:MinimumReminderPeriod")
             .ValidateOnStart();
-        // Per-attempt timeouts come from DeliveryOptions; receivers are called as given, never redirected
-        // elsewhere (a redirect would re-send the signed body to an address nobody registered).
+        // Per-attempt timeouts come from DeliveryOptions; connections only to permitted addresses, no redirects (ADR 017).
+        builder.Services.AddSingleton(sp => new OutboundAddresses(
+            sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.AllowPrivateNetworks.Split(',', StringSplitOptions.RemoveEmptyEntries)));
         builder.Services.AddHttpClient(DeliveryOptions.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundAddresses>().CreateHandler());
         builder.Services.AddDataProtection().SetApplicationName("axme-" + o.ServiceId);
         builder.Services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(sp =>
             new ConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(k =>
