@@ -9,7 +9,7 @@
 # 3. pgbench part of the peers' benchmark (/work/shared/bench/peers, PEER_LIST=pgbench) from a writable
 #    copy in .data/bench-peers: a private PostgreSQL with defaults, insert1 and lifecycle3 scripts.
 # 4. Starts the node (AXME_PORT=$AXME_BENCH_PORT, per-key rate limit off), waits for /health, runs
-#    Axme.Bench against it (including the stream and the http webhook round trips with 1/10/100 agents; the webhook
+#    Axme.Bench against it (including the stream and the http webhook round trips with 1/10/100 agents, its receivers on 127.0.0.1, allowed by Axme__Delivery__AllowPrivateNetworks; the webhook
 #    receiver is Kestrel inside Axme.Bench on a random 127.0.0.1 port), stops the node. top snapshots are taken every 5 s while the bench runs.
 # Results: bench/results/<stamp>.json (ours, with the pgbench figures) and <stamp>.pgbench.json;
 # logs in .data/bench/<stamp>/.
@@ -80,6 +80,7 @@ fi
 log "starting node on 127.0.0.1:$PORT"
 AXME_HOST=127.0.0.1 AXME_PORT="$PORT" AXME_ADMIN_KEY="$KEY" AXME_POSTGRES="$NODE_PG" \
   AXME_CLUSTER_ID=axme-bench AXME_SERVICE_ID=axme-bench Axme__Api__RateLimitPermits=0 \
+  Axme__Delivery__AllowPrivateNetworks=127.0.0.1 \
   dotnet src/Silo/bin/Release/net10.0/Axme.Silo.dll > "$LOGS/node.log" 2>&1 &
 NODE_PID=$!
 bench_wait_healthy "$NODE_PID" "$PORT" "$LOGS/node.log"
