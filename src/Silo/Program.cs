@@ -9,6 +9,10 @@ builder.Configuration.AddInMemoryCollection(AxmeOptions.FromEnvironment());
 var axme = builder.Configuration.GetSection(AxmeOptions.Section).Get<AxmeOptions>() ?? new AxmeOptions();
 if (string.IsNullOrWhiteSpace(axme.Postgres))
     throw new InvalidOperationException("Set AXME_POSTGRES (or Axme:Postgres) to a PostgreSQL connection string; ./run.sh does this for you.");
+if (axme.AdminKey is { Length: > 0 and < AxmeOptions.MinAdminKeyLength })
+    throw new InvalidOperationException($"AXME_ADMIN_KEY must be at least {AxmeOptions.MinAdminKeyLength} characters (unset it to have a random key generated).");
+if (!Axme.Grains.Interfaces.Accounts.TenantNames.IsCanonical(axme.AdminOrg) || !Axme.Grains.Interfaces.Accounts.TenantNames.IsCanonical(axme.AdminWorkspace))
+    throw new InvalidOperationException("Axme:AdminOrg and Axme:AdminWorkspace must be canonical names: lower-case a-z, 0-9, '.', '_', '-' (ADR 017).");
 
 builder.Services.Configure<AxmeOptions>(builder.Configuration.GetSection(AxmeOptions.Section));
 builder.Services.PostConfigure<ApiOptions>(o => o.ServiceId = axme.ServiceId);

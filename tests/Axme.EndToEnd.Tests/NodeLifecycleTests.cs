@@ -41,6 +41,27 @@ public sealed partial class NodeLifecycleTests
         }
     }
 
+    [Theory]
+    [InlineData("short-admin-key", null, "AXME_ADMIN_KEY must be at least 32 characters")]
+    [InlineData(null, "Acme Corp", "Axme:AdminOrg and Axme:AdminWorkspace must be canonical names")]
+    public async Task A_guessable_admin_key_or_a_non_canonical_admin_tenant_is_refused_at_start(string? adminKey, string? adminOrg, string message)
+    {
+        var db = await TestPostgres.CreateDatabaseAsync("axme_e2e_refuse");
+        var settings = adminOrg is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["Axme__AdminOrg"] = adminOrg };
+        await using var node = new NodeProcess(db, "refuse-test", settings, adminKey: adminKey ?? "a-long-enough-admin-key-0123456789abcdef");
+        try
+        {
+            var e = await Assert.ThrowsAsync<InvalidOperationException>(() => node.StartAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains(message, e.Message);
+            Assert.Equal(0L, await TestPostgres.ScalarAsync<long>(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"));
+        }
+        finally
+        {
+            await node.DisposeAsync();
+            await TestPostgres.DropDatabaseAsync(db);
+        }
+    }
+
     [Fact]
     public async Task The_per_key_rate_limit_answers_429_with_an_integer_retry_after()
     {

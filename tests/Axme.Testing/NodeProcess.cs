@@ -15,7 +15,7 @@ public sealed class NodeProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private Process? _process;
 
-    public NodeProcess(string postgres, string clusterId, IReadOnlyDictionary<string, string>? settings = null, string? adminKey = "test-admin-key-0123456789")
+    public NodeProcess(string postgres, string clusterId, IReadOnlyDictionary<string, string>? settings = null, string? adminKey = "test-admin-key-0123456789abcdefghijk")
     {
         Postgres = postgres;
         ClusterId = clusterId;

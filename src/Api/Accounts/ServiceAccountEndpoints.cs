@@ -120,11 +120,14 @@ public static class ServiceAccountEndpoints
     /// </summary>
     public static CreateServiceAccountCommand ReadCreate(RequestBody body, Caller caller)
     {
-        var org = body.String("org_id", 255) ?? caller.OrgId;
-        var ws = body.String("workspace_id", 255) ?? caller.WorkspaceId;
+        var org = body.String("org_id", 255) is { } o ? TenantNames.Canonical(o, "org_id") : caller.OrgId;
+        var ws = body.String("workspace_id", 255) is { } w ? TenantNames.Canonical(w, "workspace_id") : caller.WorkspaceId;
         if (!caller.CanAccess(org, ws)) throw ProtocolException.Forbidden("no access to that workspace");
         var name = body.String("name", 383, required: true)!.Trim();
         if (name.Length < 2) throw ProtocolException.Invalid("name", "name must be 2 to 120 characters");
+        // The agent's name is the slug of the account's name ("Approver Bot" → approver-bot): one address per slug.
+        if (AgentAddress.Slug(name).Length == 0)
+            throw ProtocolException.Invalid("name", "name must contain letters or digits (its agent name is their slug)", "invalid_name");
         return new CreateServiceAccountCommand
         {
             OrgId = org,

@@ -51,8 +51,8 @@ public static class Query
 
     public static (string OrgId, string WorkspaceId) Workspace(IQueryCollection query, Caller caller)
     {
-        var org = String(query, "org_id") ?? caller.OrgId;
-        var ws = String(query, "workspace_id") ?? caller.WorkspaceId;
+        var org = String(query, "org_id") is { } o ? Axme.Grains.Interfaces.Accounts.TenantNames.Canonical(o, "org_id") : caller.OrgId;
+        var ws = String(query, "workspace_id") is { } w ? Axme.Grains.Interfaces.Accounts.TenantNames.Canonical(w, "workspace_id") : caller.WorkspaceId;
         return caller.CanAccess(org, ws) ? (org, ws) : throw ProtocolException.Forbidden("no access to that workspace");
     }
 

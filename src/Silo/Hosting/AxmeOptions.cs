@@ -51,6 +51,9 @@ public sealed class AxmeOptions
 
     /// <summary>Organisation and workspace of the admin service account.</summary>
     public string AdminOrg { get; set; } = "default";
+
+    /// <summary>A chosen admin key shorter than this is refused at start: guessable keys are the cheapest way in.</summary>
+    public const int MinAdminKeyLength = 32;
     public string AdminWorkspace { get; set; } = "default";
 
     /// <summary>Orleans' minimum reminder period (default 1 minute; tests lower it).</summary>
