@@ -31,16 +31,37 @@ public sealed class InboxSignInLimitTests(SignInLimitedNodeFixture f) : IClassFi
         },
     }) { BaseAddress = f.Node.BaseAddress };
 
-    private static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string key, string? forwardedFor = null)
+    private static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string key, string? forwardedFor = null, string? forwardedProto = null)
     {
         var page = await (await browser.GetAsync("/inbox")).Content.ReadAsStringAsync();
         using var post = new HttpRequestMessage(HttpMethod.Post, "/inbox/signin") { Content = MagicLinkTests.Form(page, ("api_key", key)) };
         if (forwardedFor is not null) post.Headers.Add("X-Forwarded-For", forwardedFor);
+        if (forwardedProto is not null) post.Headers.Add("X-Forwarded-Proto", forwardedProto);
         return await browser.SendAsync(post);
     }
 
     private static bool SetsSession(HttpResponseMessage r) =>
         r.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("axme_inbox="));
+
+    private static string SessionCookie(HttpResponseMessage r) =>
+        r.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("axme_inbox=", StringComparison.Ordinal));
+
+    /// <summary>Issue 11 item 7: TLS ends at the proxy, so only its word says https; nobody else's counts.</summary>
+    [Fact]
+    public async Task Behind_a_trusted_tls_proxy_the_session_cookie_is_secure_and_an_untrusted_forwarded_proto_changes_nothing()
+    {
+        var (_, _, key) = await Tenants.CreateAsync(f.Node, f.Admin, "gate", "p" + Guid.NewGuid().ToString("N")[..8], "human");
+        using var proxy = Browser(IPAddress.Parse(SignInLimitedNodeFixture.Proxy));
+        using var viaProxy = await SignInAsync(proxy, key, forwardedFor: "203.0.113.9", forwardedProto: "https");
+        Assert.True(SetsSession(viaProxy), $"{(int)viaProxy.StatusCode}: {await viaProxy.Content.ReadAsStringAsync()}");
+        Assert.Contains("; secure", SessionCookie(viaProxy), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", SessionCookie(viaProxy), StringComparison.OrdinalIgnoreCase);
+
+        using var direct = Browser(IPAddress.Parse("127.0.0.5")); // an address of its own: the others spend their allowance
+        using var spoofed = await SignInAsync(direct, key, forwardedProto: "https");
+        Assert.True(SetsSession(spoofed), $"{(int)spoofed.StatusCode}");
+        Assert.DoesNotContain("; secure", SessionCookie(spoofed), StringComparison.OrdinalIgnoreCase);
+    }
 
     [Fact]
     public async Task Over_the_limit_a_client_is_refused_with_429_and_a_page_even_with_a_correct_key_while_another_address_signs_in()
