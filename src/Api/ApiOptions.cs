@@ -26,6 +26,15 @@ public sealed class ApiOptions
     /// </summary>
     public int SignInPermits { get; set; } = 10;
 
+    /// <summary>
+    /// Failed authentications (missing or wrong key or token) per client address per window on /v1 and /mcp;
+    /// past them 429 until the window ends, before any credential is checked. 0 disables the limit.
+    /// </summary>
+    public int AuthFailurePermits { get; set; } = 100;
+
+    /// <summary>Window of <see cref="AuthFailurePermits"/>.</summary>
+    public TimeSpan AuthFailureWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Window of <see cref="SignInPermits"/>.</summary>
     public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(1);
 

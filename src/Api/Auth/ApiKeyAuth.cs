@@ -10,14 +10,16 @@ namespace Axme.Api.Auth;
 /// is seen by all nodes at once. An actor token in the bearer (ActorTokens) makes the request act as that
 /// human user: alone, or on top of a key of the user's workspace (or an admin key).
 /// </summary>
-public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorTokens) : IEndpointFilter
+public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorTokens, AuthFailureLimiter failures) : IEndpointFilter
 {
     private const string CallerItem = "axme.caller";
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var refused = await AuthenticateAsync(context.HttpContext);
-        return refused is null ? await next(context) : ErrorBody.Result(refused.Status, refused.Code, refused.Message, refused.Details);
+        if (refused is null) return await next(context);
+        if (refused.Details?.GetValueOrDefault("retry_after") is { } after) context.HttpContext.Response.Headers.RetryAfter = after;
+        return ErrorBody.Result(refused.Status, refused.Code, refused.Message, refused.Details);
     }
 
     /// <summary>
@@ -25,6 +27,14 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
     /// refused. Shared by the /v1 filter and the MCP endpoint, which words the refusal as JSON-RPC.
     /// </summary>
     public async Task<ProtocolException?> AuthenticateAsync(HttpContext http)
+    {
+        if (failures.Refusal(http) is { } tooMany) return tooMany;
+        var refused = await CheckAsync(http);
+        if (refused is { Status: 401 }) failures.Failed(http);
+        return refused;
+    }
+
+    private async Task<ProtocolException?> CheckAsync(HttpContext http)
     {
         var bearer = Bearer(http.Request);
         if (bearer is not null && bearer.StartsWith(ActorTokens.Prefix, StringComparison.Ordinal))
