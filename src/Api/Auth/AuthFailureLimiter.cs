@@ -14,13 +14,8 @@ namespace Axme.Api.Auth;
 /// </summary>
 public sealed class AuthFailureLimiter(IOptions<ApiOptions> options) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(address =>
-        options.Value.AuthFailurePermits == 0
-            ? RateLimitPartition.GetNoLimiter(address)
-            : RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = options.Value.AuthFailurePermits, Window = options.Value.AuthFailureWindow, QueueLimit = 0,
-            }));
+    private readonly PartitionedRateLimiter<string> _limiter =
+        RetryAfter.FixedWindows(() => options.Value.AuthFailurePermits, () => options.Value.AuthFailureWindow);
 
     /// <summary>The 429 for an address whose budget is spent, else null (nothing spent).</summary>
     public ProtocolException? Refusal(HttpContext http)

@@ -189,13 +189,8 @@ public sealed class McpException(int code, string message) : Exception(message)
 /// <summary>The MCP limit per key, owner and tool (§10.3: per-(owner, tool), the REST window and permits).</summary>
 public sealed class McpRateLimiter(IOptions<ApiOptions> options) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(key =>
-        options.Value.RateLimitPermits == 0
-            ? RateLimitPartition.GetNoLimiter(key)
-            : RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = options.Value.RateLimitPermits, Window = options.Value.RateLimitWindow, QueueLimit = 0,
-            }));
+    private readonly PartitionedRateLimiter<string> _limiter =
+        RetryAfter.FixedWindows(() => options.Value.RateLimitPermits, () => options.Value.RateLimitWindow);
 
     /// <summary>
     /// Takes one call from the budget of (key, owner, tool). When it is spent: false, and the whole seconds until
