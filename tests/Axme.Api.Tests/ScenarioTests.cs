@@ -12,7 +12,13 @@ public sealed class ScenarioTests(NodeFixture f)
         JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "scenarios", file)))!.AsObject();
 
     /// <summary>A workspace of its own, with its key (the sender and CLI operator).</summary>
-    private async Task<HttpClient> WorkspaceAsync() => (await f.TenantAsync("scn", "s" + Guid.NewGuid().ToString("N")[..8], "operator")).Client;
+    private string _workspace = "";
+
+    private async Task<HttpClient> WorkspaceAsync()
+    {
+        _workspace = "s" + Guid.NewGuid().ToString("N")[..8];
+        return (await f.TenantAsync("scn", _workspace, "operator")).Client;
+    }
 
     private static async Task<JsonObject> IntentAsync(HttpClient c, string id) => (await c.GetJsonAsync($"/v1/intents/{id}")).Ok()["intent"]!.AsObject();
 
@@ -70,11 +76,11 @@ public sealed class ScenarioTests(NodeFixture f)
         (await client.PostAsync("/v1/scenarios/apply", bundle.ToJsonString())).Error(HttpStatusCode.UnprocessableEntity, "validation_error");
     }
 
-    /// <summary>A schema for the bundle's intent type in the workspace: amount ≥ 0 and a currency, both required.</summary>
-    private static async Task<string> OrderSchemaAsync(HttpClient client)
+    /// <summary>A schema for the bundle's intent type in the workspace (registered by the admin, ADR 017): amount ≥ 0 and a currency, both required.</summary>
+    private async Task<string> OrderSchemaAsync()
     {
         var type = $"intent.scn.order{Guid.NewGuid():N}"[..30] + ".v1";
-        (await client.PostAsync("/v1/schemas", new
+        (await f.Admin.PostAsync($"/v1/schemas?org_id=scn&workspace_id={_workspace}", new
         {
             semantic_type = type,
             schema_json = new
@@ -91,7 +97,7 @@ public sealed class ScenarioTests(NodeFixture f)
     {
         var client = await WorkspaceAsync();
         var bundle = Example("human.cli.json");
-        bundle["intent"]!["type"] = await OrderSchemaAsync(client);
+        bundle["intent"]!["type"] = await OrderSchemaAsync();
         bundle["intent"]!["payload"] = new JsonObject { ["amount"] = -5, ["service"] = "api-gateway" };
 
         var r = (await client.PostAsync("/v1/scenarios/validate", bundle.ToJsonString())).Ok();
@@ -114,7 +120,7 @@ public sealed class ScenarioTests(NodeFixture f)
     {
         var client = await WorkspaceAsync();
         var bundle = Example("human.cli.json");
-        bundle["intent"]!["type"] = await OrderSchemaAsync(client);
+        bundle["intent"]!["type"] = await OrderSchemaAsync();
         bundle["intent"]!["payload"] = new JsonObject { ["amount"] = 5, ["currency"] = "EUR" };
         Assert.True((await client.PostAsync("/v1/scenarios/validate", bundle.ToJsonString())).Ok()["valid"]!.GetValue<bool>());
 

@@ -8,6 +8,9 @@ namespace Axme.Api.Tests;
 [Collection(NodeCollection.Name)]
 public sealed class SchemaTests(NodeFixture f)
 {
+    /// <summary>Registering a schema is an admin's (ADR 017): the admin key, for workspace A.</summary>
+    private const string Register = "/v1/schemas?org_id=acme&workspace_id=prod";
+
     private static string NewType() => $"intent.test.schema{Guid.NewGuid():N}".Substring(0, 40) + ".v1";
 
     private static object Order => new
@@ -21,7 +24,7 @@ public sealed class SchemaTests(NodeFixture f)
     public async Task Upsert_then_get_returns_the_schema_and_a_retry_keeps_created_at()
     {
         var type = NewType();
-        var saved = (await f.A.PostAsync("/v1/schemas", new { semantic_type = type, schema_json = Order, compatibility_mode = "strict" })).Ok()["schema"]!;
+        var saved = (await f.Admin.PostAsync(Register, new { semantic_type = type, schema_json = Order, compatibility_mode = "strict" })).Ok()["schema"]!;
         Assert.Equal(type, saved["semantic_type"].Str());
         Assert.Matches("^[0-9a-f]{64}$", saved["schema_hash"].Str());
         Assert.Equal("tenant", saved["scope"].Str());
@@ -32,7 +35,7 @@ public sealed class SchemaTests(NodeFixture f)
         Assert.Equal(saved["schema_hash"].Str(), got["schema_hash"].Str());
         Assert.Equal("object", got["schema_json"]!["type"].Str());
 
-        var again = (await f.A.PostAsync("/v1/schemas", new { semantic_type = type, schema_json = new { type = "object" } })).Ok()["schema"]!;
+        var again = (await f.Admin.PostAsync(Register, new { semantic_type = type, schema_json = new { type = "object" } })).Ok()["schema"]!;
         Assert.Equal(saved["created_at"].Str(), again["created_at"].Str());
         Assert.NotEqual(saved["schema_hash"].Str(), again["schema_hash"].Str());
 
@@ -44,7 +47,7 @@ public sealed class SchemaTests(NodeFixture f)
     public async Task A_payload_the_schema_refuses_is_422_naming_every_bad_field_and_creates_nothing()
     {
         var type = NewType();
-        (await f.A.PostAsync("/v1/schemas", new { semantic_type = type, schema_json = Order })).Ok();
+        (await f.Admin.PostAsync(Register, new { semantic_type = type, schema_json = Order })).Ok();
 
         var refused = (await f.A.PostAsync("/v1/intents", new { intent_type = type, to_agent = "schema-worker", payload = new { amount = "ten", extra = 1 } }))
             .Error(HttpStatusCode.UnprocessableEntity, "schema_invalid");
@@ -67,16 +70,19 @@ public sealed class SchemaTests(NodeFixture f)
     public async Task Warn_mode_and_inactive_schemas_do_not_refuse_and_core_schemas_apply_everywhere()
     {
         var warned = NewType();
-        (await f.A.PostAsync("/v1/schemas", new { semantic_type = warned, schema_json = Order, compatibility_mode = "warn" })).Ok();
+        (await f.Admin.PostAsync(Register, new { semantic_type = warned, schema_json = Order, compatibility_mode = "warn" })).Ok();
         (await f.A.PostAsync("/v1/intents", new { intent_type = warned, to_agent = "schema-worker", payload = new { } })).Ok();
 
         var inactive = NewType();
-        (await f.A.PostAsync("/v1/schemas", new { semantic_type = inactive, schema_json = Order, active = false })).Ok();
+        (await f.Admin.PostAsync(Register, new { semantic_type = inactive, schema_json = Order, active = false })).Ok();
         (await f.A.PostAsync("/v1/intents", new { intent_type = inactive, to_agent = "schema-worker", payload = new { } })).Ok();
         (await f.A.GetJsonAsync($"/v1/schemas/{inactive}")).Error(HttpStatusCode.NotFound);
 
         var core = NewType();
-        (await f.A.PostAsync("/v1/schemas", new { semantic_type = core, schema_json = Order, scope = "core" })).Error(HttpStatusCode.Forbidden);
+        (await f.A.PostAsync("/v1/schemas", new { semantic_type = core, schema_json = Order, scope = "core" })).Error(HttpStatusCode.Forbidden, "admin_required");
+        // Nor a workspace key its own workspace's: a schema binds every sender of the type.
+        (await f.A.PostAsync("/v1/schemas", new { semantic_type = core, schema_json = Order })).Error(HttpStatusCode.Forbidden, "admin_required");
+        (await f.A.GetJsonAsync($"/v1/schemas/{core}")).Error(HttpStatusCode.NotFound);
         (await f.Admin.PostAsync("/v1/schemas", new { semantic_type = core, schema_json = Order, scope = "core" })).Ok();
         (await f.B.PostAsync("/v1/intents", new { intent_type = core, to_agent = "schema-worker", payload = new { amount = 1 } }))
             .Error(HttpStatusCode.UnprocessableEntity, "schema_invalid");
@@ -86,10 +92,10 @@ public sealed class SchemaTests(NodeFixture f)
     [Fact]
     public async Task Bad_requests_are_refused()
     {
-        (await f.A.PostAsync("/v1/schemas", new { semantic_type = "NotAType", schema_json = Order })).Error(HttpStatusCode.UnprocessableEntity);
-        (await f.A.PostAsync("/v1/schemas", new { semantic_type = NewType() })).Error(HttpStatusCode.UnprocessableEntity, "invalid_schema");
-        (await f.A.PostAsync("/v1/schemas", new { semantic_type = NewType(), schema_json = new { type = 12 } })).Error(HttpStatusCode.BadRequest, "invalid_schema");
-        (await f.A.PostAsync("/v1/schemas", new { semantic_type = NewType(), schema_json = Order, compatibility_mode = "loose" })).Error(HttpStatusCode.UnprocessableEntity);
+        (await f.Admin.PostAsync(Register, new { semantic_type = "NotAType", schema_json = Order })).Error(HttpStatusCode.UnprocessableEntity);
+        (await f.Admin.PostAsync(Register, new { semantic_type = NewType() })).Error(HttpStatusCode.UnprocessableEntity, "invalid_schema");
+        (await f.Admin.PostAsync(Register, new { semantic_type = NewType(), schema_json = new { type = 12 } })).Error(HttpStatusCode.BadRequest, "invalid_schema");
+        (await f.Admin.PostAsync(Register, new { semantic_type = NewType(), schema_json = Order, compatibility_mode = "loose" })).Error(HttpStatusCode.UnprocessableEntity);
         (await f.A.GetJsonAsync($"/v1/schemas/{NewType()}")).Error(HttpStatusCode.NotFound);
         // The same parse check (shared) on a human task's form_schema: a 422, not a 500.
         (await f.A.PostAsync("/v1/intents", new { intent_type = NewType(), to_agent = "schema-worker", human_task = new { task_type = "form", form_schema = new { type = 12 } } }))
@@ -100,7 +106,7 @@ public sealed class SchemaTests(NodeFixture f)
     public async Task The_mcp_send_tool_gets_the_same_check()
     {
         var type = NewType();
-        (await f.A.PostAsync("/v1/schemas", new { semantic_type = type, schema_json = Order })).Ok();
+        (await f.Admin.PostAsync(Register, new { semantic_type = type, schema_json = Order })).Ok();
         var rpc = await f.A.PostAsync("/mcp", new
         {
             jsonrpc = "2.0", id = "s1", method = "tools/call",

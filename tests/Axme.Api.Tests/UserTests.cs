@@ -25,7 +25,7 @@ public sealed class UserTests(NodeFixture f)
     private async Task<(HttpClient Client, JsonNode User)> UserWithKeyAsync(Workspace w, string name, string email, string[]? roles = null, string[]? teams = null)
     {
         var user = await UserAsync(w.Requester, name, email, roles, teams);
-        var key = (await w.Requester.PostAsync($"/v1/users/{user["user_id"].Str()}/keys", new { })).Ok()["key"]!;
+        var key = (await f.Admin.PostAsync($"/v1/users/{user["user_id"].Str()}/keys", new { })).Ok()["key"]!; // a person's key: an admin mints it (ADR 017)
         return (f.Node.CreateClient(key["token"].Str()), user);
     }
 
@@ -73,7 +73,7 @@ public sealed class UserTests(NodeFixture f)
         Assert.Equal(["finance"], patched["teams"]!.AsArray().Select(t => t.Str())); // not sent, not changed
         Assert.Equal(["viewers"], (await w.Requester.GetJsonAsync($"/v1/users/{id}")).Ok()["user"]!["roles"]!.AsArray().Select(r => r.Str()));
 
-        var key = (await w.Requester.PostAsync($"/v1/users/{id}/keys", new { })).Ok()["key"]!;
+        var key = (await f.Admin.PostAsync($"/v1/users/{id}/keys", new { })).Ok()["key"]!;
         Assert.StartsWith($"axme_sa_{id}_", key["token"].Str(), StringComparison.Ordinal);
         var aliceClient = f.Node.CreateClient(key["token"].Str());
         (await aliceClient.GetJsonAsync("/v1/me/tasks")).Ok();

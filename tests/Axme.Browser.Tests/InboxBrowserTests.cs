@@ -210,7 +210,7 @@ public sealed class InboxBrowserTests(BrowserFixture f)
     public async Task An_expired_magic_link_is_refused_and_the_task_still_waits()
     {
         var (client, _) = await f.WorkspaceAsync("expirer");
-        var id = await TaskAsync(client, new { title = "Approve the late change", task_type = "approval" });
+        var id = await TaskAsync(client, new { title = "Approve the late change", task_type = "approval", assignees = new[] { "dave@example.com" } });
         var url = (await client.PostAsync($"/v1/intents/{id}/magic-links", new { assignee = "dave@example.com", ttl_seconds = 1 })).Ok()["url"].Str();
         await Task.Delay(TimeSpan.FromSeconds(2.2)); // the expiry is whole seconds
         var page = await f.PageAsync();

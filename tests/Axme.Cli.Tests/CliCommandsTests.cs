@@ -455,7 +455,8 @@ public sealed class CliCommandsTests(CliNodeFixture fixture) : CliTestBase(fixtu
     public async Task An_actor_token_answers_a_task_in_the_users_name_and_owner_agent_is_sent_on_every_call()
     {
         var user = (await Fixture.A.PostAsync("/v1/users", new { name = "cli-olga", email = "olga.cli@example.com", roles = new[] { "cli-operators" } })).Ok()["user"]!;
-        var token = (await Fixture.A.PostAsync($"/v1/users/{user["user_id"].Str()}/tokens")).Ok()["token"].Str();
+        // A person's actor token: minted by the person or an admin (ADR 017), here the admin answering for Olga.
+        var token = (await Fixture.Admin.PostAsync($"/v1/users/{user["user_id"].Str()}/tokens")).Ok()["token"].Str();
         var id = await TaskAsync(new { title = "Ship it?", assignees = new[] { "role:cli-operators" } });
 
         // The workspace key alone is not an assignee of a task assigned to a role of human users.

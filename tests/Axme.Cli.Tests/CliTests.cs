@@ -10,6 +10,8 @@ public sealed class CliNodeFixture : IAsyncLifetime
     public NodeProcess Node { get; private set; } = null!;
     public string Database { get; private set; } = null!;
     public HttpClient A { get; private set; } = null!;
+    /// <summary>The node's admin key, for what only an admin may do (a person's actor token, ADR 017).</summary>
+    public HttpClient Admin { get; private set; } = null!;
     public string Key { get; private set; } = null!;
     public string Address { get; private set; } = null!;
 
@@ -18,8 +20,8 @@ public sealed class CliNodeFixture : IAsyncLifetime
         Database = await TestPostgres.CreateDatabaseAsync("axme_cli");
         Node = new NodeProcess(Database, "cli-tests");
         await Node.StartAsync();
-        using var admin = Node.CreateClient();
-        (A, Address, Key) = await Tenants.CreateAsync(Node, admin, "acme", "prod", "cli");
+        Admin = Node.CreateClient();
+        (A, Address, Key) = await Tenants.CreateAsync(Node, Admin, "acme", "prod", "cli");
     }
 
     public async Task DisposeAsync()

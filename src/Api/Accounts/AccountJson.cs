@@ -7,7 +7,8 @@ namespace Axme.Api.Accounts;
 /// <summary>Wire shapes of service accounts and keys; both agent_address and address are emitted (PROTOCOL §13 D28).</summary>
 public static class AccountJson
 {
-    public static JsonObject ServiceAccount(ServiceAccountRecord a) => new()
+    /// <summary>An account as a viewer sees it: its keys only when the viewer is the account itself or an admin (ADR 017), else no "keys" field.</summary>
+    public static JsonObject ServiceAccount(ServiceAccountRecord a, bool keys = true) => WithKeys(new()
     {
         ["service_account_id"] = a.ServiceAccountId,
         ["id"] = a.ServiceAccountId,
@@ -24,11 +25,10 @@ public static class AccountJson
         ["address"] = a.AgentAddress,
         ["kind"] = a.Kind,
         ["is_admin"] = a.IsAdmin, // lets `axme whoami` tell an admin key from a workspace one
-        ["keys"] = Keys(a),
-    };
+    }, a, keys);
 
     /// <summary>A human user (a service account of kind human), as /v1/users answers it.</summary>
-    public static JsonObject User(ServiceAccountRecord a) => new()
+    public static JsonObject User(ServiceAccountRecord a, bool keys = true) => WithKeys(new()
     {
         ["user_id"] = a.ServiceAccountId,
         ["org_id"] = a.OrgId,
@@ -42,10 +42,13 @@ public static class AccountJson
         ["status"] = a.Status,
         ["created_at"] = Wire.Time(a.CreatedAt),
         ["updated_at"] = Wire.Time(a.UpdatedAt),
-        ["keys"] = Keys(a),
-    };
+    }, a, keys);
 
-    private static JsonArray Keys(ServiceAccountRecord a) => new([.. a.Keys.Select(k => (JsonNode)Key(k))]);
+    private static JsonObject WithKeys(JsonObject json, ServiceAccountRecord a, bool keys)
+    {
+        if (keys) json["keys"] = new JsonArray([.. a.Keys.Select(k => (JsonNode)Key(k))]);
+        return json;
+    }
 
     public static JsonObject Key(ApiKeyRecord k) => new()
     {

@@ -54,8 +54,10 @@ public static class ServiceAccountEndpoints
         var delivery = Agents.AgentEndpoints.DeliveryRequest.Fields.Any(body.Root.ContainsKey) ? Agents.AgentEndpoints.DeliveryRequest.Read(body, secrets) : null;
         if (delivery is { Mode: Grains.Interfaces.Agents.DeliveryModes.Http, WebhookUrl: null })
             throw ProtocolException.Invalid("webhook_url", "the http binding needs a webhook_url");
-        var (account, _) = await grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(command.OrgId, command.WorkspaceId)).CreateServiceAccountAsync(command);
-        var response = Wire.Ok(("service_account", AccountJson.ServiceAccount(account)));
+        var (account, isNew) = await grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(command.OrgId, command.WorkspaceId)).CreateServiceAccountAsync(command);
+        // Naming an existing account again is a replay, not a way to change another agent's binding.
+        if (delivery is not null && !isNew) AccountAccess.MustManage(caller, account, "change its delivery binding");
+        var response = Wire.Ok(("service_account", AccountJson.ServiceAccount(account, AccountAccess.Manages(caller, account))));
         if (delivery is not null && await grains.GetGrain<Grains.Interfaces.Agents.IAgentGrain>(account.AgentAddress).GetAsync() is { } agent)
         {
             var (configured, generated) = await delivery.ApplyAsync(grains, secrets, agent);
@@ -72,20 +74,20 @@ public static class ServiceAccountEndpoints
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var (org, ws) = Query.Workspace(http.Request, caller);
         var accounts = await WorkspaceDirectory.LiveAccountsAsync(grains, org, ws);
-        var list = new JsonArray([.. accounts.Select(a => (JsonNode)AccountJson.ServiceAccount(a))]);
+        var list = new JsonArray([.. accounts.Select(a => (JsonNode)AccountJson.ServiceAccount(a, AccountAccess.Manages(caller, a)))]);
         return TypedResults.Json(Wire.Ok(("service_accounts", list)));
     }
 
     public static async Task<IResult> Get(HttpContext http, string service_account_id, IGrainFactory grains)
     {
         var account = await Visible(http, grains, service_account_id);
-        return TypedResults.Json(Wire.Ok(("service_account", AccountJson.ServiceAccount(account))));
+        var keys = AccountAccess.Manages(ApiKeyAuthFilter.CallerOf(http), account);
+        return TypedResults.Json(Wire.Ok(("service_account", AccountJson.ServiceAccount(account, keys))));
     }
 
     public static async Task<IResult> Delete(HttpContext http, string service_account_id, IGrainFactory grains)
     {
-        ManagingCaller(http);
-        await Visible(http, grains, service_account_id);
+        AccountAccess.MustManage(ManagingCaller(http), await Visible(http, grains, service_account_id), "delete it");
         var deleted = await grains.GetGrain<IServiceAccountGrain>(service_account_id).DeleteAsync();
         return TypedResults.Json(Wire.Ok(("service_account_id", deleted.ServiceAccountId), ("deleted", true),
             ("service_account", AccountJson.ServiceAccount(deleted))));
@@ -93,8 +95,7 @@ public static class ServiceAccountEndpoints
 
     public static async Task<IResult> CreateKey(HttpContext http, string service_account_id, IGrainFactory grains)
     {
-        ManagingCaller(http);
-        await Visible(http, grains, service_account_id);
+        AccountAccess.MustManage(ManagingCaller(http), await Visible(http, grains, service_account_id), "issue its keys");
         return await IssueKeyAsync(http, grains, service_account_id);
     }
 
@@ -135,7 +136,7 @@ public static class ServiceAccountEndpoints
             Name = name,
             DisplayName = body.String("display_name", 255),
             Description = body.String("description", 2000),
-            CreatedByActorId = body.String("created_by_actor_id", 255) ?? caller.ServiceAccountId,
+            CreatedByActorId = caller.ServiceAccountId, // who created it is who asked: never taken from the body (ADR 017)
         };
     }
 
@@ -154,8 +155,7 @@ public static class ServiceAccountEndpoints
 
     public static async Task<IResult> RevokeKey(HttpContext http, string service_account_id, string key_id, IGrainFactory grains)
     {
-        ManagingCaller(http);
-        await Visible(http, grains, service_account_id);
+        AccountAccess.MustManage(ManagingCaller(http), await Visible(http, grains, service_account_id), "revoke its keys");
         var revoked = await grains.GetGrain<IServiceAccountGrain>(service_account_id).RevokeKeyAsync(key_id);
         return TypedResults.Json(Wire.Ok(("key", AccountJson.Key(revoked))));
     }

@@ -50,7 +50,7 @@ public static partial class UserEndpoints
         // Idempotent by name, like service accounts; a name an agent already holds is not a user.
         if (!account.IsHuman)
             throw ProtocolException.Conflict("name_taken", $"the name {command.Name} belongs to a service account that is not a user");
-        return UserResult(account);
+        return UserResult(http, account);
     }
 
     public static async Task<IResult> List(HttpContext http, IGrainFactory grains)
@@ -58,11 +58,11 @@ public static partial class UserEndpoints
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var (org, ws) = Query.Workspace(http.Request, caller);
         var users = (await WorkspaceDirectory.LiveAccountsAsync(grains, org, ws)).Where(a => a.IsHuman);
-        return TypedResults.Json(Wire.Ok(("users", new JsonArray([.. users.Select(u => (JsonNode)AccountJson.User(u))]))));
+        return TypedResults.Json(Wire.Ok(("users", new JsonArray([.. users.Select(u => (JsonNode)AccountJson.User(u, Accounts.AccountAccess.Manages(caller, u)))]))));
     }
 
     public static async Task<IResult> Get(HttpContext http, string user_id, IGrainFactory grains) =>
-        UserResult(await VisibleAsync(http, grains, user_id));
+        UserResult(http, await VisibleAsync(http, grains, user_id));
 
     public static async Task<IResult> Update(HttpContext http, string user_id, IGrainFactory grains)
     {
@@ -77,7 +77,7 @@ public static partial class UserEndpoints
             Roles = Groups(body, "roles"),
             Teams = Groups(body, "teams"),
         };
-        return UserResult(await grains.GetGrain<IServiceAccountGrain>(user_id).UpdateHumanAsync(command));
+        return UserResult(http, await grains.GetGrain<IServiceAccountGrain>(user_id).UpdateHumanAsync(command));
     }
 
     public static async Task<IResult> Delete(HttpContext http, string user_id, IGrainFactory grains)
@@ -90,7 +90,7 @@ public static partial class UserEndpoints
 
     public static async Task<IResult> CreateKey(HttpContext http, string user_id, IGrainFactory grains)
     {
-        ServiceAccountEndpoints.ManagingCaller(http);
+        Accounts.AccountAccess.SelfOrAdmin(ServiceAccountEndpoints.ManagingCaller(http), user_id, "issue its keys");
         await VisibleAsync(http, grains, user_id);
         return await ServiceAccountEndpoints.IssueKeyAsync(http, grains, user_id);
     }
@@ -98,15 +98,17 @@ public static partial class UserEndpoints
     public static async Task<IResult> CreateToken(HttpContext http, string user_id, IGrainFactory grains, ActorTokens tokens)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
-        // A user may mint its own tokens; minting for someone else is managing accounts (never a user's right).
-        if (caller.ServiceAccountId != user_id) ServiceAccountEndpoints.ManagingCaller(http);
+        // A user may mint its own tokens; for someone else only an admin may (answering for a person, ADR 017).
+        Accounts.AccountAccess.SelfOrAdmin(caller, user_id, "mint its actor tokens");
         var user = await VisibleAsync(http, grains, user_id);
         var (token, expires) = tokens.Issue(user);
         return TypedResults.Json(Wire.Ok(("token", token), ("token_type", "Bearer"), ("expires_at", Wire.Time(expires)),
             ("expires_in", (int)Math.Round((expires - DateTimeOffset.UtcNow).TotalSeconds)), ("user", AccountJson.User(user))));
     }
 
-    private static IResult UserResult(ServiceAccountRecord account) => TypedResults.Json(Wire.Ok(("user", AccountJson.User(account))));
+    /// <summary>A user as the caller may see it: its keys only for itself or an admin (ADR 017).</summary>
+    private static IResult UserResult(HttpContext http, ServiceAccountRecord account) =>
+        TypedResults.Json(Wire.Ok(("user", AccountJson.User(account, Accounts.AccountAccess.Manages(ApiKeyAuthFilter.CallerOf(http), account)))));
 
     /// <summary>A live human user the caller may see: 404 when unknown (or not a user), 403 in another workspace.</summary>
     private static async Task<ServiceAccountRecord> VisibleAsync(HttpContext http, IGrainFactory grains, string userId)

@@ -126,8 +126,14 @@ public static class InboxEndpoints
         return Scope(caller, Query.OwnerAgent(http.Request, caller));
     }
 
-    public static InboxScope Scope(Caller caller, string? ownerAgent) =>
-        new(caller, ownerAgent ?? (caller.IsAdmin ? null : caller.AgentAddress));
+    public static InboxScope Scope(Caller caller, string? ownerAgent)
+    {
+        // An inbox's threads are its owner's: acting for another owner, in any workspace, is an admin's (ADR 017).
+        if (ownerAgent is not null && ownerAgent != caller.AgentAddress && !caller.IsAdmin)
+            throw new ProtocolException(403, "not_thread_owner", "owner_agent must be the caller's own agent (or an admin key's)",
+                new Dictionary<string, string> { ["field"] = "owner_agent" });
+        return new(caller, ownerAgent ?? (caller.IsAdmin ? null : caller.AgentAddress));
+    }
 
     private static InboxFilter Filter(HttpContext http, string? status)
     {

@@ -178,7 +178,9 @@ public static class McpTools
     {
         var caller = ServiceAccountEndpoints.ManagingCaller(c.Caller);
         var command = ServiceAccountEndpoints.ReadCreate(c.Args, caller);
-        var (account, _) = await c.Grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(command.OrgId, command.WorkspaceId)).CreateServiceAccountAsync(command);
+        var (account, isNew) = await c.Grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(command.OrgId, command.WorkspaceId)).CreateServiceAccountAsync(command);
+        // Registering an existing name mints a key for that account: only for itself or an admin (ADR 017).
+        if (!isNew) AccountAccess.MustManage(caller, account, "get a new key");
         return Wire.Ok(("service_account", AccountJson.ServiceAccount(account)), ("agent_address", account.AgentAddress),
             ("key", await ServiceAccountEndpoints.IssueKeyAsync(c.Grains, account.ServiceAccountId, null)));
     }

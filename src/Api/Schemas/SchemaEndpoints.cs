@@ -24,6 +24,8 @@ public static class SchemaEndpoints
     public static async Task<IResult> Upsert(HttpContext http, IGrainFactory grains)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
+        // A schema decides which payloads every sender of its type may send: registering one is an admin's (ADR 017).
+        if (!caller.IsAdmin) throw new ProtocolException(403, "admin_required", "only an admin key may register or replace a payload schema");
         var body = await RequestBody.ReadAsync(http);
         var type = body.String("semantic_type", 255, IntentEndpoints.IntentTypePattern(), required: true)!;
         var schema = body.Root["schema_json"] as JsonObject
@@ -34,7 +36,6 @@ public static class SchemaEndpoints
             throw ProtocolException.Invalid("compatibility_mode", "compatibility_mode must be strict, backward or warn");
         var scope = body.String("scope", 16) ?? "tenant";
         if (scope is not ("tenant" or "core")) throw ProtocolException.Invalid("scope", "scope must be tenant or core");
-        if (scope == "core" && !caller.IsAdmin) throw ProtocolException.Forbidden("only an admin key may write a core schema");
         var (org, ws) = Query.Workspace(http.Request, caller);
         var key = scope == "core" ? ISemanticSchemaGrain.CoreKeyFor(type) : ISemanticSchemaGrain.KeyFor(org, ws, type);
         var saved = await grains.GetGrain<ISemanticSchemaGrain>(key).UpsertAsync(new UpsertSchemaCommand

@@ -1,6 +1,7 @@
 using Axme.Api.Auth;
 using Axme.Api.Http;
 using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Humans;
 using Axme.Grains.Interfaces.Intents;
 
 namespace Axme.Api.Web;
@@ -29,6 +30,9 @@ public static class MagicLinkEndpoints
             throw ProtocolException.Forbidden("only an admin or the intent's sender may mint magic links");
         if (intent.HumanTaskJson is null || intent.IsTerminal)
             throw ProtocolException.Conflict("not_waiting_for_human", "the intent has no open human task");
+        // A link answers in its assignee's name: only for someone the task names, whoever asks, admins included (ADR 017).
+        if (!TaskAccess.IsListedAssignee(intent.HumanTaskJson, assignee))
+            throw ProtocolException.Invalid("assignee", "assignee must be one of the task's assignees (an e-mail or user id it names)", "not_an_assignee");
         var link = links.Create(id, assignee, TimeSpan.FromSeconds(ttl), BaseUrl(http));
         return TypedResults.Json(Wire.Ok(
             ("url", link.Url.ToString()),

@@ -46,6 +46,14 @@ public static class TaskAccess
             ? $"only the task's assignees ({string.Join(", ", a)}) or an admin may answer this task"
             : "only a human user of the workspace, the intent's sender or handler, or an admin may answer this task");
 
+    /// <summary>
+    /// Whether a person (an e-mail, or a user id) is named by one of the task's assignees as it is written, plain or
+    /// as human:/user: (ADR 017): the only people a magic link may be minted for. Roles and teams name nobody in
+    /// particular, so a link for "a member of ops" would be a link for whoever the minter says.
+    /// </summary>
+    public static bool IsListedAssignee(string? humanTaskJson, string person) =>
+        Assignees(humanTaskJson).Any(a => Split(a) is var (prefix, name) && prefix is null or "human" or "user" && Same(name, person.Trim()));
+
     /// <summary>The task's assignees, trimmed; empty when there are none (or no task).</summary>
     public static IReadOnlyList<string> Assignees(string? humanTaskJson)
     {

@@ -85,7 +85,7 @@ public sealed partial class IntentGrain(
             command.Kind == ResumeKind.TaskResult ? await TaskAnswerAsync(caller) : null);
 
     public Task<IntentWriteResult> PatchAsync(Caller caller, PatchCommand command, IdempotencyToken? idempotency) =>
-        WriteAsync(caller, idempotency, intent => IntentTransitions.Patch(intent, command, time.GetUtcNow()));
+        WriteAsync(caller, idempotency, intent => IntentTransitions.Patch(intent, command with { Actor = ActorOf(caller, command.Actor) }, time.GetUtcNow()));
 
     public Task<IReadOnlyList<IntentEvent>> SubscribeAsync(Caller caller, IIntentObserver observer, int since)
     {
@@ -295,8 +295,12 @@ public sealed partial class IntentGrain(
     private Task NotifyAsync(string id, Interfaces.Notifications.Notification notification) =>
         channels.Unavailable(notification.ToJob(id)) is null ? Notifier.SendAsync(GrainFactory, id, notification) : Task.CompletedTask;
 
-    /// <summary>The events' actor: a human user is always themself (no speaking for a colleague); a machine key may name who it acts for.</summary>
-    private static string ActorOf(Caller caller, string? claimed) => caller.IsHuman ? caller.AgentAddress : claimed ?? caller.AgentAddress;
+    /// <summary>
+    /// The events' actor is the authenticated caller, never a name from the body, admins included (ADR 017): an admin
+    /// answering for a person does it with that person's actor token, so the event names the person. Only the runtime
+    /// itself names one, for a claim it verified (a magic link's assignee); it never comes from a request.
+    /// </summary>
+    private static string ActorOf(Caller caller, string? claimed) => caller == Caller.System ? claimed ?? caller.AgentAddress : caller.AgentAddress;
 
     private IntentRecord Visible(Caller caller)
     {
