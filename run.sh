@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start one Axme.Orleans node in the foreground (installs/starts a private PostgreSQL if needed).
 #   ./run.sh [extra args for the silo]
-# Env: AXME_PORT (default 8100), AXME_POSTGRES (use an existing server), AXME_PG_PORT (default 55432).
+# Env: AXME_PORT (default 8100), AXME_POSTGRES (use an existing server), AXME_PG_PORT (default 55432),
+#      AXME_KEYRING_CERT (default .data/keyring.pfx, created on first start).
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 cd "$REPO"
@@ -13,5 +14,8 @@ axme_pg_start
 source "$REPO/scripts/dotnet-env.sh"
 export AXME_PORT="${AXME_PORT:-8100}"
 export AXME_POSTGRES
+# The Data Protection key ring is encrypted to a certificate kept outside the database (ADR 017): made here, 0600, on first start.
+export AXME_KEYRING_CERT="${AXME_KEYRING_CERT:-$REPO/.data/keyring.pfx}"
+export AXME_KEYRING_CREATE="${AXME_KEYRING_CREATE:-true}"
 echo "Axme node: building and starting; will listen on http://localhost:$AXME_PORT (PostgreSQL: ${AXME_POSTGRES%%;Password=*})"
 exec dotnet run --project src/Silo/Axme.Silo.csproj -c Release --no-launch-profile -- "$@"

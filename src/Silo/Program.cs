@@ -29,5 +29,6 @@ builder.Services.AddHostedService<HandoffSweep>();
 
 var app = builder.Build();
 await SchemaMigrator.ApplyAsync(app.Services.GetRequiredService<NpgsqlDataSource>());
+if (!string.IsNullOrWhiteSpace(axme.KeyRingCertificate)) KeyRingCertificate.RotateUnencryptedDefault(app.Services, axme.ServiceId);
 app.MapAxmeApi();
 await app.RunAsync();

@@ -44,10 +44,13 @@ public sealed partial class NodeLifecycleTests
     [Theory]
     [InlineData("short-admin-key", null, "AXME_ADMIN_KEY must be at least 32 characters")]
     [InlineData(null, "Acme Corp", "Axme:AdminOrg and Axme:AdminWorkspace must be canonical names")]
-    public async Task A_guessable_admin_key_or_a_non_canonical_admin_tenant_is_refused_at_start(string? adminKey, string? adminOrg, string message)
+    [InlineData(null, null, "Set AXME_KEYRING_CERT")]
+    public async Task A_guessable_admin_key_a_non_canonical_admin_tenant_or_no_key_ring_certificate_is_refused_at_start(string? adminKey, string? adminOrg, string message)
     {
         var db = await TestPostgres.CreateDatabaseAsync("axme_e2e_refuse");
-        var settings = adminOrg is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["Axme__AdminOrg"] = adminOrg };
+        var settings = adminOrg is not null ? new Dictionary<string, string> { ["Axme__AdminOrg"] = adminOrg }
+            : adminKey is null ? new Dictionary<string, string> { ["AXME_KEYRING_CERT"] = "" } // Production without a certificate
+            : new Dictionary<string, string>();
         await using var node = new NodeProcess(db, "refuse-test", settings, adminKey: adminKey ?? "a-long-enough-admin-key-0123456789abcdef");
         try
         {
@@ -61,6 +64,48 @@ public sealed partial class NodeLifecycleTests
             await TestPostgres.DropDatabaseAsync(db);
         }
     }
+
+    /// <summary>
+    /// ADR 017 §7: a ring written without a certificate (a development node) gets an encrypted default key on the first
+    /// start with one, and what the old key protected (a webhook secret) still works.
+    /// </summary>
+    [Fact]
+    public async Task A_ring_from_before_the_certificate_gets_an_encrypted_default_key_and_old_secrets_still_work()
+    {
+        const string secret = "whsec_upgrade_0123456789abcdef";
+        var db = await TestPostgres.CreateDatabaseAsync("axme_e2e_ring");
+        await using var receiver = await WebhookReceiver.StartAsync(secret, (_, _) => 204);
+        await using var before = new NodeProcess(db, "ring-test",
+            new Dictionary<string, string> { ["AXME_KEYRING_CERT"] = "", ["DOTNET_ENVIRONMENT"] = "Development", ["ASPNETCORE_ENVIRONMENT"] = "Development" });
+        await using var after = new NodeProcess(db, "ring-test");
+        try
+        {
+            await before.StartAsync();
+            Assert.Contains("key ring is stored unencrypted", before.Output);
+            using (var http = before.CreateClient())
+                (await http.PostAsync("/v1/webhooks/subscriptions", new { callback_url = receiver.BaseUrl + "/events", event_types = new[] { "custom.*" }, secret })).Ok();
+            Assert.Equal(0, await before.StopAsync());
+            Assert.Equal(0L, await RingAsync(db, encrypted: true));
+
+            await after.StartAsync();
+            using var client = after.CreateClient();
+            (await client.PostAsync("/v1/webhooks/events", new { event_type = "custom.upgrade", source = "tests" })).Ok();
+            var got = await Poll.UntilAsync(() => Task.FromResult(receiver.Received), r => r.Count > 0, TimeSpan.FromSeconds(20), "the delivery");
+            Assert.True(got[0].SignatureValid, "the secret protected by the old key must still sign");
+            Assert.Equal(1L, await RingAsync(db, encrypted: true));
+            Assert.Equal(1L, await RingAsync(db, encrypted: false)); // kept: it still protects that secret
+        }
+        finally
+        {
+            await before.DisposeAsync();
+            await after.DisposeAsync();
+            await TestPostgres.DropDatabaseAsync(db);
+        }
+    }
+
+    private static Task<long> RingAsync(string db, bool encrypted) =>
+        TestPostgres.ScalarAsync<long>(db,
+            "SELECT count(*) FROM axme_data_protection_keys WHERE name LIKE 'key-%' AND (position('encryptedSecret' in xml) > 0) = @e", ("e", encrypted));
 
     [Fact]
     public async Task The_per_key_rate_limit_answers_429_with_an_integer_retry_after()

@@ -44,6 +44,10 @@ public sealed class NodeProcess : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
+    /// <summary>Where the test nodes' key-ring certificate lives: one file for this user's test nodes, made by the first node that needs it.</summary>
+    public static readonly string KeyRingCertificatePath =
+        Path.Combine(Path.GetTempPath(), "axme-tests-" + Environment.UserName, "keyring.pfx");
+
     public static string SiloDll
     {
         get
@@ -85,6 +89,9 @@ public sealed class NodeProcess : IAsyncDisposable
         psi.Environment["Axme__Delivery__RequestTimeout"] = "00:00:03";
         // The tests' webhook receivers listen on this machine: allowed explicitly, as ADR 017 says a developer does.
         psi.Environment["Axme__Delivery__AllowPrivateNetworks"] = "127.0.0.1";
+        // The key ring's key-encryption certificate (ADR 017 §7), one per test run, made by the first node that needs it.
+        psi.Environment["AXME_KEYRING_CERT"] = KeyRingCertificatePath;
+        psi.Environment["AXME_KEYRING_CREATE"] = "true";
         psi.Environment.Remove("AXME_ADMIN_KEY");
         if (AdminKey is not null) psi.Environment["AXME_ADMIN_KEY"] = AdminKey;
         foreach (var (k, v) in Settings) psi.Environment[k] = v;

@@ -52,9 +52,19 @@ public sealed class AxmeOptions
     /// <summary>Organisation and workspace of the admin service account.</summary>
     public string AdminOrg { get; set; } = "default";
 
+    public string AdminWorkspace { get; set; } = "default";
+
     /// <summary>A chosen admin key shorter than this is refused at start: guessable keys are the cheapest way in.</summary>
     public const int MinAdminKeyLength = 32;
-    public string AdminWorkspace { get; set; } = "default";
+
+    /// <summary>PKCS#12 file of the certificate that encrypts the Data Protection key ring (<see cref="KeyRingCertificate"/>); required in Production.</summary>
+    public string? KeyRingCertificate { get; set; }
+
+    /// <summary>Password of <see cref="KeyRingCertificate"/>, if it has one.</summary>
+    public string? KeyRingCertificatePassword { get; set; }
+
+    /// <summary>Create a self-signed certificate at <see cref="KeyRingCertificate"/> when the file is absent (mode 0600).</summary>
+    public bool KeyRingCreate { get; set; }
 
     /// <summary>Orleans' minimum reminder period (default 1 minute; tests lower it).</summary>
     public TimeSpan MinimumReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
@@ -68,6 +78,8 @@ public sealed class AxmeOptions
             ("AXME_ADMIN_KEY", "Axme:AdminKey"), ("AXME_CLUSTER_ID", "Axme:ClusterId"), ("AXME_SERVICE_ID", "Axme:ServiceId"),
             ("AXME_SILO_PORT", "Axme:SiloPort"), ("AXME_GATEWAY_PORT", "Axme:GatewayPort"),
             ("AXME_ADVERTISED_ADDRESS", "Axme:AdvertisedAddress"),
+            ("AXME_KEYRING_CERT", "Axme:KeyRingCertificate"), ("AXME_KEYRING_CERT_PASSWORD", "Axme:KeyRingCertificatePassword"),
+            ("AXME_KEYRING_CREATE", "Axme:KeyRingCreate"),
             ("AXME_SMTP_HOST", "Axme:Email:Host"), ("AXME_SMTP_PORT", "Axme:Email:Port"), ("AXME_SMTP_USER", "Axme:Email:Username"),
             ("AXME_SMTP_PASSWORD", "Axme:Email:Password"), ("AXME_SMTP_FROM", "Axme:Email:From"),
             ("AXME_SMTP_SECURE", "Axme:Email:SecureSocket"), ("AXME_SMTP_TIMEOUT", "Axme:Email:Timeout"),

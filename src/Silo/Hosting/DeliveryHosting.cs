@@ -20,7 +20,11 @@ public static class DeliveryHosting
             sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.AllowPrivateNetworks.Split(',', StringSplitOptions.RemoveEmptyEntries)));
         builder.Services.AddHttpClient(DeliveryOptions.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundAddresses>().CreateHandler());
-        builder.Services.AddDataProtection().SetApplicationName("axme-" + o.ServiceId);
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("axme-" + o.ServiceId);
+        if (KeyRingCertificate.Load(o, builder.Environment.IsProduction()) is { } certificate)
+            dataProtection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+        else
+            Console.Error.WriteLine("warning: no AXME_KEYRING_CERT: the Data Protection key ring is stored unencrypted (development only; refused in Production)");
         builder.Services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(sp =>
             new ConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(k =>
                 k.XmlRepository = new PostgresKeyRepository(sp.GetRequiredService<NpgsqlDataSource>(), o.ServiceId)));
