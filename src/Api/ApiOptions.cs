@@ -32,6 +32,15 @@ public sealed class ApiOptions
     /// </summary>
     public int AuthFailurePermits { get; set; } = 100;
 
+    /// <summary>Held-open requests (SSE streams, MCP waits) one node serves at once; past it 503 too_many_streams.</summary>
+    public int MaxStreams { get; set; } = 10_000;
+
+    /// <summary>Held-open requests one key holds on one node at once; past it 503 too_many_streams.</summary>
+    public int MaxStreamsPerKey { get; set; } = 1_000;
+
+    /// <summary>The Retry-After of a refused stream, in seconds.</summary>
+    public int StreamRetryAfterSeconds { get; set; } = 5;
+
     /// <summary>Window of <see cref="AuthFailurePermits"/>.</summary>
     public TimeSpan AuthFailureWindow { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -43,13 +43,14 @@ public static class AgentEndpoints
     }
 
     public static async Task GetOrStream(HttpContext http, string address, IGrainFactory grains, DeliveryQueries deliveries,
-        Microsoft.Extensions.Options.IOptions<ApiOptions> options)
+        Microsoft.Extensions.Options.IOptions<ApiOptions> options, StreamSlots slots)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var stream = address.EndsWith(StreamSuffix, StringComparison.Ordinal);
         var agent = await ResolveAsync(grains, caller, stream ? address[..^StreamSuffix.Length] : address);
         if (stream)
         {
+            using var slot = slots.Enter(caller);
             await AgentStream.RunAsync(http, caller, agent, grains, deliveries, options.Value);
             return;
         }

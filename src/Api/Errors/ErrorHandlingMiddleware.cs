@@ -24,6 +24,8 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
             var (status, code, message, details) = Classify(e);
             if (status >= 500) LogUnhandled(e, http.Request.Method, http.Request.Path);
             http.Response.Clear();
+            // A refusal that says when to come back (a busy node, a spent budget) says it in the header clients read.
+            if (details?.GetValueOrDefault("retry_after") is { } after) http.Response.Headers.RetryAfter = after;
             await ErrorBody.WriteAsync(http, status, code, message, details);
         }
     }

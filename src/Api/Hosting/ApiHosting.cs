@@ -33,6 +33,7 @@ public static class ApiHosting
             .Validate(o => o.MaxRequestBodyBytes > 0, "Axme:Api:MaxRequestBodyBytes must be positive")
             .Validate(o => o.RateLimitPermits >= 0, "Axme:Api:RateLimitPermits must not be negative")
             .Validate(o => o.SignInPermits >= 0, "Axme:Api:SignInPermits must not be negative")
+            .Validate(o => o.MaxStreams > 0 && o.MaxStreamsPerKey > 0 && o.StreamRetryAfterSeconds > 0, "Axme:Api:MaxStreams, MaxStreamsPerKey and StreamRetryAfterSeconds must be positive")
             .Validate(o => o.AuthFailurePermits >= 0 && o.AuthFailureWindow > TimeSpan.Zero, "Axme:Api:AuthFailurePermits must not be negative and AuthFailureWindow must be positive")
             .Validate(o => o.SignInWindow > TimeSpan.Zero, "Axme:Api:SignInWindow must be positive")
             .Validate(o => o.TrustedProxyNetworks() is not null, "Axme:Api:TrustedProxies must list IP addresses or CIDR networks, comma-separated")
@@ -52,6 +53,7 @@ public static class ApiHosting
         services.AddSingleton<ApiKeyAuthFilter>();
         services.AddSingleton<Mcp.McpRateLimiter>();
         services.AddSingleton<AuthFailureLimiter>();
+        services.AddSingleton<StreamSlots>();
         services.AddSingleton<ActorTokens>();
         services.AddSingleton<Webhooks.WebhookSecrets>();
         services.AddSingleton<Http.IdempotencyFilter>();

@@ -169,12 +169,15 @@ public static class McpError
     public const int Forbidden = -32003;
     public const int RateLimited = -32004;
 
-    /// <summary>401 → −32001, 403 → −32003, 429 → −32004, any other 4xx (bad or unknown argument, conflict) → −32602, else −32603.</summary>
+    /// <summary>
+    /// 401 → −32001, 403 → −32003, 429 and 503 (a busy node: retry later, data.http_status says which) → −32004, any
+    /// other 4xx (bad or unknown argument, conflict) → −32602, else −32603.
+    /// </summary>
     public static int For(int status) => status switch
     {
         401 => Unauthenticated,
         403 => Forbidden,
-        429 => RateLimited,
+        429 or 503 => RateLimited,
         >= 400 and < 500 => InvalidParams,
         _ => Internal,
     };

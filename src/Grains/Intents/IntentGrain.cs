@@ -173,6 +173,7 @@ public sealed partial class IntentGrain(
             return seen.Result;
         }
         var transition = decide(intent);
+        IntentLimits.Check(options.Value, S, transition, idempotency is not null, time.GetUtcNow());
         var result = new IntentWriteResult
         {
             Applied = transition.Applied,

@@ -21,6 +21,19 @@ public sealed class IntentOptions
     /// </summary>
     public TimeSpan FinishedIntentIdle { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Events one intent keeps (ADR 017 §8): past it a caller's write that does not end the intent is 409
+    /// intent_event_limit, so a flood of progress cannot grow one intent's history (and memory) without end. Ending
+    /// it (resolve, cancel) and the runtime's own transitions (timeouts, deliveries) are always taken.
+    /// </summary>
+    public int MaxEvents { get; set; } = 10_000;
+
+    /// <summary>Bytes of event details (progress, results, answers) one intent keeps; past it, like <see cref="MaxEvents"/>.</summary>
+    public int MaxEventDetailBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Idempotency-Keys one intent remembers within <see cref="IdempotencyRetention"/>; a new one past it is 409 idempotency_limit.</summary>
+    public int MaxIdempotencyEntries { get; set; } = 1_000;
+
     /// <summary>How long an e-mailed magic link works when its task has no deadline.</summary>
     public TimeSpan MagicLinkLifetime { get; set; } = TimeSpan.FromDays(3);
 }
