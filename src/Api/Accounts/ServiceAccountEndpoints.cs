@@ -73,9 +73,10 @@ public static class ServiceAccountEndpoints
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var (org, ws) = Query.Workspace(http.Request, caller);
-        var accounts = await WorkspaceDirectory.LiveAccountsAsync(grains, org, ws);
-        var list = new JsonArray([.. accounts.Select(a => (JsonNode)AccountJson.ServiceAccount(a, AccountAccess.Manages(caller, a)))]);
-        return TypedResults.Json(Wire.Ok(("service_accounts", list)));
+        var (limit, cursor) = WorkspaceDirectory.Paging(http.Request.Query);
+        var page = await WorkspaceDirectory.PageAsync(grains, org, ws, _ => true, cursor, limit);
+        var list = new JsonArray([.. page.Accounts.Select(a => (JsonNode)AccountJson.ServiceAccount(a, AccountAccess.Manages(caller, a)))]);
+        return TypedResults.Json(Wire.Ok(("service_accounts", list), ("next_cursor", page.NextCursor), ("has_more", page.NextCursor is not null)));
     }
 
     public static async Task<IResult> Get(HttpContext http, string service_account_id, IGrainFactory grains)

@@ -34,12 +34,12 @@ public static class AgentEndpoints
     public static async Task<JsonObject> ListAsync(IGrainFactory grains, Caller caller, IQueryCollection query)
     {
         var (org, ws) = Query.Workspace(query, caller);
-        var limit = Query.Int(query, "limit", 1, 1000) ?? 100;
-        var accounts = await Accounts.WorkspaceDirectory.LiveAccountsAsync(grains, org, ws);
+        var (limit, cursor) = Accounts.WorkspaceDirectory.Paging(query);
         // Human users are service accounts too (docs/adr/009), but not agents of the directory.
-        var agents = await Task.WhenAll(accounts.Where(a => !a.IsHuman).Select(a => grains.GetGrain<IAgentGrain>(a.AgentAddress).GetAsync()));
-        var list = new JsonArray([.. agents.OfType<AgentRecord>().Take(limit).Select(a => (JsonNode)AgentJson.Agent(a))]);
-        return Wire.Ok(("agents", list));
+        var page = await Accounts.WorkspaceDirectory.PageAsync(grains, org, ws, a => !a.IsHuman, cursor, limit);
+        var agents = await Task.WhenAll(page.Accounts.Select(a => grains.GetGrain<IAgentGrain>(a.AgentAddress).GetAsync()));
+        var list = new JsonArray([.. agents.OfType<AgentRecord>().Select(a => (JsonNode)AgentJson.Agent(a))]);
+        return Wire.Ok(("agents", list), ("next_cursor", page.NextCursor), ("has_more", page.NextCursor is not null));
     }
 
     public static async Task GetOrStream(HttpContext http, string address, IGrainFactory grains, DeliveryQueries deliveries,
@@ -167,6 +167,10 @@ public static class AgentEndpoints
             raw = "agent://" + raw["agent:/".Length..];
         if (raw.Trim('/').Length == 0) throw ProtocolException.Invalid("address", "agent address is empty", "invalid_agent_address");
         var canonical = AgentAddress.Canonical(raw, caller);
+        // Names are guessable: another workspace's address is refused before it is looked up, so a 403 or 404
+        // never tells whether an agent of that name exists there (ADR 017 §9).
+        if (canonical[AgentAddress.Scheme.Length..].Split('/') is [var org, var ws, _] && !caller.CanAccess(org, ws))
+            throw ProtocolException.Forbidden("agent belongs to another workspace");
         var agent = await grains.GetGrain<IAgentGrain>(canonical).GetAsync()
             ?? throw ProtocolException.NotFound("agent", canonical);
         return caller.CanAccess(agent.OrgId, agent.WorkspaceId) ? agent : throw ProtocolException.Forbidden("agent belongs to another workspace");

@@ -57,8 +57,10 @@ public static partial class UserEndpoints
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var (org, ws) = Query.Workspace(http.Request, caller);
-        var users = (await WorkspaceDirectory.LiveAccountsAsync(grains, org, ws)).Where(a => a.IsHuman);
-        return TypedResults.Json(Wire.Ok(("users", new JsonArray([.. users.Select(u => (JsonNode)AccountJson.User(u, Accounts.AccountAccess.Manages(caller, u)))]))));
+        var (limit, cursor) = WorkspaceDirectory.Paging(http.Request.Query);
+        var page = await WorkspaceDirectory.PageAsync(grains, org, ws, a => a.IsHuman, cursor, limit);
+        return TypedResults.Json(Wire.Ok(("users", new JsonArray([.. page.Accounts.Select(u => (JsonNode)AccountJson.User(u, Accounts.AccountAccess.Manages(caller, u)))])),
+            ("next_cursor", page.NextCursor), ("has_more", page.NextCursor is not null)));
     }
 
     public static async Task<IResult> Get(HttpContext http, string user_id, IGrainFactory grains) =>

@@ -96,11 +96,19 @@ public static partial class IntentEndpoints
             ("delivery_attempt", intent.DeliveryAttempt), ("deliveries", list)));
     }
 
+    /// <summary>The largest page of GET …/events, and its default: one intent keeps at most 10,000 events.</summary>
+    private const int MaxEventPage = 1000;
+
     public static async Task<IResult> Events(HttpContext http, string intent_id, IGrainFactory grains)
     {
         var since = Query.Int(http.Request, "since", 0) ?? 0;
+        var limit = Query.Int(http.Request, "limit", 1, MaxEventPage) ?? MaxEventPage;
         var events = await Grain(grains, intent_id).GetEventsAsync(ApiKeyAuthFilter.CallerOf(http), since);
-        return TypedResults.Json(Wire.Ok(("events", new JsonArray([.. events.Select(IntentJson.Event)]))));
+        // A page at a time (ADR 017 §8): next_since is where the next page starts (the last seq sent).
+        var page = events.Take(limit).ToArray();
+        var more = events.Count > page.Length;
+        return TypedResults.Json(Wire.Ok(("events", new JsonArray([.. page.Select(IntentJson.Event)])),
+            ("has_more", more), ("next_since", more ? page[^1].Seq : null)));
     }
 
     public static async Task<IResult> Resolve(HttpContext http, string intent_id, IGrainFactory grains) =>
