@@ -13,6 +13,8 @@ public sealed class AgentTests(NodeFixture f)
     {
         var ws = "ag" + Guid.NewGuid().ToString("N")[..8];
         var (client, address) = await f.TenantAsync("agents", ws, "listener");
+        // It takes work from any organization (the tests send from workspace A): its own receive override (ADR 017).
+        (await client.SendJsonAsync(HttpMethod.Put, "/v1/agents/listener/receive-override", new { override_type = "open" })).Ok();
         return (client, address, "listener");
     }
 
@@ -195,6 +197,8 @@ public sealed class AgentTests(NodeFixture f)
 
         // An agent in another workspace addressed by its full address reads and finishes what it is sent.
         var (outsider, _) = await f.TenantAsync("authz-other", ws, "outsider");
+        (await handler.SendJsonAsync(HttpMethod.Put, "/v1/agents/handler/receive-override", new { override_type = "allowlist" })).Ok();
+        (await handler.PostAsync("/v1/agents/handler/receive-override/entries", new { sender_pattern = $"agent://authz-other/{ws}/*" })).Ok();
         var cross = (await outsider.PostAsync("/v1/intents", new { intent_type = "intent.test.authz.v1", to_agent = handlerAddress })).Ok()["intent_id"].Str();
         (await handler.GetJsonAsync($"/v1/intents/{cross}")).Ok();
         (await bystander.GetJsonAsync($"/v1/intents/{cross}")).Error(HttpStatusCode.Forbidden);

@@ -203,8 +203,9 @@ public sealed class IntentLifecycleTests(NodeFixture f)
     {
         var (client, _) = await f.TenantAsync("bulk", "ws", "cleaner");
         var ids = new List<string>();
-        for (var i = 0; i < 3; i++) ids.Add(await CreateAsync(client));
-        var done = await CreateAsync(client);
+        // To a worker of its own workspace: another organization would need its receive policy (ADR 017).
+        for (var i = 0; i < 3; i++) ids.Add(await CreateAsync(client, NewIntent("worker")));
+        var done = await CreateAsync(client, NewIntent("worker"));
         (await client.PostAsync($"/v1/intents/{done}/resolve", new { status = "COMPLETED" })).Ok();
 
         var dry = (await client.PostAsync("/v1/intents/bulk-cancel", new { older_than_hours = 0, dry_run = true, reason = "cleanup" })).Ok();

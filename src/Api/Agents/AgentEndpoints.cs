@@ -1,3 +1,4 @@
+using Axme.Api.Accounts;
 using System.Text.Json.Nodes;
 using Axme.Api.Auth;
 using Axme.Api.Http;
@@ -23,7 +24,8 @@ public static class AgentEndpoints
         // Addresses arrive unescaped with their agent:// prefix removed, so the route must be catch-all.
         g.MapGet("/{**address}", GetOrStream).WithSummary("Get an agent, or (…/intents/stream) listen for its deliveries over SSE");
         g.MapPut("/{**address}", Configure).WithSummary("…/delivery: set the agent's delivery binding (stream, poll, http with webhook_url and webhook_secret, inbox, internal with internal_handler) and its lease and attempt limits");
-        g.MapPost("/{**address}", Lease).WithSummary("…/intents/lease: a poller leases up to max deliveries");
+        g.MapPost("/{**address}", Lease).WithSummary("…/intents/lease: a poller leases up to max deliveries; …/receive-override/entries: allow a sender pattern");
+        g.MapDelete("/{**address}", RemoveOverrideEntry).WithSummary("…/receive-override/entries/{entry_id}: remove an allowed sender pattern");
         return v1;
     }
 
@@ -46,6 +48,12 @@ public static class AgentEndpoints
         Microsoft.Extensions.Options.IOptions<ApiOptions> options, StreamSlots slots)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
+        if (address.EndsWith(ReceivePolicyEndpoints.OverrideSuffix, StringComparison.Ordinal))
+        {
+            var target = await ResolveAsync(grains, caller, address[..^ReceivePolicyEndpoints.OverrideSuffix.Length]);
+            await TypedResults.Json(await ReceivePolicyEndpoints.GetOverrideAsync(grains, target)).ExecuteAsync(http);
+            return;
+        }
         var stream = address.EndsWith(StreamSuffix, StringComparison.Ordinal);
         var agent = await ResolveAsync(grains, caller, stream ? address[..^StreamSuffix.Length] : address);
         if (stream)
@@ -60,6 +68,9 @@ public static class AgentEndpoints
     public static async Task<IResult> Configure(HttpContext http, string address, IGrainFactory grains, WebhookSecrets secrets, DeliveryQueries deliveries)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
+        if (address.EndsWith(ReceivePolicyEndpoints.OverrideSuffix, StringComparison.Ordinal))
+            return TypedResults.Json(await ReceivePolicyEndpoints.ChangeOverrideAsync(http, grains,
+                await ResolveAsync(grains, caller, address[..^ReceivePolicyEndpoints.OverrideSuffix.Length]), "set"));
         if (!address.EndsWith(DeliverySuffix, StringComparison.Ordinal)) throw ProtocolException.NotFound("route", "PUT /v1/agents/" + address);
         var agent = await ResolveAsync(grains, caller, address[..^DeliverySuffix.Length]);
         if (await grains.GetGrain<IServiceAccountGrain>(agent.ServiceAccountId).GetAsync() is { } account)
@@ -125,9 +136,21 @@ public static class AgentEndpoints
         }
     }
 
+    public static async Task<IResult> RemoveOverrideEntry(HttpContext http, string address, IGrainFactory grains)
+    {
+        var at = address.LastIndexOf(ReceivePolicyEndpoints.EntriesSuffix + "/", StringComparison.Ordinal);
+        if (at <= 0) throw ProtocolException.NotFound("route", "DELETE /v1/agents/" + address);
+        var agent = await ResolveAsync(grains, ApiKeyAuthFilter.CallerOf(http), address[..at]);
+        return TypedResults.Json(await ReceivePolicyEndpoints.ChangeOverrideAsync(http, grains, agent, "remove",
+            address[(at + ReceivePolicyEndpoints.EntriesSuffix.Length + 1)..]));
+    }
+
     public static async Task<IResult> Lease(HttpContext http, string address, IGrainFactory grains, DeliveryQueries deliveries, TimeProvider time)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
+        if (address.EndsWith(ReceivePolicyEndpoints.EntriesSuffix, StringComparison.Ordinal))
+            return TypedResults.Json(await ReceivePolicyEndpoints.ChangeOverrideAsync(http, grains,
+                await ResolveAsync(grains, caller, address[..^ReceivePolicyEndpoints.EntriesSuffix.Length]), "add"));
         if (!address.EndsWith(LeaseSuffix, StringComparison.Ordinal)) throw ProtocolException.NotFound("route", "POST /v1/agents/" + address);
         var agent = await ResolveAsync(grains, caller, address[..^LeaseSuffix.Length]);
         var body = await RequestBody.ReadAsync(http);

@@ -100,6 +100,7 @@ public static class ApiHosting
         v1.MapScenarioEndpoints();
         v1.MapMagicLinkEndpoints();
         v1.MapSchemaEndpoints();
+        v1.MapReceivePolicyEndpoints();
         // A /v1 path no route takes: the protocol's 404 body rather than an empty one.
         app.MapFallback("/v1/{**path}", (HttpContext http) => Errors.ErrorBody.Result(404, "not_found", $"no such route: {http.Request.Method} {http.Request.Path}"));
         app.MapInboxPages();

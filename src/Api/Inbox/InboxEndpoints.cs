@@ -77,7 +77,10 @@ public static class InboxEndpoints
         var to = body.String("delegate_to", 255, required: true)!.Trim();
         if (to.Length < 3) throw ProtocolException.Invalid("delegate_to", "delegate_to must be 3 to 255 characters");
         var note = body.String("note", 2000);
-        return ThreadResult(await Grain(grains, thread_id).DelegateAsync(scope, AgentAddress.Canonical(to, scope.Caller), note));
+        var target = AgentAddress.Canonical(to, scope.Caller);
+        // Into another workspace only as its receive policy lets in (ADR 017 §6).
+        await ReceivePolicies.EnsureAllowedAsync(grains, scope.Caller, target, "delegate_to");
+        return ThreadResult(await Grain(grains, thread_id).DelegateAsync(scope, target, note));
     }
 
     public static Task<IResult> Approve(HttpContext http, string thread_id, IGrainFactory grains) => Decide(http, thread_id, grains, true);

@@ -56,6 +56,9 @@ public sealed partial class IntentGrain(
         // ({parent_payload, step_id, input}), and the parent's payload was checked when the scenario was applied.
         if (command.ParentIntentId is null)
             await schemas.CheckPayloadAsync(transition.Intent.OrgId, transition.Intent.WorkspaceId, transition.Intent.IntentType, transition.Intent.PayloadJson);
+        // Into another workspace only as its receive policy lets in (ADR 017 §6): checked before anything is written.
+        await ReceivePolicies.EnsureAllowedAsync(GrainFactory, command.Caller, transition.Intent.ToAgent, "to_agent");
+        if (transition.Intent.ReplyTo is { } replyTo) await ReceivePolicies.EnsureAllowedAsync(GrainFactory, command.Caller, replyTo, "reply_to");
         S.CreateRequestHash = command.RequestHash;
         S.CreatedStatus = transition.Intent.Status;
         await CommitAsync(transition);
