@@ -37,7 +37,7 @@ public sealed class IdempotencyTests(NodeFixture f)
     public async Task The_same_key_used_by_another_caller_is_another_intent()
     {
         var key = Guid.NewGuid().ToString();
-        var body = new { intent_type = "intent.test.idem.v1", to_agent = "agent://x/y/w" };
+        var body = new { intent_type = "intent.test.idem.v1", to_agent = "worker" }; // each caller's own workspace
         var a = (await f.A.PostAsync("/v1/intents", body, key)).Ok()["intent_id"].Str();
         var b = (await f.B.PostAsync("/v1/intents", body, key)).Ok()["intent_id"].Str();
         Assert.NotEqual(a, b);

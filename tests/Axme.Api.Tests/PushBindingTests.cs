@@ -16,7 +16,10 @@ public sealed class PushBindingTests(NodeFixture f)
         body["name"] = "handler";
         var sa = (await f.Admin.PostAsync("/v1/service-accounts", body.ToJsonString())).Ok();
         var key = (await f.Admin.PostAsync($"/v1/service-accounts/{sa["service_account"]!["service_account_id"].Str()}/keys", new { })).Ok();
-        return (f.Node.CreateClient(key["key"]!["token"].Str()), sa["service_account"]!["agent_address"].Str());
+        var client = f.Node.CreateClient(key["key"]!["token"].Str());
+        // It takes work from workspace A's organization too: its own receive override (ADR 017).
+        (await client.SendJsonAsync(HttpMethod.Put, "/v1/agents/handler/receive-override", new { override_type = "open" })).Ok();
+        return (client, sa["service_account"]!["agent_address"].Str());
     }
 
     [Fact]

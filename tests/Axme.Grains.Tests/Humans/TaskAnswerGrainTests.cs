@@ -28,7 +28,8 @@ public sealed class TaskAnswerGrainTests(ClusterFixture fx)
         Assert.True(dana!.IsHuman);
 
         var grain = fx.Client.GetGrain<IIntentGrain>(Guid.NewGuid());
-        await grain.CreateAsync(TestData.Create(sender, humanTaskJson: """{"title": "Refund?", "assignees": ["role:approvers"]}"""));
+        await grain.CreateAsync(TestData.Create(sender, humanTaskJson: """{"title": "Refund?", "assignees": ["role:approvers"]}""")
+            with { ToAgent = $"agent://{_org}/{_workspace}/billing" }); // its own workspace: no receive policy in play
         var before = await grain.GetEventsAsync(sender, 0);
 
         var refused = await Assert.ThrowsAsync<ProtocolException>(() => grain.DecideApprovalAsync(dana, approve: true, "ok", null));
