@@ -29,6 +29,7 @@ builder.Services.AddHostedService<HandoffSweep>();
 
 var app = builder.Build();
 await SchemaMigrator.ApplyAsync(app.Services.GetRequiredService<NpgsqlDataSource>());
+await TenantNameCheck.EnsureAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), axme);
 if (!string.IsNullOrWhiteSpace(axme.KeyRingCertificate)) KeyRingCertificate.RotateUnencryptedDefault(app.Services, axme.ServiceId);
 app.MapAxmeApi();
 await app.RunAsync();

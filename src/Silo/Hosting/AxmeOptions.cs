@@ -57,6 +57,9 @@ public sealed class AxmeOptions
     /// <summary>A chosen admin key shorter than this is refused at start: guessable keys are the cheapest way in.</summary>
     public const int MinAdminKeyLength = 32;
 
+    /// <summary>Start even when the database holds non-canonical tenant names (<see cref="TenantNameCheck"/>).</summary>
+    public bool AllowNonCanonicalTenants { get; set; }
+
     /// <summary>PKCS#12 file of the certificate that encrypts the Data Protection key ring (<see cref="KeyRingCertificate"/>); required in Production.</summary>
     public string? KeyRingCertificate { get; set; }
 
@@ -79,7 +82,7 @@ public sealed class AxmeOptions
             ("AXME_SILO_PORT", "Axme:SiloPort"), ("AXME_GATEWAY_PORT", "Axme:GatewayPort"),
             ("AXME_ADVERTISED_ADDRESS", "Axme:AdvertisedAddress"),
             ("AXME_KEYRING_CERT", "Axme:KeyRingCertificate"), ("AXME_KEYRING_CERT_PASSWORD", "Axme:KeyRingCertificatePassword"),
-            ("AXME_KEYRING_CREATE", "Axme:KeyRingCreate"),
+            ("AXME_KEYRING_CREATE", "Axme:KeyRingCreate"), ("AXME_ALLOW_NONCANONICAL_TENANTS", "Axme:AllowNonCanonicalTenants"),
             ("AXME_SMTP_HOST", "Axme:Email:Host"), ("AXME_SMTP_PORT", "Axme:Email:Port"), ("AXME_SMTP_USER", "Axme:Email:Username"),
             ("AXME_SMTP_PASSWORD", "Axme:Email:Password"), ("AXME_SMTP_FROM", "Axme:Email:From"),
             ("AXME_SMTP_SECURE", "Axme:Email:SecureSocket"), ("AXME_SMTP_TIMEOUT", "Axme:Email:Timeout"),
