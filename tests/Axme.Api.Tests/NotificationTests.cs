@@ -70,6 +70,10 @@ public sealed class NotificationTests(NodeFixture f)
             Assert.Contains("Sign off the release", await page.Content.ReadAsStringAsync());
             var notifications = (await admin.GetJsonAsync($"/v1/intents/{id}/notifications")).Ok()["notifications"]!.AsArray();
             Assert.Contains(notifications, n => n!["status"].Str() == "delivered");
+            // The e-mail is stored sealed: its link, which answers the task as ops@example.com, is in no row (ADR 017 §7).
+            var token = link[(link.LastIndexOf('/') + 1)..];
+            Assert.Equal(0L, await TestPostgres.ScalarAsync<long>(database,
+                "SELECT count(*) FROM orleansstorage WHERE position(convert_to(@t, 'UTF8') in payloadbinary) > 0", ("t", token)));
         }
         finally
         {

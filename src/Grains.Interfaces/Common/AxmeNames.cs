@@ -33,4 +33,7 @@ public static class AxmeNames
     /// <summary>Data Protection purposes of the web inbox: magic-link tokens and the sign-in cookie.</summary>
     public const string MagicLinkPurpose = "Axme.MagicLink.v1";
     public const string InboxSessionPurpose = "Axme.InboxSession.v1";
+
+    /// <summary>Data Protection purpose of stored notification e-mail bodies (they carry magic links).</summary>
+    public const string NotificationBodyPurpose = "Axme.NotificationBody.v1";
 }

@@ -36,6 +36,11 @@ public sealed record EmailContent
     [Id(2)] public required string TextBody { get; init; }
     /// <summary>Sent as multipart/alternative with the text body when present.</summary>
     [Id(3)] public string? HtmlBody { get; init; }
+    /// <summary>
+    /// The bodies are sealed with Data Protection (NotificationChannels.Seal): a task's e-mail carries magic links, which
+    /// answer the task as its assignee, so its text is never stored in the clear (ADR 017 §7).
+    /// </summary>
+    [Id(4)] public bool BodiesSealed { get; init; }
 }
 
 /// <summary>

@@ -297,7 +297,7 @@ public sealed partial class IntentGrain(
     /// record per task saying "no channel" cost two writes for nothing, docs/adr/016).
     /// </summary>
     private Task NotifyAsync(string id, Interfaces.Notifications.Notification notification) =>
-        channels.Unavailable(notification.ToJob(id)) is null ? Notifier.SendAsync(GrainFactory, id, notification) : Task.CompletedTask;
+        channels.Unavailable(notification.ToJob(id)) is null ? Notifier.SendAsync(GrainFactory, id, channels.Seal(notification)) : Task.CompletedTask;
 
     /// <summary>
     /// The events' actor is the authenticated caller, never a name from the body, admins included (ADR 017): an admin

@@ -1,5 +1,6 @@
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Delivery;
+using Axme.Grains.Interfaces.Notifications;
 using MailKit.Net.Smtp;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
@@ -36,6 +37,17 @@ public sealed class NotificationChannels(IOptions<EmailOptions> email, IOptions<
     public WebhookTarget WebhookTarget(int maxAttempts) =>
         new() { Url = notifications.Value.WebhookUrl!, ProtectedSecret = _protectedSecret.Value, MaxAttempts = maxAttempts };
 
+    private readonly IDataProtector _bodies = protection.CreateProtector(AxmeNames.NotificationBodyPurpose);
+
+    /// <summary>
+    /// A notification as it may be stored: an e-mail's bodies sealed (they may carry magic links, which answer a task as
+    /// its assignee; ADR 017 §7), unsealed only when the e-mail is sent.
+    /// </summary>
+    public Notification Seal(Notification notification) =>
+        notification.Email is { BodiesSealed: false } e
+            ? notification with { Email = e with { TextBody = _bodies.Protect(e.TextBody), HtmlBody = e.HtmlBody is null ? null : _bodies.Protect(e.HtmlBody), BodiesSealed = true } }
+            : notification;
+
     /// <summary>Sends one e-mail; throws on any failure (refused, unreachable, timed out), with the server's words but never the credentials.</summary>
     public async Task SendEmailAsync(string deliveryId, EmailContent content)
     {
@@ -45,7 +57,11 @@ public sealed class NotificationChannels(IOptions<EmailOptions> email, IOptions<
         foreach (var to in content.To) message.To.Add(MailboxAddress.Parse(to));
         message.Subject = content.Subject;
         message.Headers.Add(NotificationIdHeader, deliveryId);
-        message.Body = new BodyBuilder { TextBody = content.TextBody, HtmlBody = content.HtmlBody }.ToMessageBody();
+        message.Body = new BodyBuilder
+        {
+            TextBody = content.BodiesSealed ? _bodies.Unprotect(content.TextBody) : content.TextBody,
+            HtmlBody = content.BodiesSealed && content.HtmlBody is { } html ? _bodies.Unprotect(html) : content.HtmlBody,
+        }.ToMessageBody();
 
         using var timeout = new CancellationTokenSource(o.Timeout);
         using var client = new SmtpClient { Timeout = (int)o.Timeout.TotalMilliseconds };
