@@ -4,21 +4,28 @@ using Axme.Testing;
 
 namespace Axme.EndToEnd.Tests;
 
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // file modes: the node runs on Linux
 public sealed partial class NodeLifecycleTests
 {
     [GeneratedRegex(@"axme_sa_sa_[0-9a-f]+_[0-9a-f]{64}")]
     private static partial Regex TokenPattern();
 
     [Fact]
-    public async Task First_start_prints_a_generated_admin_key_once_and_a_clean_restart_keeps_all_data()
+    public async Task First_start_gives_a_generated_admin_key_once_outside_the_log_and_a_clean_restart_keeps_all_data()
     {
         var db = await TestPostgres.CreateDatabaseAsync("axme_e2e_restart");
-        await using var node = new NodeProcess(db, "restart-test", adminKey: null);
+        // Standard output is collected here (not a terminal): the key goes to a file only this user reads (ADR 017 §4).
+        var keyFile = Path.Combine(Path.GetTempPath(), $"axme-admin-key-{Guid.NewGuid():N}");
+        await using var node = new NodeProcess(db, "restart-test", new Dictionary<string, string> { ["AXME_ADMIN_KEY_FILE"] = keyFile }, adminKey: null);
         try
         {
             await node.StartAsync();
-            var token = TokenPattern().Match(node.Output).Value;
-            Assert.False(string.IsNullOrEmpty(token), "no generated admin key printed:\n" + node.Output);
+            var token = TokenPattern().Match(File.ReadAllText(keyFile)).Value;
+            Assert.False(string.IsNullOrEmpty(token), "no generated admin key in the file:\n" + node.Output);
+            Assert.DoesNotContain(token, node.Output);
+            Assert.Contains(keyFile, node.Output);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+            File.Delete(keyFile);
             using var http = node.CreateClient(token);
             var id = (await http.PostAsync("/v1/intents", new { intent_type = "intent.test.restart.v1", to_agent = "agent://default/default/w" })).Ok()["intent_id"].Str();
             (await http.PostAsync($"/v1/intents/{id}/controls", new { controls_patch = new { note = "kept" } })).Ok();
@@ -27,7 +34,8 @@ public sealed partial class NodeLifecycleTests
             Assert.DoesNotContain("Unhandled", node.Output);
 
             await node.StartAsync();
-            Assert.Single(TokenPattern().Matches(node.Output)); // not printed again
+            Assert.False(File.Exists(keyFile)); // not generated again
+            Assert.Empty(TokenPattern().Matches(node.Output));
             using var again = node.CreateClient(token);
             var intent = (await again.GetJsonAsync($"/v1/intents/{id}")).Ok()["intent"]!;
             Assert.Equal("kept", intent["controls"]!["note"].Str());

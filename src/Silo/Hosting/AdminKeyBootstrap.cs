@@ -34,16 +34,32 @@ public sealed partial class AdminKeyBootstrap(IGrainFactory grains, IOptions<Axm
         }
         if (await account.CreateFirstKeyAsync() is { } created)
         {
-            // Printed to stdout on purpose, once, and never logged: it is a secret.
-            Console.WriteLine();
-            Console.WriteLine("==> Generated admin API key (shown only this once; only its hash is stored):");
-            Console.WriteLine($"    {created.Token}");
-            Console.WriteLine("    Use it as:  curl -H 'x-api-key: <key>' ...   or set AXME_ADMIN_KEY to choose your own.");
-            Console.WriteLine();
+            // A secret: shown once to the person at the terminal, never in the log stream (ADR 017 §4). When standard
+            // output is a terminal it goes there, beside the log lines but not through the logger; when it is collected
+            // (a container, a service, a redirect) it goes to a file only this user can read, and the log says where.
+            if (!Console.IsOutputRedirected)
+            {
+                Console.WriteLine();
+                Console.WriteLine("==> Generated admin API key (shown only this once; only its hash is stored):");
+                Console.WriteLine($"    {created.Token}");
+                Console.WriteLine("    Use it as:  curl -H 'x-api-key: <key>' ...   or set AXME_ADMIN_KEY to choose your own.");
+                Console.WriteLine();
+            }
+            else
+            {
+                var path = Path.GetFullPath(o.EffectiveAdminKeyFile);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllText(path, created.Token + "\n");
+                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                LogGeneratedKeyFile(path);
+            }
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Generated an admin API key (only its hash is stored); it is in {Path}, readable by this user only: read it once, then delete the file")]
+    private partial void LogGeneratedKeyFile(string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Admin API key from configuration is active")]
     private partial void LogConfiguredKey();

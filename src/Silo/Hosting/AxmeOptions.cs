@@ -57,6 +57,15 @@ public sealed class AxmeOptions
     /// <summary>A chosen admin key shorter than this is refused at start: guessable keys are the cheapest way in.</summary>
     public const int MinAdminKeyLength = 32;
 
+    /// <summary>
+    /// Where a generated admin key is written when standard output is not a terminal (mode 0600); default: beside the
+    /// key-ring certificate, else admin-key in the working directory.
+    /// </summary>
+    public string? AdminKeyFile { get; set; }
+
+    public string EffectiveAdminKeyFile => AdminKeyFile is { Length: > 0 } f ? f
+        : Path.Combine(KeyRingCertificate is { Length: > 0 } c ? Path.GetDirectoryName(Path.GetFullPath(c))! : Environment.CurrentDirectory, "admin-key");
+
     /// <summary>Start even when the database holds non-canonical tenant names (<see cref="TenantNameCheck"/>).</summary>
     public bool AllowNonCanonicalTenants { get; set; }
 
@@ -83,6 +92,7 @@ public sealed class AxmeOptions
             ("AXME_ADVERTISED_ADDRESS", "Axme:AdvertisedAddress"),
             ("AXME_KEYRING_CERT", "Axme:KeyRingCertificate"), ("AXME_KEYRING_CERT_PASSWORD", "Axme:KeyRingCertificatePassword"),
             ("AXME_KEYRING_CREATE", "Axme:KeyRingCreate"), ("AXME_ALLOW_NONCANONICAL_TENANTS", "Axme:AllowNonCanonicalTenants"),
+            ("AXME_ADMIN_KEY_FILE", "Axme:AdminKeyFile"),
             ("AXME_SMTP_HOST", "Axme:Email:Host"), ("AXME_SMTP_PORT", "Axme:Email:Port"), ("AXME_SMTP_USER", "Axme:Email:Username"),
             ("AXME_SMTP_PASSWORD", "Axme:Email:Password"), ("AXME_SMTP_FROM", "Axme:Email:From"),
             ("AXME_SMTP_SECURE", "Axme:Email:SecureSocket"), ("AXME_SMTP_TIMEOUT", "Axme:Email:Timeout"),
