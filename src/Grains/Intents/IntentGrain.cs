@@ -18,7 +18,7 @@ namespace Axme.Grains.Intents;
 /// One intent. Loads its state, asks <see cref="IntentTransitions"/> what to do, writes the new record
 /// and events in one storage write, then publishes the events to observers. Not reentrant: calls on one
 /// intent run one at a time, which is what makes idempotency and compare-and-set race-free. Its timer is in
-/// IntentGrain.Timers.cs, its workflow hand-offs in IntentGrain.Handoffs.cs.
+/// IntentGrain.Timers.cs, its workflow hand-offs in IntentGrain.Handoffs.cs, telling people in IntentGrain.Notifications.cs.
 /// </summary>
 public sealed partial class IntentGrain(
     [PersistentState(AxmeNames.IntentState, AxmeNames.IntentStorage)] IPersistentState<IntentState> state,
@@ -261,45 +261,6 @@ public sealed partial class IntentGrain(
     }
 
     /// <summary>
-    /// E-mail and chat notifications for human task events, queued after the commit: queuing is two quick
-    /// writes, the sending is retried by the delivery grains, and a failure to queue never fails the intent.
-    /// </summary>
-    private async Task NotifyPeopleAsync(Transition transition)
-    {
-        foreach (var e in transition.Events)
-            foreach (var (id, notification) in Humans.TaskNotifications.For(transition.Intent, e, MagicLinkFor(transition.Intent)))
-            {
-                try
-                {
-                    await NotifyAsync(id, notification);
-                }
-                catch (Exception ex) when (ex is OrleansException or TimeoutException or InvalidOperationException)
-                {
-                    LogNotifyFailed(ex, transition.Intent.IntentId, id);
-                }
-            }
-    }
-
-    /// <summary>
-    /// Links for e-mailed tasks when this node serves the web inbox (the magic-link issuer is registered): valid
-    /// until the task's deadline, or MagicLinkLifetime when it has none.
-    /// </summary>
-    private Func<string, Uri?>? MagicLinkFor(IntentRecord intent)
-    {
-        if (services.GetService(typeof(Interfaces.Humans.IMagicLinkIssuer)) is not Interfaces.Humans.IMagicLinkIssuer issuer) return null;
-        var now = time.GetUtcNow();
-        var ttl = intent.EffectiveDeadline is { } d && d > now ? d - now : options.Value.MagicLinkLifetime;
-        return assignee => issuer.Create(intent.IntentId, assignee, ttl).Url;
-    }
-
-    /// <summary>
-    /// Queues a notification on a channel this node has; one it has not configured is not sent and not recorded (a
-    /// record per task saying "no channel" cost two writes for nothing, docs/adr/016).
-    /// </summary>
-    private Task NotifyAsync(string id, Interfaces.Notifications.Notification notification) =>
-        channels.Unavailable(notification.ToJob(id)) is null ? Notifier.SendAsync(GrainFactory, id, channels.Seal(notification)) : Task.CompletedTask;
-
-    /// <summary>
     /// The events' actor is the authenticated caller, never a name from the body, admins included (ADR 017): an admin
     /// answering for a person does it with that person's actor token, so the event names the person. Only the runtime
     /// itself names one, for a claim it verified (a magic link's assignee); it never comes from a request.
@@ -316,9 +277,6 @@ public sealed partial class IntentGrain(
 
     private IReadOnlyList<IntentEvent> EventsAfter(int since) =>
         since <= 0 ? S.Events.ToArray() : S.Events.Where(e => e.Seq > since).ToArray();
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Intent {IntentId}: notification {NotificationId} could not be queued")]
-    private partial void LogNotifyFailed(Exception e, Guid intentId, string notificationId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Intent {IntentId} timed out")]
     private partial void LogTimedOut(Guid intentId);
