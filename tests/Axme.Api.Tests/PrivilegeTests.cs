@@ -146,4 +146,33 @@ public sealed class PrivilegeTests(NodeFixture f)
         (await agent.Client.PostAsync($"/v1/users/{userId}/keys", new { })).Error(HttpStatusCode.Forbidden, "not_account_owner");
         Assert.StartsWith("axme_at_", (await f.Admin.PostAsync($"/v1/users/{userId}/tokens", new { })).Ok()["token"].Str());
     }
+
+    [Fact]
+    public async Task An_admin_answering_with_a_persons_actor_token_is_named_beside_the_person_in_the_events()
+    {
+        var (sender, _, ws) = await TwoAgentsAsync();
+        var user = (await f.Admin.PostAsync("/v1/users", new { org_id = "priv", workspace_id = ws, name = "erin", email = "erin@example.com" })).Ok()["user"]!;
+        var adminId = (await f.Admin.GetJsonAsync("/v1/whoami")).Ok()["service_account"]!["service_account_id"].Str();
+        async Task<JsonObject> AnswerAsync(string token)
+        {
+            var id = (await sender.Client.PostAsync("/v1/intents", new
+            {
+                intent_type = "intent.test.priv.v1", to_agent = sender.Name,
+                human_task = new { title = "Ship?", task_type = "approval", assignees = new[] { "erin@example.com" } },
+            })).Ok()["intent_id"].Str();
+            using var asErin = new HttpClient { BaseAddress = f.Node.BaseAddress };
+            asErin.DefaultRequestHeaders.Authorization = new("Bearer", token);
+            (await asErin.PostAsync($"/v1/approvals/{id}/decision", new { decision = "approve" })).Ok();
+            var events = (await sender.Client.GetJsonAsync($"/v1/intents/{id}/events")).Ok()["events"]!.AsArray();
+            return events.Last(e => e!["actor"].Str() == user["agent_address"].Str())!.AsObject();
+        }
+
+        var byAdmin = await AnswerAsync((await f.Admin.PostAsync($"/v1/users/{user["user_id"].Str()}/tokens", new { })).Ok()["token"].Str());
+        Assert.Equal(adminId, byAdmin["actor_token_issuer"].Str());
+
+        var key = (await f.Admin.PostAsync($"/v1/users/{user["user_id"].Str()}/keys", new { })).Ok()["key"]!["token"].Str();
+        using var erin = f.Node.CreateClient(key);
+        var own = await AnswerAsync((await erin.PostAsync($"/v1/users/{user["user_id"].Str()}/tokens", new { })).Ok()["token"].Str());
+        Assert.Null(own["actor_token_issuer"]);
+    }
 }

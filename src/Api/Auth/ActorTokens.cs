@@ -17,19 +17,21 @@ public sealed class ActorTokens(IDataProtectionProvider protection, IOptions<Api
     private readonly ITimeLimitedDataProtector _protector =
         protection.CreateProtector("Axme.ActorToken.v1").ToTimeLimitedDataProtector();
 
-    public (string Token, DateTimeOffset ExpiresAt) Issue(ServiceAccountRecord user)
+    /// <summary>A token for <paramref name="user"/>, minted by <paramref name="issuerId"/> (the user itself, or an admin answering for them).</summary>
+    public (string Token, DateTimeOffset ExpiresAt) Issue(ServiceAccountRecord user, string issuerId)
     {
         var expires = time.GetUtcNow() + options.Value.ActorTokenLifetime;
-        return (Prefix + _protector.Protect(user.ServiceAccountId, expires), expires);
+        return (Prefix + _protector.Protect($"{user.ServiceAccountId}\n{issuerId}", expires), expires);
     }
 
-    /// <summary>The user a token names, or null when it is forged, altered or expired.</summary>
-    public string? UserIdOf(string token)
+    /// <summary>The user a token names and who minted it (null for tokens minted before that was kept), or null when it is forged, altered or expired.</summary>
+    public (string UserId, string? IssuerId)? Read(string token)
     {
         if (!token.StartsWith(Prefix, StringComparison.Ordinal)) return null;
         try
         {
-            return _protector.Unprotect(token[Prefix.Length..], out var expiration) is { Length: > 0 } id && expiration > time.GetUtcNow() ? id : null;
+            if (_protector.Unprotect(token[Prefix.Length..], out var expiration) is not { Length: > 0 } payload || expiration <= time.GetUtcNow()) return null;
+            return payload.Split('\n') is [var user, var issuer] ? (user, issuer) : (payload, null);
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
@@ -40,10 +42,11 @@ public sealed class ActorTokens(IDataProtectionProvider protection, IOptions<Api
     /// <summary>The key id of a caller authenticated by an actor token (it has no key).</summary>
     public const string CallerKeyId = "actor_token";
 
-    /// <summary>The caller a live human user is, acting by token (no key).</summary>
-    public static Caller CallerFor(ServiceAccountRecord user) => new()
+    /// <summary>The caller a live human user is, acting by token (no key); a token someone else minted names them too.</summary>
+    public static Caller CallerFor(ServiceAccountRecord user, string? issuerId = null) => new()
     {
         ServiceAccountId = user.ServiceAccountId, KeyId = CallerKeyId, OrgId = user.OrgId, WorkspaceId = user.WorkspaceId,
         AgentAddress = user.AgentAddress, IsHuman = true,
+        ActorTokenIssuer = issuerId is not null && issuerId != user.ServiceAccountId ? issuerId : null,
     };
 }

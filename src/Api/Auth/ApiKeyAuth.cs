@@ -39,7 +39,8 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
         var bearer = Bearer(http.Request);
         if (bearer is not null && bearer.StartsWith(ActorTokens.Prefix, StringComparison.Ordinal))
         {
-            var user = actorTokens.UserIdOf(bearer) is { } userId ? await grains.GetGrain<IServiceAccountGrain>(userId).GetAsync() : null;
+            var claim = actorTokens.Read(bearer);
+            var user = claim is { } c ? await grains.GetGrain<IServiceAccountGrain>(c.UserId).GetAsync() : null;
             if (user is not { Status: "active", IsHuman: true })
                 return new ProtocolException(401, "invalid_actor_token", "invalid or expired actor token",
                     new Dictionary<string, string> { ["header"] = "authorization" });
@@ -53,7 +54,7 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
                 if (!machine.CanAccess(user.OrgId, user.WorkspaceId))
                     return ProtocolException.Forbidden("the actor token's user is not in the key's workspace");
             }
-            http.Items[CallerItem] = ActorTokens.CallerFor(user);
+            http.Items[CallerItem] = ActorTokens.CallerFor(user, claim!.Value.IssuerId);
             return null;
         }
         var token = Token(http.Request);

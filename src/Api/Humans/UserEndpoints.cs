@@ -24,7 +24,7 @@ public static partial class UserEndpoints
         g.MapGet("/{user_id}", Get).WithSummary("Get a human user");
         g.MapPatch("/{user_id}", Update).AddEndpointFilter<IdempotencyFilter>().WithSummary("Change a user's e-mail, roles, teams or display name");
         g.MapDelete("/{user_id}", Delete).AddEndpointFilter<IdempotencyFilter>().WithSummary("Revoke a user's keys and delete the user");
-        g.MapPost("/{user_id}/tokens", CreateToken).WithSummary("An actor token for a user (Authorization: Bearer; 15 minutes): the user's own key, or a managing key of the workspace");
+        g.MapPost("/{user_id}/tokens", CreateToken).WithSummary("An actor token for a user (Authorization: Bearer; 15 minutes): the user's own key, or an admin's answering for the person (its events then name both)");
         g.MapPost("/{user_id}/keys", CreateKey).AddEndpointFilter<IdempotencyFilter>().WithSummary("Create a key for a user (the token is returned once)");
         return v1;
     }
@@ -103,7 +103,7 @@ public static partial class UserEndpoints
         // A user may mint its own tokens; for someone else only an admin may (answering for a person, ADR 017).
         Accounts.AccountAccess.SelfOrAdmin(caller, user_id, "mint its actor tokens");
         var user = await VisibleAsync(http, grains, user_id);
-        var (token, expires) = tokens.Issue(user);
+        var (token, expires) = tokens.Issue(user, caller.ServiceAccountId);
         return TypedResults.Json(Wire.Ok(("token", token), ("token_type", "Bearer"), ("expires_at", Wire.Time(expires)),
             ("expires_in", (int)Math.Round((expires - DateTimeOffset.UtcNow).TotalSeconds)), ("user", AccountJson.User(user))));
     }

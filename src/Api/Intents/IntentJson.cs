@@ -65,6 +65,7 @@ public static class IntentJson
             ["details"] = Wire.Json(e.DetailsJson) ?? new JsonObject(),
         };
         if (e.HumanTaskJson is not null) o["human_task"] = Wire.Json(e.HumanTaskJson);
+        if (e.ActorTokenIssuer is not null) o["actor_token_issuer"] = e.ActorTokenIssuer; // an extension: who spoke for the actor
         return o;
     }
 

@@ -16,6 +16,11 @@ public sealed record Caller
     [Id(5)] public bool IsAdmin { get; init; }
     /// <summary>The key is a human user's (a service account of kind human); its roles and teams live on the account.</summary>
     [Id(6)] public bool IsHuman { get; init; }
+    /// <summary>
+    /// For a user acting by an actor token someone else minted (an admin answering for a person): that minter's
+    /// account id, so the events name the person and show who spoke for them (ADR 017 §6). Null otherwise.
+    /// </summary>
+    [Id(7)] public string? ActorTokenIssuer { get; init; }
 
     /// <summary>The runtime itself (delivery, timers): acts on any intent, never comes from a request.</summary>
     public static readonly Caller System = new()

@@ -18,6 +18,8 @@ public sealed record IntentEvent
     [Id(9)] public string? DetailsJson { get; init; }
     /// <summary>The human task (JSON object text) on intent.human_task_assigned.</summary>
     [Id(10)] public string? HumanTaskJson { get; init; }
+    /// <summary>When the actor acted by an actor token someone else minted: the minter's account id (ADR 017 §6).</summary>
+    [Id(11)] public string? ActorTokenIssuer { get; init; }
 
     public bool IsTerminal => IntentStatus.IsTerminal(Status);
 }

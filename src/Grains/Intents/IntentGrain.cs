@@ -175,7 +175,7 @@ public sealed partial class IntentGrain(
                 throw ProtocolException.Conflict("idempotency_conflict", "idempotency key reused with different payload");
             return seen.Result;
         }
-        var transition = decide(intent);
+        var transition = Stamped(decide(intent), caller);
         IntentLimits.Check(options.Value, S, transition, idempotency is not null, time.GetUtcNow());
         var result = new IntentWriteResult
         {
@@ -259,6 +259,11 @@ public sealed partial class IntentGrain(
         await StartStepIntentAsync(enteredNow: transition.Intent.Workflow?.ChildId is { } child && child != previousChild);
         return completes && await DeliverCompletionAsync();
     }
+
+    /// <summary>A person acting by a token someone else minted: the events they cause name that minter too (ADR 017 §6).</summary>
+    private static Transition Stamped(Transition transition, Caller caller) =>
+        caller.ActorTokenIssuer is not { } issuer ? transition
+            : transition with { Events = [.. transition.Events.Select(e => e.Actor == caller.AgentAddress ? e with { ActorTokenIssuer = issuer } : e)] };
 
     /// <summary>
     /// The events' actor is the authenticated caller, never a name from the body, admins included (ADR 017): an admin
