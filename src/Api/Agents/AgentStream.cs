@@ -68,8 +68,7 @@ public static class AgentStream
         }
         finally
         {
-            _ = agentGrain.UnsubscribeAsync(observer);
-            grains.DeleteObjectReference<IAgentObserver>(observer);
+            await Observers.ReleaseAsync(() => agentGrain.UnsubscribeAsync(observer), () => grains.DeleteObjectReference<IAgentObserver>(observer));
         }
     }
 

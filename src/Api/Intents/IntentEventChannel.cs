@@ -12,7 +12,10 @@ public sealed class IntentEventChannel : IIntentObserver
 
     public Task OnEventAsync(IntentEvent intentEvent)
     {
-        _channel.Writer.TryWrite(intentEvent);
+        _channel.Writer.TryWrite(intentEvent); // false once closed: a late event is dropped
         return Task.CompletedTask;
     }
+
+    /// <summary>Its request ended: events still in flight are dropped, not kept (Observers.ReleaseAsync).</summary>
+    public void Close() => _channel.Writer.TryComplete();
 }

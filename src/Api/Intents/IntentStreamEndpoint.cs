@@ -76,8 +76,8 @@ public static class IntentStreamEndpoint
         }
         finally
         {
-            _ = grain.UnsubscribeAsync(observer);
-            grains.DeleteObjectReference<IIntentObserver>(observer);
+            channel.Close();
+            await Observers.ReleaseAsync(() => grain.UnsubscribeAsync(observer), () => grains.DeleteObjectReference<IIntentObserver>(observer));
         }
     }
 

@@ -38,8 +38,8 @@ public static class McpWait
         }
         finally
         {
-            _ = grain.UnsubscribeAsync(observer);
-            c.Grains.DeleteObjectReference<IIntentObserver>(observer);
+            channel.Close();
+            await Observers.ReleaseAsync(() => grain.UnsubscribeAsync(observer), () => c.Grains.DeleteObjectReference<IIntentObserver>(observer));
         }
         var intent = await grain.GetAsync(c.Caller);
         return Wire.Ok(("intent", IntentJson.Intent(intent)), ("terminal", intent.IsTerminal), ("timed_out", !intent.IsTerminal));

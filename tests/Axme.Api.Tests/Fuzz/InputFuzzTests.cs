@@ -200,8 +200,13 @@ public sealed partial class InputFuzzTests(FuzzNodeFixture f, ITestOutputHelper 
     private static string Clip(string s) => s.Length > 300 ? s[..300] + "…" : s;
 
     /// <summary>Error and critical entries of the node's log (the console logger's "fail:" and "crit:" lines).</summary>
-    private IEnumerable<string> ErrorLogLines() =>
-        f.Node.Output.Split('\n').Where(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal));
+    private IEnumerable<string> ErrorLogLines()
+    {
+        var lines = f.Node.Output.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+            if (lines[i].StartsWith("fail:", StringComparison.Ordinal) || lines[i].StartsWith("crit:", StringComparison.Ordinal))
+                yield return lines[i] + (i + 1 < lines.Length ? " " + lines[i + 1].Trim() : ""); // the console logger puts the message on the next line
+    }
 
     /// <summary>The node's tables whose rows a request could write (not the cluster membership, which the silo refreshes itself).</summary>
     private async Task<string[]> TablesAsync()
