@@ -26,6 +26,18 @@ public static class AccountAccess
                 new Dictionary<string, string> { ["service_account_id"] = account.ServiceAccountId });
     }
 
+    /// <summary>
+    /// The same rule for an agent's settings (delivery binding, receive override), by its account; an agent left without
+    /// one is an admin's alone.
+    /// </summary>
+    public static async Task MustManageAgentAsync(IGrainFactory grains, Caller caller, Grains.Interfaces.Agents.AgentRecord agent, string what)
+    {
+        if (await grains.GetGrain<IServiceAccountGrain>(agent.ServiceAccountId).GetAsync() is { } account)
+            MustManage(caller, account, what);
+        else if (!caller.IsAdmin)
+            throw ProtocolException.Forbidden($"only an admin may {what} of an agent without an account");
+    }
+
     /// <summary>403 unless the caller is the account itself or an admin (a person's credentials).</summary>
     public static void SelfOrAdmin(Caller caller, string serviceAccountId, string what)
     {

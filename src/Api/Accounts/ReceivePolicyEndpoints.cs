@@ -70,9 +70,7 @@ public static class ReceivePolicyEndpoints
     public static async Task<JsonObject> ChangeOverrideAsync(HttpContext http, IGrainFactory grains, AgentRecord agent, string change, string? entryId = null)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
-        if (await grains.GetGrain<IServiceAccountGrain>(agent.ServiceAccountId).GetAsync() is { } account)
-            AccountAccess.MustManage(caller, account, "change its receive override");
-        else if (!caller.IsAdmin) throw ProtocolException.Forbidden("only an admin may change the receive override of an agent without an account");
+        await AccountAccess.MustManageAgentAsync(grains, caller, agent, "change its receive override");
         var grain = grains.GetGrain<IReceivePolicyGrain>(ReceivePolicies.KeyForAgent(agent.Address));
         switch (change)
         {

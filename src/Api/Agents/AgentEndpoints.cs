@@ -73,10 +73,7 @@ public static class AgentEndpoints
                 await ResolveAsync(grains, caller, address[..^ReceivePolicyEndpoints.OverrideSuffix.Length]), "set"));
         if (!address.EndsWith(DeliverySuffix, StringComparison.Ordinal)) throw ProtocolException.NotFound("route", "PUT /v1/agents/" + address);
         var agent = await ResolveAsync(grains, caller, address[..^DeliverySuffix.Length]);
-        if (await grains.GetGrain<IServiceAccountGrain>(agent.ServiceAccountId).GetAsync() is { } account)
-            Accounts.AccountAccess.MustManage(caller, account, "change its delivery binding");
-        else if (!caller.IsAdmin)
-            throw ProtocolException.Forbidden("only an admin may change the delivery binding of an agent without an account");
+        await Accounts.AccountAccess.MustManageAgentAsync(grains, caller, agent, "change its delivery binding");
         var body = await RequestBody.ReadAsync(http);
         var (updated, generatedSecret) = await DeliveryRequest.Read(body, secrets).ApplyAsync(grains, secrets, agent);
         await RedispatchWaitingAsync(grains, deliveries, updated, http.RequestAborted);

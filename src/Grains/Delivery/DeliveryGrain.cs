@@ -281,16 +281,7 @@ public sealed partial class DeliveryGrain(
         }
         catch (HttpRequestException e)
         {
-            // Words of our own, never the network's answer ("Connection refused (10.0.0.5:22)" would make a port scanner).
-            error = e.InnerException is OutboundAddressRefusedException ? "refused: the host has no public address (ADR 017)"
-                : e.HttpRequestError switch
-                {
-                    HttpRequestError.NameResolutionError => "the host name did not resolve",
-                    HttpRequestError.ConnectionError => "could not connect",
-                    HttpRequestError.SecureConnectionError => "the TLS handshake failed",
-                    HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded => "the receiver's answer was not valid HTTP",
-                    _ => "the request failed",
-                };
+            error = AttemptErrors.Describe(e);
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
