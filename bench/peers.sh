@@ -28,7 +28,7 @@
 #
 # Env: AXME_PEERS_PORT (8191), AXME_PEERS_KEY (random admin key), AXME_PEERS_DB (axme_peers),
 #      AXME_PEERS_PEERS (harness folder, /work/shared/bench/peers), AXME_PEERS_PORT_BASE (18700, PEER_PORT_BASE),
-#      AXME_PEERS_WARM (3000 round trips of warm-up before anything is measured; 0 = cold node),
+#      AXME_PEERS_WARM (10000 round trips of warm-up before anything is measured; 0 = cold node),
 #      AXME_PEERS_SETTLE_SECONDS (15), AXME_PEERS_IDLE_SECONDS (10), AXME_PEERS_STATS_WAIT (12 s before reading the
 #      counters after the run: PostgreSQL >= 15 holds a backend's statistics up to 10 s once it went idle within 1 s
 #      of its previous flush; with 2 s, ~6 % of the commits of a short run were still missing),
@@ -46,7 +46,7 @@ PEERS_SRC="${AXME_PEERS_PEERS:-/work/shared/bench/peers}"
 PEERS_DIR="$REPO/.data/bench-peers"
 SETTLE_S="${AXME_PEERS_SETTLE_SECONDS:-15}"
 IDLE_S="${AXME_PEERS_IDLE_SECONDS:-10}"
-WARM="${AXME_PEERS_WARM:-3000}"
+WARM="${AXME_PEERS_WARM:-10000}"
 STATS_WAIT="${AXME_PEERS_STATS_WAIT:-12}"
 STAMP="$(date -u +%Y-%m-%dT%H%M%SZ)"
 LOGS="$REPO/.data/bench/$STAMP"
@@ -93,9 +93,11 @@ AXME_HOST=127.0.0.1 AXME_PORT="$PORT" AXME_ADMIN_KEY="$KEY" AXME_POSTGRES="$NODE
 NODE_PID=$!
 bench_wait_healthy "$NODE_PID" "$PORT" "$LOGS/node.log"
 
-# 4b. Warm-up of the node itself (AXME_PEERS_WARM round trips, default 3000; 0 = a cold node): the harness warms
-#     each peer with only PEER_WARMUP (100) round trips, and a .NET node still JIT-compiles (tier-1 promotion) for
-#     its first few thousand, at up to twice the CPU per round trip (../shared/notes/profiling-on-this-machine.md).
+# 4b. Warm-up of the node itself (AXME_PEERS_WARM round trips, default 10000; 0 = a cold node): the harness warms
+#     each peer with only PEER_WARMUP (100) round trips, and a .NET node still JIT-compiles (tier-0 -> instrumented
+#     -> tier-1 with dynamic PGO) long after that: dotnet-counters (2026-12-05) showed 0.4-0.8 s of JIT time per second
+#     for the first ~3,000 round trips AFTER a 3,000-round-trip warm-up (the silo's CPU per round trip 25 % above its
+#     steady state), and 0.00-0.08 s/s after 10,000 (docs/benchmarks.md). A node in service runs at that steady state.
 #     Run with the harness' own driver and adapter, before the idle baseline, so no figure below includes it.
 if ((WARM > 0)); then
   log "warming the node: $WARM round trips with the harness' axme adapter (AXME_PEERS_WARM=0 for a cold node)"

@@ -19,7 +19,9 @@ public sealed class DeliveryQueries(NpgsqlDataSource db, IOptions<ApiOptions> op
     /// SUBMITTED (never handed out) are included whatever their cursor: a cursor is drawn before its
     /// transaction commits, so a smaller one can become visible after a larger one was already sent.
     /// Live statuses only (the default) read the partial index of deliveries in flight; a filter that asks for
-    /// finished ones scans the agent's intents.
+    /// finished ones scans the agent's intents. (The live query spells "after the cursor, or SUBMITTED" as a
+    /// CASE, not an OR: with the OR the planner may pick a bitmap scan of the sweep's index of SUBMITTED intents,
+    /// which reads every entry left by intents that moved on since the last vacuum: thousands per wake-up under load.)
     /// </summary>
     public async Task<IReadOnlyList<Delivery>> AfterAsync(AgentRecord agent, long since, IReadOnlyList<string> statuses, CancellationToken ct)
     {
@@ -27,13 +29,13 @@ public sealed class DeliveryQueries(NpgsqlDataSource db, IOptions<ApiOptions> op
             ? """
               SELECT intent_id, delivery_seq FROM axme_intents
               WHERE service_id = @service AND org_id = @org AND workspace_id = @ws AND to_agent = @agent AND delivery_seq IS NOT NULL
-                AND status = ANY(@statuses) AND (delivery_seq > @since OR status = 'SUBMITTED')
+                AND status = ANY(@statuses) AND delivery_seq > CASE WHEN status = 'SUBMITTED' THEN 0 ELSE @since END
               ORDER BY delivery_seq LIMIT @limit
               """
             : $"""
               SELECT intent_id, delivery_seq FROM axme_intents
               WHERE service_id = @service AND to_agent = @agent AND delivery_seq IS NOT NULL AND {Live}
-                AND status = ANY(@statuses) AND (delivery_seq > @since OR status = 'SUBMITTED')
+                AND status = ANY(@statuses) AND delivery_seq > CASE WHEN status = 'SUBMITTED' THEN 0 ELSE @since END
               ORDER BY delivery_seq LIMIT @limit
               """);
         cmd.Parameters.AddWithValue("service", options.Value.ServiceId);

@@ -13,6 +13,10 @@ namespace Axme.Silo.Hosting;
 /// </summary>
 public static class Observability
 {
+    /// <summary>True when an OTLP endpoint is configured, i.e. someone reads traces and metrics.</summary>
+    public static bool Exporting(IConfiguration configuration) =>
+        !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+
     public static WebApplicationBuilder AddAxmeObservability(this WebApplicationBuilder builder)
     {
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
@@ -21,7 +25,7 @@ public static class Observability
 
         // Without an exporter nobody reads traces or metrics; registering the providers anyway would
         // create an activity per request and grain call for nothing (measurable on 2 cores).
-        if (string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) return builder;
+        if (!Exporting(builder.Configuration)) return builder;
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("axme-orleans"))
             .WithTracing(t => t
