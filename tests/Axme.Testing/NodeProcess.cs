@@ -182,10 +182,31 @@ public sealed class NodeProcess : IAsyncDisposable
 
     private static void Signal(int pid, int signal) => _ = Kill(pid, signal);
 
+    private static readonly HashSet<int> HandedOut = [];
+    private static readonly Lock PortGate = new();
+
+    /// <summary>
+    /// A port free now, below the kernel's ephemeral range (32768-60999 on Linux): a port the OS picked for a listener
+    /// could be taken as the source port of an outgoing connection before the node bound it (a silo failed to start
+    /// with "Address already in use" that way). Never the same port twice in one test process.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (PortGate)
+            while (true)
+            {
+                var port = Random.Shared.Next(20000, 32700);
+                if (!HandedOut.Add(port)) continue;
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                    return port;
+                }
+                catch (SocketException)
+                {
+                    // in use: another one
+                }
+            }
     }
 }

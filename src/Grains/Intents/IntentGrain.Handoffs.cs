@@ -73,9 +73,6 @@ public sealed partial class IntentGrain
                 time.GetUtcNow()));
     }
 
-    private bool Completes(Transition transition) =>
-        !(S.Intent?.IsTerminal ?? false) && transition.Intent is { IsTerminal: true } t && (t.ReplyTo is not null || t.ParentIntentId is not null);
-
     /// <summary>
     /// Opens or updates the reply_to owner's thread (id = intent id) and tells a workflow parent; both idempotent, so a
     /// retry adds nothing twice. A reply_to completion's timer goes once it is delivered.

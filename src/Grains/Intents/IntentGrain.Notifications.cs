@@ -14,10 +14,10 @@ public sealed partial class IntentGrain
     /// E-mail and chat notifications for human task events, queued after the commit: queuing is two quick
     /// writes, the sending is retried by the delivery grains, and a failure to queue never fails the intent.
     /// </summary>
-    private async Task NotifyPeopleAsync(Transition transition)
+    private async Task NotifyPeopleAsync(IntentRecord intent, IReadOnlyList<IntentEvent> events)
     {
-        foreach (var e in transition.Events)
-            foreach (var (id, notification) in Humans.TaskNotifications.For(transition.Intent, e, MagicLinkFor(transition.Intent)))
+        foreach (var e in events)
+            foreach (var (id, notification) in Humans.TaskNotifications.For(intent, e, MagicLinkFor(intent)))
             {
                 try
                 {
@@ -25,7 +25,7 @@ public sealed partial class IntentGrain
                 }
                 catch (Exception ex) when (ex is OrleansException or TimeoutException or InvalidOperationException)
                 {
-                    LogNotifyFailed(ex, transition.Intent.IntentId, id);
+                    LogNotifyFailed(ex, intent.IntentId, id);
                 }
             }
     }

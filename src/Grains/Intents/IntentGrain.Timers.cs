@@ -27,68 +27,34 @@ public sealed partial class IntentGrain
         if (reminderName != TimerReminder && await this.GetReminder(reminderName) is { } legacy) await this.UnregisterReminder(legacy);
     }
 
-    /// <summary>
-    /// A timer tick or a sweep's check. A finished intent retries its completion's hand-off; a live one: the deadline
-    /// first (it ends the wait), else a due reminder or escalation, a workflow's timers and its step intent, a step's time.
-    /// </summary>
+    /// <summary>A timer tick or a sweep's check: what <see cref="IntentTick.Decide"/> says is due, done.</summary>
     private async Task TickAsync()
     {
-        if (S.Intent is not { } intent)
+        var tick = IntentTick.Decide(S.Intent, time.GetUtcNow());
+        switch (tick.Kind)
         {
-            await UnregisterTimerAsync(); // registered before a create that failed: nothing to do, ever
-            return;
-        }
-        if (intent.IsTerminal)
-        {
-            if (intent.ReplyTo is not null || intent.ParentIntentId is not null) await DeliverCompletionAsync();
-            else await UnregisterTimerAsync();
-            return;
-        }
-        var now = time.GetUtcNow();
-        var transition = IntentTransitions.TimeOut(intent, now);
-        if (transition.Applied)
-        {
-            LogTimedOut(intent.IntentId);
-            await CommitAsync(transition);
-            return;
-        }
-        transition = IntentTransitions.Remind(intent, now);
-        if (transition.Applied)
-        {
-            await CommitAsync(transition);
-            return;
-        }
-        transition = IntentTransitions.WorkflowTick(intent, now);
-        if (transition.Applied)
-        {
-            await CommitAsync(transition);
-            return;
-        }
-        if (intent.Workflow is { ChildId: not null })
-        {
-            await StartStepIntentAsync(recover: true);
-            return;
-        }
-        transition = IntentTransitions.FireStep(intent, now);
-        if (transition.Applied)
-        {
-            // The step's notifications first (stable ids: a retry after a crash sends each once), then its end.
-            foreach (var (id, notification) in Steps.RuntimeSteps.Notifications(intent, JsonText.Parse(intent.RuntimeConfigJson)))
+            case TickKind.DropTimer:
+                await UnregisterTimerAsync();
+                break;
+            case TickKind.RetryCompletion:
+                await DeliverCompletionAsync();
+                break;
+            case TickKind.Commit:
+                if (tick.TimedOut) LogTimedOut(S.Intent!.IntentId);
+                await CommitAsync(tick.Transition!);
+                break;
+            case TickKind.RecoverStep:
+                await StartStepIntentAsync(recover: true);
+                break;
+            case TickKind.FireStep:
+                // The step's notifications first (stable ids: a retry after a crash sends each once), then its end.
+                var intent = S.Intent!;
                 if (intent.RuntimeType is Steps.RuntimeSteps.Reminder or Steps.RuntimeSteps.Escalation or Steps.RuntimeSteps.Notification)
-                    await NotifyAsync(id, notification);
-            await CommitAsync(transition);
+                    foreach (var (id, notification) in Steps.RuntimeSteps.Notifications(intent, JsonText.Parse(intent.RuntimeConfigJson)))
+                        await NotifyAsync(id, notification);
+                await CommitAsync(tick.Transition!);
+                break;
         }
-        else if (NextTimer(intent) is null)
-            await UnregisterTimerAsync(); // a leftover tick: nothing is due any more
-    }
-
-    /// <summary>The earliest thing due: the deadline in force, or the next reminder/escalation of a waiting human.</summary>
-    private static DateTimeOffset? NextTimer(IntentRecord intent)
-    {
-        if (intent.IsTerminal) return null;
-        DateTimeOffset? step = intent is { Status: IntentStatus.Waiting, WaitingReason: WaitingReason.Time } ? intent.WakeAt : null;
-        return new[] { intent.EffectiveDeadline, Humans.HumanTimers.NextDue(intent), step, IntentTransitions.WorkflowDue(intent) }
-            .Where(t => t is not null).Min();
     }
 
     private async Task SetTimerAsync(TimeSpan dueIn) =>

@@ -186,7 +186,7 @@ public sealed partial class IntentGrain(
             PolicyGeneration = transition.Intent.PolicyGeneration,
             // What the answer will say unless the delivery right after the write fails; a replay then still
             // says delivered, which the reply_to reminder makes true shortly.
-            CompletionDelivered = Completes(transition),
+            CompletionDelivered = IntentEffects.Completes(S.Intent, transition.Intent),
         };
         if (idempotency is not null)
         {
@@ -208,26 +208,15 @@ public sealed partial class IntentGrain(
     }
 
     /// <summary>
-    /// One storage write for the record and its events; observers hear of them only after it succeeded.
-    /// Returns whether a completion was delivered to the reply_to inbox by this commit.
+    /// One storage write for the record and its events, with the effects <see cref="IntentEffects.Of"/> decided for it,
+    /// run in its order: observers hear of the events only after the write succeeded. Returns whether a completion was
+    /// handed over (reply_to inbox, workflow parent) by this commit.
     /// </summary>
     private async Task<bool> CommitAsync(Transition transition)
     {
-        var wasTerminal = S.Intent?.IsTerminal ?? false;
-        var previousChild = S.Intent?.Workflow?.ChildId;
-        var completes = Completes(transition);
-        var due = NextTimer(transition.Intent);
-        // The timer is registered before the write that needs it: a timer without its state finds nothing to do, a
-        // state without its timer would never time out. A completion for a reply_to inbox is delivered right after
-        // the write, awaited, so a resolve answers only once the thread has it; the timer retries it should this node
-        // die in between. (A workflow parent's hand-off needs no timer: the hand-off sweep finds a lost one.)
-        var retriesCompletion = completes && transition.Intent.ReplyTo is not null;
-        if (retriesCompletion)
-            await SetTimerAsync(options.Value.DeadlineReminderPeriod);
-        else if (due is { } dueAt && due != S.ReminderDueAt)
-            await SetTimerAsync(dueAt - time.GetUtcNow());
-        var unregister = !retriesCompletion && due is null && S.ReminderDueAt is not null;
-        S.ReminderDueAt = due;
+        var effects = IntentEffects.Of(S.Intent, S.ReminderDueAt, transition, time.GetUtcNow(), options.Value.DeadlineReminderPeriod);
+        if (effects.SetTimer is { } dueIn) await SetTimerAsync(dueIn);
+        S.ReminderDueAt = effects.TimerDue;
         S.Intent = transition.Intent;
         S.Events.AddRange(transition.Events);
         try
@@ -240,24 +229,32 @@ public sealed partial class IntentGrain(
             DeactivateOnIdle();
             throw;
         }
-        if (!wasTerminal && transition.Intent.IsTerminal)
+        if (effects.Finished)
         {
             AxmeMetrics.IntentFinished(transition.Intent);
             // Nothing happens to a finished intent by itself: let it go soon instead of at the collection age.
             this.RegisterGrainTimer(() => { DeactivateOnIdle(); return Task.CompletedTask; }, options.Value.FinishedIntentIdle, Timeout.InfiniteTimeSpan);
         }
-        foreach (var e in transition.Events)
-            await _observers.Notify(o => o.OnEventAsync(e)); // one-way calls: a slow or gone listener never blocks the intent
-        // Webhook subscribers to lifecycle events hear of them one-way, after the commit: best effort across a
-        // crash at this point, unlike intent deliveries (docs/adr/007).
-        if (transition.Events.Count > 0 && await lifecycleSubscribers.WantedAsync(transition.Intent.OrgId, transition.Intent.WorkspaceId))
-            await GrainFactory.GetGrain<IWebhookDirectoryGrain>(IWebhookDirectoryGrain.KeyFor(transition.Intent.OrgId, transition.Intent.WorkspaceId))
-                .PublishIntentEventsAsync(transition.Intent, transition.Events);
-        await NotifyPeopleAsync(transition);
-        if (unregister) await UnregisterTimerAsync();
-        // A workflow that entered an agent or runtime step: its step intent.
-        await StartStepIntentAsync(enteredNow: transition.Intent.Workflow?.ChildId is { } child && child != previousChild);
-        return completes && await DeliverCompletionAsync();
+        await PublishAsync(transition.Intent, effects.Events);
+        if (effects.DropTimer) await UnregisterTimerAsync();
+        if (effects.StartStep) await StartStepIntentAsync(enteredNow: effects.StepIsNew);
+        return effects.DeliverCompletion && await DeliverCompletionAsync();
+    }
+
+    /// <summary>
+    /// Committed events to listeners (one-way: a slow or gone listener never blocks the intent), to lifecycle webhook
+    /// subscribers (one-way, best effort across a crash at this point, unlike intent deliveries: docs/adr/007), and to
+    /// the people of a human task.
+    /// </summary>
+    private async Task PublishAsync(IntentRecord intent, IReadOnlyList<IntentEvent> events)
+    {
+        if (events.Count == 0) return;
+        foreach (var e in events)
+            await _observers.Notify(o => o.OnEventAsync(e));
+        if (await lifecycleSubscribers.WantedAsync(intent.OrgId, intent.WorkspaceId))
+            await GrainFactory.GetGrain<IWebhookDirectoryGrain>(IWebhookDirectoryGrain.KeyFor(intent.OrgId, intent.WorkspaceId))
+                .PublishIntentEventsAsync(intent, events);
+        await NotifyPeopleAsync(intent, events);
     }
 
     /// <summary>A person acting by a token someone else minted: the events they cause name that minter too (ADR 017 §6).</summary>
