@@ -36,6 +36,7 @@ public static class OrleansHosting
             silo.AddAxmeIntentStorage(postgres);
             silo.UseAdoNetReminderService(r => { r.Invariant = Invariant; r.ConnectionString = postgres; });
             silo.Configure<ReminderOptions>(r => r.MinimumReminderPeriod = o.MinimumReminderPeriod);
+            silo.Configure<GrainDirectoryOptions>(d => d.CacheSize = o.GrainDirectoryCacheSize);
             // Trace context across grain calls only when traces are exported: otherwise the filter runs on every call for nothing.
             if (Observability.Exporting(builder.Configuration)) silo.AddActivityPropagation();
         });
