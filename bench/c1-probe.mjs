@@ -1,0 +1,49 @@
+// The approval round trip at concurrency 1, each one timed by phase, with the harness' own axme adapter
+// (../shared/bench/peers/lib/axme.mjs, from the writable copy bench/node-probe.sh makes):
+//   submit = POST /v1/scenarios/apply; task+approve = agent step delivered and resolved, human task seen on the
+//   parent's SSE, decision posted; result = the terminal event on that SSE.
+// Prints every round trip over AXME_PROBE_SLOW_MS (25) with its wall-clock time, then p50/p95/p99/max.
+//   node bench/c1-probe.mjs N     (env: AXME_BASE_URL, AXME_API_KEY, AXME_PEERS_LIB = the harness' lib folder)
+import http from "node:http";
+import { pathToFileURL } from "node:url";
+import { join } from "node:path";
+
+const { axme } = await import(pathToFileURL(join(process.env.AXME_PEERS_LIB, "axme.mjs")).href);
+const slowMs = +(process.env.AXME_PROBE_SLOW_MS ?? 25);
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function request(method, url, body, headers) {
+  const data = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, agent, headers: {
+      ...(data === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(data) }), ...headers } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8").on("data", (d) => (text += d)).on("end", () => {
+        if (res.statusCode >= 300) reject(Object.assign(new Error(`${method} ${url} -> ${res.statusCode} ${text.slice(0, 200)}`), { status: res.statusCode, body: text }));
+        else resolve(text ? JSON.parse(text) : null);
+      });
+    });
+    req.on("error", reject).end(data);
+  });
+}
+
+const peer = axme({ request, agent, log: console.error, timeoutMs: 60000, concurrency: 1 });
+await peer.setup();
+const n = +(process.argv[2] ?? 1500), tag = Date.now(), all = [];
+for (let i = 0; i < n; i++) {
+  const id = `${tag}-${i}`, t0 = performance.now();
+  await peer.submit(id, { id, n: i });
+  const t1 = performance.now();
+  await peer.approve(id);
+  const t2 = performance.now();
+  await peer.result(id);
+  const t3 = performance.now();
+  all.push(t3 - t0);
+  if (t3 - t0 > slowMs)
+    console.log(`${new Date().toISOString()} #${i} total ${(t3 - t0).toFixed(1)} ms: submit ${(t1 - t0).toFixed(1)}, task+approve ${(t2 - t1).toFixed(1)}, result ${(t3 - t2).toFixed(1)}`);
+}
+all.sort((a, b) => a - b);
+const at = (q) => all[Math.min(n - 1, Math.ceil(q * n) - 1)].toFixed(1);
+console.log(`${n} round trips at C=1: p50 ${at(0.5)} ms, p95 ${at(0.95)}, p99 ${at(0.99)}, max ${all[n - 1].toFixed(1)}; ${all.filter((x) => x > slowMs).length} over ${slowMs} ms`);
+await peer.close();
+process.exit(0);

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Looks inside one node under the approval round trip (the peers' harness adapter), for the measurements behind
+# docs/benchmarks.md that the peers' table cannot show:
+#
+#   bench/node-probe.sh c1 [N]              # warm-up, then N (1500) round trips at C=1, each timed by phase (bench/c1-probe.mjs)
+#   bench/node-probe.sh memory [BLOCKS] [N] # BLOCKS (4) x N (12500) round trips + N submit-only at C=32, a gcdump after each
+#
+# With dotnet-counters / dotnet-gcdump on PATH or in $AXME_DOTNET_TOOLS (dotnet tool install --tool-path DIR ...):
+# c1 records System.Runtime counters during the probe (JIT time, GC pauses: counters.csv); memory needs dotnet-gcdump
+# (it forces a full GC, so the live heap it reports is what is really kept). Env: AXME_PROBE_PORT (8195),
+# AXME_PROBE_DB (axme_probe, recreated), AXME_PROBE_WARM (10000 round trips at C=32 before c1), AXME_PEERS_PEERS
+# (/work/shared/bench/peers); other env (DOTNET_*, Axme__*) reaches the node. Output in .data/bench/<stamp>-probe/.
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$REPO"
+MODE="${1:-c1}"
+PORT="${AXME_PROBE_PORT:-8195}"
+DB="${AXME_PROBE_DB:-axme_probe}"
+KEY="axme-probe-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
+PEERS_DIR="$REPO/.data/bench-peers"
+OUT="$REPO/.data/bench/$(date -u +%Y-%m-%dT%H%M%SZ)-probe"
+mkdir -p "$OUT"
+export PATH="${AXME_DOTNET_TOOLS:+$AXME_DOTNET_TOOLS:}$PATH"
+# shellcheck source=lib.sh
+source "$REPO/bench/lib.sh"
+NODE_PID=""
+trap 'stop_pid "$NODE_PID" 30' EXIT
+
+port_busy "$PORT" && die "port $PORT on 127.0.0.1 is in use; set AXME_PROBE_PORT"
+bench_database "$DB"
+dotnet build src/Silo/Axme.Silo.csproj -c Release > "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; die "silo build failed"; }
+bench_peers_copy "${AXME_PEERS_PEERS:-/work/shared/bench/peers}" "$PEERS_DIR" "$OUT/peers-setup.log"
+AXME_HOST=127.0.0.1 AXME_PORT="$PORT" AXME_ADMIN_KEY="$KEY" AXME_POSTGRES="$NODE_PG" AXME_CLUSTER_ID=axme-probe \
+  AXME_SERVICE_ID=axme-probe AXME_KEYRING_CERT="$REPO/.data/keyring.pfx" AXME_KEYRING_CREATE=true \
+  dotnet src/Silo/bin/Release/net10.0/Axme.Silo.dll > "$OUT/node.log" 2>&1 &
+NODE_PID=$!
+bench_wait_healthy "$NODE_PID" "$PORT" "$OUT/node.log"
+export AXME_BASE_URL="http://127.0.0.1:$PORT" AXME_API_KEY="$KEY" AXME_PEERS_LIB="$PEERS_DIR/lib"
+drive() { node "$PEERS_DIR/lib/bench.mjs" --peer axme --name "$1" --n "$2" --c "$3" --warmup 0 --timeout 300 --out "$OUT/$1.json" > "$OUT/$1.log" 2>&1; }
+
+case "$MODE" in
+  c1)
+    warm="${AXME_PROBE_WARM:-10000}"
+    log "warming: $warm round trips at C=32, then 1,000 at C=1"
+    drive warm $(((warm + 1) / 2)) 32
+    drive warm-c1 500 1
+    COUNTERS=""
+    if command -v dotnet-counters >/dev/null; then
+      dotnet-counters collect -p "$NODE_PID" --counters System.Runtime --format csv -o "$OUT/counters.csv" --refresh-interval 1 > /dev/null 2>&1 &
+      COUNTERS=$!
+      sleep 2
+    fi
+    log "probe: ${2:-1500} round trips at C=1 (slow ones listed)"
+    node bench/c1-probe.mjs "${2:-1500}" | tee "$OUT/probe.log"
+    if [[ -n "$COUNTERS" ]]; then
+      stop_pid "$COUNTERS" 5
+      log "GC pauses during the probe (s of pause in each second that had one):"
+      if [[ -s "$OUT/counters.csv" ]]; then
+        awk -F, '/dotnet.gc.pause.time/ && $5 > 0 {printf "  %s %.1f ms\n", $1, $5 * 1000}' "$OUT/counters.csv" >&2
+      else
+        log "  (dotnet-counters wrote nothing: a probe of a few seconds can end before its first sample)"
+      fi
+    fi
+    ;;
+  memory)
+    command -v dotnet-gcdump >/dev/null || die "dotnet-gcdump not found (PATH or AXME_DOTNET_TOOLS)"
+    for ((b = 1; b <= ${2:-4}; b++)); do
+      drive "block$b" "${3:-12500}" 32
+      sleep 35 # finished intents go idle (15 s), released stream observers (30 s)
+      dotnet-gcdump collect -p "$NODE_PID" -o "$OUT/block$b.gcdump" > /dev/null 2>&1
+      heap="$(dotnet-gcdump report "$OUT/block$b.gcdump" | sed -n '1,2p' | awk '{print $1}' | paste -sd' ' | awk '{print "live heap " $1 " bytes in " $2 " objects"}')"
+      rate="$(node -e 'const r = require(process.argv[1]); console.log(`${r.roundtrip.ops_per_s} round trips/s, ${r.submit_only.ops_per_s} submits/s`)' "$OUT/block$b.json")"
+      log "block $b: $rate; $heap; RSS $(awk '/^VmRSS/ {print $2, $3}' "/proc/$NODE_PID/status")"
+    done
+    ;;
+  *) die "mode: c1 or memory" ;;
+esac
+log "output in $OUT"
