@@ -1,16 +1,7 @@
 using Axme.Grains.Common;
-using Axme.Grains.Delivery;
-using Axme.Grains.Interfaces.Delivery;
-using Axme.Grains.Interfaces.Accounts;
-using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
-using Axme.Grains.Interfaces.Humans;
 using Axme.Grains.Interfaces.Inbox;
 using Axme.Grains.Interfaces.Intents;
-using Axme.Grains.Interfaces.Notifications;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orleans.Utilities;
 
 namespace Axme.Grains.Intents;
 

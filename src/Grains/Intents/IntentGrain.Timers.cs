@@ -1,16 +1,4 @@
 using Axme.Grains.Common;
-using Axme.Grains.Delivery;
-using Axme.Grains.Interfaces.Delivery;
-using Axme.Grains.Interfaces.Accounts;
-using Axme.Grains.Interfaces.Agents;
-using Axme.Grains.Interfaces.Common;
-using Axme.Grains.Interfaces.Humans;
-using Axme.Grains.Interfaces.Inbox;
-using Axme.Grains.Interfaces.Intents;
-using Axme.Grains.Interfaces.Notifications;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orleans.Utilities;
 
 namespace Axme.Grains.Intents;
 
@@ -57,8 +45,9 @@ public sealed partial class IntentGrain
         }
     }
 
+    /// <summary>Registers or moves the reminder; <paramref name="dueIn"/> is never negative (IntentEffects.Of clamps it).</summary>
     private async Task SetTimerAsync(TimeSpan dueIn) =>
-        _timer = await this.RegisterOrUpdateReminder(TimerReminder, dueIn < TimeSpan.Zero ? TimeSpan.Zero : dueIn, options.Value.DeadlineReminderPeriod);
+        _timer = await this.RegisterOrUpdateReminder(TimerReminder, dueIn, options.Value.DeadlineReminderPeriod);
 
     private async Task UnregisterTimerAsync()
     {
