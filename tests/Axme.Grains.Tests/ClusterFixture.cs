@@ -71,6 +71,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Services.AddSingleton(TimeProvider.System);
+            GrainInterfaceTypeCache.AddTo(host.Services);
             host.Services.Configure<IntentOptions>(o => o.DeadlineReminderPeriod = ReminderPeriod);
             host.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(s => StorageJson.Configure(s.JsonSerializerOptions));
             host.Services.Configure<DeliveryOptions>(o =>

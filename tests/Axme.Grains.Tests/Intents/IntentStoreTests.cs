@@ -146,6 +146,33 @@ public sealed class IntentStoreTests(ClusterFixture fx)
         Assert.All(await Task.WhenAll(good.Select(s => store.ReadAsync(s.Intent!.IntentId))), Assert.NotNull);
         Assert.Null(await store.ReadAsync(bad.Intent.IntentId));
     }
+
+    [Fact]
+    public async Task Payload_text_is_stored_with_only_the_escapes_JSON_needs_and_rows_of_the_older_spelling_read_the_same()
+    {
+        await using var store = NewStore();
+        var state = NewState();
+        const string payload = """{"note":"<b>Grüße</b> & \"quoted\"","n":1}""";
+        state.Intent = state.Intent! with { PayloadJson = payload };
+        var id = state.Intent.IntentId;
+        Assert.Equal(1, await store.WriteAsync(id, null, 0, state));
+        Assert.Equal(payload, (await store.ReadAsync(id))!.Intent.PayloadJson);
+
+        await using var db = NpgsqlDataSource.Create(fx.ConnectionString);
+        await using var read = db.CreateCommand("SELECT doc FROM axme_intents WHERE intent_id = $1");
+        read.Parameters.AddWithValue(id);
+        var doc = (string)(await read.ExecuteScalarAsync())!;
+        Assert.Contains("""\"note\":\"<b>Grüße</b> & """, doc);
+        Assert.DoesNotContain("\\u0022", doc);
+
+        // A row written before (every quote as \u0022, < as \u003C, non-ASCII escaped) reads back the same payload.
+        var legacy = doc.Replace("\\\"", "\\u0022").Replace("<", "\\u003C").Replace("ü", "\\u00FC").Replace("ß", "\\u00DF");
+        await using var old = db.CreateCommand("UPDATE axme_intents SET doc = $2 WHERE intent_id = $1");
+        old.Parameters.AddWithValue(id);
+        old.Parameters.AddWithValue(legacy);
+        Assert.Equal(1, await old.ExecuteNonQueryAsync());
+        Assert.Equal(payload, (await store.ReadAsync(id))!.Intent.PayloadJson);
+    }
 }
 
 /// <summary>Hints that an intent id is not stored yet: taken once, and only while fresh.</summary>
