@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
 using Axme.Api.Http;
 using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
@@ -14,21 +15,25 @@ namespace Axme.Api.Agents;
 /// what became deliverable, with keepalives, until wait_seconds ends it with stream.timeout. An intent
 /// handed out is marked DELIVERED first, so data.status is DELIVERED.
 /// </summary>
-public static class AgentStream
+public static partial class AgentStream
 {
     public static async Task RunAsync(HttpContext http, Caller caller, AgentRecord agent, IGrainFactory grains, DeliveryQueries deliveries, ApiOptions options)
     {
         var since = Query.Int(http.Request, "since", 0) is { } s ? (long)s : LastEventId(http.Request) ?? 0;
         var wait = TimeSpan.FromSeconds(Query.Int(http.Request, "wait_seconds", 1, 60) ?? 15);
         var statuses = Query.Statuses(Query.String(http.Request, "status")?.Split(','), "status") ?? IntentStatus.NonTerminal;
+        var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AgentStream));
 
         var wakeups = new Wakeups();
         var observer = grains.CreateObjectReference<IAgentObserver>(wakeups);
         var agentGrain = grains.GetGrain<IAgentGrain>(agent.Address);
         try
         {
-            // Subscribe before the first read: anything committed after it wakes us, anything before it is read.
+            // Subscribe before the first read: anything committed after it wakes us, anything before it is read. Both
+            // happen before the 200, so a node that cannot serve the stream says so (503, Retry-After) instead of
+            // answering and then dropping the connection, which listeners would retry at once.
             await agentGrain.SubscribeAsync(observer);
+            var batch = await deliveries.AfterAsync(agent, since, statuses, http.RequestAborted);
             using var window = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
             window.CancelAfter(wait);
             var sse = await SseWriter.StartAsync(http);
@@ -36,28 +41,34 @@ public static class AgentStream
             var sent = new HashSet<Guid>();
             while (!window.IsCancellationRequested)
             {
-                IReadOnlyList<Delivery> batch;
-                do
+                while (batch is not null)
                 {
-                    batch = await deliveries.AfterAsync(agent, last, statuses, http.RequestAborted);
-                    // Marked DELIVERED all at once, so the writes of one wake-up share a transaction (group commit),
-                    // then sent in cursor order.
+                    // Marked DELIVERED all at once, so the writes of one wake-up share a transaction (group commit), then
+                    // sent in cursor order. One that cannot be marked is skipped, and read again at the next wake-up or
+                    // keepalive (it is still SUBMITTED): it never ends the stream of the others.
                     var fresh = batch.Where(d => sent.Add(d.IntentId)).ToArray();
-                    var marked = await Task.WhenAll(fresh.Select(d => grains.GetGrain<IIntentGrain>(d.IntentId).MarkDeliveredAsync(caller)));
+                    var marked = await Task.WhenAll(fresh.Select(d => MarkAsync(grains, caller, d, log)));
                     for (var i = 0; i < fresh.Length; i++)
                     {
                         var (d, intent) = (fresh[i], marked[i]);
-                        if (!statuses.Contains(intent.Status)) continue;
+                        if (intent is null) sent.Remove(d.IntentId);
+                        if (intent is null || !statuses.Contains(intent.Status)) continue;
                         await sse.EventAsync(d.Cursor, IntentEventType.Delivered, DeliveryMessage.Build(intent, d.Cursor, Math.Max(1, intent.DeliveryAttempt)), http.RequestAborted);
                         last = Math.Max(last, d.Cursor);
                     }
-                } while (batch.Count == DeliveryQueries.Batch && !window.IsCancellationRequested);
+                    batch = batch.Count == DeliveryQueries.Batch && !window.IsCancellationRequested
+                        ? await ReadAsync(deliveries, agent, last, statuses, log, http.RequestAborted) : null;
+                }
 
                 if (!await wakeups.WaitAsync(options.SseKeepAlive, window.Token))
                 {
                     if (window.IsCancellationRequested) break;
                     await sse.KeepAliveAsync(http.RequestAborted);
+                    // Wake-ups live in the agent grain's memory: should its activation have gone (its silo died, or it
+                    // was collected), this subscribes again, so no wake-up depends on one activation for long.
+                    await ResubscribeAsync(agentGrain, observer, log);
                 }
+                batch = await ReadAsync(deliveries, agent, last, statuses, log, http.RequestAborted);
             }
             if (!http.RequestAborted.IsCancellationRequested)
                 await sse.EventAsync("stream.timeout", new JsonObject { ["next_seq"] = last }, http.RequestAborted);
@@ -71,6 +82,55 @@ public static class AgentStream
             await Observers.ReleaseAsync(() => agentGrain.UnsubscribeAsync(observer), () => grains.DeleteObjectReference<IAgentObserver>(observer));
         }
     }
+
+    /// <summary>The deliveries after the cursor, or null when they cannot be read now (the stream waits and reads again).</summary>
+    private static async Task<IReadOnlyList<Delivery>?> ReadAsync(DeliveryQueries deliveries, AgentRecord agent, long after,
+        IReadOnlyList<string> statuses, ILogger log, CancellationToken ct)
+    {
+        try
+        {
+            return await deliveries.AfterAsync(agent, after, statuses, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            LogReadFailed(log, e, agent.Address);
+            return null;
+        }
+    }
+
+    private static async Task<IntentRecord?> MarkAsync(IGrainFactory grains, Caller caller, Delivery d, ILogger log)
+    {
+        try
+        {
+            return await grains.GetGrain<IIntentGrain>(d.IntentId).MarkDeliveredAsync(caller);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogMarkFailed(log, e, d.IntentId);
+            return null;
+        }
+    }
+
+    private static async Task ResubscribeAsync(IAgentGrain agentGrain, IAgentObserver observer, ILogger log)
+    {
+        try
+        {
+            await agentGrain.SubscribeAsync(observer);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogResubscribeFailed(log, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent stream of {Agent}: deliveries not read now, read again at the next keepalive")]
+    private static partial void LogReadFailed(ILogger log, Exception e, string agent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent stream: intent {IntentId} not marked delivered now; it is offered again")]
+    private static partial void LogMarkFailed(ILogger log, Exception e, Guid intentId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent stream: could not subscribe again to wake-ups; tried again at the next keepalive")]
+    private static partial void LogResubscribeFailed(ILogger log, Exception e);
 
     private static long? LastEventId(HttpRequest request) =>
         long.TryParse(request.Headers["Last-Event-ID"].ToString(), out var id) && id >= 0 ? id : null;

@@ -7,9 +7,9 @@ namespace Axme.Api.Errors;
 
 /// <summary>
 /// Turns every failure into the protocol's JSON error body in one place: a refusal from a grain or a
-/// validator keeps its 4xx status and code; malformed input is a 4xx; a lost database connection is a 503
-/// (retry); anything else is a 500 whose
-/// body says nothing about internals (the log has the details).
+/// validator keeps its 4xx status and code; malformed input is a 4xx; a transient failure of the database or the
+/// cluster (<see cref="Transient"/>) is a 503 with Retry-After; anything else is a 500 whose body says nothing
+/// about internals (the log has the details).
 /// </summary>
 public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
 {
@@ -22,7 +22,8 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
         catch (Exception e) when (!http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested)
         {
             var (status, code, message, details) = Classify(e);
-            if (status >= 500) LogUnhandled(e, http.Request.Method, http.Request.Path);
+            if (status == 503 && e is not ProtocolException) LogTransient(e.GetType().Name, e.Message, http.Request.Method, http.Request.Path);
+            else if (status >= 500) LogUnhandled(e, http.Request.Method, http.Request.Path);
             http.Response.Clear();
             // A refusal that says when to come back (a busy node, a spent budget) says it in the header clients read.
             if (details?.GetValueOrDefault("retry_after") is { } after) http.Response.Headers.RetryAfter = after;
@@ -37,28 +38,13 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
             (413, "payload_too_large", "request body is larger than the configured limit", null),
         BadHttpRequestException b => (b.StatusCode, "bad_request", b.Message, null),
         JsonException j => (400, "invalid_json", "request body is not valid JSON: " + j.Message, null),
-        TimeoutException => (503, "unavailable", "the runtime did not answer in time; retry", null),
-        _ when Unavailable(e) => (503, "unavailable", "the database is unavailable or the write raced another; retry (with the same Idempotency-Key)", null),
+        _ when Transient.Is(e) && Transient.Unavailable(e) is var u => (u.Status, u.Code, u.Message, u.Details),
         _ => (500, "internal_error", "internal error", null),
     };
 
-    /// <summary>
-    /// A storage failure the client should retry: the connection to PostgreSQL was lost or refused (the write's
-    /// outcome is unknown to the node, so the retry must carry its Idempotency-Key), or two activations raced.
-    /// Orleans wraps storage errors, so the whole chain is looked at.
-    /// </summary>
-    private static bool Unavailable(Exception e)
-    {
-        for (var x = (Exception?)e; x is not null; x = x.InnerException)
-        {
-            if (x is Npgsql.PostgresException p)
-                return p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState.StartsWith("57P", StringComparison.Ordinal)
-                    || p.SqlState.StartsWith("53", StringComparison.Ordinal) || p.SqlState == "40001";
-            if (x is Npgsql.NpgsqlException or Orleans.Storage.InconsistentStateException) return true;
-        }
-        return false;
-    }
-
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private partial void LogUnhandled(Exception e, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Transient failure on {Method} {Path}, answered 503: {Type}: {Message}")]
+    private partial void LogTransient(string type, string message, string method, string path);
 }

@@ -43,11 +43,14 @@ public static class HealthEndpoints
         var ready = true;
         try
         {
+            // Unready within seconds when PostgreSQL is unreachable, whether it refuses connections or drops them.
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            limit.CancelAfter(TimeSpan.FromSeconds(5));
             await using var cmd = db.CreateCommand("SELECT 1");
-            await cmd.ExecuteScalarAsync(ct);
+            await cmd.ExecuteScalarAsync(limit.Token);
             checks["postgres"] = "ok";
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        catch (Exception) when (!ct.IsCancellationRequested)
         {
             checks["postgres"] = "unavailable";
             ready = false;
@@ -59,7 +62,7 @@ public static class HealthEndpoints
             checks["active_silos"] = hosts.Count;
             ready &= hosts.Count > 0;
         }
-        catch (Exception e) when (e is OrleansException or TimeoutException)
+        catch (Exception) when (!ct.IsCancellationRequested)
         {
             checks["silo"] = "unavailable";
             ready = false;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Axme.Api.Auth;
 using Axme.Api.Http;
 using Axme.Grains.Interfaces.Intents;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Axme.Api.Intents;
@@ -11,7 +12,7 @@ namespace Axme.Api.Intents;
 /// events pushed by the intent grain (no polling), with keepalives. Every response ends with a
 /// stream.timeout frame: right after a terminal event, or when wait_seconds runs out; then it closes.
 /// </summary>
-public static class IntentStreamEndpoint
+public static partial class IntentStreamEndpoint
 {
     public static async Task Stream(HttpContext http, string intent_id, IGrainFactory grains, IOptions<ApiOptions> options, StreamSlots slots)
     {
@@ -61,9 +62,20 @@ public static class IntentStreamEndpoint
                 catch (OperationCanceledException) when (!window.IsCancellationRequested)
                 {
                     await sse.KeepAliveAsync(http.RequestAborted);
+                    // Pushes live in the intent grain's memory: should its activation have gone (its silo died, or it
+                    // was collected while waiting), subscribing again revives them and returns what was missed meanwhile.
+                    foreach (var e in await grain.SubscribeAsync(caller, observer, last))
+                        if (!done) done = await SendAsync(e);
                 }
                 catch (OperationCanceledException)
                 {
+                    break;
+                }
+                catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
+                {
+                    // The intent cannot be reached now (its silo died, the database is away): the window ends as
+                    // usual, and the listener resumes from its cursor without missing an event.
+                    LogStreamInterrupted(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(IntentStreamEndpoint)), e, intent_id);
                     break;
                 }
             }
@@ -80,6 +92,9 @@ public static class IntentStreamEndpoint
             await Observers.ReleaseAsync(() => grain.UnsubscribeAsync(observer), () => grains.DeleteObjectReference<IIntentObserver>(observer));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event stream of intent {IntentId} ended early; the listener resumes from its cursor")]
+    private static partial void LogStreamInterrupted(ILogger log, Exception e, string intentId);
 
     private static int? LastEventId(HttpRequest request) =>
         int.TryParse(request.Headers["Last-Event-ID"].ToString(), out var id) && id >= 0 ? id : null;

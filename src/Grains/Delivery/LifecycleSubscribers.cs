@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Axme.Grains.Common;
 using Axme.Grains.Interfaces.Delivery;
 
 namespace Axme.Grains.Delivery;
@@ -6,20 +6,13 @@ namespace Axme.Grains.Delivery;
 /// <summary>
 /// Per-silo cache of "does this workspace subscribe to intent lifecycle events?", so intents of
 /// workspaces without such subscriptions (the common case) send nothing extra. A new subscription is
-/// seen within <see cref="Ttl"/>.
+/// seen within <see cref="Ttl"/>; when the directory cannot answer, the last answer stands (<see cref="LookupCache{T}"/>).
 /// </summary>
 public sealed class LifecycleSubscribers(IGrainFactory grains, TimeProvider time)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(5);
-    private readonly ConcurrentDictionary<string, (bool Wants, DateTimeOffset Until)> _cache = new();
+    private readonly LookupCache<bool> _cache = new(time, Ttl);
 
-    public async ValueTask<bool> WantedAsync(string orgId, string workspaceId)
-    {
-        var key = IWebhookDirectoryGrain.KeyFor(orgId, workspaceId);
-        var now = time.GetUtcNow();
-        if (_cache.TryGetValue(key, out var hit) && hit.Until > now) return hit.Wants;
-        var wants = await grains.GetGrain<IWebhookDirectoryGrain>(key).HasLifecycleSubscriptionsAsync();
-        _cache[key] = (wants, now + Ttl);
-        return wants;
-    }
+    public ValueTask<bool> WantedAsync(string orgId, string workspaceId) =>
+        _cache.GetAsync(IWebhookDirectoryGrain.KeyFor(orgId, workspaceId), key => grains.GetGrain<IWebhookDirectoryGrain>(key).HasLifecycleSubscriptionsAsync());
 }

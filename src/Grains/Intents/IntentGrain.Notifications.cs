@@ -1,3 +1,4 @@
+using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
 using Axme.Grains.Interfaces.Notifications;
 using Microsoft.Extensions.Logging;
@@ -23,7 +24,7 @@ public sealed partial class IntentGrain
                 {
                     await NotifyAsync(id, notification);
                 }
-                catch (Exception ex) when (ex is OrleansException or TimeoutException or InvalidOperationException)
+                catch (Exception ex) when (ex is OrleansException or TimeoutException or InvalidOperationException or ProtocolException { Status: 503 })
                 {
                     LogNotifyFailed(ex, intent.IntentId, id);
                 }

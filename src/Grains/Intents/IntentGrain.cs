@@ -47,7 +47,11 @@ public sealed partial class IntentGrain(
         {
             // The id was derived from the Idempotency-Key: same body is a replay, another body a conflict.
             if (S.CreateRequestHash == command.RequestHash && existing.CreatedBy == command.Caller.ServiceAccountId)
+            {
+                // The first answer may have been lost after the write, before its wake-up: the replay wakes again.
+                if (existing.Status == IntentStatus.Submitted) await WakeAgentAsync(existing);
                 return new CreateIntentResult(existing, Replayed: true, S.CreatedStatus ?? existing.Status);
+            }
             throw ProtocolException.Conflict("idempotency_conflict", "idempotency key reused with different payload");
         }
         var transition = IntentTransitions.Create(this.GetPrimaryKey(), command, time.GetUtcNow());
@@ -63,12 +67,7 @@ public sealed partial class IntentGrain(
         S.CreatedStatus = transition.Intent.Status;
         await CommitAsync(transition);
         AxmeMetrics.IntentCreated(transition.Intent);
-        if (transition.Intent.Status == IntentStatus.Submitted)
-        {
-            // A wake-up only: the delivery itself is durable in the intent (and its view row), so a lost
-            // notification delays nothing beyond the listener's next window.
-            await GrainFactory.GetGrain<IAgentGrain>(transition.Intent.ToAgent).NotifyDeliverableAsync(transition.Intent.IntentId);
-        }
+        if (transition.Intent.Status == IntentStatus.Submitted) await WakeAgentAsync(transition.Intent);
         return new CreateIntentResult(S.Intent!, Replayed: false, S.CreatedStatus);
     }
 
@@ -235,11 +234,34 @@ public sealed partial class IntentGrain(
             // Nothing happens to a finished intent by itself: let it go soon instead of at the collection age.
             this.RegisterGrainTimer(() => { DeactivateOnIdle(); return Task.CompletedTask; }, options.Value.FinishedIntentIdle, Timeout.InfiniteTimeSpan);
         }
-        await PublishAsync(transition.Intent, effects.Events);
-        if (effects.DropTimer) await UnregisterTimerAsync();
-        if (effects.StartStep) await StartStepIntentAsync(enteredNow: effects.StepIsNew);
+        // Durable from here on. What follows are effects of a committed write: none may fail the request that caused it
+        // (its caller would retry work that was done), so each is logged and left to what repairs it: listeners read
+        // the rows again on their next window, a timer not dropped finds nothing due, a step intent not started is
+        // started by the hand-off sweep, a completion not handed over is retried (DeliverCompletionAsync).
+        await AfterCommitAsync("publish", () => PublishAsync(transition.Intent, effects.Events));
+        if (effects.DropTimer) await AfterCommitAsync("drop the timer", UnregisterTimerAsync);
+        if (effects.StartStep) await AfterCommitAsync("start the step intent", () => StartStepIntentAsync(enteredNow: effects.StepIsNew));
         return effects.DeliverCompletion && await DeliverCompletionAsync();
     }
+
+    private async Task AfterCommitAsync(string effect, Func<Task> run)
+    {
+        try
+        {
+            await run();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogAfterCommitFailed(e, this.GetPrimaryKey(), effect);
+        }
+    }
+
+    /// <summary>
+    /// Wakes the listeners of the intent's agent (a wake-up only: the delivery is durable in the row, and a listener
+    /// that misses it reads the rows again at its next keepalive).
+    /// </summary>
+    private Task WakeAgentAsync(IntentRecord intent) =>
+        AfterCommitAsync("wake the agent", () => GrainFactory.GetGrain<IAgentGrain>(intent.ToAgent).NotifyDeliverableAsync(intent.IntentId));
 
     /// <summary>
     /// Committed events to listeners (one-way: a slow or gone listener never blocks the intent), to lifecycle webhook
@@ -282,6 +304,9 @@ public sealed partial class IntentGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Intent {IntentId} timed out")]
     private partial void LogTimedOut(Guid intentId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Intent {IntentId} committed, but could not {Effect} after it; left to its repair")]
+    private partial void LogAfterCommitFailed(Exception e, Guid intentId, string effect);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Completion of intent {IntentId} not yet delivered to {ReplyTo}; the reminder retries")]
     private partial void LogCompletionNotDelivered(Exception e, Guid intentId, string replyTo);

@@ -12,16 +12,17 @@ namespace Axme.Grains.Schemas;
 /// bundles (validate and apply, before anything is provisioned). Per silo, a
 /// lookup (schema or none) is kept for <see cref="Lifetime"/>: creating an intent then costs no grain call
 /// per type and key most of the time; an upsert clears the entry on the grain's silo at once and other
-/// silos see it within the lifetime. Compiled schemas are kept by hash (content never changes under a hash).
+/// silos see it within the lifetime; when the grain cannot answer, the last lookup is served (<see cref="LookupCache{T}"/>).
+/// Compiled schemas are kept by hash (content never changes under a hash).
 /// </summary>
 public sealed class SemanticSchemaCache(IGrainFactory grains, TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
 
-    private readonly ConcurrentDictionary<string, (SemanticSchema? Schema, DateTimeOffset Until)> _lookups = new();
+    private readonly LookupCache<SemanticSchema?> _lookups = new(time, Lifetime);
     private readonly ConcurrentDictionary<string, JsonSchema> _compiled = new();
 
-    public void Invalidate(string key) => _lookups.TryRemove(key, out _);
+    public void Invalidate(string key) => _lookups.Invalidate(key);
 
     /// <summary>The schema that governs a type in a workspace: its own, else the core one; null when none is active.</summary>
     public async Task<SemanticSchema?> FindAsync(string orgId, string workspaceId, string semanticType) =>
@@ -54,15 +55,8 @@ public sealed class SemanticSchemaCache(IGrainFactory grains, TimeProvider time)
         return new SchemaViolations(schema.SchemaRef, errors.ToDictionary(e => e.Key.Length == 0 ? "payload" : "payload." + e.Key, e => e.Value));
     }
 
-    private async Task<SemanticSchema?> LookupAsync(string key)
-    {
-        var now = time.GetUtcNow();
-        if (_lookups.TryGetValue(key, out var hit) && hit.Until > now) return hit.Schema;
-        var schema = await grains.GetGrain<ISemanticSchemaGrain>(key).GetAsync();
-        var active = schema is { Active: true } ? schema : null;
-        _lookups[key] = (active, now + Lifetime);
-        return active;
-    }
+    private ValueTask<SemanticSchema?> LookupAsync(string key) =>
+        _lookups.GetAsync(key, async k => await grains.GetGrain<ISemanticSchemaGrain>(k).GetAsync() is { Active: true } schema ? schema : null);
 }
 
 /// <summary>The fields a payload's schema refuses, keyed "payload" or "payload.&lt;dotted path&gt;".</summary>

@@ -27,10 +27,19 @@ public sealed partial class DeadlineSweep(NpgsqlDataSource db, IGrainFactory gra
             await using (var reader = await cmd.ExecuteReaderAsync(stoppingToken))
                 while (await reader.ReadAsync(stoppingToken)) due.Add(reader.GetGuid(0));
             foreach (var id in due)
-                await grains.GetGrain<IIntentGrain>(id).CheckDeadlineAsync();
+            {
+                try
+                {
+                    await grains.GetGrain<IIntentGrain>(id).CheckDeadlineAsync();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogSweepFailed(e); // that one's reminder still fires; the others need not wait for it
+                }
+            }
             if (due.Count > 0) LogSwept(due.Count);
         }
-        catch (Exception e) when (e is NpgsqlException or OrleansException or TimeoutException)
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
             // Reminders still fire at their next tick; the sweep only makes it sooner.
             LogSweepFailed(e);

@@ -28,8 +28,7 @@ public sealed partial class DeliverySweep(NpgsqlDataSource db, IGrainFactory gra
         var byAgent = new List<(string Agent, Guid[] Ids)>();
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct)) byAgent.Add((reader.GetString(0), reader.GetFieldValue<Guid[]>(1)));
-        foreach (var (agent, ids) in byAgent)
-            await grains.GetGrain<IAgentGrain>(agent).RedispatchAsync(ids);
+        await EachAsync(byAgent, a => grains.GetGrain<IAgentGrain>(a.Agent).RedispatchAsync(a.Ids));
         return byAgent.Sum(a => a.Ids.Length);
     }
 

@@ -16,8 +16,7 @@ public sealed partial class HandoffSweep(NpgsqlDataSource db, IGrainFactory grai
     protected override async Task<int> SweepAsync(DateTimeOffset? from, DateTimeOffset until, CancellationToken ct)
     {
         var parents = await LostAsync(from, until, ct);
-        foreach (var parent in parents)
-            await grains.GetGrain<IIntentGrain>(parent).CheckDeadlineAsync();
+        await EachAsync(parents, parent => grains.GetGrain<IIntentGrain>(parent).CheckDeadlineAsync());
         return parents.Count;
     }
 

@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace Axme.Silo.Hosting;
 
 /// <summary>
@@ -23,6 +21,22 @@ public abstract class WindowedSweep(TimeProvider time) : BackgroundService
 
     protected abstract void LogSweepFailed(Exception e);
 
+    /// <summary>Repairs each item on its own: one that fails (logged) does not keep the others waiting for the next tick.</summary>
+    protected async Task EachAsync<T>(IEnumerable<T> items, Func<T, Task> repair)
+    {
+        foreach (var item in items)
+        {
+            try
+            {
+                await repair(item);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogSweepFailed(e);
+            }
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         DateTimeOffset? from = null;
@@ -36,8 +50,10 @@ public abstract class WindowedSweep(TimeProvider time) : BackgroundService
                 if (count > 0) LogSwept(count);
                 from = now - Window;
             }
-            catch (Exception e) when (e is NpgsqlException or OrleansException or TimeoutException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // Whatever failed (the database, the cluster, one grain), the next tick sweeps again; an exception
+                // leaving a BackgroundService would stop the whole node.
                 LogSweepFailed(e);
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
