@@ -22,6 +22,15 @@ public sealed class IntentOptions
     public TimeSpan FinishedIntentIdle { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
+    /// How long an intent that is not finished stays activated without a call (Orleans' collection age for intent
+    /// grains; its default, 15 minutes, is for all grains). Most intents wait, for hours: their timer is a durable
+    /// reminder and their state is in their row, so an idle one costs no memory after this (docs/adr/018). A stream
+    /// listener keeps its intent activated (it subscribes again every keepalive). Orleans collects once a minute, so
+    /// less than a minute changes nothing.
+    /// </summary>
+    public TimeSpan WaitingIntentIdle { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// Events one intent keeps (ADR 017 §8): past it a caller's write that does not end the intent is 409
     /// intent_event_limit, so a flood of progress cannot grow one intent's history (and memory) without end. Ending
     /// it (resolve, cancel) and the runtime's own transitions (timeouts, deliveries) are always taken.

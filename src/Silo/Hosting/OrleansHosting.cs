@@ -38,6 +38,8 @@ public static class OrleansHosting
             silo.UseAdoNetReminderService(r => { r.Invariant = Invariant; r.ConnectionString = postgres; });
             silo.Configure<ReminderOptions>(r => r.MinimumReminderPeriod = o.MinimumReminderPeriod);
             silo.Configure<GrainDirectoryOptions>(d => d.CacheSize = o.GrainDirectoryCacheSize);
+            var intents = builder.Configuration.GetSection(IntentOptions.Section).Get<IntentOptions>() ?? new IntentOptions();
+            silo.Configure<GrainCollectionOptions>(g => g.ClassSpecificCollectionAge[typeof(IntentGrain).FullName!] = intents.WaitingIntentIdle);
             silo.AddIncomingGrainCallFilter<TransientFaultFilter>();
             // Trace context across grain calls only when traces are exported: otherwise the filter runs on every call for nothing.
             if (Observability.Exporting(builder.Configuration)) silo.AddActivityPropagation();
