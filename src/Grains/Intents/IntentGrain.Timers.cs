@@ -13,6 +13,10 @@ public sealed partial class IntentGrain
         await TickAsync();
         // Reminders of earlier versions (a reply_to reminder per completion): their work is the tick's now.
         if (reminderName != TimerReminder && await this.GetReminder(reminderName) is { } legacy) await this.UnregisterReminder(legacy);
+        // A timer woke an intent that otherwise sleeps (a deadline, a reminder, a wake-up): unless someone listens,
+        // it goes back to sleep now instead of after the idle age, so a thousand timers a second do not keep
+        // minutes of activations in memory (docs/adr/018).
+        if (_observers.Count == 0) DeactivateOnIdle();
     }
 
     /// <summary>A timer tick or a sweep's check: what <see cref="IntentTick.Decide"/> says is due, done.</summary>

@@ -114,4 +114,28 @@ public sealed class HumanTimerGrainTests(ClusterFixture fx)
         await Task.Delay(1500);
         Assert.Equal(3, fx.Smtp.Received.Count(m => m.EnvelopeTo.Any(t => t.Contains($"{id:N}")))); // once each
     }
+    [Fact]
+    public async Task A_timer_woken_intent_nobody_listens_to_is_deactivated_right_after_its_tick()
+    {
+        var caller = TestData.Caller();
+        var id = Guid.NewGuid();
+        var grain = fx.Client.GetGrain<IIntentGrain>(id);
+        await grain.CreateAsync(TestData.Create(caller, humanTaskJson: TestData.HumanTask) with { RemindAfterSeconds = 1, MaxReminders = 1 });
+        var management = fx.Client.GetGrain<IManagementGrain>(0);
+        var grainId = ((GrainReference)grain).GrainId;
+        Assert.Contains(grainId, await management.GetActiveGrains(grainId.Type));
+
+        // Watched through its rows, not through calls (a call would activate it again).
+        await using var db = Npgsql.NpgsqlDataSource.Create(fx.ConnectionString);
+        var reminders = await Eventually.WaitAsync<object?>(() => db.CreateCommand(
+                $"SELECT count(*) FROM axme_intent_events WHERE intent_id = '{id}' AND doc LIKE '%\"intent.reminder\"%'").ExecuteScalarAsync(),
+            n => (long)n! == 1, TimeSpan.FromSeconds(20));
+        Assert.Equal(1L, reminders);
+        var active = await Eventually.WaitAsync<List<GrainId>>(() => management.GetActiveGrains(grainId.Type).AsTask(),
+            active => !active.Contains(grainId), TimeSpan.FromSeconds(3));
+        Assert.DoesNotContain(grainId, active); // right after its tick, not after an idle age (minutes)
+
+        // Woken by the next call, with its state from the rows.
+        Assert.Equal(1, (await grain.GetAsync(caller)).RemindCount);
+    }
 }
