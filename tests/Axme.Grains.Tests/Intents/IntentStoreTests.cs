@@ -164,6 +164,7 @@ public sealed class IntentStoreTests(ClusterFixture fx)
         var doc = (string)(await read.ExecuteScalarAsync())!;
         Assert.Contains("""\"note\":\"<b>Grüße</b> & """, doc);
         Assert.DoesNotContain("\\u0022", doc);
+        Assert.DoesNotContain(":null", doc); // absent reads as null: nulls are not stored
 
         // A row written before (every quote as \u0022, < as \u003C, non-ASCII escaped) reads back the same payload.
         var legacy = doc.Replace("\\\"", "\\u0022").Replace("<", "\\u003C").Replace("ü", "\\u00FC").Replace("ß", "\\u00DF");
