@@ -37,6 +37,14 @@ public static class Transient
         return false;
     }
 
+    /// <summary>Whether <typeparamref name="T"/> is the exception or anywhere in its chain of inner exceptions.</summary>
+    public static bool Caused<T>(Exception e) where T : Exception
+    {
+        for (var x = (Exception?)e; x is not null; x = x.InnerException)
+            if (x is T) return true;
+        return false;
+    }
+
     /// <summary>The refusal a transient failure becomes: serialisable across silos, and read by every client the same way.</summary>
     public static ProtocolException Unavailable(Exception e) => new(503, "unavailable",
         e is Orleans.Storage.InconsistentStateException

@@ -18,7 +18,8 @@ namespace Axme.Grains.Intents;
 /// One intent. Loads its state, asks <see cref="IntentTransitions"/> what to do, writes the new record
 /// and events in one storage write, then publishes the events to observers. Not reentrant: calls on one
 /// intent run one at a time, which is what makes idempotency and compare-and-set race-free. Its timer is in
-/// IntentGrain.Timers.cs, its workflow hand-offs in IntentGrain.Handoffs.cs, telling people in IntentGrain.Notifications.cs.
+/// IntentGrain.Timers.cs, its workflow hand-offs in IntentGrain.Handoffs.cs, what a commit causes in IntentGrain.Effects.cs,
+/// telling people in IntentGrain.Notifications.cs.
 /// </summary>
 public sealed partial class IntentGrain(
     [PersistentState(AxmeNames.IntentState, AxmeNames.IntentStorage)] IPersistentState<IntentState> state,
@@ -244,41 +245,6 @@ public sealed partial class IntentGrain(
         return effects.DeliverCompletion && await DeliverCompletionAsync();
     }
 
-    private async Task AfterCommitAsync(string effect, Func<Task> run)
-    {
-        try
-        {
-            await run();
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogAfterCommitFailed(e, this.GetPrimaryKey(), effect);
-        }
-    }
-
-    /// <summary>
-    /// Wakes the listeners of the intent's agent (a wake-up only: the delivery is durable in the row, and a listener
-    /// that misses it reads the rows again at its next keepalive).
-    /// </summary>
-    private Task WakeAgentAsync(IntentRecord intent) =>
-        AfterCommitAsync("wake the agent", () => GrainFactory.GetGrain<IAgentGrain>(intent.ToAgent).NotifyDeliverableAsync(intent.IntentId));
-
-    /// <summary>
-    /// Committed events to listeners (one-way: a slow or gone listener never blocks the intent), to lifecycle webhook
-    /// subscribers (one-way, best effort across a crash at this point, unlike intent deliveries: docs/adr/007), and to
-    /// the people of a human task.
-    /// </summary>
-    private async Task PublishAsync(IntentRecord intent, IReadOnlyList<IntentEvent> events)
-    {
-        if (events.Count == 0) return;
-        foreach (var e in events)
-            await _observers.Notify(o => o.OnEventAsync(e));
-        if (await lifecycleSubscribers.WantedAsync(intent.OrgId, intent.WorkspaceId))
-            await GrainFactory.GetGrain<IWebhookDirectoryGrain>(IWebhookDirectoryGrain.KeyFor(intent.OrgId, intent.WorkspaceId))
-                .PublishIntentEventsAsync(intent, events);
-        await NotifyPeopleAsync(intent, events);
-    }
-
     /// <summary>A person acting by a token someone else minted: the events they cause name that minter too (ADR 017 §6).</summary>
     private static Transition Stamped(Transition transition, Caller caller) =>
         caller.ActorTokenIssuer is not { } issuer ? transition
@@ -304,9 +270,6 @@ public sealed partial class IntentGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Intent {IntentId} timed out")]
     private partial void LogTimedOut(Guid intentId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Intent {IntentId} committed, but could not {Effect} after it; left to its repair")]
-    private partial void LogAfterCommitFailed(Exception e, Guid intentId, string effect);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Completion of intent {IntentId} not yet delivered to {ReplyTo}; the reminder retries")]
     private partial void LogCompletionNotDelivered(Exception e, Guid intentId, string replyTo);

@@ -39,16 +39,9 @@ public sealed partial class TransientFaultFilter(ILogger<TransientFaultFilter> l
             LogTransient(context.InterfaceName, context.MethodName, e.GetType().Name, e.Message);
             return Transient.Unavailable(e);
         }
-        if (!Caused<Npgsql.NpgsqlException>(e)) return null;
+        if (!Transient.Caused<Npgsql.NpgsqlException>(e)) return null;
         LogDatabaseError(e, context.InterfaceName, context.MethodName);
         return new ProtocolException(500, "internal_error", "internal error");
-    }
-
-    private static bool Caused<T>(Exception e) where T : Exception
-    {
-        for (var x = (Exception?)e; x is not null; x = x.InnerException)
-            if (x is T) return true;
-        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Interface}.{Method} failed transiently, refused with 503: {Type}: {Message}")]
