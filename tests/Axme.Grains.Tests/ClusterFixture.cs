@@ -72,7 +72,12 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             host.Services.AddSingleton(TimeProvider.System);
             GrainInterfaceTypeCache.AddTo(host.Services);
-            host.Services.Configure<IntentOptions>(o => o.DeadlineReminderPeriod = ReminderPeriod);
+            host.Services.Configure<IntentOptions>(o =>
+            {
+                o.DeadlineReminderPeriod = ReminderPeriod;
+                // Long, so the tests of finished intents tell "gone with its last listener" from "gone after the idle time".
+                o.FinishedIntentIdle = TimeSpan.FromSeconds(60);
+            });
             host.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(s => StorageJson.Configure(s.JsonSerializerOptions));
             host.Services.Configure<DeliveryOptions>(o =>
             {

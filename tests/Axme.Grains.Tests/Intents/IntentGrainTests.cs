@@ -179,6 +179,50 @@ public sealed class IntentGrainTests(ClusterFixture fx)
         }
     }
 
+    [Fact]
+    public async Task A_finished_intent_nobody_listens_to_is_deactivated_when_its_call_is_done()
+    {
+        var grain = await CreatedAsync();
+        var (management, grainId) = Activation(grain);
+        Assert.Contains(grainId, await management.GetActiveGrains(grainId.Type));
+
+        await grain.ResolveAsync(_caller, TestData.Complete(), null);
+
+        var active = await Eventually.WaitAsync<List<GrainId>>(() => management.GetActiveGrains(grainId.Type).AsTask(),
+            a => !a.Contains(grainId), TimeSpan.FromSeconds(5));
+        Assert.DoesNotContain(grainId, active); // not after FinishedIntentIdle (60 s in these tests)
+        Assert.Equal(IntentStatus.Completed, (await grain.GetAsync(_caller)).Status); // read again from its row
+    }
+
+    [Fact]
+    public async Task A_finished_intent_stays_activated_for_its_listener_and_goes_when_the_last_one_leaves()
+    {
+        var grain = await CreatedAsync();
+        var (management, grainId) = Activation(grain);
+        var observer = new RecordingObserver();
+        var reference = fx.Client.CreateObjectReference<IIntentObserver>(observer);
+        try
+        {
+            await grain.SubscribeAsync(_caller, reference, 0);
+            await grain.ResolveAsync(_caller, TestData.Complete(), null);
+            await observer.WaitForAsync(2, Timeout);
+            await Task.Delay(1000);
+            Assert.Contains(grainId, await management.GetActiveGrains(grainId.Type)); // its listener may still read
+
+            await grain.UnsubscribeAsync(reference);
+            var active = await Eventually.WaitAsync<List<GrainId>>(() => management.GetActiveGrains(grainId.Type).AsTask(),
+                a => !a.Contains(grainId), TimeSpan.FromSeconds(5));
+            Assert.DoesNotContain(grainId, active);
+        }
+        finally
+        {
+            fx.Client.DeleteObjectReference<IIntentObserver>(reference);
+        }
+    }
+
+    private (IManagementGrain Management, GrainId Id) Activation(IIntentGrain grain) =>
+        (fx.Client.GetGrain<IManagementGrain>(0), ((GrainReference)grain).GrainId);
+
     private IIntentGrain Intent(Guid id) => fx.Client.GetGrain<IIntentGrain>(id);
 
     private async Task<IIntentGrain> CreatedAsync()
