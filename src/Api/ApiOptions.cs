@@ -84,4 +84,7 @@ public sealed class ApiOptions
 
     /// <summary>Service id of the cluster (the view tables are partitioned by it).</summary>
     public string ServiceId { get; set; } = "axme";
+
+    /// <summary>The node serves the Orleans Dashboard at <see cref="Web.InboxHeaders.DashboardPath"/> (set by the host): admins see a link to it.</summary>
+    public bool Dashboard { get; set; }
 }

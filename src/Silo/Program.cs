@@ -15,11 +15,15 @@ if (!Axme.Grains.Interfaces.Accounts.TenantNames.IsCanonical(axme.AdminOrg) || !
     throw new InvalidOperationException("Axme:AdminOrg and Axme:AdminWorkspace must be canonical names: lower-case a-z, 0-9, '.', '_', '-' (ADR 017).");
 
 builder.Services.Configure<AxmeOptions>(builder.Configuration.GetSection(AxmeOptions.Section));
-builder.Services.PostConfigure<ApiOptions>(o => o.ServiceId = axme.ServiceId);
+builder.Services.PostConfigure<ApiOptions>(o =>
+{
+    o.ServiceId = axme.ServiceId;
+    o.Dashboard = axme.Dashboard;
+});
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddNpgsqlDataSource(OrleansHosting.Tuned(axme.Postgres));
 builder.WebHost.UseUrls($"http://{axme.Host}:{axme.Port}");
-builder.AddAxmeObservability();
+builder.AddAxmeObservability(axme);
 builder.AddAxmeSilo(axme);
 builder.AddAxmeDelivery(axme);
 builder.Services.AddAxmeApi(builder.Configuration);
@@ -32,4 +36,5 @@ await SchemaMigrator.ApplyAsync(app.Services.GetRequiredService<NpgsqlDataSource
 await TenantNameCheck.EnsureAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), axme);
 if (!string.IsNullOrWhiteSpace(axme.KeyRingCertificate)) KeyRingCertificate.RotateUnencryptedDefault(app.Services, axme.ServiceId);
 app.MapAxmeApi();
+app.MapAxmeOperatorView(axme);
 await app.RunAsync();

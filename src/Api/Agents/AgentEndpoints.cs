@@ -58,7 +58,7 @@ public static class AgentEndpoints
         var agent = await ResolveAsync(grains, caller, stream ? address[..^StreamSuffix.Length] : address);
         if (stream)
         {
-            using var slot = slots.Enter(caller);
+            using var slot = slots.Enter(caller, StreamSlots.Agent);
             await AgentStream.RunAsync(http, caller, agent, grains, deliveries, options.Value);
             return;
         }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Axme.Grains.Interfaces.Common;
 using Microsoft.Extensions.Options;
@@ -13,11 +14,17 @@ namespace Axme.Api.Http;
 /// </summary>
 public sealed class StreamSlots(IOptions<ApiOptions> options)
 {
+    /// <summary>Kinds of held-open request, the "kind" of the axme.streams.open metric.</summary>
+    public const string Intent = "intent", Agent = "agent", Mcp = "mcp";
+
+    private static readonly UpDownCounter<int> Open = new Meter(AxmeNames.Meter).CreateUpDownCounter<int>("axme.streams.open",
+        description: "Held-open requests on this node: SSE intent streams, agent streams, MCP waits (kind)");
+
     private readonly ConcurrentDictionary<string, int> _perKey = new();
     private int _total;
 
     /// <summary>The slot of one held-open request of <paramref name="caller"/>; dispose it when the request ends.</summary>
-    public IDisposable Enter(Caller caller)
+    public IDisposable Enter(Caller caller, string kind)
     {
         var o = options.Value;
         var key = $"{caller.ServiceAccountId}/{caller.KeyId}";
@@ -31,7 +38,8 @@ public sealed class StreamSlots(IOptions<ApiOptions> options)
             Leave(key);
             throw Busy($"this key holds its maximum of {o.MaxStreamsPerKey} streams on this node");
         }
-        return new Slot(this, key);
+        Open.Add(1, new KeyValuePair<string, object?>("kind", kind));
+        return new Slot(this, key, kind);
     }
 
     /// <summary>Streams held now (for tests and metrics).</summary>
@@ -47,13 +55,15 @@ public sealed class StreamSlots(IOptions<ApiOptions> options)
         new(503, "too_many_streams", why + "; retry later",
             new Dictionary<string, string> { ["retry_after"] = options.Value.StreamRetryAfterSeconds.ToString(CultureInfo.InvariantCulture) });
 
-    private sealed class Slot(StreamSlots slots, string key) : IDisposable
+    private sealed class Slot(StreamSlots slots, string key, string kind) : IDisposable
     {
         private int _disposed;
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0) slots.Leave(key);
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            slots.Leave(key);
+            Open.Add(-1, new KeyValuePair<string, object?>("kind", kind));
         }
     }
 }

@@ -17,7 +17,7 @@ public static partial class IntentStreamEndpoint
     public static async Task Stream(HttpContext http, string intent_id, IGrainFactory grains, IOptions<ApiOptions> options, StreamSlots slots)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
-        using var slot = slots.Enter(caller);
+        using var slot = slots.Enter(caller, StreamSlots.Intent);
         var grain = IntentEndpoints.Grain(grains, intent_id);
         var since = Query.Int(http.Request, "since", 0) ?? LastEventId(http.Request) ?? 0;
         var wait = TimeSpan.FromSeconds(Query.Int(http.Request, "wait_seconds", 1, 60) ?? 15);

@@ -15,7 +15,7 @@ public static class McpWait
     {
         var grain = IntentEndpoints.Grain(c.Grains, c.Args.String("intent_id", 64, required: true)!);
         var timeout = TimeSpan.FromSeconds(c.Args.Int("timeout_seconds", 1, 60) ?? 30);
-        using var slot = c.Services.GetRequiredService<StreamSlots>().Enter(c.Caller);
+        using var slot = c.Services.GetRequiredService<StreamSlots>().Enter(c.Caller, StreamSlots.Mcp);
         var channel = new IntentEventChannel();
         var observer = c.Grains.CreateObjectReference<IIntentObserver>(channel);
         try

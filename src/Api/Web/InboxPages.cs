@@ -6,6 +6,7 @@ using Axme.Grains.Interfaces.Intents;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Axme.Api.Web;
 
@@ -33,7 +34,7 @@ public static class InboxPages
         return app;
     }
 
-    public static async Task<IResult> Home(HttpContext http, InboxSession session, IntentQueries queries)
+    public static async Task<IResult> Home(HttpContext http, InboxSession session, IntentQueries queries, IOptions<ApiOptions> options)
     {
         if (await session.CallerAsync(http) is not { } caller) return SignInPage(http, null, 200);
         var pending = await queries.PendingTasksAsync(caller, TaskEndpoints.MaxTasks, http.RequestAborted);
@@ -44,6 +45,7 @@ public static class InboxPages
             [nameof(TaskListPage.Token)] = Token(http),
             [nameof(TaskListPage.Pending)] = pending,
             [nameof(TaskListPage.Answered)] = answered,
+            [nameof(TaskListPage.Dashboard)] = caller.IsAdmin && options.Value.Dashboard,
         });
     }
 

@@ -4,6 +4,9 @@ namespace Axme.Grains.Interfaces.Common;
 public static class AxmeNames
 {
     /// <summary>The ADO.NET grain storage provider every grain uses.</summary>
+    /// <summary>The runtime's own OpenTelemetry meter (AxmeMetrics, the API's stream gauge).</summary>
+    public const string Meter = "Axme";
+
     public const string Storage = "axme";
 
     /// <summary>The intents' own storage provider (their rows in axme_intents and axme_intent_events, docs/adr/016).</summary>

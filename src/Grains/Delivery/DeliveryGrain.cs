@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Axme.Grains.Common;
 using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Delivery;
@@ -140,6 +141,7 @@ public sealed partial class DeliveryGrain(
             return;
         }
         var recorded = d with { Attempts = [.. d.Attempts, attempt], UpdatedAt = time.GetUtcNow() };
+        AxmeMetrics.DeliveryAttempt(d.Job.Kind, ok: attempt.Error is null);
         if (attempt.Error is null)
         {
             LogDelivered(d.DeliveryId, round);
@@ -148,6 +150,7 @@ public sealed partial class DeliveryGrain(
         else if (round >= max)
         {
             LogDeadLettered(d.DeliveryId, round, attempt.Error);
+            AxmeMetrics.DeadLettered(d.Job.Kind);
             await FinishAsync(recorded, DeliveryStatus.DeadLettered, round);
         }
         else

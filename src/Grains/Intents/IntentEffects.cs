@@ -15,7 +15,7 @@ public sealed record IntentEffects
     /// <summary>Before the write: register or move the timer to fire this long from now; null leaves it as it is.</summary>
     public TimeSpan? SetTimer { get; init; }
 
-    /// <summary>The intent became terminal: count it, and let its activation go after FinishedIntentIdle.</summary>
+    /// <summary>The intent became terminal: count it, and let its activation go (IntentGrain.CommitAsync says when).</summary>
     public bool Finished { get; init; }
 
     /// <summary>The events to publish (listeners, lifecycle webhook subscribers, people's notifications), in order.</summary>

@@ -10,6 +10,8 @@ public sealed partial class IntentGrain
 {
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        // Only a tick for something due counts (a tick can also come early, or from a reminder period while waiting).
+        if (S.ReminderDueAt is { } due && time.GetUtcNow() is var now && now >= due) AxmeMetrics.TimerFired(now - due);
         await TickAsync();
         // Reminders of earlier versions (a reply_to reminder per completion): their work is the tick's now.
         if (reminderName != TimerReminder && await this.GetReminder(reminderName) is { } legacy) await this.UnregisterReminder(legacy);

@@ -88,6 +88,18 @@ public sealed class AxmeOptions
     /// </summary>
     public int GrainDirectoryCacheSize { get; set; } = 100_000;
 
+    /// <summary>Serve Prometheus metrics at /metrics (admins, or the <see cref="MetricsToken"/>; docs/operations/monitoring.md).</summary>
+    public bool Metrics { get; set; } = true;
+
+    /// <summary>A bearer token that may read /metrics and nothing else, so Prometheus needs no admin key; compared by hash.</summary>
+    public string? MetricsToken { get; set; }
+
+    /// <summary>Serve the Orleans Dashboard at /inbox/dashboard/ (admins only).</summary>
+    public bool Dashboard { get; set; } = true;
+
+    /// <summary>Let the dashboard stream this node's log live (its "Log" page); off because log lines name tenants' intents.</summary>
+    public bool DashboardLiveLog { get; set; }
+
     /// <summary>Maps the documented AXME_* environment variables onto configuration keys.</summary>
     public static IEnumerable<KeyValuePair<string, string?>> FromEnvironment()
     {
@@ -99,7 +111,7 @@ public sealed class AxmeOptions
             ("AXME_ADVERTISED_ADDRESS", "Axme:AdvertisedAddress"),
             ("AXME_KEYRING_CERT", "Axme:KeyRingCertificate"), ("AXME_KEYRING_CERT_PASSWORD", "Axme:KeyRingCertificatePassword"),
             ("AXME_KEYRING_CREATE", "Axme:KeyRingCreate"), ("AXME_ALLOW_NONCANONICAL_TENANTS", "Axme:AllowNonCanonicalTenants"),
-            ("AXME_ADMIN_KEY_FILE", "Axme:AdminKeyFile"),
+            ("AXME_ADMIN_KEY_FILE", "Axme:AdminKeyFile"), ("AXME_METRICS_TOKEN", "Axme:MetricsToken"),
             ("AXME_SMTP_HOST", "Axme:Email:Host"), ("AXME_SMTP_PORT", "Axme:Email:Port"), ("AXME_SMTP_USER", "Axme:Email:Username"),
             ("AXME_SMTP_PASSWORD", "Axme:Email:Password"), ("AXME_SMTP_FROM", "Axme:Email:From"),
             ("AXME_SMTP_SECURE", "Axme:Email:SecureSocket"), ("AXME_SMTP_TIMEOUT", "Axme:Email:Timeout"),

@@ -7,9 +7,10 @@ using OpenTelemetry.Trace;
 namespace Axme.Silo.Hosting;
 
 /// <summary>
-/// Traces, metrics and logs in one place: ASP.NET Core, HttpClient, Orleans and Npgsql instrumentation
-/// plus the runtime's own meter, exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set. Log
-/// scopes carry the trace id, so every log line of a request can be joined to its trace.
+/// Traces, metrics and logs in one place. Metrics (ASP.NET Core, HttpClient, .NET runtime, Orleans, Npgsql and the
+/// runtime's own meter) are scraped at /metrics (OperatorView) unless Axme:Metrics is false, and exported over OTLP when
+/// OTEL_EXPORTER_OTLP_ENDPOINT is set, together with traces. Log scopes carry the trace id, so every log line of a
+/// request can be joined to its trace.
 /// </summary>
 public static class Observability
 {
@@ -17,27 +18,33 @@ public static class Observability
     public static bool Exporting(IConfiguration configuration) =>
         !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
-    public static WebApplicationBuilder AddAxmeObservability(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddAxmeObservability(this WebApplicationBuilder builder, AxmeOptions o)
     {
-        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Logging.Configure(l => l.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         if (builder.Configuration["Logging:Format"] == "json")
-            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+            builder.Logging.AddJsonConsole(l => l.IncludeScopes = true);
 
-        // Without an exporter nobody reads traces or metrics; registering the providers anyway would
-        // create an activity per request and grain call for nothing (measurable on 2 cores).
-        if (!Exporting(builder.Configuration)) return builder;
-        builder.Services.AddOpenTelemetry()
+        var otlp = Exporting(builder.Configuration);
+        if (!otlp && !o.Metrics) return builder;
+        builder.Services.AddSingleton<NodeMetrics>();
+        var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("axme-orleans"))
-            .WithTracing(t => t
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Npgsql"))
-            .WithMetrics(m => m
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddMeter("Microsoft.Orleans", AxmeMetrics.MeterName, "Npgsql"))
-            .UseOtlpExporter();
+            .WithMetrics(m =>
+            {
+                m.AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter("Microsoft.Orleans", AxmeMetrics.MeterName, "Npgsql");
+                if (o.Metrics) m.AddPrometheusExporter();
+            });
+        // Traces only for an OTLP reader: without one, an activity per request and grain call would be made for nothing
+        // (measurable on 2 cores); metrics only cost a few counter updates per request.
+        if (otlp)
+            telemetry.WithTracing(t => t
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Npgsql"))
+                .UseOtlpExporter();
         return builder;
     }
 }

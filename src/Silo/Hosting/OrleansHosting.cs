@@ -41,6 +41,7 @@ public static class OrleansHosting
             var intents = builder.Configuration.GetSection(IntentOptions.Section).Get<IntentOptions>() ?? new IntentOptions();
             silo.Configure<GrainCollectionOptions>(g => g.ClassSpecificCollectionAge[typeof(IntentGrain).FullName!] = intents.WaitingIntentIdle);
             silo.AddIncomingGrainCallFilter<TransientFaultFilter>();
+            OperatorView.AddDashboard(silo, o);
             // Trace context across grain calls only when traces are exported: otherwise the filter runs on every call for nothing.
             if (Observability.Exporting(builder.Configuration)) silo.AddActivityPropagation();
         });

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Axme.Grains.Common;
 using Axme.Grains.Intents;
@@ -172,6 +173,7 @@ public sealed class IntentStore : IAsyncDisposable
     /// <summary>One round trip, one implicit transaction: the results are handed out only after it committed.</summary>
     private async Task WriteBatchAsync(IReadOnlyList<WriteOp> ops)
     {
+        var started = Stopwatch.GetTimestamp();
         await using var conn = await _db.OpenConnectionAsync();
         await using var batch = new NpgsqlBatch(conn);
         foreach (var op in ops) batch.BatchCommands.Add(WriteCommand(op));
@@ -185,7 +187,7 @@ public sealed class IntentStore : IAsyncDisposable
             }
             while (await reader.NextResultAsync()) { }
         }
-        AxmeMetrics.IntentStoreBatch("write", ops.Count);
+        AxmeMetrics.IntentStoreBatch("write", ops.Count, Stopwatch.GetElapsedTime(started));
         for (var i = 0; i < ops.Count; i++)
         {
             ops[i].Result = versions[i];
@@ -237,6 +239,7 @@ public sealed class IntentStore : IAsyncDisposable
     /// </summary>
     private async Task RunReadsAsync(IReadOnlyList<ReadOp> ops)
     {
+        var started = Stopwatch.GetTimestamp();
         var ids = ops.Select(o => o.Id).Distinct().ToArray();
         await using var conn = await _db.OpenConnectionAsync();
         await using var batch = new NpgsqlBatch(conn);
@@ -262,7 +265,7 @@ public sealed class IntentStore : IAsyncDisposable
                         r.State is null ? new IntentExtras() : JsonSerializer.Deserialize<IntentExtras>(r.State, StorageJson.Options)!, events, r.Version);
             }
         }
-        AxmeMetrics.IntentStoreBatch("read", ops.Count);
+        AxmeMetrics.IntentStoreBatch("read", ops.Count, Stopwatch.GetElapsedTime(started));
         foreach (var op in ops)
         {
             op.Result = found.GetValueOrDefault(op.Id);

@@ -1,3 +1,4 @@
+using Axme.Grains.Tests.Common;
 using System.Text.Json.Nodes;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Delivery;
@@ -64,6 +65,8 @@ public sealed class NotificationTests(ClusterFixture fx)
         var eventsBefore = await intent.GetEventsAsync(_caller, 0);
         var refusedBefore = fx.Smtp.Refused;
         var id = NewId("reminder:email");
+        using var attempts = new MetricRecorder("axme.deliveries.attempts");
+        using var deadLetters = new MetricRecorder("axme.deliveries.dead_letters");
 
         var enqueued = await Notifier.SendAsync(fx.Client, id, Notification.ByEmail("reminder", before.IntentId,
             ["carol@" + SmtpSink.RefusedDomain], "Reminder", "Still waiting for you"));
@@ -76,6 +79,9 @@ public sealed class NotificationTests(ClusterFixture fx)
         Assert.All(delivery.Attempts, a => Assert.Contains("SmtpCommandException", a.Error));
         Assert.True(fx.Smtp.Refused - refusedBefore >= 5, "each attempt must reach the server");
         Assert.Empty(fx.Smtp.For(DeliveryIds.ForNotification(id)));
+        // Counted for the operator's metrics: at least these five failed e-mail attempts and one dead letter.
+        Assert.True(attempts.Seen.Count(m => Equals(m.Tags["kind"], DeliveryKinds.Email) && Equals(m.Tags["outcome"], "failed")) >= 5);
+        Assert.Contains(deadLetters.Seen, m => Equals(m.Tags["kind"], DeliveryKinds.Email) && m.Value == 1);
 
         var after = await intent.GetAsync(_caller);
         Assert.Equal(before.Status, after.Status);

@@ -1,3 +1,4 @@
+using Axme.Grains.Tests.Common;
 using Axme.Grains.Humans;
 using Axme.Grains.Intents;
 using Axme.Grains.Interfaces.Intents;
@@ -120,6 +121,7 @@ public sealed class HumanTimerGrainTests(ClusterFixture fx)
         var caller = TestData.Caller();
         var id = Guid.NewGuid();
         var grain = fx.Client.GetGrain<IIntentGrain>(id);
+        using var lateness = new MetricRecorder("axme.timers.lateness");
         await grain.CreateAsync(TestData.Create(caller, humanTaskJson: TestData.HumanTask) with { RemindAfterSeconds = 1, MaxReminders = 1 });
         var management = fx.Client.GetGrain<IManagementGrain>(0);
         var grainId = ((GrainReference)grain).GrainId;
@@ -134,6 +136,8 @@ public sealed class HumanTimerGrainTests(ClusterFixture fx)
         var active = await Eventually.WaitAsync<List<GrainId>>(() => management.GetActiveGrains(grainId.Type).AsTask(),
             active => !active.Contains(grainId), TimeSpan.FromSeconds(3));
         Assert.DoesNotContain(grainId, active); // right after its tick, not after an idle age (minutes)
+        // Its firing was measured (fire time - due time, seconds): late by less than the test reminder period at most.
+        Assert.Contains(lateness.Seen, m => m.Value is >= 0 and < 10);
 
         // Woken by the next call, with its state from the rows.
         Assert.Equal(1, (await grain.GetAsync(caller)).RemindCount);

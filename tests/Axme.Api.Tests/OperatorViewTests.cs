@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using Axme.Testing;
+
+namespace Axme.Api.Tests;
+
+/// <summary>A node with a Prometheus scrape token.</summary>
+public sealed class OperatorViewNodeFixture() : NodeFixture("api-operator", new Dictionary<string, string>
+{
+    ["AXME_METRICS_TOKEN"] = OperatorViewNodeFixture.ScrapeToken,
+})
+{
+    public const string ScrapeToken = "scrape-only-token-for-the-operator-view-tests";
+}
+
+/// <summary>
+/// The operator's view (issue 12 item 5): /metrics in Prometheus' text format and the Orleans Dashboard under
+/// /inbox/dashboard/, both for admins only; the scrape token opens /metrics and nothing else.
+/// </summary>
+public sealed class OperatorViewTests(OperatorViewNodeFixture f) : IClassFixture<OperatorViewNodeFixture>
+{
+    private HttpClient Anonymous() => new() { BaseAddress = f.Node.BaseAddress };
+
+    private HttpClient Bearer(string token)
+    {
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>The value of one series (name and labels as Prometheus prints them, labels in any order), or null.</summary>
+    private static double? Sample(string metrics, string name, params string[] labels) =>
+        metrics.Split('\n').Where(l => l.StartsWith(name + "{", StringComparison.Ordinal) && labels.All(l.Contains))
+            .Select(l => (double?)double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture))
+            .FirstOrDefault();
+
+    [Fact]
+    public async Task Metrics_are_for_admins_and_the_scrape_token_which_opens_nothing_else()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Anonymous().GetAsync("/metrics")).StatusCode);
+        var workspaceKey = await f.A.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.Forbidden, workspaceKey.StatusCode);
+        Assert.Contains("admin_required", await workspaceKey.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Bearer("not-the-token").GetAsync("/metrics")).StatusCode);
+
+        var admin = await f.Admin.GetAsync("/metrics");
+        var scraper = Bearer(OperatorViewNodeFixture.ScrapeToken);
+        var scraped = await scraper.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, scraped.StatusCode);
+        Assert.StartsWith("text/plain", scraped.Content.Headers.ContentType!.MediaType);
+
+        // The scrape token is no API key and no dashboard sign-in.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await scraper.GetAsync("/v1/intents")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await scraper.GetAsync("/inbox/dashboard/DashboardCounters")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Metrics_show_intents_by_status_open_streams_storage_batches_and_the_runtimes_own()
+    {
+        var type = "intent.test.metrics." + Guid.NewGuid().ToString("N")[..8] + ".v1";
+        var done = (await f.A.PostAsync("/v1/intents", new { intent_type = type, to_agent = "nobody" })).Ok()["intent_id"].Str();
+        (await f.A.PostAsync($"/v1/intents/{done}/resolve", new { status = "COMPLETED", result = new { ok = true } })).Ok();
+        var waiting = (await f.A.PostAsync("/v1/intents", new { intent_type = type, to_agent = "nobody" })).Ok()["intent_id"].Str();
+        using var stream = await f.A.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/v1/intents/{waiting}/events/stream?wait_seconds=60"),
+            HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+
+        var metrics = await Poll.UntilAsync(() => f.Admin.GetStringAsync("/metrics"),
+            m => Sample(m, "axme_streams_open", "kind=\"intent\"") >= 1, TimeSpan.FromSeconds(10), "the open stream counted");
+        Assert.Equal(2, Sample(metrics, "axme_intents_created_total", $"intent_type=\"{type}\""));
+        Assert.True(Sample(metrics, "axme_intents_finished_total", "status=\"COMPLETED\"") >= 1);
+        Assert.True(Sample(metrics, "axme_intents_live", "status=\"SUBMITTED\"") >= 1);
+        Assert.Equal(0, Sample(metrics, "axme_intents_live", "status=\"CREATED\"")); // every live status has a series
+        Assert.DoesNotContain("axme_intents_live{otel_scope_name=\"Axme\",status=\"COMPLETED\"", metrics);
+        Assert.True(Sample(metrics, "axme_intents_store_batch_count", "kind=\"write\"") >= 2);
+        Assert.True(Sample(metrics, "axme_intents_store_duration_seconds_count", "kind=\"write\"") >= 2);
+        Assert.Matches(new Regex(@"^axme_intents_store_duration_seconds_bucket\{.*le=""0\.001""\}", RegexOptions.Multiline), metrics); // seconds, not ms buckets
+        // Orleans, the .NET runtime, ASP.NET Core and Npgsql report too.
+        Assert.Contains("\norleans_", metrics);
+        Assert.Contains("\ndotnet_gc_", metrics);
+        Assert.Contains("\nhttp_server_request_duration_seconds_count{", metrics);
+        Assert.Contains("\ndb_client_", metrics);
+        Assert.DoesNotContain("Password", metrics, StringComparison.OrdinalIgnoreCase);
+
+        stream.Dispose();
+        await Poll.UntilAsync(() => f.Admin.GetStringAsync("/metrics"),
+            m => Sample(m, "axme_streams_open", "kind=\"intent\"") == 0, TimeSpan.FromSeconds(15), "the closed stream no longer counted");
+    }
+
+    [Fact]
+    public async Task The_dashboard_is_for_admins_a_browser_without_a_session_goes_to_the_sign_in_page()
+    {
+        var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = f.Node.BaseAddress };
+        var page = await noRedirects.GetAsync("/inbox/dashboard/");
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Equal("/inbox", page.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await noRedirects.GetAsync("/inbox/dashboard/DashboardCounters")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await f.A.GetAsync("/inbox/dashboard/DashboardCounters")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await f.A.GetAsync("/inbox/dashboard/")).StatusCode);
+
+        var html = await f.Admin.GetAsync("/inbox/dashboard/");
+        Assert.Equal(HttpStatusCode.OK, html.StatusCode);
+        Assert.Contains("Orleans Dashboard", await html.Content.ReadAsStringAsync());
+        Assert.Contains("script-src 'self'", html.Headers.GetValues("Content-Security-Policy").Single());
+        var counters = (await f.Admin.GetJsonAsync("/inbox/dashboard/DashboardCounters")).Body!;
+        Assert.Equal("Active", counters["hosts"]![0]!["status"].Str());
+        // The live log is off by default: log lines name tenants' intents.
+        Assert.Equal(HttpStatusCode.Forbidden, (await f.Admin.GetAsync("/inbox/dashboard/Trace")).StatusCode);
+    }
+}
