@@ -17,5 +17,11 @@ export AXME_POSTGRES
 # The Data Protection key ring is encrypted to a certificate kept outside the database (ADR 017): made here, 0600, on first start.
 export AXME_KEYRING_CERT="${AXME_KEYRING_CERT:-$REPO/.data/keyring.pfx}"
 export AXME_KEYRING_CREATE="${AXME_KEYRING_CREATE:-true}"
+# Every SSE listener holds a socket: raise the soft file-descriptor limit to the hard one (10,000 listeners need more
+# than the usual 1,024), and say so when even that is low.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if [[ "$(ulimit -n)" != unlimited && "$(ulimit -n)" -lt 65536 ]]; then
+  echo "Axme node: file-descriptor limit is $(ulimit -n); raise the hard limit (ulimit -Hn, LimitNOFILE) to hold more live streams" >&2
+fi
 echo "Axme node: building and starting; will listen on http://localhost:$AXME_PORT (PostgreSQL: ${AXME_POSTGRES%%;Password=*})"
 exec dotnet run --project src/Silo/Axme.Silo.csproj -c Release --no-launch-profile -- "$@"

@@ -89,6 +89,32 @@ public sealed class OperatorViewTests(OperatorViewNodeFixture f) : IClassFixture
             m => Sample(m, "axme_streams_open", "kind=\"intent\"") == 0, TimeSpan.FromSeconds(15), "the closed stream no longer counted");
     }
 
+    /// <summary>Series recorded only once their event happens (a timer fires, a delivery is attempted or given up): grain tests cover them.</summary>
+    private static readonly string[] RecordedOnEvent = ["axme_timers_lateness_seconds", "axme_deliveries_attempts_total", "axme_deliveries_dead_letters_total"];
+
+    [Fact]
+    public async Task Every_series_the_Grafana_dashboard_queries_is_one_the_node_exports()
+    {
+        (await f.A.PostAsync("/v1/intents", new { intent_type = "intent.test.metrics.grafana.v1", to_agent = "nobody" })).Ok();
+        var dashboard = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepoRoot(), "docker", "grafana", "dashboards", "axme.json")))!;
+        var queried = dashboard["panels"]!.AsArray().SelectMany(p => p!["targets"]!.AsArray()).Select(t => t!["expr"].Str())
+            .Select(e => Regex.Replace(e, @"\bby \([^)]*\)|\{[^}]*\}", "")) // label names and matchers are not series
+            .SelectMany(e => Regex.Matches(e, @"\b(axme|http_server|dotnet|orleans|db_client)_[a-z0-9_]+").Select(m => m.Value))
+            .Select(n => Regex.Replace(n, "_(bucket|count|sum)$", "")).Distinct().ToList();
+        Assert.True(queried.Count >= 15, string.Join(", ", queried));
+        var metrics = await f.Admin.GetStringAsync("/metrics");
+        var exported = metrics.Split('\n').Where(l => l.Length > 0 && l[0] != '#').Select(l => l[..l.IndexOfAny(['{', ' '])]).ToHashSet();
+        var missing = queried.Where(q => !exported.Any(e => e == q || e.StartsWith(q + "_", StringComparison.Ordinal)) && !RecordedOnEvent.Contains(q)).ToList();
+        Assert.True(missing.Count == 0, "queried by docker/grafana/dashboards/axme.json but not exported: " + string.Join(", ", missing));
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Axme.Orleans.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+
     [Fact]
     public async Task The_dashboard_is_for_admins_a_browser_without_a_session_goes_to_the_sign_in_page()
     {

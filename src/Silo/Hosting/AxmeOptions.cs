@@ -94,6 +94,9 @@ public sealed class AxmeOptions
     /// <summary>A bearer token that may read /metrics and nothing else, so Prometheus needs no admin key; compared by hash.</summary>
     public string? MetricsToken { get; set; }
 
+    /// <summary>Also record the instruments that measure every message, grain call and command (Observability.PerEvent): costly.</summary>
+    public bool MetricsPerEvent { get; set; }
+
     /// <summary>Serve the Orleans Dashboard at /inbox/dashboard/ (admins only).</summary>
     public bool Dashboard { get; set; } = true;
 
