@@ -132,6 +132,8 @@ public sealed class OperatorViewTests(OperatorViewNodeFixture f) : IClassFixture
         Assert.Contains("script-src 'self'", html.Headers.GetValues("Content-Security-Policy").Single());
         var counters = (await f.Admin.GetJsonAsync("/inbox/dashboard/DashboardCounters")).Body!;
         Assert.Equal("Active", counters["hosts"]![0]!["status"].Str());
+        // A bad silo address in the path is the caller's mistake, not a 500 (the fuzzer found these).
+        (await f.Admin.GetJsonAsync("/inbox/dashboard/SiloCounters/not-a-silo")).Error(HttpStatusCode.BadRequest, "invalid_dashboard_request");
         // The live log is off by default: log lines name tenants' intents.
         Assert.Equal(HttpStatusCode.Forbidden, (await f.Admin.GetAsync("/inbox/dashboard/Trace")).StatusCode);
     }

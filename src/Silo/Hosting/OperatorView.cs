@@ -44,9 +44,20 @@ public static class OperatorView
                 if (IsDashboardPage(http) && ApiKeyAuthFilter.Token(http.Request) is null
                     && await http.RequestServices.GetRequiredService<InboxSession>().CallerAsync(http) is null)
                     return Results.Redirect("/inbox");
-                if (await RefusalAsync(http, scrapeToken: null) is not { } refused) return await next(context);
-                if (refused.Details?.GetValueOrDefault("retry_after") is { } after) http.Response.Headers.RetryAfter = after;
-                return ErrorBody.Result(refused.Status, refused.Code, refused.Message, refused.Details);
+                if (await RefusalAsync(http, scrapeToken: null) is { } refused)
+                {
+                    if (refused.Details?.GetValueOrDefault("retry_after") is { } after) http.Response.Headers.RetryAfter = after;
+                    return ErrorBody.Result(refused.Status, refused.Code, refused.Message, refused.Details);
+                }
+                try
+                {
+                    return await next(context);
+                }
+                catch (Exception e) when (BadInput(e) is { } bad)
+                {
+                    // The dashboard's API parses silo addresses and grain ids from the path and lets a bad one throw.
+                    return ErrorBody.Result(400, "invalid_dashboard_request", "the dashboard cannot read this request: " + bad.Message);
+                }
             });
         return app;
     }
@@ -70,6 +81,13 @@ public static class OperatorView
     {
         if (refused.Details?.GetValueOrDefault("retry_after") is { } after) http.Response.Headers.RetryAfter = after;
         return ErrorBody.WriteAsync(http, refused.Status, refused.Code, refused.Message, refused.Details);
+    }
+
+    private static Exception? BadInput(Exception e)
+    {
+        for (var x = (Exception?)e; x is not null; x = x.InnerException)
+            if (x is FormatException or ArgumentException or OverflowException) return x;
+        return null;
     }
 
     private static bool IsDashboardPage(HttpContext http) =>
