@@ -40,6 +40,8 @@ public sealed class StreamLimitTests(StreamLimitedNodeFixture f) : IClassFixture
         using var full = await OpenAsync(f.Admin, intentStream); // the node's fourth
         Assert.Equal(HttpStatusCode.ServiceUnavailable, full.StatusCode);
 
+        Assert.DoesNotContain("Unhandled error", f.Node.Output); // shedding is deliberate: no error log per refused stream
+
         a1.Dispose(); // the client goes away: the node notices and gives the slot back
         using var again = await Poll.UntilAsync(() => OpenAsync(f.A, intentStream), r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(15), "a freed slot");
     }

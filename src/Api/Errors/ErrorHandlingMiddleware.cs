@@ -22,7 +22,11 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
         catch (Exception e) when (!http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested)
         {
             var (status, code, message, details) = Classify(e);
-            if (status == 503 && e is not ProtocolException) LogTransient(e.GetType().Name, e.Message, http.Request.Method, http.Request.Path);
+            if (status == 503 && e is not ProtocolException or ProtocolException { Code: "unavailable" })
+                LogTransient(e.GetType().Name, e.Message, http.Request.Method, http.Request.Path);
+            // Any other refusal is deliberate, a 503 too (a node shedding streams): not an error, and a crowd of them
+            // must not fill the log.
+            else if (e is ProtocolException) LogRefused(status, code, http.Request.Method, http.Request.Path);
             else if (status >= 500) LogUnhandled(e, http.Request.Method, http.Request.Path);
             http.Response.Clear();
             // A refusal that says when to come back (a busy node, a spent budget) says it in the header clients read.
@@ -44,6 +48,9 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private partial void LogUnhandled(Exception e, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Refused {Method} {Path}: {Status} {Code}")]
+    private partial void LogRefused(int status, string code, string method, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Transient failure on {Method} {Path}, answered 503: {Type}: {Message}")]
     private partial void LogTransient(string type, string message, string method, string path);
