@@ -23,7 +23,7 @@ source "$REPO/bench/lib.sh"
 NODE_PID=""
 trap 'stop_pid "$NODE_PID" 30' EXIT
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-(( $(ulimit -n) > N * 2 + 1000 )) || log "WARNING: file-descriptor limit $(ulimit -n) is low for $N listeners (node and driver each hold one per stream)"
+(( $(ulimit -n) > N + 1000 )) || log "WARNING: file-descriptor limit $(ulimit -n) is low for $N listeners (the node and the driver each hold one per stream)"
 
 port_busy "$PORT" && die "port $PORT on 127.0.0.1 is in use; set AXME_LISTEN_PORT"
 bench_database "$DB"
