@@ -22,8 +22,9 @@ public static class Transient
                 case ProtocolException p:
                     return p.Status == 503;
                 case Npgsql.PostgresException p:
-                    return p.IsTransient || p.SqlState.StartsWith("08", StringComparison.Ordinal)
-                        || p.SqlState.StartsWith("57P", StringComparison.Ordinal) || p.SqlState.StartsWith("53", StringComparison.Ordinal);
+                    // (SqlState can be missing on one that crossed silos: only its base exception's fields travel.)
+                    return p.IsTransient || p.SqlState is { } state && (state.StartsWith("08", StringComparison.Ordinal)
+                        || state.StartsWith("57P", StringComparison.Ordinal) || state.StartsWith("53", StringComparison.Ordinal));
                 case Npgsql.NpgsqlException:
                     // Not a refusal by the server (that is a PostgresException): the connection failed, broke or timed out.
                     return true;

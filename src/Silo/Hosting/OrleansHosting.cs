@@ -41,6 +41,10 @@ public static class OrleansHosting
             var intents = builder.Configuration.GetSection(IntentOptions.Section).Get<IntentOptions>() ?? new IntentOptions();
             silo.Configure<GrainCollectionOptions>(g => g.ClassSpecificCollectionAge[typeof(IntentGrain).FullName!] = intents.WaitingIntentIdle);
             silo.AddIncomingGrainCallFilter<TransientFaultFilter>();
+            // A failure the call filter never sees (a grain whose activation could not read its state) travels back to
+            // the calling silo as it is: without this, its NpgsqlException has no codec there and the caller gets a
+            // CodecNotFoundException (a 500) instead of a database failure (a 503).
+            silo.Services.Configure<ExceptionSerializationOptions>(e => e.SupportedNamespacePrefixes.Add("Npgsql"));
             OperatorView.AddDashboard(silo, o);
             // Trace context across grain calls only when traces are exported: otherwise the filter runs on every call for nothing.
             if (Observability.Exporting(builder.Configuration)) silo.AddActivityPropagation();
