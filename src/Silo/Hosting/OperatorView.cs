@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Axme.Api.Auth;
-using Axme.Api.Errors;
 using Axme.Api.Web;
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Common;
@@ -33,8 +32,8 @@ public static class OperatorView
             app.MapPrometheusScrapingEndpoint(MetricsPath, meterProvider: null,
                 configureBranchedPipeline: branch => branch.Use(async (http, next) =>
                 {
-                    if (await RefusalAsync(http, scrapeToken) is { } refused) await RefuseAsync(http, refused);
-                    else await next(http);
+                    await EnsureOperatorAsync(http, scrapeToken);
+                    await next(http);
                 }), optionsName: null);
         if (o.Dashboard)
             app.MapOrleansDashboard(InboxHeaders.DashboardPath).AddEndpointFilter(async (context, next) =>
@@ -44,11 +43,7 @@ public static class OperatorView
                 if (IsDashboardPage(http) && ApiKeyAuthFilter.Token(http.Request) is null
                     && await http.RequestServices.GetRequiredService<InboxSession>().CallerAsync(http) is null)
                     return Results.Redirect("/inbox");
-                if (await RefusalAsync(http, scrapeToken: null) is { } refused)
-                {
-                    if (refused.Details?.GetValueOrDefault("retry_after") is { } after) http.Response.Headers.RetryAfter = after;
-                    return ErrorBody.Result(refused.Status, refused.Code, refused.Message, refused.Details);
-                }
+                await EnsureOperatorAsync(http, scrapeToken: null);
                 try
                 {
                     return await next(context);
@@ -56,31 +51,28 @@ public static class OperatorView
                 catch (Exception e) when (BadInput(e) is { } bad)
                 {
                     // The dashboard's API parses silo addresses and grain ids from the path and lets a bad one throw.
-                    return ErrorBody.Result(400, "invalid_dashboard_request", "the dashboard cannot read this request: " + bad.Message);
+                    throw new ProtocolException(400, "invalid_dashboard_request", "the dashboard cannot read this request: " + bad.Message);
                 }
             });
         return app;
     }
 
-    /// <summary>Null when the request may see the operator's view, else why not (401 no or a bad key, 403 not an admin).</summary>
-    private static async Task<ProtocolException?> RefusalAsync(HttpContext http, byte[]? scrapeToken)
+    /// <summary>
+    /// Returns when the request may see the operator's view, else throws why not (401 no or a bad key, 403 not an
+    /// admin), which the error middleware answers like any refusal.
+    /// </summary>
+    private static async Task EnsureOperatorAsync(HttpContext http, byte[]? scrapeToken)
     {
         if (scrapeToken is not null && ApiKeyAuthFilter.Token(http.Request) is { } presented
             && CryptographicOperations.FixedTimeEquals(Convert.FromHexString(TokenHash.Of(presented)), scrapeToken))
-            return null;
+            return;
         var caller = await http.RequestServices.GetRequiredService<InboxSession>().CallerAsync(http);
         if (caller is null)
         {
-            if (await http.RequestServices.GetRequiredService<ApiKeyAuthFilter>().AuthenticateAsync(http) is { } refused) return refused;
+            if (await http.RequestServices.GetRequiredService<ApiKeyAuthFilter>().AuthenticateAsync(http) is { } refused) throw refused;
             caller = ApiKeyAuthFilter.CallerOf(http);
         }
-        return caller.IsAdmin ? null : new ProtocolException(403, "admin_required", "only an admin key may see the cluster's metrics and dashboard");
-    }
-
-    private static Task RefuseAsync(HttpContext http, ProtocolException refused)
-    {
-        if (refused.Details?.GetValueOrDefault("retry_after") is { } after) http.Response.Headers.RetryAfter = after;
-        return ErrorBody.WriteAsync(http, refused.Status, refused.Code, refused.Message, refused.Details);
+        if (!caller.IsAdmin) throw new ProtocolException(403, "admin_required", "only an admin key may see the cluster's metrics and dashboard");
     }
 
     private static Exception? BadInput(Exception e)
