@@ -4,6 +4,8 @@
 #
 #   bench/node-probe.sh c1 [N]              # warm-up, then N (1500) round trips at C=1, each timed by phase (bench/c1-probe.mjs)
 #   bench/node-probe.sh memory [BLOCKS] [N] # BLOCKS (4) x N (12500) round trips + N submit-only at C=32, a gcdump after each
+#   bench/node-probe.sh cpu [N]             # warm-up, then N (6000) round trips at C=32 under perf (needs perf and root):
+#                                           # where the node's and PostgreSQL's CPU goes, by symbol (cpu-*.txt)
 #
 # With dotnet-counters / dotnet-gcdump on PATH or in $AXME_DOTNET_TOOLS (dotnet tool install --tool-path DIR ...):
 # c1 records System.Runtime counters during the probe (JIT time, GC pauses: counters.csv); memory needs dotnet-gcdump
@@ -30,6 +32,7 @@ port_busy "$PORT" && die "port $PORT on 127.0.0.1 is in use; set AXME_PROBE_PORT
 bench_database "$DB"
 dotnet build src/Silo/Axme.Silo.csproj -c Release > "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; die "silo build failed"; }
 bench_peers_copy "${AXME_PEERS_PEERS:-/work/shared/bench/peers}" "$PEERS_DIR" "$OUT/peers-setup.log"
+[[ "$MODE" == cpu ]] && export DOTNET_PerfMapEnabled=1
 AXME_HOST=127.0.0.1 AXME_PORT="$PORT" AXME_ADMIN_KEY="$KEY" AXME_POSTGRES="$NODE_PG" AXME_CLUSTER_ID=axme-probe \
   AXME_SERVICE_ID=axme-probe AXME_KEYRING_CERT="$REPO/.data/keyring.pfx" AXME_KEYRING_CREATE=true \
   dotnet src/Silo/bin/Release/net10.0/Axme.Silo.dll > "$OUT/node.log" 2>&1 &
@@ -73,6 +76,25 @@ case "$MODE" in
       log "block $b: $rate; $heap; RSS $(awk '/^VmRSS/ {print $2, $3}' "/proc/$NODE_PID/status")"
     done
     ;;
-  *) die "mode: c1 or memory" ;;
+  cpu)
+    command -v perf >/dev/null || die "perf not found (Debian linux-perf)"
+    warm="${AXME_PROBE_WARM:-10000}"
+    log "warming: $warm round trips at C=32"
+    drive warm $(((warm + 1) / 2)) 32
+    log "profiling: ${2:-6000} round trips at C=32 (perf record -a -g -F 999)"
+    perf record -a -g -F 999 -o "$OUT/perf.data" > "$OUT/perf-record.log" 2>&1 &
+    PERF=$!
+    sleep 1
+    drive profiled "${2:-6000}" 32
+    kill -INT "$PERF"; wait "$PERF" || true
+    # JIT code is symbolised from the node's perf map (DOTNET_PerfMapEnabled=1 at its start).
+    perf report -i "$OUT/perf.data" --no-children --sort comm,dso,sym --percent-limit 0.3 --stdio 2> /dev/null \
+      | grep -v '^$' | grep -v '^ *|' | grep -v -- '---' | head -150 > "$OUT/cpu-symbols.txt"
+    perf report -i "$OUT/perf.data" --no-children --sort comm --stdio 2> /dev/null | grep '%' | head -20 > "$OUT/cpu-by-process.txt"
+    node -e 'const r = require(process.argv[1]); console.log(`${r.roundtrip.ops_per_s} round trips/s`)' "$OUT/profiled.json" >&2
+    log "by process:"; cat "$OUT/cpu-by-process.txt" >&2
+    log "top symbols: $OUT/cpu-symbols.txt"
+    ;;
+  *) die "mode: c1, memory or cpu" ;;
 esac
 log "output in $OUT"

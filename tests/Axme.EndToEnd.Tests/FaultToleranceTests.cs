@@ -109,6 +109,61 @@ public sealed class FaultToleranceTests
     }
 
     [Fact]
+    public async Task An_agent_stream_whose_mark_times_out_sends_nothing_past_it_so_a_listener_resuming_from_its_last_id_still_gets_it()
+    {
+        // A mark whose answer is lost may still commit DELIVERED: had the stream sent the intents after it, a listener
+        // resuming from its last id would never be handed this one (a DELIVERED intent behind the cursor is not read again).
+        var db = await TestPostgres.CreateDatabaseAsync("axme_e2e_unknown");
+        await using var node = new NodeProcess(db, "unknown-test", new Dictionary<string, string>
+        {
+            ["Axme__ResponseTimeout"] = "00:00:02",
+            ["Axme__Api__SseKeepAlive"] = "00:00:01",
+        });
+        try
+        {
+            await node.StartAsync();
+            using var http = node.CreateClient();
+            using var agent = node.CreateClient(await AgentKeyAsync(http, "slow-agent"));
+            var slow = (await http.PostAsync("/v1/intents", Body(0, "slow-agent"))).Ok()["intent_id"].Str();
+            // The DELIVERED mark of that one intent takes 8 s to commit: its caller times out after 2 s, the write commits.
+            await TestPostgres.ScalarAsync<int>(db, $$"""
+                CREATE FUNCTION axme_test_slow() RETURNS trigger LANGUAGE plpgsql AS $f$
+                BEGIN PERFORM pg_sleep(8); RETURN NEW; END $f$;
+                CREATE TRIGGER axme_test_slow BEFORE UPDATE ON axme_intents FOR EACH ROW
+                    WHEN (OLD.intent_id = '{{slow}}' AND NEW.status = 'DELIVERED' AND OLD.status = 'SUBMITTED') EXECUTE FUNCTION axme_test_slow();
+                SELECT 1;
+                """);
+
+            // The first window: the slow mark is in flight, then three more intents arrive (their marks commit at once,
+            // on the other write lane).
+            var others = new List<string>();
+            var first = SseClient.ReadAsync(agent, "/v1/agents/slow-agent/intents/stream?since=0&wait_seconds=5", TimeSpan.FromSeconds(30));
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            for (var i = 1; i <= 3; i++) others.Add((await http.PostAsync("/v1/intents", Body(i, "slow-agent"))).Ok()["intent_id"].Str());
+            var window = await first;
+            Assert.Equal(200, window.StatusCode);
+            Assert.Equal("stream.timeout", window.Messages[^1].Event);
+            var handed = window.Messages.Where(m => m.Event == "intent.delivered").ToList();
+            Assert.DoesNotContain(handed, m => JsonNode.Parse(m.Data!)!["intent_id"].Str() != slow && !others.Contains(JsonNode.Parse(m.Data!)!["intent_id"].Str()));
+
+            // The listener resumes from the last id it saw (none: from the start) and is handed every intent not yet handed.
+            var all = handed.Select(m => JsonNode.Parse(m.Data!)!["intent_id"].Str()).ToHashSet();
+            await SseClient.ReadAsync(agent, "/v1/agents/slow-agent/intents/stream?wait_seconds=20", TimeSpan.FromSeconds(40),
+                stopWhen: m => m.Event == "intent.delivered" && all.Add(JsonNode.Parse(m.Data!)!["intent_id"].Str()) && all.Count == 4,
+                configure: r => { if (handed.LastOrDefault()?.Id is { } id) r.Headers.Add("Last-Event-ID", id); });
+            Assert.Contains(slow, all);
+            Assert.Superset(others.ToHashSet(), all);
+            Assert.Equal("DELIVERED", (await http.GetJsonAsync($"/v1/intents/{slow}")).Ok()["intent"]!["status"].Str());
+            Assert.Contains("holds the stream at its cursor", node.Output); // the path under test was taken
+        }
+        finally
+        {
+            await node.DisposeAsync();
+            await TestPostgres.DropDatabaseAsync(db);
+        }
+    }
+
+    [Fact]
     public async Task A_scenario_whose_step_cannot_start_after_the_parent_committed_still_answers_with_the_parent_and_a_replay_gives_the_same()
     {
         var db = await TestPostgres.CreateDatabaseAsync("axme_e2e_aftercommit");

@@ -41,32 +41,39 @@ public static partial class AgentStream
             var sent = new HashSet<Guid>();
             while (!window.IsCancellationRequested)
             {
-                while (batch is not null)
+                var held = false;
+                while (batch is not null && !held)
                 {
                     // Marked DELIVERED all at once, so the writes of one wake-up share a transaction (group commit), then
-                    // sent in cursor order. One that cannot be marked is skipped, and read again at the next wake-up or
-                    // keepalive (it is still SUBMITTED): it never ends the stream of the others.
+                    // sent in cursor order. One the database refused is skipped: it is still SUBMITTED, which is read
+                    // again whatever the cursor, so it never ends the stream of the others. One whose outcome is unknown
+                    // (a timeout, a broken connection: it may have committed DELIVERED) holds the stream at its cursor:
+                    // were later ones sent, the listener's cursor would pass it, and a DELIVERED intent behind the cursor
+                    // is never read again. Held ones, and those after them, are read and marked again shortly (marking
+                    // is idempotent), until the outcome is known.
                     var fresh = batch.Where(d => sent.Add(d.IntentId)).ToArray();
-                    var marked = await Task.WhenAll(fresh.Select(d => MarkAsync(grains, caller, d, log)));
+                    var marks = await Task.WhenAll(fresh.Select(d => MarkAsync(grains, caller, d, log)));
                     for (var i = 0; i < fresh.Length; i++)
                     {
-                        var (d, intent) = (fresh[i], marked[i]);
-                        if (intent is null) sent.Remove(d.IntentId);
-                        if (intent is null || !statuses.Contains(intent.Status)) continue;
+                        var (d, mark) = (fresh[i], marks[i]);
+                        held |= mark.Unknown;
+                        if (held || mark.Intent is null) sent.Remove(d.IntentId);
+                        if (held || mark.Intent is not { } intent || !statuses.Contains(intent.Status)) continue;
                         await sse.EventAsync(d.Cursor, IntentEventType.Delivered, DeliveryMessage.Build(intent, d.Cursor, Math.Max(1, intent.DeliveryAttempt)), http.RequestAborted);
                         last = Math.Max(last, d.Cursor);
                     }
-                    batch = batch.Count == DeliveryQueries.Batch && !window.IsCancellationRequested
+                    batch = !held && batch.Count == DeliveryQueries.Batch && !window.IsCancellationRequested
                         ? await ReadAsync(deliveries, agent, last, statuses, log, http.RequestAborted) : null;
                 }
 
-                if (!await wakeups.WaitAsync(options.SseKeepAlive, window.Token))
+                if (!await wakeups.WaitAsync(held ? Min(HeldRetry, options.SseKeepAlive) : options.SseKeepAlive, window.Token))
                 {
                     if (window.IsCancellationRequested) break;
                     await sse.KeepAliveAsync(http.RequestAborted);
                     // Wake-ups live in the agent grain's memory: should its activation have gone (its silo died, or it
-                    // was collected), this subscribes again, so no wake-up depends on one activation for long.
-                    await ResubscribeAsync(agentGrain, observer, log);
+                    // was collected), this subscribes again, so no wake-up depends on one activation for long. (Not
+                    // while a mark is held: that is retried every second, and the cluster is likely struggling.)
+                    if (!held) await ResubscribeAsync(agentGrain, observer, log);
                 }
                 batch = await ReadAsync(deliveries, agent, last, statuses, log, http.RequestAborted);
             }
@@ -98,16 +105,25 @@ public static partial class AgentStream
         }
     }
 
-    private static async Task<IntentRecord?> MarkAsync(IGrainFactory grains, Caller caller, Delivery d, ILogger log)
+    /// <summary>How soon a mark whose outcome is unknown is tried again.</summary>
+    private static readonly TimeSpan HeldRetry = TimeSpan.FromSeconds(1);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>A DELIVERED mark: the intent as marked; or refused (no intent; nothing was written); or of unknown outcome.</summary>
+    private readonly record struct Mark(IntentRecord? Intent, bool Unknown);
+
+    private static async Task<Mark> MarkAsync(IGrainFactory grains, Caller caller, Delivery d, ILogger log)
     {
         try
         {
-            return await grains.GetGrain<IIntentGrain>(d.IntentId).MarkDeliveredAsync(caller);
+            return new Mark(await grains.GetGrain<IIntentGrain>(d.IntentId).MarkDeliveredAsync(caller), false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogMarkFailed(log, e, d.IntentId);
-            return null;
+            var unknown = Errors.Transient.Is(e);
+            LogMarkFailed(log, e, d.IntentId, unknown ? "holds the stream at its cursor until it is known" : "is skipped and offered again");
+            return new Mark(null, unknown);
         }
     }
 
@@ -126,8 +142,8 @@ public static partial class AgentStream
     [LoggerMessage(Level = LogLevel.Warning, Message = "Agent stream of {Agent}: deliveries not read now, read again at the next keepalive")]
     private static partial void LogReadFailed(ILogger log, Exception e, string agent);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent stream: intent {IntentId} not marked delivered now; it is offered again")]
-    private static partial void LogMarkFailed(ILogger log, Exception e, Guid intentId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent stream: intent {IntentId} not marked delivered now; it {Then}")]
+    private static partial void LogMarkFailed(ILogger log, Exception e, Guid intentId, string then);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Agent stream: could not subscribe again to wake-ups; tried again at the next keepalive")]
     private static partial void LogResubscribeFailed(ILogger log, Exception e);

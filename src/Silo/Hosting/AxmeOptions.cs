@@ -88,6 +88,12 @@ public sealed class AxmeOptions
     /// </summary>
     public int GrainDirectoryCacheSize { get; set; } = 100_000;
 
+    /// <summary>
+    /// How long a grain call waits for its answer before it fails as a timeout (Orleans' ResponseTimeout, default 30
+    /// seconds). A request that times out answers 503 with Retry-After; the call itself may still complete.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Serve Prometheus metrics at /metrics (admins, or the <see cref="MetricsToken"/>; docs/operations/monitoring.md).</summary>
     public bool Metrics { get; set; } = true;
 

@@ -38,6 +38,7 @@ public static class OrleansHosting
             silo.UseAdoNetReminderService(r => { r.Invariant = Invariant; r.ConnectionString = postgres; });
             silo.Configure<ReminderOptions>(r => r.MinimumReminderPeriod = o.MinimumReminderPeriod);
             silo.Configure<GrainDirectoryOptions>(d => d.CacheSize = o.GrainDirectoryCacheSize);
+            silo.Configure<SiloMessagingOptions>(m => m.ResponseTimeout = o.ResponseTimeout);
             var intents = builder.Configuration.GetSection(IntentOptions.Section).Get<IntentOptions>() ?? new IntentOptions();
             silo.Configure<GrainCollectionOptions>(g => g.ClassSpecificCollectionAge[typeof(IntentGrain).FullName!] = intents.WaitingIntentIdle);
             silo.AddIncomingGrainCallFilter<TransientFaultFilter>();
