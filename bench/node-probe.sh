@@ -4,6 +4,9 @@
 #
 #   bench/node-probe.sh c1 [N]              # warm-up, then N (1500) round trips at C=1, each timed by phase (bench/c1-probe.mjs)
 #   bench/node-probe.sh memory [BLOCKS] [N] # BLOCKS (4) x N (12500) round trips + N submit-only at C=32, a gcdump after each
+#   bench/node-probe.sh rate [N] [R]        # warm-up, then R (3) runs of N (6000) round trips at C=32: round trips/s and CPU
+#                                           # ms per round trip of the node and of PostgreSQL (for A/B runs of node settings;
+#                                           # the CPU includes the driver's submit-only phase and its drain)
 #   bench/node-probe.sh cpu [N]             # warm-up, then N (6000) round trips at C=32 under perf (needs perf and root):
 #                                           # where the node's and PostgreSQL's CPU goes, by symbol (cpu-*.txt)
 #
@@ -32,7 +35,9 @@ port_busy "$PORT" && die "port $PORT on 127.0.0.1 is in use; set AXME_PROBE_PORT
 bench_database "$DB"
 dotnet build src/Silo/Axme.Silo.csproj -c Release > "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; die "silo build failed"; }
 bench_peers_copy "${AXME_PEERS_PEERS:-/work/shared/bench/peers}" "$PEERS_DIR" "$OUT/peers-setup.log"
-[[ "$MODE" == cpu ]] && export DOTNET_PerfMapEnabled=1
+# perf symbolises JIT code from the node's perf map only when that code is in anonymous memory: without W^X, whose
+# double mapping (memfd:doublemapper) perf takes for a file.
+[[ "$MODE" == cpu ]] && export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 AXME_HOST=127.0.0.1 AXME_PORT="$PORT" AXME_ADMIN_KEY="$KEY" AXME_POSTGRES="$NODE_PG" AXME_CLUSTER_ID=axme-probe \
   AXME_SERVICE_ID=axme-probe AXME_KEYRING_CERT="$REPO/.data/keyring.pfx" AXME_KEYRING_CREATE=true \
   dotnet src/Silo/bin/Release/net10.0/Axme.Silo.dll > "$OUT/node.log" 2>&1 &
@@ -76,6 +81,26 @@ case "$MODE" in
       log "block $b: $rate; $heap; RSS $(awk '/^VmRSS/ {print $2, $3}' "/proc/$NODE_PID/status")"
     done
     ;;
+  rate)
+    warm="${AXME_PROBE_WARM:-10000}"
+    log "warming: $warm round trips at C=32"
+    drive warm $(((warm + 1) / 2)) 32
+    ticks() { # CPU ticks (utime + stime) of the node, and of every postgres process
+      awk '{print $14 + $15}' "/proc/$NODE_PID/stat"
+      cat /proc/[0-9]*/stat 2> /dev/null | awk '$2 == "(postgres)" {t += $14 + $15} END {print t}'
+    }
+    hz="$(getconf CLK_TCK)"
+    for ((r = 1; r <= ${3:-3}; r++)); do
+      mapfile -t before < <(ticks)
+      drive "rate$r" "${2:-6000}" 32
+      mapfile -t after < <(ticks)
+      node -e '
+        const [file, n, hz, nb, na, pb, pa] = process.argv.slice(1); const r = require(file).roundtrip;
+        const ms = (a, b) => ((b - a) / hz * 1000 / n).toFixed(2);
+        console.log(`run: ${r.ops_per_s} round trips/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms; CPU per round trip: node ${ms(nb, na)} ms, PostgreSQL ${ms(pb, pa)} ms (round trips, then as many submit-only and their drain)`);
+      ' "$OUT/rate$r.json" "${2:-6000}" "$hz" "${before[0]}" "${after[0]}" "${before[1]}" "${after[1]}" | tee -a "$OUT/rate.txt" >&2
+    done
+    ;;
   cpu)
     command -v perf >/dev/null || die "perf not found (Debian linux-perf)"
     warm="${AXME_PROBE_WARM:-10000}"
@@ -88,9 +113,9 @@ case "$MODE" in
     drive profiled "${2:-6000}" 32
     kill -INT "$PERF"; wait "$PERF" || true
     # JIT code is symbolised from the node's perf map (DOTNET_PerfMapEnabled=1 at its start).
-    perf report -i "$OUT/perf.data" --no-children --sort comm,dso,sym --percent-limit 0.3 --stdio 2> /dev/null \
-      | grep -v '^$' | grep -v '^ *|' | grep -v -- '---' | head -150 > "$OUT/cpu-symbols.txt"
-    perf report -i "$OUT/perf.data" --no-children --sort comm --stdio 2> /dev/null | grep '%' | head -20 > "$OUT/cpu-by-process.txt"
+    perf report -i "$OUT/perf.data" --no-children --sort comm,dso,sym --percent-limit 0.2 --stdio -g none 2> /dev/null \
+      | grep '%' > "$OUT/cpu-symbols.txt" || true
+    perf report -i "$OUT/perf.data" --no-children --sort comm --stdio -g none 2> /dev/null | grep '%' > "$OUT/cpu-by-process.txt" || true
     node -e 'const r = require(process.argv[1]); console.log(`${r.roundtrip.ops_per_s} round trips/s`)' "$OUT/profiled.json" >&2
     log "by process:"; cat "$OUT/cpu-by-process.txt" >&2
     log "top symbols: $OUT/cpu-symbols.txt"
