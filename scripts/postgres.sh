@@ -6,12 +6,13 @@
 #
 # If AXME_POSTGRES is already set (Npgsql connection string to an existing server),
 # it is used as-is and nothing is installed, created or started.
-# Otherwise a private cluster lives in $REPO/.data/pg, listens on 127.0.0.1:${AXME_PG_PORT:-55432}
-# only, with superuser axme/axme and database axme.
+# Otherwise a private cluster lives in $REPO/.data/pg (or $AXME_PG_DATA_ROOT/pg), listens on
+# 127.0.0.1:${AXME_PG_PORT:-55432} only, with superuser axme/axme and database axme. (Tests that kill PostgreSQL
+# start a second one of their own with AXME_PG_DATA_ROOT and AXME_PG_PORT.)
 
 _axme_pg_repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 AXME_PG_PORT="${AXME_PG_PORT:-55432}"
-_axme_pg_data_root="$_axme_pg_repo/.data"
+_axme_pg_data_root="${AXME_PG_DATA_ROOT:-$_axme_pg_repo/.data}"
 _axme_pg_data="$_axme_pg_data_root/pg"
 _axme_pg_sock="$_axme_pg_data_root/pg-run"
 _axme_pg_log="$_axme_pg_data_root/pg.log"

@@ -71,6 +71,13 @@ public sealed class ApiOptions
     public TimeSpan SseKeepAlive { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// On SIGTERM the node answers /ready with 503 at once and goes on serving for this long, so a load balancer
+    /// polling /ready stops sending it requests before it stops listening (<see cref="Hosting.NodeDrain"/>). Longer
+    /// than the balancer's check interval times its failure threshold; 0 stops at once.
+    /// </summary>
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// The node's public base URL (e.g. https://axme.example.com/), used in magic links minted without a
     /// request (e-mail); unset, the request's own scheme and host or the first listening address is used.
     /// </summary>

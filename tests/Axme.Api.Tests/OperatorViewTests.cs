@@ -108,12 +108,7 @@ public sealed class OperatorViewTests(OperatorViewNodeFixture f) : IClassFixture
         Assert.True(missing.Count == 0, "queried by docker/grafana/dashboards/axme.json but not exported: " + string.Join(", ", missing));
     }
 
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Axme.Orleans.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
+    private static string RepoRoot() => NodeProcess.RepositoryRoot;
 
     [Fact]
     public async Task The_dashboard_is_for_admins_a_browser_without_a_session_goes_to_the_sign_in_page()

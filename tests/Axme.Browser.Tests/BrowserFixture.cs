@@ -19,7 +19,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     private IBrowser? _browser;
 
     /// <summary>Where screenshots go: .data/test-results/screenshots under the repository root.</summary>
-    public static string ScreenshotDir { get; } = Path.Combine(RepoRoot(AppContext.BaseDirectory), ".data", "test-results", "screenshots");
+    public static string ScreenshotDir { get; } = Path.Combine(NodeProcess.RepositoryRoot, ".data", "test-results", "screenshots");
 
     public async Task InitializeAsync()
     {
@@ -67,12 +67,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (Database is not null) await TestPostgres.DropDatabaseAsync(Database);
     }
 
-    private static string RepoRoot(string from)
-    {
-        var dir = new DirectoryInfo(from);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Axme.Orleans.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("cannot find the repository root from " + from);
-    }
 }
 
 [CollectionDefinition(Name)]

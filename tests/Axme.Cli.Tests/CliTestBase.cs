@@ -13,15 +13,7 @@ public abstract class CliTestBase(CliNodeFixture fixture) : IDisposable
 
     public void Dispose() => Directory.Delete(_config, recursive: true);
 
-    protected static string RepoRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Axme.Orleans.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("repo root not found");
-        }
-    }
+    protected static string RepoRoot => NodeProcess.RepositoryRoot;
 
     private static string CliDll
     {

@@ -63,15 +63,7 @@ public sealed class ThreeNodeFaultTests(ITestOutputHelper output)
             });
             output.WriteLine($"10 s database outage after {run.Before} round trips; the rest done {run.Recovered.TotalSeconds:F1} s after it began; " +
                 $"{run.Refused} calls answered 503, slowest answer {run.SlowestAnswer.TotalSeconds:F1} s");
-            Assert.True(run.Refused > 0, "the outage must have been felt");
-            Assert.True(run.SlowestAnswer < TimeSpan.FromSeconds(20), $"a call hung {run.SlowestAnswer} instead of failing fast");
-            await AssertNothingLostAsync(db);
-            // The nodes came back by themselves and none was declared dead for the database's absence.
-            using var admin = nodes[0].CreateClient();
-            // (Ready again within seconds: one run saw the management grain's first call after the outage time out.)
-            await TwoNodeClusterTests.Eventually(async () => (await admin.GetJsonAsync("/ready")).Body["checks"]?["active_silos"]?.GetValue<int>() == 3, 30);
-            Assert.Equal(0L, await TestPostgres.ScalarAsync<long>(db, "SELECT count(*) FROM orleansmembershiptable WHERE deploymentid = 'three-db' AND status <> 3"));
-            foreach (var n in nodes) Assert.DoesNotContain("Unhandled error", n.Output);
+            await AssertFailedFastAndRecoveredAsync(run, nodes, db, "three-db");
         }
         finally
         {
@@ -79,6 +71,50 @@ public sealed class ThreeNodeFaultTests(ITestOutputHelper output)
             foreach (var n in nodes) await n.DisposeAsync();
             await proxy.DisposeAsync();
             await TestPostgres.DropDatabaseAsync(db);
+        }
+    }
+
+    /// <summary>
+    /// After a database fault under load: it was felt, no call hung, nothing was lost, and the three nodes came back by
+    /// themselves, none declared dead for the database's absence.
+    /// </summary>
+    private static async Task AssertFailedFastAndRecoveredAsync(Run run, NodeProcess[] nodes, string db, string clusterId)
+    {
+        Assert.True(run.Refused > 0, "the outage must have been felt");
+        Assert.True(run.SlowestAnswer < TimeSpan.FromSeconds(20), $"a call hung {run.SlowestAnswer} instead of failing fast");
+        await AssertNothingLostAsync(db);
+        using var admin = nodes[0].CreateClient();
+        // (Ready again within seconds: one run saw the management grain's first call after the outage time out.)
+        await TwoNodeClusterTests.Eventually(async () => (await admin.GetJsonAsync("/ready")).Body["checks"]?["active_silos"]?.GetValue<int>() == 3, 30);
+        Assert.Equal(0L, await TestPostgres.ScalarAsync<long>(db, "SELECT count(*) FROM orleansmembershiptable WHERE deploymentid = @c AND status <> 3", ("c", clusterId)));
+        foreach (var n in nodes) Assert.DoesNotContain("Unhandled error", n.Output);
+    }
+
+    [Theory]
+    [InlineData("kill -9")] // of the postmaster: no shutdown, no checkpoint, the next start recovers from the WAL
+    [InlineData("pg_ctl stop -m fast")] // every session terminated (57P01), then a checkpoint, as a restart does first
+    public async Task PostgreSQL_stopped_under_load_and_started_again_loses_nothing_and_the_nodes_recover_by_themselves(string stop)
+    {
+        await using var pg = await PrivatePostgres.StartAsync();
+        var cluster = stop == "kill -9" ? "three-pgkill" : "three-pgrestart";
+        var nodes = Enumerable.Range(0, 3).Select(_ => new NodeProcess(pg.ConnectionString, cluster)).ToArray();
+        try
+        {
+            var run = await LoadAsync(nodes, fault: async () =>
+            {
+                if (stop == "kill -9") pg.KillPostmaster();
+                else await pg.StopFastAsync();
+                await Task.Delay(TimeSpan.FromSeconds(3));
+                await pg.StartAgainAsync();
+            });
+            output.WriteLine($"PostgreSQL {stop} after {run.Before} round trips, started again 3 s later; the rest done " +
+                $"{run.Recovered.TotalSeconds:F1} s after the stop; {run.Refused} calls answered 503, slowest answer {run.SlowestAnswer.TotalSeconds:F1} s");
+            await AssertFailedFastAndRecoveredAsync(run, nodes, pg.ConnectionString, cluster);
+        }
+        finally
+        {
+            foreach (var n in nodes) ReportErrors(n);
+            foreach (var n in nodes) await n.DisposeAsync();
         }
     }
 

@@ -114,7 +114,12 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddAxmeIntentStorage(connectionString);
             silo.UseAdoNetReminderService(r => { r.Invariant = Invariant; r.ConnectionString = connectionString; });
             silo.Configure<ReminderOptions>(r => r.MinimumReminderPeriod = ReminderPeriod);
+            // The node's call filters: failures leave our grains as protocol refusals; calls that changed nothing are retried.
+            silo.AddIncomingGrainCallFilter<TransientFaultFilter>();
+            silo.AddOutgoingGrainCallFilter<RejectedCallRetry>();
         });
+        // The tests' calls come from a client outside the silo: it retries the same way the node's own calls do.
+        builder.ConfigureClient(client => client.AddOutgoingGrainCallFilter<RejectedCallRetry>());
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }

@@ -48,15 +48,23 @@ public sealed class NodeProcess : IAsyncDisposable
     public static readonly string KeyRingCertificatePath =
         Path.Combine(Path.GetTempPath(), "axme-tests-" + Environment.UserName, "keyring.pfx");
 
-    public static string SiloDll
+    /// <summary>The repository these tests were built in (the folder of Axme.Orleans.sln).</summary>
+    public static string RepositoryRoot
     {
         get
         {
             var dir = new DirectoryInfo(AppContext.BaseDirectory);
             while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Axme.Orleans.sln"))) dir = dir.Parent;
-            if (dir is null) throw new InvalidOperationException("cannot find the repository root from " + AppContext.BaseDirectory);
+            return dir?.FullName ?? throw new InvalidOperationException("cannot find the repository root from " + AppContext.BaseDirectory);
+        }
+    }
+
+    public static string SiloDll
+    {
+        get
+        {
             var configuration = typeof(NodeProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-            var dll = Path.Combine(dir.FullName, "src", "Silo", "bin", configuration, "net10.0", "Axme.Silo.dll");
+            var dll = Path.Combine(RepositoryRoot, "src", "Silo", "bin", configuration, "net10.0", "Axme.Silo.dll");
             return File.Exists(dll) ? dll : throw new FileNotFoundException("build the solution first", dll);
         }
     }
@@ -83,6 +91,7 @@ public sealed class NodeProcess : IAsyncDisposable
         psi.Environment["Axme__MinimumReminderPeriod"] = "00:00:01";
         psi.Environment["Axme__Intents__DeadlineReminderPeriod"] = "00:00:02";
         psi.Environment["Axme__Api__RateLimitPermits"] = "0";
+        psi.Environment["Axme__Api__DrainDelay"] = "00:00:00"; // no load balancer to wait for (RollingRestartTests sets one)
         psi.Environment["Axme__Delivery__ReminderPeriod"] = "00:00:02";
         psi.Environment["Axme__Delivery__RetryBaseDelay"] = "00:00:00.200";
         psi.Environment["Axme__Delivery__RetryMaxDelay"] = "00:00:01";

@@ -37,8 +37,11 @@ public static class HealthEndpoints
 
     private static IResult Health() => TypedResults.Json(Liveness());
 
-    private static async Task<IResult> Ready(NpgsqlDataSource db, IGrainFactory grains, CancellationToken ct)
+    private static async Task<IResult> Ready(NpgsqlDataSource db, IGrainFactory grains, Hosting.NodeDrain drain, CancellationToken ct)
     {
+        // A stopping node says so first, so a load balancer sends it nothing new while it finishes what it has.
+        if (drain.Draining)
+            return TypedResults.Json(new JsonObject { ["ok"] = false, ["checks"] = new JsonObject { ["node"] = "draining" } }, statusCode: 503);
         var checks = new JsonObject();
         var ready = true;
         try

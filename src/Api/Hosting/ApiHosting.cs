@@ -54,6 +54,11 @@ public static class ApiHosting
         services.AddSingleton<Mcp.McpRateLimiter>();
         services.AddSingleton<AuthFailureLimiter>();
         services.AddSingleton<StreamSlots>();
+        services.AddSingleton<NodeDrain>();
+        services.AddHostedService(sp => sp.GetRequiredService<NodeDrain>());
+        // Room for the drain delay, the requests in flight and the silo's own graceful stop.
+        services.AddOptions<Microsoft.Extensions.Hosting.HostOptions>().Configure<IOptions<ApiOptions>>((host, api) =>
+            host.ShutdownTimeout = api.Value.DrainDelay + TimeSpan.FromSeconds(30));
         services.AddSingleton<ActorTokens>();
         services.AddSingleton<Webhooks.WebhookSecrets>();
         services.AddSingleton<Http.IdempotencyFilter>();

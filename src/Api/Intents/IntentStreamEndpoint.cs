@@ -28,7 +28,8 @@ public static partial class IntentStreamEndpoint
         {
             // Subscribing returns the backlog in the same grain turn, so no event falls between the two.
             var backlog = await grain.SubscribeAsync(caller, observer, since);
-            using var window = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+            // The window also ends when the node stops (NodeDrain): the listener resumes elsewhere from its cursor.
+            using var window = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, http.RequestServices.GetRequiredService<Hosting.NodeDrain>().Closing);
             window.CancelAfter(wait);
             var sse = await SseWriter.StartAsync(http);
             var last = since;

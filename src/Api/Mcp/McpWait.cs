@@ -24,7 +24,8 @@ public static class McpWait
             var backlog = await grain.SubscribeAsync(c.Caller, observer, 0);
             if (!backlog.Any(e => e.IsTerminal))
             {
-                using var window = CancellationTokenSource.CreateLinkedTokenSource(c.Aborted);
+                // Also ends when the node stops (NodeDrain), answering with the current state.
+                using var window = CancellationTokenSource.CreateLinkedTokenSource(c.Aborted, c.Services.GetRequiredService<Hosting.NodeDrain>().Closing);
                 window.CancelAfter(timeout);
                 try
                 {

@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Axme.Grains.Interfaces.Common;
 
 namespace Axme.Grains.Interfaces.Accounts;
@@ -13,8 +14,8 @@ public interface IApiKeyGrain : IGrainWithStringKey
     [Alias("Register")]
     Task RegisterAsync(ApiKeyBinding binding);
 
-    /// <summary>The caller this key stands for, or null when unknown, revoked or expired.</summary>
-    [Alias("Authenticate")]
+    /// <summary>The caller this key stands for, or null when unknown, revoked or expired. Changes nothing: calls interleave, and one lost with its silo is retried.</summary>
+    [Alias("Authenticate"), ReadOnly]
     Task<Caller?> AuthenticateAsync();
 
     /// <summary>Revokes the key; later AuthenticateAsync calls return null.</summary>

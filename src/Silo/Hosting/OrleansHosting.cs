@@ -42,6 +42,7 @@ public static class OrleansHosting
             var intents = builder.Configuration.GetSection(IntentOptions.Section).Get<IntentOptions>() ?? new IntentOptions();
             silo.Configure<GrainCollectionOptions>(g => g.ClassSpecificCollectionAge[typeof(IntentGrain).FullName!] = intents.WaitingIntentIdle);
             silo.AddIncomingGrainCallFilter<TransientFaultFilter>();
+            silo.AddOutgoingGrainCallFilter<RejectedCallRetry>();
             // A failure the call filter never sees (a grain whose activation could not read its state) travels back to
             // the calling silo as it is: without this, its NpgsqlException has no codec there and the caller gets a
             // CodecNotFoundException (a 500) instead of a database failure (a 503).
