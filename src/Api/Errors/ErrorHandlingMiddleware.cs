@@ -33,6 +33,13 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
             if (details?.GetValueOrDefault("retry_after") is { } after) http.Response.Headers.RetryAfter = after;
             await ErrorBody.WriteAsync(http, status, code, message, details);
         }
+        catch (Exception e) when (http.RequestAborted.IsCancellationRequested && (e is OperationCanceledException || Transient.Is(e)))
+        {
+            // The client went away and then the cluster or the database failed the call: nobody to answer, nothing
+            // wrong with the node (a listener that stopped reading while a silo died). Logged by the framework as an
+            // unhandled error before, hundreds of lines per killed node.
+            LogClientGone(e.GetType().Name, http.Request.Method, http.Request.Path);
+        }
     }
 
     private static (int, string, string, IReadOnlyDictionary<string, string>?) Classify(Exception e) => e switch
@@ -51,6 +58,9 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Refused {Method} {Path}: {Status} {Code}")]
     private partial void LogRefused(int status, string code, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Path}: the client went away, then {Type}")]
+    private partial void LogClientGone(string type, string method, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Transient failure on {Method} {Path}, answered 503: {Type}: {Message}")]
     private partial void LogTransient(string type, string message, string method, string path);

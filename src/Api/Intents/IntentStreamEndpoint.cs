@@ -49,24 +49,35 @@ public static partial class IntentStreamEndpoint
             }
 
             var done = false;
-            foreach (var e in backlog)
-                if (!done) done = await SendAsync(e);
+            var pending = backlog; // to send before waiting: the backlog, then what a re-subscription returns
             while (!done && !window.IsCancellationRequested)
             {
                 try
                 {
+                    foreach (var e in pending)
+                        if (!done) done = await SendAsync(e);
+                    pending = [];
+                    if (done) break;
                     using var tick = CancellationTokenSource.CreateLinkedTokenSource(window.Token);
                     tick.CancelAfter(options.Value.SseKeepAlive);
-                    var e = await channel.Reader.ReadAsync(tick.Token);
-                    done = await SendAsync(e);
-                }
-                catch (OperationCanceledException) when (!window.IsCancellationRequested)
-                {
+                    IntentEvent? next = null;
+                    try
+                    {
+                        next = await channel.Reader.ReadAsync(tick.Token);
+                    }
+                    catch (OperationCanceledException) when (!window.IsCancellationRequested)
+                    {
+                        // a keepalive is due
+                    }
+                    if (next is not null)
+                    {
+                        done = await SendAsync(next);
+                        continue;
+                    }
                     await sse.KeepAliveAsync(http.RequestAborted);
                     // Pushes live in the intent grain's memory: should its activation have gone (its silo died, or it
                     // was collected while waiting), subscribing again revives them and returns what was missed meanwhile.
-                    foreach (var e in await grain.SubscribeAsync(caller, observer, last))
-                        if (!done) done = await SendAsync(e);
+                    pending = await grain.SubscribeAsync(caller, observer, last);
                 }
                 catch (OperationCanceledException)
                 {
