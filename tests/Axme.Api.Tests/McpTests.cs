@@ -105,9 +105,10 @@ public sealed class McpTests(NodeFixture f)
         Assert.True(early["timed_out"]!.GetValue<bool>());
 
         var waiting = CallAsync(f.A, "axme.intents_wait", new { intent_id = id, timeout_seconds = 30 });
-        await Task.Delay(300);
+        // Past two keepalive intervals (1 s here): the wait has subscribed again twice and still takes the end at once.
+        await Task.Delay(2500);
         (await f.A.PostAsync($"/v1/intents/{id}/resolve", new { status = "COMPLETED", result = new { answer = 42 } })).Ok();
-        var done = await waiting.WaitAsync(TimeSpan.FromSeconds(20));
+        var done = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(done["terminal"]!.GetValue<bool>());
         Assert.Equal("COMPLETED", done["intent"]!["status"].Str());
     }

@@ -2,12 +2,13 @@ using System.Text.Json.Nodes;
 using Axme.Api.Http;
 using Axme.Api.Intents;
 using Axme.Grains.Interfaces.Intents;
+using Microsoft.Extensions.Options;
 
 namespace Axme.Api.Mcp;
 
 /// <summary>
-/// axme.intents_wait: subscribes to the intent grain like the SSE stream does (IntentStreamEndpoint) and
-/// returns at the first terminal event or when timeout_seconds (≤ 60) run out; no polling.
+/// axme.intents_wait: subscribes to the intent grain like the SSE stream does (IntentStreamEndpoint), again at every
+/// keepalive interval, and returns at the first terminal event or when timeout_seconds (≤ 60) run out; no polling.
 /// </summary>
 public static class McpWait
 {
@@ -22,19 +23,31 @@ public static class McpWait
         {
             // The backlog comes in the same grain turn as the subscription, so a terminal event cannot slip between.
             var backlog = await grain.SubscribeAsync(c.Caller, observer, 0);
-            if (!backlog.Any(e => e.IsTerminal))
+            // Also ends when the node stops (NodeDrain), answering with the current state.
+            using var window = CancellationTokenSource.CreateLinkedTokenSource(c.Aborted, c.Services.GetRequiredService<Hosting.NodeDrain>().Closing);
+            window.CancelAfter(timeout);
+            var keepAlive = c.Services.GetRequiredService<IOptions<ApiOptions>>().Value.SseKeepAlive;
+            try
             {
-                // Also ends when the node stops (NodeDrain), answering with the current state.
-                using var window = CancellationTokenSource.CreateLinkedTokenSource(c.Aborted, c.Services.GetRequiredService<Hosting.NodeDrain>().Closing);
-                window.CancelAfter(timeout);
-                try
+                while (!backlog.Any(e => e.IsTerminal) && !window.IsCancellationRequested)
                 {
-                    while (!(await channel.Reader.ReadAsync(window.Token)).IsTerminal) { }
+                    using var tick = CancellationTokenSource.CreateLinkedTokenSource(window.Token);
+                    tick.CancelAfter(keepAlive);
+                    try
+                    {
+                        if ((await channel.Reader.ReadAsync(tick.Token)).IsTerminal) break;
+                    }
+                    catch (OperationCanceledException) when (!window.IsCancellationRequested)
+                    {
+                        // Pushes live in the intent grain's activation: should it have moved (its silo died), subscribing
+                        // again revives them and returns the events since, as the SSE stream does at each keepalive.
+                        backlog = await ResubscribeAsync(grain, c, observer) ?? backlog;
+                    }
                 }
-                catch (OperationCanceledException) when (!c.Aborted.IsCancellationRequested)
-                {
-                    // Timed out: answer with the current state.
-                }
+            }
+            catch (OperationCanceledException) when (!c.Aborted.IsCancellationRequested)
+            {
+                // Timed out: answer with the current state.
             }
         }
         finally
@@ -44,5 +57,18 @@ public static class McpWait
         }
         var intent = await grain.GetAsync(c.Caller);
         return Wire.Ok(("intent", IntentJson.Intent(intent)), ("terminal", intent.IsTerminal), ("timed_out", !intent.IsTerminal));
+    }
+
+    /// <summary>The events after subscribing again, or null when the grain cannot be reached now (tried at the next interval).</summary>
+    private static async Task<IReadOnlyList<IntentEvent>?> ResubscribeAsync(IIntentGrain grain, McpCall c, IIntentObserver observer)
+    {
+        try
+        {
+            return await grain.SubscribeAsync(c.Caller, observer, 0);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && Errors.Transient.Is(e))
+        {
+            return null;
+        }
     }
 }
