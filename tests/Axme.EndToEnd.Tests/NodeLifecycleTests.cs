@@ -74,6 +74,42 @@ public sealed partial class NodeLifecycleTests
     }
 
     /// <summary>
+    /// AXME_KUBERNETES=true turns on Orleans' Kubernetes hosting (the silo named and addressed from its pod, the pods
+    /// watched): outside a pod the node refuses to start and says what is missing, rather than running half-configured.
+    /// </summary>
+    [Theory]
+    [InlineData(false, "POD_NAMESPACE")]
+    [InlineData(true, "KUBERNETES_SERVICE_HOST")]
+    public async Task Kubernetes_hosting_outside_a_pod_refuses_to_start_and_names_what_is_missing(bool inPodEnvironment, string missing)
+    {
+        var db = await TestPostgres.CreateDatabaseAsync("axme_e2e_k8s");
+        var settings = new Dictionary<string, string>
+        {
+            ["AXME_KUBERNETES"] = "true",
+            // Not the Kubernetes API of wherever the tests run, if they run in a pod.
+            ["KUBERNETES_SERVICE_HOST"] = "",
+            ["KUBERNETES_SERVICE_PORT"] = "",
+        };
+        if (inPodEnvironment)
+        {
+            settings["POD_NAMESPACE"] = "axme";
+            settings["POD_NAME"] = "axme-0";
+            settings["POD_IP"] = "127.0.0.1";
+        }
+        await using var node = new NodeProcess(db, "k8s-test", settings);
+        try
+        {
+            var e = await Assert.ThrowsAsync<InvalidOperationException>(() => node.StartAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains(missing, e.Message);
+        }
+        finally
+        {
+            await node.DisposeAsync();
+            await TestPostgres.DropDatabaseAsync(db);
+        }
+    }
+
+    /// <summary>
     /// ADR 017 §7: a ring written without a certificate (a development node) gets an encrypted default key on the first
     /// start with one, and what the old key protected (a webhook secret) still works.
     /// </summary>

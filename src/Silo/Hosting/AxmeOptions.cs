@@ -94,6 +94,13 @@ public sealed class AxmeOptions
     /// </summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Running as pods of a Kubernetes Deployment (AXME_KUBERNETES=true): Orleans' Kubernetes hosting takes the silo's
+    /// name and address from the pod (POD_NAME, POD_NAMESPACE, POD_IP from the downward API) and watches the pods, so a
+    /// pod that is gone is declared dead at once and a silo declared dead has its pod deleted (docs/operations/scaling.md).
+    /// </summary>
+    public bool Kubernetes { get; set; }
+
     /// <summary>Serve Prometheus metrics at /metrics (admins, or the <see cref="MetricsToken"/>; docs/operations/monitoring.md).</summary>
     public bool Metrics { get; set; } = true;
 
@@ -120,7 +127,7 @@ public sealed class AxmeOptions
             ("AXME_ADVERTISED_ADDRESS", "Axme:AdvertisedAddress"),
             ("AXME_KEYRING_CERT", "Axme:KeyRingCertificate"), ("AXME_KEYRING_CERT_PASSWORD", "Axme:KeyRingCertificatePassword"),
             ("AXME_KEYRING_CREATE", "Axme:KeyRingCreate"), ("AXME_ALLOW_NONCANONICAL_TENANTS", "Axme:AllowNonCanonicalTenants"),
-            ("AXME_ADMIN_KEY_FILE", "Axme:AdminKeyFile"), ("AXME_METRICS_TOKEN", "Axme:MetricsToken"),
+            ("AXME_ADMIN_KEY_FILE", "Axme:AdminKeyFile"), ("AXME_METRICS_TOKEN", "Axme:MetricsToken"), ("AXME_KUBERNETES", "Axme:Kubernetes"),
             ("AXME_SMTP_HOST", "Axme:Email:Host"), ("AXME_SMTP_PORT", "Axme:Email:Port"), ("AXME_SMTP_USER", "Axme:Email:Username"),
             ("AXME_SMTP_PASSWORD", "Axme:Email:Password"), ("AXME_SMTP_FROM", "Axme:Email:From"),
             ("AXME_SMTP_SECURE", "Axme:Email:SecureSocket"), ("AXME_SMTP_TIMEOUT", "Axme:Email:Timeout"),

@@ -47,6 +47,7 @@ public static class OrleansHosting
             // the calling silo as it is: without this, its NpgsqlException has no codec there and the caller gets a
             // CodecNotFoundException (a 500) instead of a database failure (a 503).
             silo.Services.Configure<ExceptionSerializationOptions>(e => e.SupportedNamespacePrefixes.Add("Npgsql"));
+            if (o.Kubernetes) silo.UseKubernetesHosting();
             OperatorView.AddDashboard(silo, o);
             // Trace context across grain calls only when traces are exported: otherwise the filter runs on every call for nothing.
             if (Observability.Exporting(builder.Configuration)) silo.AddActivityPropagation();
