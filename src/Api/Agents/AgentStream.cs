@@ -34,9 +34,7 @@ public static partial class AgentStream
             // answering and then dropping the connection, which listeners would retry at once.
             await agentGrain.SubscribeAsync(observer);
             var batch = await deliveries.AfterAsync(agent, since, statuses, http.RequestAborted);
-            // The window also ends when the node stops (NodeDrain): the listener resumes elsewhere from its cursor.
-            using var window = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, http.RequestServices.GetRequiredService<Hosting.NodeDrain>().Closing);
-            window.CancelAfter(wait);
+            using var window = http.RequestServices.GetRequiredService<Hosting.NodeDrain>().Window(wait, http.RequestAborted);
             var sse = await SseWriter.StartAsync(http);
             var last = since;
             var sent = new HashSet<Guid>();

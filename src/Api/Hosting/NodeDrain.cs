@@ -23,6 +23,17 @@ public sealed partial class NodeDrain(IOptions<ApiOptions> options, ILogger<Node
     /// <summary>Cancelled when the drain delay is over: long-lived responses end their window.</summary>
     public CancellationToken Closing => _closing.Token;
 
+    /// <summary>
+    /// The window of a long-lived response (an SSE stream, an MCP wait): it closes after <paramref name="length"/>, when
+    /// the client goes away, or when the node stops (the listener resumes elsewhere from its cursor).
+    /// </summary>
+    public CancellationTokenSource Window(TimeSpan length, CancellationToken aborted)
+    {
+        var window = CancellationTokenSource.CreateLinkedTokenSource(aborted, Closing);
+        window.CancelAfter(length);
+        return window;
+    }
+
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         Draining = true;

@@ -10,6 +10,24 @@ public sealed class IntentEventChannel : IIntentObserver
 
     public ChannelReader<IntentEvent> Reader => _channel.Reader;
 
+    /// <summary>
+    /// The next pushed event, or null once <paramref name="keepAlive"/> passed without one (time to write a keepalive
+    /// and subscribe again); throws OperationCanceledException when the window closes.
+    /// </summary>
+    public async Task<IntentEvent?> NextAsync(TimeSpan keepAlive, CancellationToken window)
+    {
+        using var tick = CancellationTokenSource.CreateLinkedTokenSource(window);
+        tick.CancelAfter(keepAlive);
+        try
+        {
+            return await _channel.Reader.ReadAsync(tick.Token);
+        }
+        catch (OperationCanceledException) when (!window.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
     public Task OnEventAsync(IntentEvent intentEvent)
     {
         _channel.Writer.TryWrite(intentEvent); // false once closed: a late event is dropped

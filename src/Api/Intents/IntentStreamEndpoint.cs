@@ -28,9 +28,7 @@ public static partial class IntentStreamEndpoint
         {
             // Subscribing returns the backlog in the same grain turn, so no event falls between the two.
             var backlog = await grain.SubscribeAsync(caller, observer, since);
-            // The window also ends when the node stops (NodeDrain): the listener resumes elsewhere from its cursor.
-            using var window = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, http.RequestServices.GetRequiredService<Hosting.NodeDrain>().Closing);
-            window.CancelAfter(wait);
+            using var window = http.RequestServices.GetRequiredService<Hosting.NodeDrain>().Window(wait, http.RequestAborted);
             var sse = await SseWriter.StartAsync(http);
             var last = since;
 
@@ -58,18 +56,7 @@ public static partial class IntentStreamEndpoint
                         if (!done) done = await SendAsync(e);
                     pending = [];
                     if (done) break;
-                    using var tick = CancellationTokenSource.CreateLinkedTokenSource(window.Token);
-                    tick.CancelAfter(options.Value.SseKeepAlive);
-                    IntentEvent? next = null;
-                    try
-                    {
-                        next = await channel.Reader.ReadAsync(tick.Token);
-                    }
-                    catch (OperationCanceledException) when (!window.IsCancellationRequested)
-                    {
-                        // a keepalive is due
-                    }
-                    if (next is not null)
+                    if (await channel.NextAsync(options.Value.SseKeepAlive, window.Token) is { } next)
                     {
                         done = await SendAsync(next);
                         continue;

@@ -23,26 +23,21 @@ public static class McpWait
         {
             // The backlog comes in the same grain turn as the subscription, so a terminal event cannot slip between.
             var backlog = await grain.SubscribeAsync(c.Caller, observer, 0);
-            // Also ends when the node stops (NodeDrain), answering with the current state.
-            using var window = CancellationTokenSource.CreateLinkedTokenSource(c.Aborted, c.Services.GetRequiredService<Hosting.NodeDrain>().Closing);
-            window.CancelAfter(timeout);
+            // (Also ends when the node stops, answering with the current state.)
+            using var window = c.Services.GetRequiredService<Hosting.NodeDrain>().Window(timeout, c.Aborted);
             var keepAlive = c.Services.GetRequiredService<IOptions<ApiOptions>>().Value.SseKeepAlive;
             try
             {
                 while (!backlog.Any(e => e.IsTerminal) && !window.IsCancellationRequested)
                 {
-                    using var tick = CancellationTokenSource.CreateLinkedTokenSource(window.Token);
-                    tick.CancelAfter(keepAlive);
-                    try
+                    if (await channel.NextAsync(keepAlive, window.Token) is { } next)
                     {
-                        if ((await channel.Reader.ReadAsync(tick.Token)).IsTerminal) break;
+                        if (next.IsTerminal) break;
+                        continue;
                     }
-                    catch (OperationCanceledException) when (!window.IsCancellationRequested)
-                    {
-                        // Pushes live in the intent grain's activation: should it have moved (its silo died), subscribing
-                        // again revives them and returns the events since, as the SSE stream does at each keepalive.
-                        backlog = await ResubscribeAsync(grain, c, observer) ?? backlog;
-                    }
+                    // Pushes live in the intent grain's activation: should it have moved (its silo died), subscribing
+                    // again revives them and returns the events since, as the SSE stream does at each keepalive.
+                    backlog = await ResubscribeAsync(grain, c, observer) ?? backlog;
                 }
             }
             catch (OperationCanceledException) when (!c.Aborted.IsCancellationRequested)
