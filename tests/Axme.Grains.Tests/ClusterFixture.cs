@@ -113,7 +113,11 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.UseSystemTextJsonGrainStorageSerializer();
             silo.AddAxmeIntentStorage(connectionString);
             silo.UseAdoNetReminderService(r => { r.Invariant = Invariant; r.ConnectionString = connectionString; });
-            silo.Configure<ReminderOptions>(r => r.MinimumReminderPeriod = ReminderPeriod);
+            silo.Configure<ReminderOptions>(r =>
+            {
+                r.MinimumReminderPeriod = ReminderPeriod;
+                new ReminderLoading().ApplyTo(r); // the node's: the range reads of 001_orleans.sql look only 4 minutes ahead
+            });
             // The node's call filters: failures leave our grains as protocol refusals; calls that changed nothing are retried.
             silo.AddIncomingGrainCallFilter<TransientFaultFilter>();
             silo.AddOutgoingGrainCallFilter<RejectedCallRetry>();

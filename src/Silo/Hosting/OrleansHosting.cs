@@ -36,7 +36,12 @@ public static class OrleansHosting
             silo.UseSystemTextJsonGrainStorageSerializer();
             silo.AddAxmeIntentStorage(postgres);
             silo.UseAdoNetReminderService(r => { r.Invariant = Invariant; r.ConnectionString = postgres; });
-            silo.Configure<ReminderOptions>(r => r.MinimumReminderPeriod = o.MinimumReminderPeriod);
+            o.Reminders.Validate();
+            silo.Configure<ReminderOptions>(r =>
+            {
+                r.MinimumReminderPeriod = o.MinimumReminderPeriod;
+                o.Reminders.ApplyTo(r);
+            });
             silo.Configure<GrainDirectoryOptions>(d => d.CacheSize = o.GrainDirectoryCacheSize);
             silo.Configure<SiloMessagingOptions>(m => m.ResponseTimeout = o.ResponseTimeout);
             var intents = builder.Configuration.GetSection(IntentOptions.Section).Get<IntentOptions>() ?? new IntentOptions();

@@ -149,8 +149,11 @@ CREATE TABLE IF NOT EXISTS orleansreminderstable
     CONSTRAINT pk_orleansreminderstable PRIMARY KEY (serviceid, grainid, remindername)
 );
 
-CREATE INDEX IF NOT EXISTS ix_orleansreminderstable_hash
-    ON orleansreminderstable (serviceid, grainhash);
+-- The reminder service's range reads (ReadRangeRows*Key) filter on starttime as well: with it in the index, rows
+-- not yet near are passed over inside the index, never fetched.
+CREATE INDEX IF NOT EXISTS ix_orleansreminderstable_hash_start
+    ON orleansreminderstable (serviceid, grainhash, starttime);
+DROP INDEX IF EXISTS ix_orleansreminderstable_hash;
 
 -- =============================================================================
 -- Clustering (membership)
@@ -373,6 +376,14 @@ SELECT grainid, remindername, starttime, period, version
    AND remindername = @ReminderName
 $q$),
 
+-- The reminder service reads its whole ring range at start and at every refresh (Axme:Reminders:RefreshPeriod),
+-- keeps in memory the reminders whose next tick is within its loading window (Axme:Reminders:LoadingWindow) and
+-- drops the rest. So the range reads return only the reminders near enough to matter: a reminder's next tick is its
+-- starttime while that is ahead, and within one period of now once it has passed, so "starttime <= now + 4
+-- minutes" is every reminder ticking within 4 minutes. A far-future reminder then stays a row in this indexed table
+-- until a refresh finds it near (ADR 018 §9): a million waiting deadlines cost no memory and no read until then.
+-- The 4 minutes must exceed the loading window by the clock skew allowed between silos and the database: the node
+-- refuses a loading window over 3 minutes (AxmeOptions.Reminders). Reads of one grain's reminders are not filtered.
 -- Ring range (BeginHash, EndHash] that does not wrap in signed order.
 ('ReadRangeRows1Key', $q$
 SELECT grainid, remindername, starttime, period, version
@@ -380,6 +391,7 @@ SELECT grainid, remindername, starttime, period, version
  WHERE serviceid = @ServiceId
    AND grainhash > @BeginHash
    AND grainhash <= @EndHash
+   AND starttime <= now() + interval '4 minutes'
 $q$),
 
 -- Ring range that wraps: above BeginHash or up to EndHash.
@@ -388,6 +400,7 @@ SELECT grainid, remindername, starttime, period, version
   FROM orleansreminderstable
  WHERE serviceid = @ServiceId
    AND (grainhash > @BeginHash OR grainhash <= @EndHash)
+   AND starttime <= now() + interval '4 minutes'
 $q$),
 
 -- Exactly one row, one boolean column: true if the expected version was deleted.
