@@ -7,7 +7,7 @@ namespace Axme.Api.Http;
 /// <summary>
 /// Writes Server-Sent Events exactly as the official clients parse them (PROTOCOL §5.6.1): "id: ",
 /// "event: ", one single-line "data: " JSON object, a blank line; one space after each colon; a flush
-/// per message. Hand-written rather than TypedResults.ServerSentEvents because the protocol needs
+/// per message, or per group of messages ready at once (<see cref="Append"/>). Hand-written rather than TypedResults.ServerSentEvents because the protocol needs
 /// keepalive comment lines and a fixed field order, which SseFormatter does not offer.
 /// </summary>
 public sealed class SseWriter
@@ -31,20 +31,35 @@ public sealed class SseWriter
         return new SseWriter(http.Response);
     }
 
-    public Task EventAsync(long id, string eventType, JsonObject data, CancellationToken ct) =>
-        WriteAsync($"id: {id}\nevent: {eventType}\ndata: {Fit(data)}\n\n", ct);
+    public Task EventAsync(long id, string eventType, JsonObject data, CancellationToken ct)
+    {
+        Append(id, eventType, data);
+        return FlushAsync(ct);
+    }
 
     /// <summary>A message without an id (stream.timeout must not carry one).</summary>
-    public Task EventAsync(string eventType, JsonObject data, CancellationToken ct) =>
-        WriteAsync($"event: {eventType}\ndata: {Fit(data)}\n\n", ct);
-
-    public Task KeepAliveAsync(CancellationToken ct) => WriteAsync(": keepalive\n\n", ct);
-
-    private async Task WriteAsync(string text, CancellationToken ct)
+    public Task EventAsync(string eventType, JsonObject data, CancellationToken ct)
     {
-        await _response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
-        await _response.Body.FlushAsync(ct);
+        Put($"event: {eventType}\ndata: {Fit(data)}\n\n");
+        return FlushAsync(ct);
     }
+
+    public Task KeepAliveAsync(CancellationToken ct)
+    {
+        Put(": keepalive\n\n");
+        return FlushAsync(ct);
+    }
+
+    /// <summary>
+    /// Buffers a message without sending it: messages that are ready together (the events of one commit) leave in one
+    /// write at the next <see cref="FlushAsync"/>, not one send and one wake-up of the listener each.
+    /// </summary>
+    public void Append(long id, string eventType, JsonObject data) => Put($"id: {id}\nevent: {eventType}\ndata: {Fit(data)}\n\n");
+
+    /// <summary>Sends what was appended.</summary>
+    public async Task FlushAsync(CancellationToken ct) => await _response.BodyWriter.FlushAsync(ct);
+
+    private void Put(string text) => Encoding.UTF8.GetBytes(text, _response.BodyWriter);
 
     /// <summary>Compact one-line JSON; bulky members are dropped when the line would be too long (clients can GET the intent).</summary>
     private static string Fit(JsonObject data)

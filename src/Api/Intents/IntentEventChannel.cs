@@ -16,6 +16,8 @@ public sealed class IntentEventChannel : IIntentObserver
     /// </summary>
     public async Task<IntentEvent?> NextAsync(TimeSpan keepAlive, CancellationToken window)
     {
+        window.ThrowIfCancellationRequested();
+        if (_channel.Reader.TryRead(out var ready)) return ready; // no timer for an event already there
         using var tick = CancellationTokenSource.CreateLinkedTokenSource(window);
         tick.CancelAfter(keepAlive);
         try
@@ -28,9 +30,11 @@ public sealed class IntentEventChannel : IIntentObserver
         }
     }
 
-    public Task OnEventAsync(IntentEvent intentEvent)
+    public Task OnEventAsync(IntentEvent intentEvent) => OnEventsAsync([intentEvent]);
+
+    public Task OnEventsAsync(IReadOnlyList<IntentEvent> events)
     {
-        _channel.Writer.TryWrite(intentEvent); // false once closed: a late event is dropped
+        foreach (var e in events) _channel.Writer.TryWrite(e); // false once closed: a late event is dropped
         return Task.CompletedTask;
     }
 

@@ -41,7 +41,7 @@ public static partial class IntentStreamEndpoint
                     foreach (var missed in await grain.GetEventsAsync(caller, last))
                         if (missed.Seq < e.Seq && await SendAsync(missed)) return true;
                 }
-                await sse.EventAsync(e.Seq, e.EventType, IntentJson.Event(e), http.RequestAborted);
+                sse.Append(e.Seq, e.EventType, IntentJson.Event(e));
                 last = e.Seq;
                 return e.IsTerminal;
             }
@@ -55,10 +55,14 @@ public static partial class IntentStreamEndpoint
                     foreach (var e in pending)
                         if (!done) done = await SendAsync(e);
                     pending = [];
+                    await sse.FlushAsync(http.RequestAborted);
                     if (done) break;
                     if (await channel.NextAsync(options.Value.SseKeepAlive, window.Token) is { } next)
                     {
+                        // What else was pushed meanwhile (the rest of that commit's events) leaves in the same flush.
                         done = await SendAsync(next);
+                        while (!done && channel.Reader.TryRead(out var more)) done = await SendAsync(more);
+                        await sse.FlushAsync(http.RequestAborted);
                         continue;
                     }
                     await sse.KeepAliveAsync(http.RequestAborted);

@@ -6,7 +6,14 @@ namespace Axme.Grains.Interfaces.Intents;
 [Alias("axme.IIntentObserver")]
 public interface IIntentObserver : IGrainObserver
 {
-    /// <summary>Called once per committed event, after the write succeeded.</summary>
+    /// <summary>One committed event, after the write succeeded (what nodes of earlier versions send).</summary>
     [OneWay, Alias("OnEvent")]
     Task OnEventAsync(IntentEvent intentEvent);
+
+    /// <summary>
+    /// The events of one commit, in order, after the write succeeded: one message per commit, not per event, so a
+    /// listener writes them out together (one SSE flush for a step's end, the next step's start and the wait).
+    /// </summary>
+    [OneWay, Alias("OnEvents")]
+    Task OnEventsAsync(IReadOnlyList<IntentEvent> events);
 }

@@ -38,8 +38,7 @@ public sealed partial class IntentGrain
     private async Task PublishAsync(IntentRecord intent, IReadOnlyList<IntentEvent> events)
     {
         if (events.Count == 0) return;
-        foreach (var e in events)
-            await _observers.Notify(o => o.OnEventAsync(e));
+        await _observers.Notify(o => o.OnEventsAsync(events));
         if (await lifecycleSubscribers.WantedAsync(intent.OrgId, intent.WorkspaceId))
             await GrainFactory.GetGrain<IWebhookDirectoryGrain>(IWebhookDirectoryGrain.KeyFor(intent.OrgId, intent.WorkspaceId))
                 .PublishIntentEventsAsync(intent, events);

@@ -7,6 +7,7 @@ internal sealed class RecordingObserver : IIntentObserver
 {
     private readonly Lock _lock = new();
     private readonly List<IntentEvent> _events = [];
+    private readonly List<IReadOnlyList<IntentEvent>> _pushes = [];
     private readonly SemaphoreSlim _received = new(0);
 
     public IReadOnlyList<IntentEvent> Events
@@ -14,10 +15,22 @@ internal sealed class RecordingObserver : IIntentObserver
         get { lock (_lock) return _events.ToArray(); }
     }
 
-    public Task OnEventAsync(IntentEvent intentEvent)
+    public Task OnEventAsync(IntentEvent intentEvent) => OnEventsAsync([intentEvent]);
+
+    /// <summary>The pushes as they came: one per commit.</summary>
+    public IReadOnlyList<IReadOnlyList<IntentEvent>> Pushes
     {
-        lock (_lock) _events.Add(intentEvent);
-        _received.Release();
+        get { lock (_lock) return _pushes.ToArray(); }
+    }
+
+    public Task OnEventsAsync(IReadOnlyList<IntentEvent> events)
+    {
+        lock (_lock)
+        {
+            _events.AddRange(events);
+            _pushes.Add([.. events]);
+        }
+        _received.Release(events.Count);
         return Task.CompletedTask;
     }
 
