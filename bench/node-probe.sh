@@ -9,6 +9,7 @@
 #                                           # the CPU includes the driver's submit-only phase and its drain)
 #   bench/node-probe.sh cpu [N]             # warm-up, then N (6000) round trips at C=32 under perf (needs perf and root):
 #                                           # where the node's and PostgreSQL's CPU goes, by symbol (cpu-*.txt)
+#   bench/node-probe.sh cpu-submit [N]      # the same for N (20000) submit-only applies at C=32 (bench/submit-probe.mjs)
 #
 # With dotnet-counters / dotnet-gcdump on PATH or in $AXME_DOTNET_TOOLS (dotnet tool install --tool-path DIR ...):
 # c1 records System.Runtime counters during the probe (JIT time, GC pauses: counters.csv); memory needs dotnet-gcdump
@@ -37,7 +38,7 @@ dotnet build src/Silo/Axme.Silo.csproj -c Release > "$OUT/build.log" 2>&1 || { t
 bench_peers_copy "${AXME_PEERS_PEERS:-/work/shared/bench/peers}" "$PEERS_DIR" "$OUT/peers-setup.log"
 # perf symbolises JIT code from the node's perf map only when that code is in anonymous memory: without W^X, whose
 # double mapping (memfd:doublemapper) perf takes for a file.
-[[ "$MODE" == cpu ]] && export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+[[ "$MODE" == cpu* ]] && export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 AXME_HOST=127.0.0.1 AXME_PORT="$PORT" AXME_ADMIN_KEY="$KEY" AXME_POSTGRES="$NODE_PG" AXME_CLUSTER_ID=axme-probe \
   AXME_SERVICE_ID=axme-probe AXME_KEYRING_CERT="$REPO/.data/keyring.pfx" AXME_KEYRING_CREATE=true \
   dotnet src/Silo/bin/Release/net10.0/Axme.Silo.dll > "$OUT/node.log" 2>&1 &
@@ -101,25 +102,26 @@ case "$MODE" in
       ' "$OUT/rate$r.json" "${2:-6000}" "$hz" "${before[0]}" "${after[0]}" "${before[1]}" "${after[1]}" | tee -a "$OUT/rate.txt" >&2
     done
     ;;
-  cpu)
+  cpu | cpu-submit)
     command -v perf >/dev/null || die "perf not found (Debian linux-perf)"
     warm="${AXME_PROBE_WARM:-10000}"
     log "warming: $warm round trips at C=32"
     drive warm $(((warm + 1) / 2)) 32
-    log "profiling: ${2:-6000} round trips at C=32 (perf record -a -g -F 999)"
+    log "profiling ($MODE) at C=32 (perf record -a -g -F 999)"
     perf record -a -g -F 999 -o "$OUT/perf.data" > "$OUT/perf-record.log" 2>&1 &
     PERF=$!
     sleep 1
-    drive profiled "${2:-6000}" 32
+    if [[ "$MODE" == cpu ]]; then drive profiled "${2:-6000}" 32
+    else node bench/submit-probe.mjs "${2:-20000}" 32 | tee "$OUT/submit-probe.json" >&2; fi
     kill -INT "$PERF"; wait "$PERF" || true
     # JIT code is symbolised from the node's perf map (DOTNET_PerfMapEnabled=1 at its start).
     perf report -i "$OUT/perf.data" --no-children --sort comm,dso,sym --percent-limit 0.2 --stdio -g none 2> /dev/null \
       | grep '%' > "$OUT/cpu-symbols.txt" || true
     perf report -i "$OUT/perf.data" --no-children --sort comm --stdio -g none 2> /dev/null | grep '%' > "$OUT/cpu-by-process.txt" || true
-    node -e 'const r = require(process.argv[1]); console.log(`${r.roundtrip.ops_per_s} round trips/s`)' "$OUT/profiled.json" >&2
+    [[ "$MODE" == cpu ]] && node -e 'const r = require(process.argv[1]); console.log(`${r.roundtrip.ops_per_s} round trips/s`)' "$OUT/profiled.json" >&2
     log "by process:"; cat "$OUT/cpu-by-process.txt" >&2
     log "top symbols: $OUT/cpu-symbols.txt"
     ;;
-  *) die "mode: c1, memory or cpu" ;;
+  *) die "mode: c1, memory, rate, cpu or cpu-submit" ;;
 esac
 log "output in $OUT"
