@@ -29,7 +29,7 @@ public sealed class DeliveryQueries(NpgsqlDataSource db, IOptions<ApiOptions> op
             ? """
               SELECT intent_id, delivery_seq FROM axme_intents
               WHERE service_id = @service AND org_id = @org AND workspace_id = @ws AND to_agent = @agent AND delivery_seq IS NOT NULL
-                AND status = ANY(@statuses) AND delivery_seq > CASE WHEN status = 'SUBMITTED' THEN 0 ELSE @since END
+                AND axme_key(to_agent) = axme_key(@agent) AND status = ANY(@statuses) AND delivery_seq > CASE WHEN status = 'SUBMITTED' THEN 0 ELSE @since END
               ORDER BY delivery_seq LIMIT @limit
               """
             : $"""

@@ -22,21 +22,27 @@ public sealed class IntentQueries(NpgsqlDataSource db, IOptions<ApiOptions> opti
 {
     public async Task<(IReadOnlyList<IntentRecord> Intents, string? NextCursor)> ListAsync(IntentFilter f, CancellationToken ct)
     {
-        var sql = new StringBuilder("SELECT doc, updated_at, intent_id FROM axme_intents WHERE service_id = @service AND org_id = @org AND workspace_id = @ws");
+        // axme_scope/axme_key: the fixed-width keys the list indexes are built on (002_axme_intents_view.sql).
+        var sql = new StringBuilder("""
+            SELECT doc, updated_at, intent_id FROM axme_intents
+            WHERE axme_scope(service_id, org_id, workspace_id) = axme_scope(@service, @org, @ws)
+              AND service_id = @service AND org_id = @org AND workspace_id = @ws
+            """);
         await using var cmd = db.CreateCommand();
         cmd.Parameters.AddWithValue("service", options.Value.ServiceId);
         cmd.Parameters.AddWithValue("org", f.OrgId);
         cmd.Parameters.AddWithValue("ws", f.WorkspaceId);
-        void Where(string column, string? value)
+        void Where(string column, string? value, bool keyed = false)
         {
             if (value is null) return;
             sql.Append($" AND {column} = @{column}");
+            if (keyed) sql.Append($" AND axme_key({column}) = axme_key(@{column})");
             cmd.Parameters.AddWithValue(column, value);
         }
-        Where("to_agent", f.ToAgent);
+        Where("to_agent", f.ToAgent, keyed: true);
         Where("from_agent", f.FromAgent);
         Where("intent_type", f.IntentType);
-        Where("correlation_id", f.CorrelationId);
+        Where("correlation_id", f.CorrelationId, keyed: true);
         if (f.WaitingReason is not null)
         {
             sql.Append(" AND waiting_reason = @waiting_reason");
@@ -113,7 +119,8 @@ public sealed class IntentQueries(NpgsqlDataSource db, IOptions<ApiOptions> opti
     {
         await using var cmd = db.CreateCommand("""
             SELECT intent_id FROM axme_intents
-            WHERE service_id = @service AND org_id = @org AND workspace_id = @ws
+            WHERE axme_scope(service_id, org_id, workspace_id) = axme_scope(@service, @org, @ws)
+              AND service_id = @service AND org_id = @org AND workspace_id = @ws
               AND status = ANY(@statuses) AND updated_at < @before
               AND (@admin OR from_agent = @self OR to_agent = @self)
             ORDER BY updated_at LIMIT @limit
