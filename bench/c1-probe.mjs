@@ -4,30 +4,10 @@
 //   parent's SSE, decision posted; result = the terminal event on that SSE.
 // Prints every round trip over AXME_PROBE_SLOW_MS (25) with its wall-clock time, then p50/p95/p99/max.
 //   node bench/c1-probe.mjs N     (env: AXME_BASE_URL, AXME_API_KEY, AXME_PEERS_LIB = the harness' lib folder)
-import http from "node:http";
-import { pathToFileURL } from "node:url";
-import { join } from "node:path";
+import { probePeer } from "./probe-peer.mjs";
 
-const { axme } = await import(pathToFileURL(join(process.env.AXME_PEERS_LIB, "axme.mjs")).href);
 const slowMs = +(process.env.AXME_PROBE_SLOW_MS ?? 25);
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-function request(method, url, body, headers) {
-  const data = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent, headers: {
-      ...(data === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(data) }), ...headers } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8").on("data", (d) => (text += d)).on("end", () => {
-        if (res.statusCode >= 300) reject(Object.assign(new Error(`${method} ${url} -> ${res.statusCode} ${text.slice(0, 200)}`), { status: res.statusCode, body: text }));
-        else resolve(text ? JSON.parse(text) : null);
-      });
-    });
-    req.on("error", reject).end(data);
-  });
-}
-
-const peer = axme({ request, agent, log: console.error, timeoutMs: 60000, concurrency: 1 });
+const peer = probePeer(1, 64);
 await peer.setup();
 const n = +(process.argv[2] ?? 1500), tag = Date.now(), all = [];
 for (let i = 0; i < n; i++) {

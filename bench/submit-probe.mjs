@@ -3,30 +3,10 @@
 // resolves each step as the node delivers it (as in the harness' submit-only phase); nothing is approved, so the
 // parents stay waiting for their human step. Prints submits/s and the agent steps resolved meanwhile.
 //   node bench/submit-probe.mjs N C     (env: AXME_BASE_URL, AXME_API_KEY, AXME_PEERS_LIB = the harness' lib folder)
-import http from "node:http";
-import { pathToFileURL } from "node:url";
-import { join } from "node:path";
+import { probePeer } from "./probe-peer.mjs";
 
-const { axme } = await import(pathToFileURL(join(process.env.AXME_PEERS_LIB, "axme.mjs")).href);
 const [n, c] = [+(process.argv[2] ?? 20000), +(process.argv[3] ?? 32)];
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
-
-function request(method, url, body, headers) {
-  const data = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent, headers: {
-      ...(data === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(data) }), ...headers } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8").on("data", (d) => (text += d)).on("end", () => {
-        if (res.statusCode >= 300) reject(Object.assign(new Error(`${method} ${url} -> ${res.statusCode} ${text.slice(0, 200)}`), { status: res.statusCode, body: text }));
-        else resolve(text ? JSON.parse(text) : null);
-      });
-    });
-    req.on("error", reject).end(data);
-  });
-}
-
-const peer = axme({ request, agent, log: console.error, timeoutMs: 60000, concurrency: c });
+const peer = probePeer(c, 1024);
 await peer.setup();
 const tag = Date.now();
 let next = 0, errors = 0;

@@ -15,7 +15,7 @@ namespace Axme.Api.Http;
 /// Stored responses are encrypted (Data Protection): some carry a secret shown once (a new key's token,
 /// a generated webhook secret), and secrets are never kept in plain text.
 /// </summary>
-public sealed class IdempotencyFilter(IGrainFactory grains, Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection) : IEndpointFilter
+public sealed class IdempotencyFilter(IGrainFactory grains, Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection, TimeProvider time) : IEndpointFilter
 {
     private readonly Microsoft.AspNetCore.DataProtection.IDataProtector _protector = protection.CreateProtector("Axme.IdempotentResponse.v1");
 
@@ -35,7 +35,7 @@ public sealed class IdempotencyFilter(IGrainFactory grains, Microsoft.AspNetCore
         var scope = $"{caller.ServiceAccountId}\n{http.Request.Method} {http.Request.Path}\n{key}";
         var grain = grains.GetGrain<IIdempotencyGrain>(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(scope))));
 
-        var waitUntil = DateTime.UtcNow + WaitForFirst;
+        var waitUntil = time.GetUtcNow() + WaitForFirst;
         while (true)
         {
             var check = await grain.BeginAsync(requestHash);
@@ -45,8 +45,8 @@ public sealed class IdempotencyFilter(IGrainFactory grains, Microsoft.AspNetCore
                     return Text(check.Response! with { Body = _protector.Unprotect(check.Response!.Body) });
                 case IdempotencyDecision.Conflict:
                     return ErrorBody.Result(409, "idempotency_conflict", "idempotency key reused with different payload");
-                case IdempotencyDecision.InProgress when DateTime.UtcNow < waitUntil:
-                    await Task.Delay(100, http.RequestAborted);
+                case IdempotencyDecision.InProgress when time.GetUtcNow() < waitUntil:
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), time, http.RequestAborted);
                     continue;
                 case IdempotencyDecision.InProgress:
                     return ErrorBody.Result(409, "idempotency_in_progress", "a request with this idempotency key is still running; retry later");

@@ -97,7 +97,7 @@ public static partial class UserEndpoints
         return await ServiceAccountEndpoints.IssueKeyAsync(http, grains, user_id);
     }
 
-    public static async Task<IResult> CreateToken(HttpContext http, string user_id, IGrainFactory grains, ActorTokens tokens)
+    public static async Task<IResult> CreateToken(HttpContext http, string user_id, IGrainFactory grains, ActorTokens tokens, TimeProvider time)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         // A user may mint its own tokens; for someone else only an admin may (answering for a person, ADR 017).
@@ -105,7 +105,7 @@ public static partial class UserEndpoints
         var user = await VisibleAsync(http, grains, user_id);
         var (token, expires) = tokens.Issue(user, caller.ServiceAccountId);
         return TypedResults.Json(Wire.Ok(("token", token), ("token_type", "Bearer"), ("expires_at", Wire.Time(expires)),
-            ("expires_in", (int)Math.Round((expires - DateTimeOffset.UtcNow).TotalSeconds)), ("user", AccountJson.User(user))));
+            ("expires_in", (int)Math.Round((expires - time.GetUtcNow()).TotalSeconds)), ("user", AccountJson.User(user))));
     }
 
     /// <summary>A user as the caller may see it: its keys only for itself or an admin (ADR 017).</summary>

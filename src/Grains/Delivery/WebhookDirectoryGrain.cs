@@ -95,10 +95,3 @@ public sealed class WebhookDirectoryGrain(
         return payload.ToJsonString();
     }
 }
-
-[GenerateSerializer, Alias("axme.webhook-directory-state")]
-public sealed class WebhookDirectoryState
-{
-    [Id(0)] public int SchemaVersion { get; set; } = 1;
-    [Id(1)] public List<WebhookSubscription> Subscriptions { get; set; } = [];
-}

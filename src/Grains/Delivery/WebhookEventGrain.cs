@@ -65,12 +65,3 @@ public sealed class WebhookEventGrain(
         ["payload"] = JsonNode.Parse(e.PayloadJson),
     };
 }
-
-[GenerateSerializer, Alias("axme.webhook-event-state")]
-public sealed class WebhookEventState
-{
-    [Id(0)] public int SchemaVersion { get; set; } = 1;
-    [Id(1)] public WebhookEventRecord? Event { get; set; }
-    /// <summary>Delivery id → subscription.</summary>
-    [Id(2)] public Dictionary<string, Guid> Subscriptions { get; set; } = [];
-}

@@ -48,10 +48,3 @@ public sealed class WebhookSubscriptionGrain(
         await GrainFactory.GetGrain<IWebhookDirectoryGrain>(IWebhookDirectoryGrain.KeyFor(S!.OrgId, S.WorkspaceId)).PutAsync(S);
     }
 }
-
-[GenerateSerializer, Alias("axme.webhook-subscription-state")]
-public sealed class WebhookSubscriptionState
-{
-    [Id(0)] public int SchemaVersion { get; set; } = 1;
-    [Id(1)] public WebhookSubscription? Subscription { get; set; }
-}
