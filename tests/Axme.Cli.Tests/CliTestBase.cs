@@ -1,3 +1,4 @@
+using System.Text;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Axme.Testing;
@@ -24,7 +25,10 @@ public abstract class CliTestBase(CliNodeFixture fixture) : IDisposable
         }
     }
 
-    protected async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? env, params string[] args)
+    protected Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? env, params string[] args) => RunAsync(env, null, args);
+
+    /// <summary>Runs the CLI; <paramref name="onLine"/> sees each line of its standard output as it is written.</summary>
+    protected async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? env, Action<string>? onLine, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(CliDll);
@@ -34,7 +38,7 @@ public abstract class CliTestBase(CliNodeFixture fixture) : IDisposable
         psi.Environment["AXME_API_KEY"] = Fixture.Key;
         foreach (var (k, v) in env ?? new Dictionary<string, string?>()) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stdout = onLine is null ? p.StandardOutput.ReadToEndAsync() : LinesAsync(p.StandardOutput, onLine);
         var stderr = p.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await p.WaitForExitAsync(cts.Token);
@@ -42,4 +46,15 @@ public abstract class CliTestBase(CliNodeFixture fixture) : IDisposable
     }
 
     protected Task<CliResult> RunAsync(params string[] args) => RunAsync(null, args);
+
+    private static async Task<string> LinesAsync(StreamReader output, Action<string> onLine)
+    {
+        var all = new StringBuilder();
+        while (await output.ReadLineAsync() is { } line)
+        {
+            all.Append(line).Append('\n');
+            onLine(line);
+        }
+        return all.ToString();
+    }
 }

@@ -151,17 +151,20 @@ public sealed class CliTests(CliNodeFixture fixture) : CliTestBase(fixture), ICl
             human_task = new { task_type = "approval", allowed_outcomes = new[] { "approved", "rejected" } },
         })).Ok()["intent_id"].Str();
 
+        // Each intent is resolved once its watch printed the first event: the end then reaches a live watch.
         var approved = await HumanTaskAsync();
-        var watch = RunAsync("intents", "watch", approved);
-        await Task.Delay(1500);
+        var live = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var watch = RunAsync(null, _ => live.TrySetResult(), "intents", "watch", approved);
+        await live.Task.WaitAsync(TimeSpan.FromSeconds(30));
         (await Fixture.A.PostAsync($"/v1/intents/{approved}/resume", new { task_result = new { outcome = "approved" } })).Ok();
         var w = await watch;
         Assert.True(w.ExitCode == 0, w.Stdout + w.Stderr);
         Assert.Contains("intent.completed", w.Stdout, StringComparison.Ordinal);
 
         var canceled = await HumanTaskAsync();
-        var watch2 = RunAsync("intents", "watch", canceled, "--json");
-        await Task.Delay(1500);
+        var live2 = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var watch2 = RunAsync(null, _ => live2.TrySetResult(), "intents", "watch", canceled, "--json");
+        await live2.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var c = await RunAsync("intents", "cancel", canceled, "--reason", "test");
         Assert.True(c.ExitCode == 0, c.Stderr);
         var w2 = await watch2;

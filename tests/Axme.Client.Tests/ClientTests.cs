@@ -22,7 +22,8 @@ public sealed class ClientTests(NodeFixture f)
         var intent = await client.SendIntentAsync(generator, payload);
         var waiting = client.WaitForAsync(intent.Id);
         Assert.Equal("intent.ask.v1", (await client.GetIntentAsync(intent.Id)).IntentType);
-        await Task.Delay(300);
+        // Nothing answers yet: the wait must still be waiting (it would end this window early if it were not).
+        await Task.WhenAny(waiting, Task.Delay(300));
         Assert.False(waiting.IsCompleted);
         await agent.ResolveIntentAsync(intent.Id, "COMPLETED", new { text = "hi there" });
         var result = await waiting.WaitAsync(Limit);
@@ -49,7 +50,8 @@ public sealed class ClientTests(NodeFixture f)
     {
         var ws = NodeFixture.NewWorkspace();
         var (client, _) = await f.ClientAsync(ws, "requester");
-        var (agent, worker) = await f.ClientAsync(ws, "worker", o => o.StreamWaitSeconds = 1);
+        var agentHook = new HookHandler((_, send) => send());
+        var (agent, worker) = await f.ClientAsync(ws, "worker", o => o.StreamWaitSeconds = 1, agentHook);
         using var stop = new CancellationTokenSource(Limit);
         var deliveries = new List<AgentDelivery>();
         var listener = Task.Run(async () =>
@@ -64,8 +66,9 @@ public sealed class ClientTests(NodeFixture f)
 
         var first = await client.SendIntentAsync(worker, new { n = 1 }, new SendIntentOptions { IntentType = "sdk.test.double.v1" });
         var firstDone = await client.WaitForAsync(first.Id, Limit);
-        // Past the listener's 1 s window: the next delivery arrives on a reconnected stream.
-        await Task.Delay(2500);
+        // The next delivery arrives on a reconnected stream: wait until the listener's 1 s window ended and it came back.
+        var streamsSoFar = Streams(agentHook, "/intents/stream");
+        await UntilAsync(() => Streams(agentHook, "/intents/stream") > streamsSoFar, "the agent's stream to reconnect");
         var second = await client.SendIntentAsync(worker, new { n = 21 }, new SendIntentOptions { IntentType = "sdk.test.double.v1" });
         var secondDone = await client.WaitForAsync(second.Id, Limit);
         await stop.CancelAsync();
@@ -80,6 +83,12 @@ public sealed class ClientTests(NodeFixture f)
         Assert.All(deliveries, d => Assert.Equal("DELIVERED", d.Status));
         Assert.Equal("sdk.test.double.v1", deliveries[0].IntentType);
     }
+
+    /// <summary>How many requests the client made to a path ending so (a stream window, a poll).</summary>
+    private static int Streams(HookHandler hook, string pathEnd) => hook.Requests.Count(r => r.Path.EndsWith(pathEnd, StringComparison.Ordinal));
+
+    private static Task UntilAsync(Func<bool> condition, string what) =>
+        Axme.Testing.Poll.UntilAsync(() => Task.FromResult(condition()), done => done, Limit, what);
 
     /// <summary>Events seq 1..n, each once, the last terminal.</summary>
     private static void AssertContiguous(IReadOnlyList<IntentEvent> events, int atLeast)
@@ -110,7 +119,9 @@ public sealed class ClientTests(NodeFixture f)
         var observing = CollectAsync(client.ObserveAsync(intent.Id, 0, stop.Token));
         for (var i = 1; i <= 4; i++)
         {
-            await Task.Delay(700);
+            // Each progress event on a stream window of its own (1 s windows): after the observer's next reconnect.
+            var windows = Streams(hook, "/events/stream");
+            await UntilAsync(() => Streams(hook, "/events/stream") > windows, "the observer's next stream window");
             await agent.ProgressAsync(intent.Id, $"step {i}", i * 20);
         }
         await agent.ResolveIntentAsync(intent.Id, "COMPLETED", new { ok = true });
@@ -142,7 +153,8 @@ public sealed class ClientTests(NodeFixture f)
         for (var i = 1; i <= 3; i++) await agent.ProgressAsync(intent.Id, $"step {i}");
         using var stop = new CancellationTokenSource(Limit);
         var observing = CollectAsync(client.ObserveAsync(intent.Id, 0, stop.Token));
-        await Task.Delay(500);
+        // Resolved only once the cut connection was replaced, so the terminal event comes on the resumed stream.
+        await UntilAsync(() => Volatile.Read(ref streams) >= 2, "the observer to reconnect after the cut");
         await agent.ResolveIntentAsync(intent.Id, "COMPLETED", new { ok = true });
         var events = await observing.WaitAsync(Limit);
 
@@ -163,9 +175,11 @@ public sealed class ClientTests(NodeFixture f)
         var intent = await client.SendIntentAsync(worker, new { n = 1 });
         using var stop = new CancellationTokenSource(Limit);
         var observing = CollectAsync(client.ObserveAsync(intent.Id, 0, stop.Token));
-        await Task.Delay(800);
+        // Each change after the observer fell back to polling and polled once more.
+        await UntilAsync(() => Streams(hook, "/events") >= 1, "the observer to poll");
         await agent.ProgressAsync(intent.Id, "halfway", 50);
-        await Task.Delay(400);
+        var polls = Streams(hook, "/events");
+        await UntilAsync(() => Streams(hook, "/events") > polls, "another poll");
         await agent.ResolveIntentAsync(intent.Id, "COMPLETED", new { ok = true });
         var events = await observing.WaitAsync(Limit);
 
