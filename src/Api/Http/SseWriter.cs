@@ -7,8 +7,9 @@ namespace Axme.Api.Http;
 /// <summary>
 /// Writes Server-Sent Events exactly as the official clients parse them (PROTOCOL §5.6.1): "id: ",
 /// "event: ", one single-line "data: " JSON object, a blank line; one space after each colon; a flush
-/// per message, or per group of messages ready at once (<see cref="Append"/>). Hand-written rather than TypedResults.ServerSentEvents because the protocol needs
-/// keepalive comment lines and a fixed field order, which SseFormatter does not offer.
+/// per message, or per group of messages ready at once (<see cref="Append"/>). Hand-written rather than
+/// TypedResults.ServerSentEvents because the protocol needs keepalive comment lines and a fixed field order,
+/// which SseFormatter does not offer.
 /// </summary>
 public sealed class SseWriter
 {

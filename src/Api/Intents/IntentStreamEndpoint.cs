@@ -52,17 +52,17 @@ public static partial class IntentStreamEndpoint
             {
                 try
                 {
+                    // One flush for what is ready together: the backlog, a re-subscription's catch-up, or a pushed event
+                    // with the rest of its commit's events that came with it.
                     foreach (var e in pending)
                         if (!done) done = await SendAsync(e);
+                    while (!done && channel.Reader.TryRead(out var more)) done = await SendAsync(more);
                     pending = [];
                     await sse.FlushAsync(http.RequestAborted);
                     if (done) break;
                     if (await channel.NextAsync(options.Value.SseKeepAlive, window.Token) is { } next)
                     {
-                        // What else was pushed meanwhile (the rest of that commit's events) leaves in the same flush.
-                        done = await SendAsync(next);
-                        while (!done && channel.Reader.TryRead(out var more)) done = await SendAsync(more);
-                        await sse.FlushAsync(http.RequestAborted);
+                        pending = [next];
                         continue;
                     }
                     await sse.KeepAliveAsync(http.RequestAborted);
