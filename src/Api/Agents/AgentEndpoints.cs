@@ -44,8 +44,7 @@ public static class AgentEndpoints
         return Wire.Ok(("agents", list), ("next_cursor", page.NextCursor), ("has_more", page.NextCursor is not null));
     }
 
-    public static async Task GetOrStream(HttpContext http, string address, IGrainFactory grains, DeliveryQueries deliveries,
-        Microsoft.Extensions.Options.IOptions<ApiOptions> options, StreamSlots slots)
+    public static async Task GetOrStream(HttpContext http, string address, IGrainFactory grains, DeliveryQueries deliveries, StreamSlots slots)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         if (address.EndsWith(ReceivePolicyEndpoints.OverrideSuffix, StringComparison.Ordinal))
@@ -59,7 +58,7 @@ public static class AgentEndpoints
         if (stream)
         {
             using var slot = slots.Enter(caller, StreamSlots.Agent);
-            await AgentStream.RunAsync(http, caller, agent, grains, deliveries, options.Value);
+            await AgentStream.RunAsync(http, caller, agent, grains, deliveries);
             return;
         }
         await TypedResults.Json(Wire.Ok(("agent", AgentJson.Agent(agent)))).ExecuteAsync(http);

@@ -17,28 +17,27 @@ namespace Axme.Api.Agents;
 /// </summary>
 public static partial class AgentStream
 {
-    public static async Task RunAsync(HttpContext http, Caller caller, AgentRecord agent, IGrainFactory grains, DeliveryQueries deliveries, ApiOptions options)
+    public static async Task RunAsync(HttpContext http, Caller caller, AgentRecord agent, IGrainFactory grains, DeliveryQueries deliveries)
     {
         var since = Query.Int(http.Request, "since", 0) is { } s ? (long)s : LastEventId(http.Request) ?? 0;
         var wait = TimeSpan.FromSeconds(Query.Int(http.Request, "wait_seconds", 1, 60) ?? 15);
         var statuses = Query.Statuses(Query.String(http.Request, "status")?.Split(','), "status") ?? IntentStatus.NonTerminal;
         var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AgentStream));
 
-        var wakeups = new Wakeups();
-        var observer = grains.CreateObjectReference<IAgentObserver>(wakeups);
         var agentGrain = grains.GetGrain<IAgentGrain>(agent.Address);
+        await using var live = LiveSubscription<IAgentObserver, Guid>.Open(http.RequestServices, new Wakeups(), agentGrain.UnsubscribeAsync,
+            wait, http.RequestAborted);
         try
         {
             // Subscribe before the first read: anything committed after it wakes us, anything before it is read. Both
             // happen before the 200, so a node that cannot serve the stream says so (503, Retry-After) instead of
             // answering and then dropping the connection, which listeners would retry at once.
-            await agentGrain.SubscribeAsync(observer);
+            await agentGrain.SubscribeAsync(live.Observer);
             var batch = await deliveries.AfterAsync(agent, since, statuses, http.RequestAborted);
-            using var window = http.RequestServices.GetRequiredService<Hosting.NodeDrain>().Window(wait, http.RequestAborted);
             var sse = await SseWriter.StartAsync(http);
             var last = since;
             var sent = new HashSet<Guid>();
-            while (!window.IsCancellationRequested)
+            while (true)
             {
                 var held = false;
                 while (batch is not null && !held)
@@ -61,18 +60,23 @@ public static partial class AgentStream
                         await sse.EventAsync(d.Cursor, IntentEventType.Delivered, DeliveryMessage.Build(intent, d.Cursor, Math.Max(1, intent.DeliveryAttempt)), http.RequestAborted);
                         last = Math.Max(last, d.Cursor);
                     }
-                    batch = !held && batch.Count == DeliveryQueries.Batch && !window.IsCancellationRequested
+                    batch = !held && batch.Count == DeliveryQueries.Batch && !live.IsClosed
                         ? await ReadAsync(deliveries, agent, last, statuses, log, http.RequestAborted) : null;
                 }
 
-                if (!await wakeups.WaitAsync(held ? Min(HeldRetry, options.SseKeepAlive) : options.SseKeepAlive, window.Token))
+                var woke = await live.WaitAsync(held ? HeldRetry : null);
+                if (woke == LiveWait.Closed) break;
+                if (woke == LiveWait.Pushed)
                 {
-                    if (window.IsCancellationRequested) break;
+                    while (live.Pushes.TryRead(out _)) { } // many wake-ups, one read
+                }
+                else
+                {
                     await sse.KeepAliveAsync(http.RequestAborted);
                     // Wake-ups live in the agent grain's memory: should its activation have gone (its silo died, or it
                     // was collected), this subscribes again, so no wake-up depends on one activation for long. (Not
                     // while a mark is held: that is retried every second, and the cluster is likely struggling.)
-                    if (!held) await ResubscribeAsync(agentGrain, observer, log);
+                    if (!held) await ResubscribeAsync(agentGrain, live.Observer, log);
                 }
                 batch = await ReadAsync(deliveries, agent, last, statuses, log, http.RequestAborted);
             }
@@ -82,10 +86,6 @@ public static partial class AgentStream
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
             // The listener went away; its cursor tells where to resume.
-        }
-        finally
-        {
-            await Observers.ReleaseAsync(() => agentGrain.UnsubscribeAsync(observer), () => grains.DeleteObjectReference<IAgentObserver>(observer));
         }
     }
 
@@ -106,8 +106,6 @@ public static partial class AgentStream
 
     /// <summary>How soon a mark whose outcome is unknown is tried again.</summary>
     private static readonly TimeSpan HeldRetry = TimeSpan.FromSeconds(1);
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>A DELIVERED mark: the intent as marked; or refused (no intent; nothing was written); or of unknown outcome.</summary>
     private readonly record struct Mark(IntentRecord? Intent, bool Unknown);
@@ -150,31 +148,14 @@ public static partial class AgentStream
     private static long? LastEventId(HttpRequest request) =>
         long.TryParse(request.Headers["Last-Event-ID"].ToString(), out var id) && id >= 0 ? id : null;
 
-    /// <summary>Wake-ups from the agent grain; many coalesce into one.</summary>
-    private sealed class Wakeups : IAgentObserver
+    /// <summary>Wake-ups from the agent grain; many coalesce into one (a bounded channel of one that drops the rest).</summary>
+    private sealed class Wakeups() : PushChannel<Guid>(Channel.CreateBounded<Guid>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite })),
+        IAgentObserver
     {
-        private readonly Channel<Guid> _channel = Channel.CreateBounded<Guid>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-
         public Task OnDeliverableAsync(Guid intentId)
         {
-            _channel.Writer.TryWrite(intentId);
+            Push(intentId);
             return Task.CompletedTask;
-        }
-
-        /// <summary>True when woken; false when the keepalive interval passed or the window closed.</summary>
-        public async Task<bool> WaitAsync(TimeSpan keepAlive, CancellationToken window)
-        {
-            using var tick = CancellationTokenSource.CreateLinkedTokenSource(window);
-            tick.CancelAfter(keepAlive);
-            try
-            {
-                await _channel.Reader.ReadAsync(tick.Token);
-                return true;
-            }
-            catch (OperationCanceledException)
-            {
-                return false;
-            }
         }
     }
 }

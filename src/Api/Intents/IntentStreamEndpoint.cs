@@ -3,7 +3,6 @@ using Axme.Api.Auth;
 using Axme.Api.Http;
 using Axme.Grains.Interfaces.Intents;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Axme.Api.Intents;
 
@@ -14,7 +13,7 @@ namespace Axme.Api.Intents;
 /// </summary>
 public static partial class IntentStreamEndpoint
 {
-    public static async Task Stream(HttpContext http, string intent_id, IGrainFactory grains, IOptions<ApiOptions> options, StreamSlots slots)
+    public static async Task Stream(HttpContext http, string intent_id, IGrainFactory grains, StreamSlots slots)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         using var slot = slots.Enter(caller, StreamSlots.Intent);
@@ -22,13 +21,12 @@ public static partial class IntentStreamEndpoint
         var since = Query.Int(http.Request, "since", 0) ?? LastEventId(http.Request) ?? 0;
         var wait = TimeSpan.FromSeconds(Query.Int(http.Request, "wait_seconds", 1, 60) ?? 15);
 
-        var channel = new IntentEventChannel();
-        var observer = grains.CreateObjectReference<IIntentObserver>(channel);
+        await using var live = LiveSubscription<IIntentObserver, IntentEvent>.Open(http.RequestServices, new IntentEventChannel(),
+            grain.UnsubscribeAsync, wait, http.RequestAborted);
         try
         {
             // Subscribing returns the backlog in the same grain turn, so no event falls between the two.
-            var backlog = await grain.SubscribeAsync(caller, observer, since);
-            using var window = http.RequestServices.GetRequiredService<Hosting.NodeDrain>().Window(wait, http.RequestAborted);
+            var backlog = await grain.SubscribeAsync(caller, live.Observer, since);
             var sse = await SseWriter.StartAsync(http);
             var last = since;
 
@@ -48,27 +46,23 @@ public static partial class IntentStreamEndpoint
 
             var done = false;
             var pending = backlog; // to send before waiting: the backlog, then what a re-subscription returns
-            while (!done && !window.IsCancellationRequested)
+            while (!done)
             {
                 try
                 {
-                    // One flush for what is ready together: the backlog, a re-subscription's catch-up, or a pushed event
-                    // with the rest of its commit's events that came with it.
+                    // One flush for what is ready together: the backlog, a re-subscription's catch-up, or pushed events
+                    // (a commit's events come together).
                     foreach (var e in pending)
                         if (!done) done = await SendAsync(e);
-                    while (!done && channel.Reader.TryRead(out var more)) done = await SendAsync(more);
+                    while (!done && live.Pushes.TryRead(out var pushed)) done = await SendAsync(pushed);
                     pending = [];
                     await sse.FlushAsync(http.RequestAborted);
                     if (done) break;
-                    if (await channel.NextAsync(options.Value.SseKeepAlive, window.Token) is { } next)
-                    {
-                        pending = [next];
-                        continue;
-                    }
+                    var woke = await live.WaitAsync();
+                    if (woke == LiveWait.Closed) break;
+                    if (woke == LiveWait.Pushed) continue;
                     await sse.KeepAliveAsync(http.RequestAborted);
-                    // Pushes live in the intent grain's memory: should its activation have gone (its silo died, or it
-                    // was collected while waiting), subscribing again revives them and returns what was missed meanwhile.
-                    pending = await grain.SubscribeAsync(caller, observer, last);
+                    pending = await grain.SubscribeAsync(caller, live.Observer, last);
                 }
                 catch (OperationCanceledException)
                 {
@@ -88,11 +82,6 @@ public static partial class IntentStreamEndpoint
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
             // The client went away; nothing to answer.
-        }
-        finally
-        {
-            channel.Close();
-            await Observers.ReleaseAsync(() => grain.UnsubscribeAsync(observer), () => grains.DeleteObjectReference<IIntentObserver>(observer));
         }
     }
 

@@ -2,13 +2,13 @@ using System.Text.Json.Nodes;
 using Axme.Api.Http;
 using Axme.Api.Intents;
 using Axme.Grains.Interfaces.Intents;
-using Microsoft.Extensions.Options;
 
 namespace Axme.Api.Mcp;
 
 /// <summary>
-/// axme.intents_wait: subscribes to the intent grain like the SSE stream does (IntentStreamEndpoint), again at every
-/// keepalive interval, and returns at the first terminal event or when timeout_seconds (≤ 60) run out; no polling.
+/// axme.intents_wait: subscribes to the intent grain like the SSE stream does (IntentStreamEndpoint, the same
+/// LiveSubscription), again at every keepalive interval, and returns at the first terminal event or when
+/// timeout_seconds (≤ 60) run out, or the node stops: with the current state either way; no polling.
 /// </summary>
 public static class McpWait
 {
@@ -17,39 +17,21 @@ public static class McpWait
         var grain = IntentEndpoints.Grain(c.Grains, c.Args.String("intent_id", 64, required: true)!);
         var timeout = TimeSpan.FromSeconds(c.Args.Int("timeout_seconds", 1, 60) ?? 30);
         using var slot = c.Services.GetRequiredService<StreamSlots>().Enter(c.Caller, StreamSlots.Mcp);
-        var channel = new IntentEventChannel();
-        var observer = c.Grains.CreateObjectReference<IIntentObserver>(channel);
-        try
+        await using (var live = LiveSubscription<IIntentObserver, IntentEvent>.Open(c.Services, new IntentEventChannel(), grain.UnsubscribeAsync, timeout, c.Aborted))
         {
             // The backlog comes in the same grain turn as the subscription, so a terminal event cannot slip between.
-            var backlog = await grain.SubscribeAsync(c.Caller, observer, 0);
-            // (Also ends when the node stops, answering with the current state.)
-            using var window = c.Services.GetRequiredService<Hosting.NodeDrain>().Window(timeout, c.Aborted);
-            var keepAlive = c.Services.GetRequiredService<IOptions<ApiOptions>>().Value.SseKeepAlive;
-            try
+            var ended = (await grain.SubscribeAsync(c.Caller, live.Observer, 0)).Any(e => e.IsTerminal);
+            while (!ended)
             {
-                while (!backlog.Any(e => e.IsTerminal) && !window.IsCancellationRequested)
-                {
-                    if (await channel.NextAsync(keepAlive, window.Token) is { } next)
-                    {
-                        if (next.IsTerminal) break;
-                        continue;
-                    }
-                    // Pushes live in the intent grain's activation: should it have moved (its silo died), subscribing
-                    // again revives them and returns the events since, as the SSE stream does at each keepalive.
-                    backlog = await ResubscribeAsync(grain, c, observer) ?? backlog;
-                }
-            }
-            catch (OperationCanceledException) when (!c.Aborted.IsCancellationRequested)
-            {
-                // Timed out: answer with the current state.
+                var woke = await live.WaitAsync();
+                if (woke == LiveWait.Closed) break;
+                if (woke == LiveWait.Pushed)
+                    while (live.Pushes.TryRead(out var e)) ended |= e.IsTerminal;
+                else
+                    ended = (await ResubscribeAsync(grain, c, live.Observer))?.Any(e => e.IsTerminal) ?? false;
             }
         }
-        finally
-        {
-            channel.Close();
-            await Observers.ReleaseAsync(() => grain.UnsubscribeAsync(observer), () => c.Grains.DeleteObjectReference<IIntentObserver>(observer));
-        }
+        c.Aborted.ThrowIfCancellationRequested();
         var intent = await grain.GetAsync(c.Caller);
         return Wire.Ok(("intent", IntentJson.Intent(intent)), ("terminal", intent.IsTerminal), ("timed_out", !intent.IsTerminal));
     }
