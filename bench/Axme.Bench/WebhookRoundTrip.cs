@@ -133,7 +133,7 @@ public sealed class WebhookRoundTrip : AgentBinding, IAsyncDisposable
     private readonly record struct Delivery(string IntentId, int Attempt);
 
     /// <summary>
-    /// What the README tells receivers to check: the lowercase hex HMAC-SHA256 of the raw body with the secret,
+    /// What docs/api/delivery-and-webhooks.md tells receivers to check: the lowercase hex HMAC-SHA256 of the raw body with the secret,
     /// X-AXME-Timestamp equal to the signed sent_at and recent (5 min), X-AXME-Delivery-Id equal to the signed delivery_id.
     /// </summary>
     private static Delivery? Verify(byte[] secret, byte[] raw, string? signature, string? timestamp, string? deliveryId)

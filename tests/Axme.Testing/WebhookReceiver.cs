@@ -17,7 +17,7 @@ public sealed record ReceivedWebhook(string Path, string Body, JsonObject Json, 
 
 /// <summary>
 /// A real webhook receiver (Kestrel on 127.0.0.1, random port) that verifies X-AXME-Signature the way the
-/// README tells receivers to, and answers what the test decides (e.g. 500 three times, then 200).
+/// docs (api/delivery-and-webhooks.md) tell receivers to, and answers what the test decides (e.g. 500 three times, then 200).
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -52,7 +52,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return receiver;
     }
 
-    /// <summary>What a receiver should do (README, "Verifying webhook signatures").</summary>
+    /// <summary>What a receiver should do (docs/api/delivery-and-webhooks.md, "Verifying webhook signatures").</summary>
     public static bool Verify(string secret, byte[] rawBody, string? signature, string? timestamp, TimeSpan tolerance)
     {
         if (signature is null || timestamp is null || !long.TryParse(timestamp, out var ts)) return false;

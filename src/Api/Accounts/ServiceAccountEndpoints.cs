@@ -48,10 +48,10 @@ public static class ServiceAccountEndpoints
     {
         var caller = ManagingCaller(http);
         var body = await RequestBody.ReadAsync(http);
-        var command = ReadCreate(body, caller);
+        var command = ServiceAccountOperations.ReadCreate(body, caller);
         // The agent's delivery binding may be set at registration (an extension, docs/adr/005): read and
         // validated before anything is written.
-        var delivery = Agents.AgentEndpoints.DeliveryRequest.Fields.Any(body.Root.ContainsKey) ? Agents.AgentEndpoints.DeliveryRequest.Read(body, secrets) : null;
+        var delivery = Agents.DeliveryRequest.Fields.Any(body.Root.ContainsKey) ? Agents.DeliveryRequest.Read(body, secrets) : null;
         if (delivery is { Mode: Grains.Interfaces.Agents.DeliveryModes.Http, WebhookUrl: null })
             throw ProtocolException.Invalid("webhook_url", "the http binding needs a webhook_url");
         var (account, isNew) = await grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(command.OrgId, command.WorkspaceId)).CreateServiceAccountAsync(command);
@@ -61,7 +61,7 @@ public static class ServiceAccountEndpoints
         if (delivery is not null && await grains.GetGrain<Grains.Interfaces.Agents.IAgentGrain>(account.AgentAddress).GetAsync() is { } agent)
         {
             var (configured, generated) = await delivery.ApplyAsync(grains, secrets, agent);
-            await Agents.AgentEndpoints.RedispatchWaitingAsync(grains, deliveries, configured, http.RequestAborted);
+            await Agents.AgentOperations.RedispatchWaitingAsync(grains, deliveries, configured, http.RequestAborted);
             var agentJson = Agents.AgentJson.Agent(configured);
             if (generated is not null) agentJson["webhook_secret"] = generated; // shown once, never again
             response["agent"] = agentJson;
@@ -97,62 +97,14 @@ public static class ServiceAccountEndpoints
     public static async Task<IResult> CreateKey(HttpContext http, string service_account_id, IGrainFactory grains)
     {
         AccountAccess.MustManage(ManagingCaller(http), await Visible(http, grains, service_account_id), "issue its keys");
-        return await IssueKeyAsync(http, grains, service_account_id);
-    }
-
-    /// <summary>Creates a key for an account the caller may manage (service account or user) and answers with its token, once.</summary>
-    public static async Task<IResult> IssueKeyAsync(HttpContext http, IGrainFactory grains, string serviceAccountId)
-    {
         var body = await RequestBody.ReadAsync(http);
-        return TypedResults.Json(Wire.Ok(("key", await IssueKeyAsync(grains, serviceAccountId, body.Timestamp("expires_at")))));
+        return TypedResults.Json(Wire.Ok(("key", await ServiceAccountOperations.IssueKeyAsync(grains, service_account_id, body.Timestamp("expires_at")))));
     }
 
-    /// <summary>A new key of an account as JSON, with its token (shown this once).</summary>
-    public static async Task<JsonObject> IssueKeyAsync(IGrainFactory grains, string serviceAccountId, DateTimeOffset? expiresAt)
-    {
-        var created = await grains.GetGrain<IServiceAccountGrain>(serviceAccountId).CreateKeyAsync(expiresAt);
-        var key = AccountJson.Key(created.Key);
-        key["token"] = created.Token;
-        return key;
-    }
 
-    /// <summary>
-    /// The fields every account shares (org_id, workspace_id, name, display_name, description) read from a
-    /// create request: 403 for another workspace, 422 naming a bad field.
-    /// </summary>
-    public static CreateServiceAccountCommand ReadCreate(RequestBody body, Caller caller)
-    {
-        var org = body.String("org_id", 255) is { } o ? TenantNames.Canonical(o, "org_id") : caller.OrgId;
-        var ws = body.String("workspace_id", 255) is { } w ? TenantNames.Canonical(w, "workspace_id") : caller.WorkspaceId;
-        if (!caller.CanAccess(org, ws)) throw ProtocolException.Forbidden("no access to that workspace");
-        var name = body.String("name", 383, required: true)!.Trim();
-        if (name.Length < 2) throw ProtocolException.Invalid("name", "name must be 2 to 120 characters");
-        // The agent's name is the slug of the account's name ("Approver Bot" → approver-bot): one address per slug.
-        if (AgentAddress.Slug(name).Length == 0)
-            throw ProtocolException.Invalid("name", "name must contain letters or digits (its agent name is their slug)", "invalid_name");
-        return new CreateServiceAccountCommand
-        {
-            OrgId = org,
-            WorkspaceId = ws,
-            Name = name,
-            DisplayName = body.String("display_name", 255),
-            Description = body.String("description", 2000),
-            CreatedByActorId = caller.ServiceAccountId, // who created it is who asked: never taken from the body (ADR 017)
-        };
-    }
 
-    /// <summary>
-    /// The caller of an account-changing request. A human user's key manages no accounts and mints no keys:
-    /// otherwise a user could grant itself a role or take a colleague's identity (docs/adr/009).
-    /// </summary>
-    public static Caller ManagingCaller(HttpContext http) => ManagingCaller(ApiKeyAuthFilter.CallerOf(http));
-
-    public static Caller ManagingCaller(Caller caller)
-    {
-        return caller.IsHuman && !caller.IsAdmin
-            ? throw ProtocolException.Forbidden("a human user's key cannot create, change or delete accounts or keys")
-            : caller;
-    }
+    /// <summary>The request's caller, if it may change accounts (ServiceAccountOperations.ManagingCaller).</summary>
+    private static Caller ManagingCaller(HttpContext http) => ServiceAccountOperations.ManagingCaller(ApiKeyAuthFilter.CallerOf(http));
 
     public static async Task<IResult> RevokeKey(HttpContext http, string service_account_id, string key_id, IGrainFactory grains)
     {

@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
 using Axme.Api.Http;
 using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Delivery;
 using Axme.Grains.Interfaces.Intents;
+using Microsoft.Extensions.Logging;
 
 namespace Axme.Api.Agents;
 
@@ -19,8 +19,8 @@ public static partial class AgentStream
 {
     public static async Task RunAsync(HttpContext http, Caller caller, AgentRecord agent, IGrainFactory grains, DeliveryQueries deliveries)
     {
-        var since = Query.Int(http.Request, "since", 0) is { } s ? (long)s : LastEventId(http.Request) ?? 0;
-        var wait = TimeSpan.FromSeconds(Query.Int(http.Request, "wait_seconds", 1, 60) ?? 15);
+        var since = Query.StreamCursor(http.Request);
+        var wait = Query.StreamWindow(http.Request);
         var statuses = Query.Statuses(Query.String(http.Request, "status")?.Split(','), "status") ?? IntentStatus.NonTerminal;
         var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AgentStream));
 
@@ -144,9 +144,6 @@ public static partial class AgentStream
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Agent stream: could not subscribe again to wake-ups; tried again at the next keepalive")]
     private static partial void LogResubscribeFailed(ILogger log, Exception e);
-
-    private static long? LastEventId(HttpRequest request) =>
-        long.TryParse(request.Headers["Last-Event-ID"].ToString(), out var id) && id >= 0 ? id : null;
 
     /// <summary>Wake-ups from the agent grain; many coalesce into one (a bounded channel of one that drops the rest).</summary>
     private sealed class Wakeups() : PushChannel<Guid>(Channel.CreateBounded<Guid>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite })),

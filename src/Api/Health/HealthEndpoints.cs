@@ -1,6 +1,4 @@
-using System.Reflection;
 using System.Text.Json.Nodes;
-using Axme.Api.Http;
 using Npgsql;
 
 namespace Axme.Api.Health;
@@ -8,9 +6,6 @@ namespace Axme.Api.Health;
 /// <summary>Liveness (/health, /v1/health — no auth, PROTOCOL §9.3), readiness (/ready) and capabilities (§9.2).</summary>
 public static class HealthEndpoints
 {
-    private static readonly string Version =
-        typeof(HealthEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
-
     public static WebApplication MapHealthEndpoints(this WebApplication app)
     {
         app.MapGet("/health", Health).WithTags("Health").WithSummary("Liveness");
@@ -21,21 +16,12 @@ public static class HealthEndpoints
 
     public static RouteGroupBuilder MapCapabilities(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/capabilities", () => TypedResults.Json(Capabilities()))
+        v1.MapGet("/capabilities", () => TypedResults.Json(HealthOperations.Capabilities()))
             .WithTags("Health").WithSummary("What this server implements");
         return v1;
     }
 
-    public static JsonObject Capabilities() => Wire.Ok(
-        ("capabilities", new JsonArray("intents", "intents.list", "intents.events", "intents.stream", "intents.controls",
-            "intents.policy", "intents.bulk_cancel", "intents.progress", "service_accounts", "agents", "agents.stream", "agents.poll",
-            "agents.http", "agents.inbox", "agents.internal", "inbox", "webhooks", "webhooks.lifecycle", "tasks", "approvals", "idempotency", "mcp", "schemas")),
-        ("supported_intent_types", new JsonArray("intent.ask.v1")));
-
-    public static JsonObject Liveness() => Wire.Ok(
-        ("service", "gateway"), ("version", Version), ("deployment_profile", "self-hosted"), ("storage", "postgres"));
-
-    private static IResult Health() => TypedResults.Json(Liveness());
+    private static IResult Health() => TypedResults.Json(HealthOperations.Liveness());
 
     private static async Task<IResult> Ready(NpgsqlDataSource db, IGrainFactory grains, Hosting.NodeDrain drain, CancellationToken ct)
     {

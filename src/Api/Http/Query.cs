@@ -8,6 +8,16 @@ public static class Query
     public static int? Int(HttpRequest request, string name, int min = int.MinValue, int max = int.MaxValue) =>
         Int(request.Query, name, min, max);
 
+    /// <summary>
+    /// Where a stream resumes (§5.6, §6.4): <c>?since=</c>, else the Last-Event-ID header a reconnecting SSE client sends
+    /// (ignored when it is not a cursor), else 0, the start.
+    /// </summary>
+    public static long StreamCursor(HttpRequest request) =>
+        Int(request, "since", 0) ?? (long.TryParse(request.Headers["Last-Event-ID"].ToString(), out var id) && id >= 0 ? id : 0);
+
+    /// <summary>A stream's window: <c>?wait_seconds=</c> (1-60), 15 s when not given.</summary>
+    public static TimeSpan StreamWindow(HttpRequest request) => TimeSpan.FromSeconds(Int(request, "wait_seconds", 1, 60) ?? 15);
+
     /// <summary>An integer parameter (the MCP tools pass their arguments as a query collection).</summary>
     public static int? Int(IQueryCollection query, string name, int min = int.MinValue, int max = int.MaxValue)
     {

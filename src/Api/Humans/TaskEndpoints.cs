@@ -2,9 +2,7 @@ using System.Text.Json.Nodes;
 using Axme.Api.Auth;
 using Axme.Api.Http;
 using Axme.Api.Intents;
-using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Common;
-using Axme.Grains.Interfaces.Humans;
 using Axme.Grains.Interfaces.Intents;
 
 namespace Axme.Api.Humans;
@@ -12,8 +10,6 @@ namespace Axme.Api.Humans;
 /// <summary>Human tasks: the caller's pending tasks (PROTOCOL §7.3) and approval decisions (§7.5).</summary>
 public static class TaskEndpoints
 {
-    public const int MaxTasks = 500;
-
     public static RouteGroupBuilder MapTaskEndpoints(this RouteGroupBuilder v1)
     {
         v1.MapGet("/me/tasks", MyTasks).WithTags("Tasks").WithSummary("Pending human tasks: a human user's own, or every one of the key's workspace");
@@ -26,13 +22,7 @@ public static class TaskEndpoints
     /// teams); any other key every pending task of its workspace (PROTOCOL §7.3 recommendation).
     /// </summary>
     public static async Task<IResult> MyTasks(HttpContext http, IntentQueries queries) =>
-        TypedResults.Json(await MyTasksAsync(queries, ApiKeyAuthFilter.CallerOf(http), http.RequestAborted));
-
-    public static async Task<JsonObject> MyTasksAsync(IntentQueries queries, Caller caller, CancellationToken ct)
-    {
-        var tasks = (await queries.PendingTasksAsync(caller, MaxTasks, ct)).Select(i => (JsonNode)Task(i));
-        return Wire.Ok(("tasks", new JsonArray([.. tasks])));
-    }
+        TypedResults.Json(await TaskOperations.MyTasksAsync(queries, ApiKeyAuthFilter.CallerOf(http), http.RequestAborted));
 
     public static async Task<IResult> Decide(HttpContext http, string approval_id, IGrainFactory grains)
     {
@@ -74,19 +64,4 @@ public static class TaskEndpoints
         })));
     }
 
-    /// <summary>A task as §7.3 shows it, plus its approval id and who it waits for.</summary>
-    public static JsonObject Task(IntentRecord i) => new()
-    {
-        ["intent_id"] = i.IntentId.ToString(),
-        ["approval_id"] = i.IntentId.ToString(),
-        ["intent_type"] = i.IntentType,
-        ["status"] = i.Status,
-        ["from_agent"] = i.FromAgent,
-        ["to_agent"] = i.ToAgent,
-        ["assigned_at"] = Wire.Time(i.WaitingSince ?? i.UpdatedAt),
-        ["due_at"] = Wire.Time(i.EffectiveDeadline),
-        ["pending_with"] = IntentJson.PendingWith(i.PendingWith),
-        ["human_task"] = Wire.Json(i.HumanTaskJson),
-        ["payload"] = Wire.Json(i.PayloadJson),
-    };
 }

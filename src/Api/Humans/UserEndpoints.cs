@@ -37,9 +37,9 @@ public static partial class UserEndpoints
 
     public static async Task<IResult> Create(HttpContext http, IGrainFactory grains)
     {
-        var caller = ServiceAccountEndpoints.ManagingCaller(http);
+        var caller = ServiceAccountOperations.ManagingCaller(ApiKeyAuthFilter.CallerOf(http));
         var body = await RequestBody.ReadAsync(http);
-        var command = ServiceAccountEndpoints.ReadCreate(body, caller) with
+        var command = ServiceAccountOperations.ReadCreate(body, caller) with
         {
             Kind = AccountKinds.Human,
             Email = Email(body, required: true),
@@ -68,7 +68,7 @@ public static partial class UserEndpoints
 
     public static async Task<IResult> Update(HttpContext http, string user_id, IGrainFactory grains)
     {
-        ServiceAccountEndpoints.ManagingCaller(http);
+        ServiceAccountOperations.ManagingCaller(ApiKeyAuthFilter.CallerOf(http));
         await VisibleAsync(http, grains, user_id);
         var body = await RequestBody.ReadAsync(http);
         if (body.Root.ContainsKey("name")) throw ProtocolException.Invalid("name", "a user's name cannot change (its agent address derives from it)");
@@ -84,7 +84,7 @@ public static partial class UserEndpoints
 
     public static async Task<IResult> Delete(HttpContext http, string user_id, IGrainFactory grains)
     {
-        ServiceAccountEndpoints.ManagingCaller(http);
+        ServiceAccountOperations.ManagingCaller(ApiKeyAuthFilter.CallerOf(http));
         await VisibleAsync(http, grains, user_id);
         var deleted = await grains.GetGrain<IServiceAccountGrain>(user_id).DeleteAsync();
         return TypedResults.Json(Wire.Ok(("user_id", deleted.ServiceAccountId), ("deleted", true), ("user", AccountJson.User(deleted))));
@@ -92,9 +92,10 @@ public static partial class UserEndpoints
 
     public static async Task<IResult> CreateKey(HttpContext http, string user_id, IGrainFactory grains)
     {
-        Accounts.AccountAccess.SelfOrAdmin(ServiceAccountEndpoints.ManagingCaller(http), user_id, "issue its keys");
+        Accounts.AccountAccess.SelfOrAdmin(ServiceAccountOperations.ManagingCaller(ApiKeyAuthFilter.CallerOf(http)), user_id, "issue its keys");
         await VisibleAsync(http, grains, user_id);
-        return await ServiceAccountEndpoints.IssueKeyAsync(http, grains, user_id);
+        var body = await RequestBody.ReadAsync(http);
+        return TypedResults.Json(Wire.Ok(("key", await ServiceAccountOperations.IssueKeyAsync(grains, user_id, body.Timestamp("expires_at")))));
     }
 
     public static async Task<IResult> CreateToken(HttpContext http, string user_id, IGrainFactory grains, ActorTokens tokens, TimeProvider time)

@@ -10,9 +10,6 @@ namespace Axme.Api.Inbox;
 /// <summary>Inbox threads (PROTOCOL §7.6), owner-scoped by owner_agent or x-owner-agent (§2.8).</summary>
 public static class InboxEndpoints
 {
-    /// <summary>PROTOCOL §13 D31: [spec] caps replies at 5000 characters, [oas] at 131072; accept the larger.</summary>
-    public const int MaxMessageLength = 131072;
-
     public static RouteGroupBuilder MapInboxEndpoints(this RouteGroupBuilder v1)
     {
         var g = v1.MapGroup("/inbox").WithTags("Inbox");
@@ -30,24 +27,9 @@ public static class InboxEndpoints
 
     public static async Task<IResult> List(HttpContext http, InboxQueries queries)
     {
-        var status = ThreadStatus(Query.String(http.Request, "status"));
+        var status = InboxOperations.ThreadStatus(Query.String(http.Request, "status"));
         var limit = Query.Int(http.Request, "limit", 1, 500) ?? 100;
-        return TypedResults.Json(await ListAsync(queries, Filter(http, status), limit, http.RequestAborted));
-    }
-
-    /// <summary>A thread status filter (pending, active, done), or 422.</summary>
-    public static string? ThreadStatus(string? raw)
-    {
-        var status = raw?.ToLowerInvariant();
-        return status is null || InboxThreadStatus.All.Contains(status)
-            ? status
-            : throw ProtocolException.Invalid("status", "status must be one of pending, active, done", "invalid_status");
-    }
-
-    public static async Task<JsonObject> ListAsync(InboxQueries queries, InboxFilter filter, int limit, CancellationToken ct)
-    {
-        var threads = await queries.ListAsync(filter, limit, ct);
-        return Wire.Ok(("threads", new JsonArray([.. threads.Select(t => (JsonNode)InboxJson.Thread(t))])));
+        return TypedResults.Json(await InboxOperations.ListAsync(queries, Filter(http, status), limit, http.RequestAborted));
     }
 
     public static async Task<IResult> Changes(HttpContext http, InboxQueries queries)
@@ -61,18 +43,18 @@ public static class InboxEndpoints
     }
 
     public static async Task<IResult> Get(HttpContext http, string thread_id, IGrainFactory grains) =>
-        ThreadResult(await Grain(grains, thread_id).GetAsync(Scope(http)));
+        ThreadResult(await InboxOperations.Grain(grains, thread_id).GetAsync(ScopeOf(http)));
 
     public static async Task<IResult> Reply(HttpContext http, string thread_id, IGrainFactory grains)
     {
         var body = await RequestBody.ReadAsync(http);
-        var message = body.String("message", MaxMessageLength, required: true)!;
-        return ThreadResult(await Grain(grains, thread_id).ReplyAsync(Scope(http), message));
+        var message = body.String("message", InboxOperations.MaxMessageLength, required: true)!;
+        return ThreadResult(await InboxOperations.Grain(grains, thread_id).ReplyAsync(ScopeOf(http), message));
     }
 
     public static async Task<IResult> Delegate(HttpContext http, string thread_id, IGrainFactory grains)
     {
-        var scope = Scope(http);
+        var scope = ScopeOf(http);
         var body = await RequestBody.ReadAsync(http);
         var to = body.String("delegate_to", 255, required: true)!.Trim();
         if (to.Length < 3) throw ProtocolException.Invalid("delegate_to", "delegate_to must be 3 to 255 characters");
@@ -80,7 +62,7 @@ public static class InboxEndpoints
         var target = AgentAddress.Canonical(to, scope.Caller);
         // Into another workspace only as its receive policy lets in (ADR 017 §6).
         await ReceivePolicies.EnsureAllowedAsync(grains, scope.Caller, target, "delegate_to");
-        return ThreadResult(await Grain(grains, thread_id).DelegateAsync(scope, target, note));
+        return ThreadResult(await InboxOperations.Grain(grains, thread_id).DelegateAsync(scope, target, note));
     }
 
     public static Task<IResult> Approve(HttpContext http, string thread_id, IGrainFactory grains) => Decide(http, thread_id, grains, true);
@@ -89,7 +71,7 @@ public static class InboxEndpoints
 
     public static async Task<IResult> Read(HttpContext http, string thread_id, IGrainFactory grains)
     {
-        var thread = await Grain(grains, thread_id).MarkReadAsync(Scope(http));
+        var thread = await InboxOperations.Grain(grains, thread_id).MarkReadAsync(ScopeOf(http));
         return TypedResults.Json(Wire.Ok(("thread_id", thread.ThreadId.ToString()), ("read_at", Wire.Time(thread.ReadAt))));
     }
 
@@ -101,7 +83,7 @@ public static class InboxEndpoints
         var ids = body.StringList("message_ids")?.Select(id => Guid.TryParse(id, out var g) ? g
             : throw ProtocolException.Invalid("message_ids", $"message id must be a UUID: {id}")).ToArray();
         var command = new DeleteMessagesCommand { Mode = mode, MessageIds = ids, Limit = body.Int("limit", 1, 100) ?? 100 };
-        var result = await Grain(grains, thread_id).DeleteMessagesAsync(Scope(http), command);
+        var result = await InboxOperations.Grain(grains, thread_id).DeleteMessagesAsync(ScopeOf(http), command);
         return TypedResults.Json(Wire.Ok(
             ("thread", InboxJson.Thread(result.Thread)),
             ("mode", mode),
@@ -113,7 +95,7 @@ public static class InboxEndpoints
     {
         var body = await RequestBody.ReadAsync(http);
         var comment = body.String("comment", 2000);
-        return ThreadResult(await Grain(grains, threadId).DecideAsync(Scope(http), approve, comment));
+        return ThreadResult(await InboxOperations.Grain(grains, threadId).DecideAsync(ScopeOf(http), approve, comment));
     }
 
     private static IResult ThreadResult(InboxThread thread) => TypedResults.Json(Wire.Ok(("thread", InboxJson.Thread(thread))));
@@ -123,31 +105,17 @@ public static class InboxEndpoints
     /// otherwise); a bare name lies in the caller's workspace. Absent, a key acts for its own agent and an
     /// admin key for every owner of the workspace (null).
     /// </summary>
-    public static InboxScope Scope(HttpContext http)
+    public static InboxScope ScopeOf(HttpContext http)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
-        return Scope(caller, Query.OwnerAgent(http.Request, caller));
-    }
-
-    public static InboxScope Scope(Caller caller, string? ownerAgent)
-    {
-        // An inbox's threads are its owner's: acting for another owner, in any workspace, is an admin's (ADR 017).
-        if (ownerAgent is not null && ownerAgent != caller.AgentAddress && !caller.IsAdmin)
-            throw new ProtocolException(403, "not_thread_owner", "owner_agent must be the caller's own agent (or an admin key's)",
-                new Dictionary<string, string> { ["field"] = "owner_agent" });
-        return new(caller, ownerAgent ?? (caller.IsAdmin ? null : caller.AgentAddress));
+        return InboxOperations.Scope(caller, Query.OwnerAgent(http.Request, caller));
     }
 
     private static InboxFilter Filter(HttpContext http, string? status)
     {
-        var scope = Scope(http);
+        var scope = ScopeOf(http);
         var (org, ws) = Query.Workspace(http.Request, scope.Caller);
         return new InboxFilter(org, ws, scope.OwnerAgent, status);
     }
 
-    /// <summary>The thread grain for a path id; a non-UUID id is refused with a 422 naming it.</summary>
-    public static IInboxThreadGrain Grain(IGrainFactory grains, string threadId) =>
-        Guid.TryParse(threadId, out var id)
-            ? grains.GetGrain<IInboxThreadGrain>(id)
-            : throw ProtocolException.Invalid("thread_id", $"thread_id must be a UUID: {threadId}", "invalid_thread_id");
 }

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Axme.Api.Auth;
 using Axme.Api.Http;
-using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
 
@@ -11,27 +10,7 @@ namespace Axme.Api.Intents;
 public static class IntentListEndpoint
 {
     public static async Task<IResult> List(HttpContext http, IntentQueries queries) =>
-        TypedResults.Json(await ListAsync(queries, ApiKeyAuthFilter.CallerOf(http), http.Request.Query, http.RequestAborted));
-
-    /// <summary>The list for a caller and its parameters (query string, or an MCP tool's arguments).</summary>
-    public static async Task<JsonObject> ListAsync(IntentQueries queries, Caller caller, IQueryCollection query, CancellationToken ct)
-    {
-        var (org, ws) = Query.Workspace(query, caller);
-        var filter = new IntentFilter(
-            org, ws,
-            Query.Statuses(Query.String(query, "status")?.Split(','), "status"),
-            Query.String(query, "to_agent") is { } to ? AgentAddress.Canonical(to, caller) : null,
-            Query.String(query, "from_agent"),
-            Query.String(query, "intent_type"),
-            Query.String(query, "correlation_id"),
-            Query.Int(query, "limit", 1, 500) ?? 50,
-            Query.String(query, "cursor"));
-        var (intents, next) = await queries.ListAsync(filter, ct);
-        return Wire.Ok(
-            ("intents", new JsonArray([.. intents.Select(IntentJson.Intent)])),
-            ("next_cursor", next),
-            ("has_more", next is not null));
-    }
+        TypedResults.Json(await IntentOperations.ListAsync(queries, ApiKeyAuthFilter.CallerOf(http), http.Request.Query, http.RequestAborted));
 
     /// <summary>Ten years: older_than_hours beyond it would reach before year 1 (and means "all" anyway).</summary>
     private const double MaxOlderThanHours = 24 * 366 * 10;

@@ -17,9 +17,9 @@ public static partial class IntentStreamEndpoint
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         using var slot = slots.Enter(caller, StreamSlots.Intent);
-        var grain = IntentEndpoints.Grain(grains, intent_id);
-        var since = Query.Int(http.Request, "since", 0) ?? LastEventId(http.Request) ?? 0;
-        var wait = TimeSpan.FromSeconds(Query.Int(http.Request, "wait_seconds", 1, 60) ?? 15);
+        var grain = IntentOperations.Grain(grains, intent_id);
+        var since = (int)Math.Min(Query.StreamCursor(http.Request), int.MaxValue); // event seqs are ints
+        var wait = Query.StreamWindow(http.Request);
 
         await using var live = LiveSubscription<IIntentObserver, IntentEvent>.Open(http.RequestServices, new IntentEventChannel(),
             grain.UnsubscribeAsync, wait, http.RequestAborted);
@@ -87,7 +87,4 @@ public static partial class IntentStreamEndpoint
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event stream of intent {IntentId} ended early; the listener resumes from its cursor")]
     private static partial void LogStreamInterrupted(ILogger log, Exception e, string intentId);
-
-    private static int? LastEventId(HttpRequest request) =>
-        int.TryParse(request.Headers["Last-Event-ID"].ToString(), out var id) && id >= 0 ? id : null;
 }

@@ -8,7 +8,6 @@ using Axme.Api.Inbox;
 using Axme.Api.Intents;
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Common;
-using Axme.Grains.Interfaces.Inbox;
 using Axme.Grains.Interfaces.Intents;
 using Microsoft.Extensions.Primitives;
 
@@ -19,8 +18,8 @@ public sealed record McpCall(Caller Caller, string? Owner, RequestBody Args, str
 {
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
-    /// <summary>The caller a write acts as: owner_agent by the REST rules (IntentEndpoints.Acting).</summary>
-    public Caller Acting => IntentEndpoints.Acting(Caller, Query.InWorkspace(Owner, Caller));
+    /// <summary>The caller a write acts as: owner_agent by the REST rules (IntentOperations.Acting).</summary>
+    public Caller Acting => IntentOperations.Acting(Caller, Query.InWorkspace(Owner, Caller));
 
     /// <summary>The arguments as query parameters, for the list endpoints that read their filters from the query string.</summary>
     public IQueryCollection AsQuery() => new QueryCollection(Args.Root.Where(p => p.Value is not null).ToDictionary(p => p.Key,
@@ -76,40 +75,40 @@ public static class McpTools
              ("deadline_at", "string", "RFC 3339 timestamp"), ("human_task", "object", "a human task (§7.2)"), IdempotencyKey, Owner],
             SendAsync),
         new("axme.intents_get", "Get an intent", ["intent_id"], [IntentId, Owner], async c =>
-            Wire.Ok(("intent", IntentJson.Intent(await IntentEndpoints.Grain(c.Grains, Id(c)).GetAsync(c.Caller))))),
+            Wire.Ok(("intent", IntentJson.Intent(await IntentOperations.Grain(c.Grains, Id(c)).GetAsync(c.Caller))))),
         new("axme.intents_list", "List the workspace's intents, newest first", [],
             [("status", new JsonArray("string", "array"), "status names (comma list or array)"), ("to_agent", "string", "addressed to"),
              ("from_agent", "string", "sent by"), ("intent_type", "string", "type"), ("correlation_id", "string", "correlation id"),
              ("limit", "integer", "1 to 500, default 50"), ("cursor", "string", "next_cursor of the previous page"), Owner],
-            c => IntentListEndpoint.ListAsync(c.Services.GetRequiredService<IntentQueries>(), c.Caller, c.AsQuery(), c.Aborted)),
+            c => IntentOperations.ListAsync(c.Services.GetRequiredService<IntentQueries>(), c.Caller, c.AsQuery(), c.Aborted)),
         new("axme.intents_wait", "Wait until an intent is terminal (COMPLETED, FAILED, CANCELED, TIMED_OUT) or timeout_seconds pass", ["intent_id"],
             [IntentId, ("timeout_seconds", "integer", "1 to 60, default 30"), Owner], McpWait.RunAsync),
         new("axme.intents_cancel", "Cancel an intent", ["intent_id"], [IntentId, ("reason", "string", "why"), IdempotencyKey, Owner], CancelAsync),
         new("axme.tasks_list", "Pending human tasks the caller may answer", [], [Owner], c =>
-            TaskEndpoints.MyTasksAsync(c.Services.GetRequiredService<IntentQueries>(), c.Caller, c.Aborted)),
+            TaskOperations.MyTasksAsync(c.Services.GetRequiredService<IntentQueries>(), c.Caller, c.Aborted)),
         new("axme.tasks_submit", "Answer a human task", ["intent_id", "outcome"],
             [IntentId, ("outcome", "string", "e.g. approved, rejected, submitted"), ("comment", "string", "note"),
              ("data", "object", "form data"), IdempotencyKey, Owner],
             SubmitTaskAsync),
         new("axme.agents_list", "List the workspace's agents", [], [("limit", "integer", "1 to 1000, default 100"), Owner], c =>
-            AgentEndpoints.ListAsync(c.Grains, c.Caller, c.AsQuery())),
+            AgentOperations.ListAsync(c.Grains, c.Caller, c.AsQuery())),
         new("axme.agents_register", "Register an agent: a service account and a key (the token is returned once)", ["name"],
             [("name", "string", "the agent's name"), ("display_name", "string", "display name"), ("description", "string", "description"), Owner],
             RegisterAsync),
         new("axme.scenarios_validate", "Check a ScenarioBundle: every problem with its JSON path; creates nothing", ["bundle"],
             [("bundle", "object", "the ScenarioBundle (PROTOCOL §8.1)"), Owner], c =>
-                Scenarios.ScenarioEndpoints.ValidateAsync(c.Grains, c.Caller, Bundle(c))),
+                Scenarios.ScenarioOperations.ValidateAsync(c.Grains, c.Caller, Bundle(c))),
         new("axme.scenarios_apply", "Apply a ScenarioBundle: provision its agents, compile its workflow, create the parent intent", ["bundle"],
             [("bundle", "object", "the ScenarioBundle (PROTOCOL §8.1)"), IdempotencyKey, Owner], async c =>
             {
-                var applied = await Scenarios.ScenarioEndpoints.ApplyAsync(c.Grains, c.Services.GetRequiredService<Agents.DeliveryQueries>(), c.Caller,
+                var applied = await Scenarios.ScenarioOperations.ApplyAsync(c.Grains, c.Services.GetRequiredService<Agents.DeliveryQueries>(), c.Caller,
                     Bundle(c), c.IdempotencyKey, c.Aborted);
                 return IntentStatusAside(applied);
             }),
         new("axme.status", "Health and capabilities of this server", [], [Owner], c =>
         {
-            var status = HealthEndpoints.Liveness();
-            foreach (var (k, v) in HealthEndpoints.Capabilities()) status[k] = v?.DeepClone();
+            var status = HealthOperations.Liveness();
+            foreach (var (k, v) in HealthOperations.Capabilities()) status[k] = v?.DeepClone();
             status["agent"] = c.Caller.AgentAddress;
             return Task.FromResult(status);
         }),
@@ -126,7 +125,7 @@ public static class McpTools
             {
                 var raw = c.Args.String("address", 383) ?? c.Args.String("name", 383)
                     ?? throw ProtocolException.Invalid("name", "name or address is required", "missing_field");
-                return Wire.Ok(("agent", AgentJson.Agent(await AgentEndpoints.ResolveAsync(c.Grains, c.Caller, raw))));
+                return Wire.Ok(("agent", AgentJson.Agent(await AgentOperations.ResolveAsync(c.Grains, c.Caller, raw))));
             }),
     ];
 
@@ -149,12 +148,12 @@ public static class McpTools
 
     private static async Task<JsonObject> SendAsync(McpCall c)
     {
-        return IntentStatusAside(await IntentEndpoints.CreateAsync(c.Grains, c.Acting, c.Args, c.IdempotencyKey));
+        return IntentStatusAside(await IntentOperations.CreateAsync(c.Grains, c.Acting, c.Args, c.IdempotencyKey));
     }
 
     private static Task<JsonObject> SendTextAsync(McpCall c)
     {
-        var text = c.Args.String("text", InboxEndpoints.MaxMessageLength) ?? "";
+        var text = c.Args.String("text", InboxOperations.MaxMessageLength) ?? "";
         var body = new JsonObject { ["to_agent"] = c.Args.String("to", 383, required: true), ["intent_type"] = MessageIntentType, ["payload"] = new JsonObject { ["text"] = text } };
         return SendAsync(c with { Args = new RequestBody(body) });
     }
@@ -162,7 +161,7 @@ public static class McpTools
     private static async Task<JsonObject> CancelAsync(McpCall c)
     {
         var body = new RequestBody(new JsonObject { ["status"] = IntentStatus.Canceled, ["reason"] = c.Args.String("reason", 2000) });
-        return IntentEndpoints.ResolveResponse(await IntentEndpoints.WriteAsync(c.Grains, c.Acting, Id(c), "resolve", body, c.IdempotencyKey, IntentEndpoints.ResolveWrite));
+        return IntentOperations.ResolveResponse(await IntentOperations.WriteAsync(c.Grains, c.Acting, Id(c), "resolve", body, c.IdempotencyKey, IntentOperations.ResolveWrite));
     }
 
     private static async Task<JsonObject> SubmitTaskAsync(McpCall c)
@@ -171,33 +170,33 @@ public static class McpTools
         if (c.Args.String("comment", 2000) is { } comment) result["comment"] = comment;
         if (c.Args.Object("data") is not null) result["data"] = c.Args.Root["data"]!.DeepClone();
         var body = new RequestBody(new JsonObject { ["task_result"] = result });
-        return IntentEndpoints.WriteResponse(await IntentEndpoints.WriteAsync(c.Grains, c.Acting, Id(c), "resume", body, c.IdempotencyKey, IntentEndpoints.ResumeWrite));
+        return IntentOperations.WriteResponse(await IntentOperations.WriteAsync(c.Grains, c.Acting, Id(c), "resume", body, c.IdempotencyKey, IntentOperations.ResumeWrite));
     }
 
     private static async Task<JsonObject> RegisterAsync(McpCall c)
     {
-        var caller = ServiceAccountEndpoints.ManagingCaller(c.Caller);
-        var command = ServiceAccountEndpoints.ReadCreate(c.Args, caller);
+        var caller = ServiceAccountOperations.ManagingCaller(c.Caller);
+        var command = ServiceAccountOperations.ReadCreate(c.Args, caller);
         var (account, isNew) = await c.Grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(command.OrgId, command.WorkspaceId)).CreateServiceAccountAsync(command);
         // Registering an existing name mints a key for that account: only for itself or an admin (ADR 017).
         if (!isNew) AccountAccess.MustManage(caller, account, "get a new key");
         return Wire.Ok(("service_account", AccountJson.ServiceAccount(account)), ("agent_address", account.AgentAddress),
-            ("key", await ServiceAccountEndpoints.IssueKeyAsync(c.Grains, account.ServiceAccountId, null)));
+            ("key", await ServiceAccountOperations.IssueKeyAsync(c.Grains, account.ServiceAccountId, null)));
     }
 
     private static async Task<JsonObject> ReplyAsync(McpCall c)
     {
-        var message = c.Args.String("message", InboxEndpoints.MaxMessageLength, required: true)!;
-        var thread = await InboxEndpoints.Grain(c.Grains, c.Args.String("thread_id", 64, required: true)!).ReplyAsync(InboxEndpoints.Scope(c.Caller, c.Owner), message);
+        var message = c.Args.String("message", InboxOperations.MaxMessageLength, required: true)!;
+        var thread = await InboxOperations.Grain(c.Grains, c.Args.String("thread_id", 64, required: true)!).ReplyAsync(InboxOperations.Scope(c.Caller, c.Owner), message);
         return Wire.Ok(("thread", InboxJson.Thread(thread)));
     }
 
     private static Task<JsonObject> ListInboxAsync(McpCall c)
     {
-        var status = InboxEndpoints.ThreadStatus(c.Args.String("status", 16));
-        var scope = InboxEndpoints.Scope(c.Caller, c.Owner);
+        var status = InboxOperations.ThreadStatus(c.Args.String("status", 16));
+        var scope = InboxOperations.Scope(c.Caller, c.Owner);
         var (org, ws) = Query.Workspace(c.AsQuery(), c.Caller);
-        return InboxEndpoints.ListAsync(c.Services.GetRequiredService<InboxQueries>(), new InboxFilter(org, ws, scope.OwnerAgent, status),
+        return InboxOperations.ListAsync(c.Services.GetRequiredService<InboxQueries>(), new InboxFilter(org, ws, scope.OwnerAgent, status),
             c.Args.Int("limit", 1, 500) ?? 100, c.Aborted);
     }
 }

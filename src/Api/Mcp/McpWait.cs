@@ -14,7 +14,7 @@ public static class McpWait
 {
     public static async Task<JsonObject> RunAsync(McpCall c)
     {
-        var grain = IntentEndpoints.Grain(c.Grains, c.Args.String("intent_id", 64, required: true)!);
+        var grain = IntentOperations.Grain(c.Grains, c.Args.String("intent_id", 64, required: true)!);
         var timeout = TimeSpan.FromSeconds(c.Args.Int("timeout_seconds", 1, 60) ?? 30);
         using var slot = c.Services.GetRequiredService<StreamSlots>().Enter(c.Caller, StreamSlots.Mcp);
         await using (var live = LiveSubscription<IIntentObserver, IntentEvent>.Open(c.Services, new IntentEventChannel(), grain.UnsubscribeAsync, timeout, c.Aborted))

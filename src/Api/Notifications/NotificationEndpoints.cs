@@ -21,7 +21,7 @@ public static class NotificationEndpoints
     public static async Task<IResult> List(HttpContext http, string intent_id, IGrainFactory grains)
     {
         // Reading the intent first applies its access rules (another workspace is refused, as for the intent).
-        var intent = await IntentEndpoints.Grain(grains, intent_id).GetAsync(ApiKeyAuthFilter.CallerOf(http));
+        var intent = await IntentOperations.Grain(grains, intent_id).GetAsync(ApiKeyAuthFilter.CallerOf(http));
         var ids = await grains.GetGrain<INotificationLogGrain>(intent.IntentId).ListAsync();
         var records = await Task.WhenAll(ids.Select(id => grains.GetGrain<IDeliveryGrain>(id).GetAsync()));
         return TypedResults.Json(Wire.Ok(("intent_id", intent.IntentId.ToString()),

@@ -27,7 +27,7 @@ public static class SchemaEndpoints
         // A schema decides which payloads every sender of its type may send: registering one is an admin's (ADR 017).
         if (!caller.IsAdmin) throw new ProtocolException(403, "admin_required", "only an admin key may register or replace a payload schema");
         var body = await RequestBody.ReadAsync(http);
-        var type = body.String("semantic_type", 255, IntentEndpoints.IntentTypePattern(), required: true)!;
+        var type = body.String("semantic_type", 255, IntentOperations.IntentTypePattern(), required: true)!;
         var schema = body.Root["schema_json"] as JsonObject
             ?? throw new ProtocolException(body.Root["schema_json"] is null ? 422 : 400, "invalid_schema", "schema_json must be a JSON Schema object",
                 new Dictionary<string, string> { ["field"] = "schema_json" });

@@ -37,7 +37,7 @@ public static class InboxPages
     public static async Task<IResult> Home(HttpContext http, InboxSession session, IntentQueries queries, IOptions<ApiOptions> options)
     {
         if (await session.CallerAsync(http) is not { } caller) return SignInPage(http, null, 200);
-        var pending = await queries.PendingTasksAsync(caller, TaskEndpoints.MaxTasks, http.RequestAborted);
+        var pending = await queries.PendingTasksAsync(caller, TaskOperations.MaxTasks, http.RequestAborted);
         var answered = await queries.AnsweredTasksAsync(caller, AnsweredShown, http.RequestAborted);
         return Render<TaskListPage>(new()
         {

@@ -114,7 +114,7 @@ public sealed partial class DeliveryGrain
     private async Task<DeliveryAttempt> PostAsync(DeliveryRecord d, WebhookTarget target, JsonObject body, int round)
     {
         var sentAt = time.GetUtcNow();
-        // A replay is a new delivery for a receiver that dedupes by id (as the README advises), so it gets its own id.
+        // A replay is a new delivery for a receiver that dedupes by id (as docs/api/delivery-and-webhooks.md advises), so it gets its own id.
         body["delivery_id"] = state.State.Replays == 0 ? d.DeliveryId : $"{d.DeliveryId}-replay{state.State.Replays}";
         body["delivery_attempt"] = round;
         body["sent_at"] = sentAt.ToUnixTimeSeconds();

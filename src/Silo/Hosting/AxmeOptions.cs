@@ -4,7 +4,7 @@ namespace Axme.Silo.Hosting;
 /// Node settings (section "Axme"). Every key can also be set by an AXME_* environment variable:
 /// AXME_POSTGRES, AXME_PORT, AXME_HOST, AXME_ADMIN_KEY, AXME_CLUSTER_ID, AXME_SERVICE_ID,
 /// AXME_SILO_PORT, AXME_GATEWAY_PORT, AXME_ADVERTISED_ADDRESS, the notification settings AXME_SMTP_*
-/// and AXME_NOTIFY_WEBHOOK_* (see README, "Configuration" and "Notifications"); any other key as
+/// and AXME_NOTIFY_WEBHOOK_* (see docs/operations/configuration.md and notifications.md); any other key as
 /// Axme__Section__Key.
 /// </summary>
 public sealed class AxmeOptions

@@ -1,0 +1,104 @@
+using System.Text.Json.Nodes;
+using Axme.Api.Accounts;
+using Axme.Api.Http;
+using Axme.Grains.Interfaces.Accounts;
+using Axme.Grains.Interfaces.Agents;
+using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Intents;
+using Axme.Grains.Interfaces.Workflows;
+
+namespace Axme.Api.Scenarios;
+
+/// <summary>
+/// ScenarioBundles (PROTOCOL §8.2–8.3): validate (a dry run) and apply (provision agents, compile, create the parent
+/// intent); for REST (ScenarioEndpoints) and the MCP tools.
+/// </summary>
+public static class ScenarioOperations
+{
+    /// <summary>The validate answer for a bundle (REST and MCP).</summary>
+    public static async Task<JsonObject> ValidateAsync(IGrainFactory grains, Caller caller, JsonObject bundle)
+    {
+        var check = await grains.GetGrain<IScenarioCompilerGrain>(0).CompileAsync(bundle.ToJsonString(), caller);
+        return Wire.Ok(("valid", check.Errors.Count == 0), ("errors", Strings(check.Errors)), ("warnings", Strings(check.Warnings)),
+            ("scenario_id", check.Plan?.ScenarioId), ("compile_id", check.Plan?.Workflow.CompileId));
+    }
+
+    /// <summary>Apply (REST and MCP): provision, compile and create the parent; the idempotency key names the parent.</summary>
+    public static async Task<JsonObject> ApplyAsync(IGrainFactory grains, Agents.DeliveryQueries deliveries, Caller caller, JsonObject bundle,
+        string? idempotencyKey, CancellationToken ct)
+    {
+        var body = new RequestBody(bundle);
+        var check = await grains.GetGrain<IScenarioCompilerGrain>(0).CompileAsync(body.Root.ToJsonString(), caller);
+        if (check.Plan is not { } plan)
+            throw new ProtocolException(422, "validation_error", "the scenario is not valid: " + string.Join("; ", check.Errors), Problems(check.Errors));
+
+        var provisioned = new JsonArray();
+        foreach (var agent in plan.Agents)
+            provisioned.Add(await ProvisionAsync(grains, deliveries, caller, agent, ct));
+
+        var key = idempotencyKey ?? plan.IdempotencyKey;
+        var id = key is not null ? DeterministicId.From($"{caller.ServiceAccountId}\nPOST /v1/scenarios/apply\n{key}") : Guid.NewGuid();
+        var first = plan.Workflow.CurrentStep ?? plan.Workflow.Steps[0];
+        var created = await grains.GetGrain<IIntentGrain>(id).CreateAsync(new CreateIntentCommand
+        {
+            Caller = caller, IntentType = plan.IntentType, CorrelationId = id.ToString(), FromAgent = caller.AgentAddress,
+            // The parent is addressed to its first step's holder (§8.4 item 1); a human first step keeps the sender.
+            ToAgent = first.Kind == WorkflowStepKinds.Agent ? first.AssignedTo! : caller.AgentAddress,
+            PayloadJson = plan.PayloadJson, DeadlineAt = plan.DeadlineAt, RemindAfterSeconds = plan.RemindAfterSeconds,
+            RemindIntervalSeconds = plan.RemindIntervalSeconds, MaxReminders = plan.MaxReminders, EscalateTo = plan.EscalateTo,
+            MaxDeliveryAttempts = plan.MaxDeliveryAttempts, Workflow = plan.Workflow, RequestHash = CanonicalJson.Hash(body.Root),
+        });
+        var intent = created.Intent;
+        return Wire.Ok(
+            ("intent_id", intent.IntentId.ToString()), ("scenario_id", plan.ScenarioId), ("status", created.CreatedStatus),
+            ("compile_id", plan.Workflow.CompileId), ("workflow_compile_id", plan.Workflow.CompileId),
+            ("agents_provisioned", provisioned.DeepClone()), ("agents", provisioned),
+            ("pending_with", intent.PendingWith?.Ref), ("idempotent", created.Replayed),
+            ("deadline_at", Wire.Time(intent.DeadlineAt)), ("created_at", Wire.Time(intent.CreatedAt)),
+            ("warnings", Strings(check.Warnings)));
+    }
+
+    /// <summary>An agent of the bundle: created (a service account in the caller's workspace) when missing and asked for.</summary>
+    private static async Task<JsonObject> ProvisionAsync(IGrainFactory grains, Agents.DeliveryQueries deliveries, Caller caller, ScenarioAgent agent, CancellationToken ct)
+    {
+        var existing = await grains.GetGrain<IAgentGrain>(agent.Address).GetAsync();
+        var created = false;
+        if (existing is null && agent.CreateIfMissing)
+        {
+            ServiceAccountOperations.ManagingCaller(caller);
+            var (account, isNew) = await grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(caller.OrgId, caller.WorkspaceId))
+                .CreateServiceAccountAsync(new CreateServiceAccountCommand
+                {
+                    OrgId = caller.OrgId, WorkspaceId = caller.WorkspaceId, Name = agent.Name, DisplayName = agent.DisplayName,
+                    CreatedByActorId = caller.ServiceAccountId,
+                });
+            created = isNew;
+            existing = await grains.GetGrain<IAgentGrain>(account.AgentAddress).GetAsync();
+            // The bundle's binding, where it needs nothing more (http needs a webhook_url: set it on the agent).
+            if (existing is not null && agent.DeliveryMode is { } mode && mode != existing.DeliveryMode && mode != DeliveryModes.Http)
+            {
+                existing = await grains.GetGrain<IAgentGrain>(existing.Address).ConfigureAsync(new DeliverySettings { DeliveryMode = mode });
+                await Agents.AgentOperations.RedispatchWaitingAsync(grains, deliveries, existing, ct);
+            }
+        }
+        return new JsonObject
+        {
+            ["role"] = agent.Role, ["address"] = existing?.Address ?? agent.Address, ["created"] = created,
+            ["exists"] = existing is not null, ["delivery_mode"] = existing?.DeliveryMode,
+        };
+    }
+
+    /// <summary>An invalid bundle's error details: the first problem's path as field, then every problem by path (like schema_invalid).</summary>
+    private static Dictionary<string, string> Problems(IReadOnlyList<string> errors)
+    {
+        var details = new Dictionary<string, string> { ["field"] = errors.Count > 0 ? errors[0].Split(':')[0] : "scenario" };
+        foreach (var error in errors)
+        {
+            var colon = error.IndexOf(": ", StringComparison.Ordinal);
+            if (colon > 0) details.TryAdd(error[..colon], error[(colon + 2)..]);
+        }
+        return details;
+    }
+
+    private static JsonArray Strings(IEnumerable<string> items) => new([.. items.Select(i => (JsonNode)i)]);
+}
