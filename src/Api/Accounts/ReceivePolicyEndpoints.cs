@@ -11,13 +11,11 @@ namespace Axme.Api.Accounts;
 /// Receive policies (PROTOCOL §6.8, ADR 017 §6): an organization's, for senders of other organizations
 /// (<c>/v1/organizations/{org_id}/receive-policy</c>, set by an admin), and an agent's override
 /// (<c>/v1/agents/{address}/receive-override</c>, set by the agent's managers). Reading either needs access to its
-/// organization or agent.
+/// organization or agent. The agent's override is served under the agents' routes (AgentEndpoints: an address has
+/// slashes), through ReceivePolicyOperations.
 /// </summary>
 public static class ReceivePolicyEndpoints
 {
-    public const string OverrideSuffix = "/receive-override";
-    public const string EntriesSuffix = "/receive-override/entries";
-
     public static RouteGroupBuilder MapReceivePolicyEndpoints(this RouteGroupBuilder v1)
     {
         var g = v1.MapGroup("/organizations/{org_id}/receive-policy").WithTags("Receive policy");
@@ -42,7 +40,7 @@ public static class ReceivePolicyEndpoints
     public static async Task<IResult> SetOrg(HttpContext http, string org_id, IGrainFactory grains)
     {
         Admin(http);
-        var mode = Mode(await RequestBody.ReadAsync(http), "policy_type", ReceivePolicies.OrgModes);
+        var mode = ReceivePolicyOperations.Mode(await RequestBody.ReadAsync(http), "policy_type", ReceivePolicies.OrgModes);
         return OrgResult(TenantNames.Canonical(org_id, "org_id"), await Org(grains, org_id).SetModeAsync(mode, ReceivePolicies.DefaultOrg));
     }
 
@@ -51,40 +49,14 @@ public static class ReceivePolicyEndpoints
         Admin(http);
         var pattern = ReceivePolicies.Pattern((await RequestBody.ReadAsync(http)).String("sender_pattern", 512, required: true)!);
         var (policy, entry) = await Org(grains, org_id).AddEntryAsync(pattern, ReceivePolicies.DefaultOrg);
-        return TypedResults.Json(Wire.Ok(("policy", Json("policy_type", policy)), ("entry", Entry(entry))));
+        return TypedResults.Json(Wire.Ok(("policy", ReceivePolicyOperations.Json("policy_type", policy)), ("entry", ReceivePolicyOperations.Entry(entry))));
     }
 
     public static async Task<IResult> RemoveOrgEntry(HttpContext http, string org_id, string entry_id, IGrainFactory grains)
     {
         Admin(http);
         var policy = await Org(grains, org_id).RemoveEntryAsync(entry_id) ?? throw ProtocolException.NotFound("entry", entry_id);
-        return TypedResults.Json(Wire.Ok(("policy", Json("policy_type", policy)), ("removed", true)));
-    }
-
-    /// <summary>GET …/receive-override of an agent the caller can see.</summary>
-    public static async Task<JsonObject> GetOverrideAsync(IGrainFactory grains, AgentRecord agent) =>
-        Wire.Ok(("agent", agent.Address), ("override", Json("override_type",
-            await grains.GetGrain<IReceivePolicyGrain>(ReceivePolicies.KeyForAgent(agent.Address)).GetAsync() ?? ReceivePolicies.DefaultOverride)));
-
-    /// <summary>PUT …/receive-override, POST …/receive-override/entries, DELETE …/receive-override/entries/{id}: the agent's managers only.</summary>
-    public static async Task<JsonObject> ChangeOverrideAsync(HttpContext http, IGrainFactory grains, AgentRecord agent, string change, string? entryId = null)
-    {
-        var caller = ApiKeyAuthFilter.CallerOf(http);
-        await AccountAccess.MustManageAgentAsync(grains, caller, agent, "change its receive override");
-        var grain = grains.GetGrain<IReceivePolicyGrain>(ReceivePolicies.KeyForAgent(agent.Address));
-        switch (change)
-        {
-            case "set":
-                var mode = Mode(await RequestBody.ReadAsync(http), "override_type", ReceivePolicies.OverrideModes);
-                return Wire.Ok(("agent", agent.Address), ("override", Json("override_type", await grain.SetModeAsync(mode, ReceivePolicies.DefaultOverride))));
-            case "add":
-                var pattern = ReceivePolicies.Pattern((await RequestBody.ReadAsync(http)).String("sender_pattern", 512, required: true)!);
-                var (policy, entry) = await grain.AddEntryAsync(pattern, ReceivePolicies.DefaultOverride);
-                return Wire.Ok(("agent", agent.Address), ("override", Json("override_type", policy)), ("entry", Entry(entry)));
-            default:
-                var removed = await grain.RemoveEntryAsync(entryId!) ?? throw ProtocolException.NotFound("entry", entryId!);
-                return Wire.Ok(("agent", agent.Address), ("override", Json("override_type", removed)), ("removed", true));
-        }
+        return TypedResults.Json(Wire.Ok(("policy", ReceivePolicyOperations.Json("policy_type", policy)), ("removed", true)));
     }
 
     private static void Admin(HttpContext http)
@@ -93,23 +65,6 @@ public static class ReceivePolicyEndpoints
             throw new ProtocolException(403, "admin_required", "only an admin key may change an organization's receive policy");
     }
 
-    private static string Mode(RequestBody body, string field, IReadOnlySet<string> modes)
-    {
-        var mode = body.String(field, 32, required: true)!.Trim().ToLowerInvariant();
-        return modes.Contains(mode) ? mode : throw ProtocolException.Invalid(field, $"{field} must be one of {string.Join(", ", modes)}");
-    }
-
     private static IResult OrgResult(string org, ReceivePolicy policy) =>
-        TypedResults.Json(Wire.Ok(("org_id", org), ("policy", Json("policy_type", policy))));
-
-    private static JsonObject Json(string modeField, ReceivePolicy policy) => new()
-    {
-        [modeField] = policy.Mode,
-        ["entries"] = new JsonArray([.. policy.Entries.Select(e => (JsonNode)Entry(e))]),
-    };
-
-    private static JsonObject Entry(ReceivePolicyEntry e) => new()
-    {
-        ["entry_id"] = e.EntryId, ["sender_pattern"] = e.SenderPattern, ["created_at"] = Wire.Time(e.CreatedAt),
-    };
+        TypedResults.Json(Wire.Ok(("org_id", org), ("policy", ReceivePolicyOperations.Json("policy_type", policy))));
 }

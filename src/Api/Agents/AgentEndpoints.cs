@@ -33,10 +33,10 @@ public static class AgentEndpoints
     public static async Task GetOrStream(HttpContext http, string address, IGrainFactory grains, DeliveryQueries deliveries, StreamSlots slots)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
-        if (address.EndsWith(ReceivePolicyEndpoints.OverrideSuffix, StringComparison.Ordinal))
+        if (address.EndsWith(ReceivePolicyOperations.OverrideSuffix, StringComparison.Ordinal))
         {
-            var target = await AgentOperations.ResolveAsync(grains, caller, address[..^ReceivePolicyEndpoints.OverrideSuffix.Length]);
-            await TypedResults.Json(await ReceivePolicyEndpoints.GetOverrideAsync(grains, target)).ExecuteAsync(http);
+            var target = await AgentOperations.ResolveAsync(grains, caller, address[..^ReceivePolicyOperations.OverrideSuffix.Length]);
+            await TypedResults.Json(await ReceivePolicyOperations.GetOverrideAsync(grains, target)).ExecuteAsync(http);
             return;
         }
         var stream = address.EndsWith(StreamSuffix, StringComparison.Ordinal);
@@ -53,9 +53,10 @@ public static class AgentEndpoints
     public static async Task<IResult> Configure(HttpContext http, string address, IGrainFactory grains, WebhookSecrets secrets, DeliveryQueries deliveries)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
-        if (address.EndsWith(ReceivePolicyEndpoints.OverrideSuffix, StringComparison.Ordinal))
-            return TypedResults.Json(await ReceivePolicyEndpoints.ChangeOverrideAsync(http, grains,
-                await AgentOperations.ResolveAsync(grains, caller, address[..^ReceivePolicyEndpoints.OverrideSuffix.Length]), "set"));
+        if (address.EndsWith(ReceivePolicyOperations.OverrideSuffix, StringComparison.Ordinal))
+            return TypedResults.Json(await ReceivePolicyOperations.ChangeOverrideAsync(grains, caller,
+                await AgentOperations.ResolveAsync(grains, caller, address[..^ReceivePolicyOperations.OverrideSuffix.Length]), "set",
+                () => RequestBody.ReadAsync(http)));
         if (!address.EndsWith(DeliverySuffix, StringComparison.Ordinal)) throw ProtocolException.NotFound("route", "PUT /v1/agents/" + address);
         var agent = await AgentOperations.ResolveAsync(grains, caller, address[..^DeliverySuffix.Length]);
         await Accounts.AccountAccess.MustManageAgentAsync(grains, caller, agent, "change its delivery binding");
@@ -69,19 +70,20 @@ public static class AgentEndpoints
 
     public static async Task<IResult> RemoveOverrideEntry(HttpContext http, string address, IGrainFactory grains)
     {
-        var at = address.LastIndexOf(ReceivePolicyEndpoints.EntriesSuffix + "/", StringComparison.Ordinal);
+        var at = address.LastIndexOf(ReceivePolicyOperations.EntriesSuffix + "/", StringComparison.Ordinal);
         if (at <= 0) throw ProtocolException.NotFound("route", "DELETE /v1/agents/" + address);
         var agent = await AgentOperations.ResolveAsync(grains, ApiKeyAuthFilter.CallerOf(http), address[..at]);
-        return TypedResults.Json(await ReceivePolicyEndpoints.ChangeOverrideAsync(http, grains, agent, "remove",
-            address[(at + ReceivePolicyEndpoints.EntriesSuffix.Length + 1)..]));
+        return TypedResults.Json(await ReceivePolicyOperations.ChangeOverrideAsync(grains, ApiKeyAuthFilter.CallerOf(http), agent, "remove",
+            () => RequestBody.ReadAsync(http), address[(at + ReceivePolicyOperations.EntriesSuffix.Length + 1)..]));
     }
 
     public static async Task<IResult> Lease(HttpContext http, string address, IGrainFactory grains, DeliveryQueries deliveries, TimeProvider time)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
-        if (address.EndsWith(ReceivePolicyEndpoints.EntriesSuffix, StringComparison.Ordinal))
-            return TypedResults.Json(await ReceivePolicyEndpoints.ChangeOverrideAsync(http, grains,
-                await AgentOperations.ResolveAsync(grains, caller, address[..^ReceivePolicyEndpoints.EntriesSuffix.Length]), "add"));
+        if (address.EndsWith(ReceivePolicyOperations.EntriesSuffix, StringComparison.Ordinal))
+            return TypedResults.Json(await ReceivePolicyOperations.ChangeOverrideAsync(grains, caller,
+                await AgentOperations.ResolveAsync(grains, caller, address[..^ReceivePolicyOperations.EntriesSuffix.Length]), "add",
+                () => RequestBody.ReadAsync(http)));
         if (!address.EndsWith(LeaseSuffix, StringComparison.Ordinal)) throw ProtocolException.NotFound("route", "POST /v1/agents/" + address);
         var agent = await AgentOperations.ResolveAsync(grains, caller, address[..^LeaseSuffix.Length]);
         var body = await RequestBody.ReadAsync(http);
