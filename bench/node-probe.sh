@@ -10,6 +10,8 @@
 #   bench/node-probe.sh cpu [N]             # warm-up, then N (6000) round trips at C=32 under perf (needs perf and root):
 #                                           # where the node's and PostgreSQL's CPU goes, by symbol (cpu-*.txt)
 #   bench/node-probe.sh cpu-submit [N]      # the same for N (20000) submit-only applies at C=32 (bench/submit-probe.mjs)
+#   bench/node-probe.sh apply [N] [R]       # the accept path alone: R (3) runs of N (20000) applies at C=32 to an agent
+#                                           # nobody listens to (bench/apply-probe.mjs): applies/s, CPU ms per apply
 #
 # With dotnet-counters / dotnet-gcdump on PATH or in $AXME_DOTNET_TOOLS (dotnet tool install --tool-path DIR ...):
 # c1 records System.Runtime counters during the probe (JIT time, GC pauses: counters.csv); memory needs dotnet-gcdump
@@ -45,6 +47,10 @@ AXME_HOST=127.0.0.1 AXME_PORT="$PORT" AXME_ADMIN_KEY="$KEY" AXME_POSTGRES="$NODE
 NODE_PID=$!
 bench_wait_healthy "$NODE_PID" "$PORT" "$OUT/node.log"
 export AXME_BASE_URL="http://127.0.0.1:$PORT" AXME_API_KEY="$KEY" AXME_PEERS_LIB="$PEERS_DIR/lib"
+cpu_ticks() { # CPU ticks (utime + stime) of the node, and of every postgres process
+  awk '{print $14 + $15}' "/proc/$NODE_PID/stat"
+  cat /proc/[0-9]*/stat 2> /dev/null | awk '$2 == "(postgres)" {t += $14 + $15} END {print t}'
+}
 drive() { node "$PEERS_DIR/lib/bench.mjs" --peer axme --name "$1" --n "$2" --c "$3" --warmup 0 --timeout 300 --out "$OUT/$1.json" > "$OUT/$1.log" 2>&1; }
 
 case "$MODE" in
@@ -82,19 +88,28 @@ case "$MODE" in
       log "block $b: $rate; $heap; RSS $(awk '/^VmRSS/ {print $2, $3}' "/proc/$NODE_PID/status")"
     done
     ;;
+  apply)
+    node bench/apply-probe.mjs 10000 32 > "$OUT/apply-warm.log" 2>&1
+    for ((r = 1; r <= ${3:-3}; r++)); do
+      mapfile -t before < <(cpu_ticks)
+      res="$(node bench/apply-probe.mjs "${2:-20000}" 32)"
+      mapfile -t after < <(cpu_ticks)
+      node -e '
+        const [res, n, hz, nb, na, pb, pa] = process.argv.slice(1); const r = JSON.parse(res);
+        const ms = (a, b) => ((b - a) / hz * 1000 / n).toFixed(2);
+        console.log(`run: ${r.per_s} applies/s, ${r.errors} errors; CPU per apply: node ${ms(nb, na)} ms, PostgreSQL ${ms(pb, pa)} ms`);
+      ' "$res" "${2:-20000}" "$(getconf CLK_TCK)" "${before[0]}" "${after[0]}" "${before[1]}" "${after[1]}" | tee -a "$OUT/apply.txt" >&2
+    done
+    ;;
   rate)
     warm="${AXME_PROBE_WARM:-10000}"
     log "warming: $warm round trips at C=32"
     drive warm $(((warm + 1) / 2)) 32
-    ticks() { # CPU ticks (utime + stime) of the node, and of every postgres process
-      awk '{print $14 + $15}' "/proc/$NODE_PID/stat"
-      cat /proc/[0-9]*/stat 2> /dev/null | awk '$2 == "(postgres)" {t += $14 + $15} END {print t}'
-    }
     hz="$(getconf CLK_TCK)"
     for ((r = 1; r <= ${3:-3}; r++)); do
-      mapfile -t before < <(ticks)
+      mapfile -t before < <(cpu_ticks)
       drive "rate$r" "${2:-6000}" 32
-      mapfile -t after < <(ticks)
+      mapfile -t after < <(cpu_ticks)
       node -e '
         const [file, n, hz, nb, na, pb, pa] = process.argv.slice(1); const r = require(file).roundtrip;
         const ms = (a, b) => ((b - a) / hz * 1000 / n).toFixed(2);
@@ -122,6 +137,6 @@ case "$MODE" in
     log "by process:"; cat "$OUT/cpu-by-process.txt" >&2
     log "top symbols: $OUT/cpu-symbols.txt"
     ;;
-  *) die "mode: c1, memory, rate, cpu or cpu-submit" ;;
+  *) die "mode: c1, memory, rate, apply, cpu or cpu-submit" ;;
 esac
 log "output in $OUT"
