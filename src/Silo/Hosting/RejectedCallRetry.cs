@@ -11,7 +11,9 @@ namespace Axme.Silo.Hosting;
 /// caller before the grain saw the call, with the word to forget that location), and while the membership changes a
 /// grain may briefly have two activations, one of which loses its write (nothing written, the activation dropped:
 /// <see cref="Transient.WriteRaced"/>); the retry finds the grain's one activation. A call lost with a silo that went
-/// away (SiloUnavailableException) may have run: only methods that change nothing ([ReadOnly]) are retried then.
+/// away (SiloUnavailableException) may have run: only methods that change nothing ([ReadOnly]) are retried then; so is
+/// one whose forwarding to a moved activation failed ("Forwarding failed", seen for an API key's AuthenticateAsync
+/// during a rolling restart in CI, 2026-12-05).
 /// Anything else fails as before (503 with Retry-After).
 /// </summary>
 public sealed partial class RejectedCallRetry(ILogger<RejectedCallRetry> logger) : IOutgoingGrainCallFilter
@@ -45,11 +47,14 @@ public sealed partial class RejectedCallRetry(ILogger<RejectedCallRetry> logger)
     /// <summary>Whether the call certainly did not run, or running it again changes nothing.</summary>
     public static bool NeverRan(Exception e, IGrainCallContext context) => e switch
     {
-        SiloUnavailableException => context.InterfaceMethod?.GetCustomAttribute<ReadOnlyAttribute>() is not null,
-        OrleansMessageRejectionException r => r.Message.Contains("Silo stopping", StringComparison.Ordinal),
+        SiloUnavailableException => ReadOnly(context),
+        OrleansMessageRejectionException r => r.Message.Contains("Silo stopping", StringComparison.Ordinal)
+            || (r.Message.Contains("Forwarding failed", StringComparison.Ordinal) && ReadOnly(context)),
         ProtocolException { Status: 503 } p => p.Message == Transient.WriteRaced,
         _ => false,
     };
+
+    private static bool ReadOnly(IGrainCallContext context) => context.InterfaceMethod?.GetCustomAttribute<ReadOnlyAttribute>() is not null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Interface}.{Method} turned away ({Type}: {Message}); retry {Attempt}")]
     private partial void LogRetry(string @interface, string method, string type, string message, int attempt);
