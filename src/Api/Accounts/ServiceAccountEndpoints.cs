@@ -97,11 +97,8 @@ public static class ServiceAccountEndpoints
     public static async Task<IResult> CreateKey(HttpContext http, string service_account_id, IGrainFactory grains)
     {
         AccountAccess.MustManage(ManagingCaller(http), await Visible(http, grains, service_account_id), "issue its keys");
-        var body = await RequestBody.ReadAsync(http);
-        return TypedResults.Json(Wire.Ok(("key", await ServiceAccountOperations.IssueKeyAsync(grains, service_account_id, body.Timestamp("expires_at")))));
+        return TypedResults.Json(await ServiceAccountOperations.KeyAnswerAsync(grains, service_account_id, await RequestBody.ReadAsync(http)));
     }
-
-
 
     /// <summary>The request's caller, if it may change accounts (ServiceAccountOperations.ManagingCaller).</summary>
     private static Caller ManagingCaller(HttpContext http) => ServiceAccountOperations.ManagingCaller(ApiKeyAuthFilter.CallerOf(http));

@@ -11,6 +11,10 @@ namespace Axme.Api.Accounts;
 /// </summary>
 public static class ServiceAccountOperations
 {
+    /// <summary>The answer to POST …/keys ({expires_at?}) for an account the caller may manage: the new key, its token once.</summary>
+    public static async Task<JsonObject> KeyAnswerAsync(IGrainFactory grains, string serviceAccountId, RequestBody body) =>
+        Wire.Ok(("key", await IssueKeyAsync(grains, serviceAccountId, body.Timestamp("expires_at"))));
+
     /// <summary>A new key of an account as JSON, with its token (shown this once).</summary>
     public static async Task<JsonObject> IssueKeyAsync(IGrainFactory grains, string serviceAccountId, DateTimeOffset? expiresAt)
     {

@@ -114,5 +114,4 @@ public static class AgentEndpoints
         }
         return TypedResults.Json(Wire.Ok(("deliveries", leased)));
     }
-
 }

@@ -76,9 +76,6 @@ public sealed class LiveSubscription<TObserver, T> : IAsyncDisposable where TObs
     /// <summary>What was pushed, in order.</summary>
     public ChannelReader<T> Pushes => _channel.Reader;
 
-    /// <summary>Cancelled when the window closes.</summary>
-    public CancellationToken Window => _window.Token;
-
     public bool IsClosed => _window.IsCancellationRequested;
 
     /// <summary>Waits for a push, at most the keepalive interval (or a shorter <paramref name="interval"/>), or until the window closes.</summary>

@@ -63,5 +63,4 @@ public static class TaskEndpoints
             ["status"] = result.Intent.Status,
         })));
     }
-
 }

@@ -94,8 +94,7 @@ public static partial class UserEndpoints
     {
         Accounts.AccountAccess.SelfOrAdmin(ServiceAccountOperations.ManagingCaller(ApiKeyAuthFilter.CallerOf(http)), user_id, "issue its keys");
         await VisibleAsync(http, grains, user_id);
-        var body = await RequestBody.ReadAsync(http);
-        return TypedResults.Json(Wire.Ok(("key", await ServiceAccountOperations.IssueKeyAsync(grains, user_id, body.Timestamp("expires_at")))));
+        return TypedResults.Json(await ServiceAccountOperations.KeyAnswerAsync(grains, user_id, await RequestBody.ReadAsync(http)));
     }
 
     public static async Task<IResult> CreateToken(HttpContext http, string user_id, IGrainFactory grains, ActorTokens tokens, TimeProvider time)

@@ -117,5 +117,4 @@ public static class InboxEndpoints
         var (org, ws) = Query.Workspace(http.Request, scope.Caller);
         return new InboxFilter(org, ws, scope.OwnerAgent, status);
     }
-
 }

@@ -23,5 +23,4 @@ public static class ScenarioEndpoints
         var body = await RequestBody.ReadAsync(http);
         return TypedResults.Json(await ScenarioOperations.ApplyAsync(grains, deliveries, ApiKeyAuthFilter.CallerOf(http), body.Root, Idempotency.Key(http.Request), http.RequestAborted));
     }
-
 }
