@@ -136,8 +136,8 @@ public sealed class AgentsListenCommand : AxmeCommand<AgentListenSettings>
             await foreach (var d in client.ListenAsync(s.Address, s.Since, ct))
             {
                 received++;
-                cursor = Math.Max(cursor, d.Seq);
-                if (s.Json) Console.Out.WriteLine(d.Raw.ToJsonString());
+                cursor = Math.Max(cursor, d.Seq ?? cursor);
+                if (s.Json) Console.Out.WriteLine(Raw(d).ToJsonString());
                 else PrintDelivery(d);
                 if (received == limit) break;
             }
@@ -155,7 +155,7 @@ public sealed class AgentsListenCommand : AxmeCommand<AgentListenSettings>
         var payload = d.Payload?.ToJsonString() ?? "(not inline: axme intents get " + d.IntentId + ")";
         if (payload.Length > 120) payload = payload[..117] + "...";
         var attempt = d.DeliveryAttempt > 1 ? $" [yellow]attempt {d.DeliveryAttempt}[/]" : "";
-        AnsiConsole.MarkupLine($"[grey]#{d.Seq} {Esc(d.At?.ToLocalTime().ToString("HH:mm:ss"))}[/] [bold]{Esc(d.IntentId)}[/] {StatusMarkup(d.Status)}{attempt}");
+        AnsiConsole.MarkupLine($"[grey]#{d.Seq} {Esc(d.At.ToLocalTime().ToString("HH:mm:ss"))}[/] [bold]{Esc(d.IntentId)}[/] {StatusMarkup(d.Status)}{attempt}");
         AnsiConsole.MarkupLine($"    [blue]{Esc(d.IntentType)}[/] from {Esc(d.FromAgent ?? "?")}  payload: {Esc(payload)}");
     }
 }

@@ -74,7 +74,7 @@ public static class BuiltInAgents
         long last = 0;
         try
         {
-            await foreach (var d in client.ListenAsync(agent, 0, window.Token)) last = Math.Max(last, d.Seq);
+            await foreach (var d in client.ListenAsync(agent, 0, window.Token)) last = Math.Max(last, d.Seq ?? last);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -97,9 +97,9 @@ public static class BuiltInAgents
             {
                 await foreach (var d in client.ListenAsync(agent, since, ct))
                 {
-                    since = Math.Max(since, d.Seq);
+                    since = Math.Max(since, d.Seq ?? since);
                     var intent = await client.GetIntentAsync(d.IntentId, ct);
-                    if (intent.IsTerminal || intent.Status == IntentStatuses.Waiting && intent.PendingWith?["type"]?.ToString() == "human") continue;
+                    if (intent.IsTerminal || intent.Status == IntentStatus.Waiting && intent.PendingWith?.Type == "human") continue;
                     var payload = intent.Payload as JsonObject ?? [];
                     var input = payload["parent_payload"] as JsonObject ?? payload;
                     var result = Handle(agent, input);
@@ -196,9 +196,9 @@ public sealed class ExamplesRunCommand : AxmeCommand<ExampleRunSettings>
                 else if (e.IsTerminal)
                     Log(e.Status switch
                     {
-                        IntentStatuses.Completed => "[green]Completed[/]",
-                        IntentStatuses.TimedOut => "[red]Timed out[/]",
-                        IntentStatuses.Canceled => "[yellow]Canceled[/]",
+                        IntentStatus.Completed => "[green]Completed[/]",
+                        IntentStatus.TimedOut => "[red]Timed out[/]",
+                        IntentStatus.Canceled => "[yellow]Canceled[/]",
                         _ => "[red]Failed[/]",
                     });
             });
@@ -210,7 +210,7 @@ public sealed class ExamplesRunCommand : AxmeCommand<ExampleRunSettings>
             story.Flush();
         }
         var final = await client.GetIntentAsync(id, ct);
-        if (s.Json) PrintJson(final.Raw);
+        if (s.Json) PrintJson(Raw(final));
         else
         {
             Log($"Result: {Esc(ResultSummary.Describe(final.IntentType, final.Status, final.Result, final.Error))}");
@@ -223,7 +223,7 @@ public sealed class ExamplesRunCommand : AxmeCommand<ExampleRunSettings>
     /// <summary>The last segment of the event's holder (pending_with name or ref): "deploy-readiness-checker".</summary>
     private static string? Holder(IntentEvent e)
     {
-        var holder = e.Raw["pending_with"]?["name"]?.ToString() ?? e.Raw["pending_with"]?["ref"]?.ToString();
+        var holder = e.PendingWith?.Name ?? e.PendingWith?.Ref;
         return holder?.Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
     }
 

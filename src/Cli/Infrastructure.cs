@@ -180,17 +180,20 @@ public abstract class AxmeCommand<TSettings> : AsyncCommand<TSettings> where TSe
     }
 
     /// <summary>Prints an intent's key fields as a two-column grid.</summary>
+    /// <summary>A wire-contract answer as the JSON the node wrote (for --json), members the contract does not name included.</summary>
+    protected static JsonObject Raw<T>(T contract) => AxpJson.Node(contract);
+
     protected static void PrintIntent(Intent i)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumn("Field").AddColumn("Value");
         void Row(string name, object? value) { if (value is not null && value.ToString() != "") table.AddRow(name, Esc(value)); }
-        table.AddRow("intent_id", Esc(i.Id));
+        table.AddRow("intent_id", Esc(i.IntentId));
         table.AddRow("status", StatusMarkup(i.Status));
         Row("waiting_reason", i.WaitingReason);
         Row("intent_type", i.IntentType);
         Row("from_agent", i.FromAgent);
         Row("to_agent", i.ToAgent);
-        Row("pending_with", i.PendingWith?.ToJsonString());
+        Row("pending_with", i.PendingWith is { } holder ? AxpJson.Text(holder) : null);
         Row("created_at", i.CreatedAt);
         Row("updated_at", i.UpdatedAt);
         Row("payload", i.Payload?.ToJsonString());
@@ -205,7 +208,7 @@ public abstract class AxmeCommand<TSettings> : AsyncCommand<TSettings> where TSe
     {
         var extra = e.WaitingReason is not null ? $" ({e.WaitingReason})" : "";
         var actor = e.Actor is not null ? $" by {e.Actor}" : "";
-        return $"[grey]#{e.Seq}[/] {Esc(e.At?.ToString("HH:mm:ss"))} [bold]{Esc(e.EventType)}[/] {StatusMarkup(e.Status)}{Esc(extra)}{Esc(actor)}";
+        return $"[grey]#{e.Seq}[/] {Esc(e.At.ToString("HH:mm:ss"))} [bold]{Esc(e.EventType)}[/] {StatusMarkup(e.Status)}{Esc(extra)}{Esc(actor)}";
     }
 
     /// <summary>
@@ -219,7 +222,7 @@ public abstract class AxmeCommand<TSettings> : AsyncCommand<TSettings> where TSe
         {
             await foreach (var e in client.ObserveAsync(intentId, 0, ct))
             {
-                if (json) Console.Out.WriteLine(e.Raw.ToJsonString());
+                if (json) Console.Out.WriteLine(Raw(e).ToJsonString());
                 else if (story is not null) story(e);
                 else AnsiConsole.MarkupLine(EventLine(e));
                 if (e.IsTerminal) { final = e.Status; break; }
@@ -240,6 +243,6 @@ public abstract class AxmeCommand<TSettings> : AsyncCommand<TSettings> where TSe
         }
         // A story (examples run) tells the end itself; a plain watch ends with the status.
         if (!json && story is null) AnsiConsole.MarkupLine($"Final status: {StatusMarkup(final)}");
-        return final == IntentStatuses.Completed ? ExitCodes.Ok : ExitCodes.NotCompleted;
+        return final == IntentStatus.Completed ? ExitCodes.Ok : ExitCodes.NotCompleted;
     }
 }

@@ -38,11 +38,11 @@ public sealed class IntentsSendCommand : AxmeCommand<SendSettings>
         using var client = Connection.Resolve(s).CreateClient();
         var intent = await client.SendIntentAsync(s.ToAgent, payload,
             new SendIntentOptions { IntentType = s.Type, CorrelationId = s.CorrelationId ?? Guid.NewGuid().ToString() }, ct);
-        if (s.Json) PrintJson(intent.Raw);
+        if (s.Json) PrintJson(Raw(intent));
         else
         {
-            AnsiConsole.MarkupLine($"Intent submitted: [bold]{Esc(intent.Id)}[/] {StatusMarkup(intent.Status)}");
-            AnsiConsole.MarkupLine($"[grey]axme intents watch {Esc(intent.Id)}[/]");
+            AnsiConsole.MarkupLine($"Intent submitted: [bold]{Esc(intent.IntentId)}[/] {StatusMarkup(intent.Status)}");
+            AnsiConsole.MarkupLine($"[grey]axme intents watch {Esc(intent.IntentId)}[/]");
         }
         return 0;
     }
@@ -54,7 +54,7 @@ public sealed class IntentsGetCommand : AxmeCommand<IdSettings>
     {
         using var client = Connection.Resolve(s).CreateClient();
         var intent = await client.GetIntentAsync(s.Id, ct);
-        if (s.Json) PrintJson(intent.Raw);
+        if (s.Json) PrintJson(Raw(intent));
         else PrintIntent(intent);
         return 0;
     }
@@ -82,10 +82,10 @@ public sealed class IntentsListCommand : AxmeCommand<ListSettings>
         {
             Statuses = s.Status is null ? null : [s.Status], ToAgent = s.To, Limit = s.Limit,
         }, ct);
-        if (s.Json) { PrintJson(page.Raw); return 0; }
+        if (s.Json) { PrintJson(Raw(page)); return 0; }
         var t = new Table().Border(TableBorder.Rounded).AddColumns("intent_id", "status", "type", "to_agent", "created_at");
         foreach (var i in page.Intents)
-            t.AddRow(Esc(i.Id), StatusMarkup(i.Status), Esc(i.IntentType), Esc(i.ToAgent), Esc(i.CreatedAt?.ToString("u")));
+            t.AddRow(Esc(i.IntentId), StatusMarkup(i.Status), Esc(i.IntentType), Esc(i.ToAgent), Esc(i.CreatedAt.ToString("u")));
         AnsiConsole.Write(t);
         if (page.HasMore) AnsiConsole.MarkupLine("[grey]more available (raise --limit)[/]");
         return 0;
@@ -115,8 +115,8 @@ public sealed class IntentsCancelCommand : AxmeCommand<CancelSettings>
     protected override async Task<int> RunAsync(CancelSettings s, CancellationToken ct)
     {
         using var client = Connection.Resolve(s).CreateClient();
-        var r = await client.ResolveIntentAsync(s.Id, IntentStatuses.Canceled, reason: s.Reason ?? "canceled from the CLI", ct: ct);
-        if (s.Json) PrintJson(r.Raw);
+        var r = await client.ResolveIntentAsync(s.Id, IntentStatus.Canceled, reason: s.Reason ?? "canceled from the CLI", ct: ct);
+        if (s.Json) PrintJson(Raw(r));
         else AnsiConsole.MarkupLine(r.Applied ? $"Canceled [bold]{Esc(s.Id)}[/]" : $"[yellow]Not applied[/]: {Esc(r.Reason)}");
         return 0;
     }
@@ -131,13 +131,13 @@ public sealed class IntentsLogCommand : AxmeCommand<IdSettings>
         var events = await client.ListIntentEventsAsync(s.Id, 0, ct);
         if (s.Json)
         {
-            PrintJson(new JsonObject { ["intent"] = intent.Raw.DeepClone(), ["events"] = new JsonArray(events.Select(e => (JsonNode)e.Raw.DeepClone()).ToArray()) });
+            PrintJson(new JsonObject { ["intent"] = Raw(intent).DeepClone(), ["events"] = new JsonArray(events.Select(e => (JsonNode)Raw(e).DeepClone()).ToArray()) });
             return 0;
         }
-        AnsiConsole.MarkupLine($"Intent [bold]{Esc(intent.Id)}[/] {StatusMarkup(intent.Status)} ({Esc(intent.IntentType)})");
+        AnsiConsole.MarkupLine($"Intent [bold]{Esc(intent.IntentId)}[/] {StatusMarkup(intent.Status)} ({Esc(intent.IntentType)})");
         var t = new Table().Border(TableBorder.Rounded).AddColumns("seq", "at", "event", "status", "waiting_reason", "actor");
         foreach (var e in events)
-            t.AddRow(e.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture), Esc(e.At?.ToString("u")), Esc(e.EventType), StatusMarkup(e.Status), Esc(e.WaitingReason), Esc(e.Actor));
+            t.AddRow(e.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture), Esc(e.At.ToString("u")), Esc(e.EventType), StatusMarkup(e.Status), Esc(e.WaitingReason), Esc(e.Actor));
         AnsiConsole.Write(t);
         return 0;
     }
@@ -163,8 +163,8 @@ public abstract class RecreateIntentCommand : AxmeCommand<IdSettings>
         var old = await client.GetIntentAsync(s.Id, ct);
         if (!From.Contains(old.Status))
             throw new CliException(ExitCodes.Conflict,
-                $"intent {old.Id} is {old.Status}; {Verb} needs {string.Join(" or ", From)}" + (old.Status == IntentStatuses.Completed ? " (it already completed)" : ""));
-        if (string.IsNullOrEmpty(old.ToAgent)) throw new CliException(ExitCodes.Usage, $"intent {old.Id} has no to_agent to send it to again");
+                $"intent {old.IntentId} is {old.Status}; {Verb} needs {string.Join(" or ", From)}" + (old.Status == IntentStatus.Completed ? " (it already completed)" : ""));
+        if (string.IsNullOrEmpty(old.ToAgent)) throw new CliException(ExitCodes.Usage, $"intent {old.IntentId} has no to_agent to send it to again");
 
         var extra = new JsonObject();
         if (old.FromAgent is not null) extra["from_agent"] = old.FromAgent;
@@ -173,8 +173,8 @@ public abstract class RecreateIntentCommand : AxmeCommand<IdSettings>
             task.Remove("approval_id"); // the node gives every task its own
             extra["human_task"] = task;
         }
-        if (old.Raw["runtime_type"] is JsonValue runtime) extra["runtime_type"] = runtime.DeepClone();
-        if (old.Raw["runtime_config"] is JsonObject config) extra["runtime_config"] = config.DeepClone();
+        if (Raw(old)["runtime_type"] is JsonValue runtime) extra["runtime_type"] = runtime.DeepClone();
+        if (Raw(old)["runtime_config"] is JsonObject config) extra["runtime_config"] = config.DeepClone();
         var created = await client.SendIntentAsync(old.ToAgent, old.Payload as JsonObject ?? [], new SendIntentOptions
         {
             IntentType = old.IntentType,
@@ -184,14 +184,14 @@ public abstract class RecreateIntentCommand : AxmeCommand<IdSettings>
         }, ct);
         if (s.Json)
         {
-            var body = created.Raw.DeepClone().AsObject();
-            body["source_intent_id"] = old.Id;
+            var body = Raw(created).DeepClone().AsObject();
+            body["source_intent_id"] = old.IntentId;
             PrintJson(body);
             return 0;
         }
-        AnsiConsole.MarkupLine($"{(Verb == "retry" ? "Retried" : "Resumed")} [bold]{Esc(old.Id)}[/] ({StatusMarkup(old.Status)}) as new intent [bold]{Esc(created.Id)}[/] {StatusMarkup(created.Status)}");
-        if (!old.IsTerminal) AnsiConsole.MarkupLine($"[grey]the original stays {Esc(old.Status)}; cancel it with: axme intents cancel {Esc(old.Id)}[/]");
-        AnsiConsole.MarkupLine($"[grey]axme intents watch {Esc(created.Id)}[/]");
+        AnsiConsole.MarkupLine($"{(Verb == "retry" ? "Retried" : "Resumed")} [bold]{Esc(old.IntentId)}[/] ({StatusMarkup(old.Status)}) as new intent [bold]{Esc(created.IntentId)}[/] {StatusMarkup(created.Status)}");
+        if (!old.IsTerminal) AnsiConsole.MarkupLine($"[grey]the original stays {Esc(old.Status)}; cancel it with: axme intents cancel {Esc(old.IntentId)}[/]");
+        AnsiConsole.MarkupLine($"[grey]axme intents watch {Esc(created.IntentId)}[/]");
         return 0;
     }
 }
@@ -200,13 +200,13 @@ public sealed class IntentsRetryCommand : RecreateIntentCommand
 {
     protected override string Verb => "retry";
     // TIMED_OUT too: §11.1 names FAILED and CANCELED (the official CLI predates TIMED_OUT), and a timed-out intent is as retryable.
-    protected override IReadOnlyList<string> From => [IntentStatuses.Failed, IntentStatuses.Canceled, IntentStatuses.TimedOut];
+    protected override IReadOnlyList<string> From => [IntentStatus.Failed, IntentStatus.Canceled, IntentStatus.TimedOut];
 }
 
 public sealed class IntentsResumeCommand : RecreateIntentCommand
 {
     protected override string Verb => "resume";
-    protected override IReadOnlyList<string> From => [IntentStatuses.Waiting, IntentStatuses.Failed];
+    protected override IReadOnlyList<string> From => [IntentStatus.Waiting, IntentStatus.Failed];
 }
 
 public sealed class CleanupSettings : GlobalSettings

@@ -50,14 +50,14 @@ public sealed class LogsCommand : AxmeCommand<LogsSettings>
             .Select(e => (Event: e, Level: LevelOf(e.Status)))
             .Where(x => level is null || x.Level == level)
             .Where(x => s.Step is null || x.Event.EventType.Contains(s.Step, StringComparison.OrdinalIgnoreCase))
-            .Where(x => since is null || x.Event.At is null || x.Event.At >= since)
+            .Where(x => since is null || x.Event.At >= since)
             .ToList();
         if (s.Tail > 0 && rows.Count > s.Tail) rows = rows[^s.Tail..];
         if (s.Json)
         {
             PrintJson(new JsonArray([.. rows.Select(x => (JsonNode)new JsonObject
             {
-                ["seq"] = x.Event.Seq, ["at"] = x.Event.Raw["at"]?.DeepClone(), ["level"] = x.Level, ["status"] = x.Event.Status,
+                ["seq"] = x.Event.Seq, ["at"] = WireTime.Format(x.Event.At), ["level"] = x.Level, ["status"] = x.Event.Status,
                 ["event_type"] = x.Event.EventType, ["waiting_reason"] = x.Event.WaitingReason, ["actor"] = x.Event.Actor,
             })]));
             return 0;
@@ -67,7 +67,7 @@ public sealed class LogsCommand : AxmeCommand<LogsSettings>
         {
             var reason = e.WaitingReason is null ? "" : $" ({e.WaitingReason})";
             var actor = e.Actor is null ? "" : $" by {e.Actor}";
-            AnsiConsole.MarkupLine($"[grey]{Esc(e.At?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture))}[/] {LevelMarkup(l)} [grey]#{e.Seq}[/] {Esc(e.EventType)} {StatusMarkup(e.Status)}{Esc(reason)}[grey]{Esc(actor)}[/]");
+            AnsiConsole.MarkupLine($"[grey]{Esc(e.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture))}[/] {LevelMarkup(l)} [grey]#{e.Seq}[/] {Esc(e.EventType)} {StatusMarkup(e.Status)}{Esc(reason)}[grey]{Esc(actor)}[/]");
         }
         if (rows.Count == 0) AnsiConsole.MarkupLine("[grey]no matching events[/]");
         return 0;
@@ -117,8 +117,8 @@ public sealed class TraceCommand : AxmeCommand<IdSettings>
         var intent = await client.GetIntentAsync(s.Id, ct);
         var events = await client.ListIntentEventsAsync(s.Id, 0, ct);
         var last = events.Count > 0 ? events[^1] : null;
-        var waiting = intent.Raw["lifecycle_waiting_reason"]?.ToString() is { Length: > 0 } w ? w : last?.WaitingReason ?? "";
-        var next = NextAction(intent.Status, waiting, intent.Id);
+        var waiting = Raw(intent)["lifecycle_waiting_reason"]?.ToString() is { Length: > 0 } w ? w : last?.WaitingReason ?? "";
+        var next = NextAction(intent.Status, waiting, intent.IntentId);
         var first = events.FirstOrDefault()?.At;
         if (s.Json)
         {
@@ -128,34 +128,34 @@ public sealed class TraceCommand : AxmeCommand<IdSettings>
             {
                 timeline.Add(new JsonObject
                 {
-                    ["seq"] = e.Seq, ["at"] = e.Raw["at"]?.DeepClone(), ["event_type"] = e.EventType, ["status"] = e.Status,
+                    ["seq"] = e.Seq, ["at"] = WireTime.Format(e.At), ["event_type"] = e.EventType, ["status"] = e.Status,
                     ["waiting_reason"] = e.WaitingReason, ["actor"] = e.Actor,
-                    ["since_previous_ms"] = previous is { } p && e.At is { } at ? (long)(at - p).TotalMilliseconds : null,
+                    ["since_previous_ms"] = previous is { } p ? (long)(e.At - p).TotalMilliseconds : null,
                 });
-                previous = e.At ?? previous;
+                previous = e.At;
             }
             PrintJson(new JsonObject
             {
-                ["intent_id"] = intent.Id, ["status"] = intent.Status, ["intent_type"] = intent.IntentType, ["to_agent"] = intent.ToAgent,
-                ["waiting_reason"] = waiting, ["pending_with"] = intent.PendingWith?.DeepClone(), ["last_event"] = last?.Raw.DeepClone(),
+                ["intent_id"] = intent.IntentId, ["status"] = intent.Status, ["intent_type"] = intent.IntentType, ["to_agent"] = intent.ToAgent,
+                ["waiting_reason"] = waiting, ["pending_with"] = intent.PendingWith is { } holder ? AxpJson.Node(holder) : null, ["last_event"] = last is null ? null : Raw(last),
                 ["next_action"] = next, ["events_count"] = events.Count,
-                ["elapsed_ms"] = first is { } f && last?.At is { } l ? (long)(l - f).TotalMilliseconds : null,
+                ["elapsed_ms"] = first is { } f && last is not null ? (long)(last.At - f).TotalMilliseconds : null,
                 ["timeline"] = timeline,
             });
             return 0;
         }
-        AnsiConsole.MarkupLine($"Intent [bold]{Esc(intent.Id)}[/] {StatusMarkup(intent.Status)} [grey]{Esc(intent.IntentType)} → {Esc(intent.ToAgent)}[/]");
+        AnsiConsole.MarkupLine($"Intent [bold]{Esc(intent.IntentId)}[/] {StatusMarkup(intent.Status)} [grey]{Esc(intent.IntentType)} → {Esc(intent.ToAgent)}[/]");
         DateTimeOffset? prev = null;
         foreach (var e in events)
         {
-            var delta = prev is { } p && e.At is { } at ? $"+{Duration(at - p)}" : "";
-            AnsiConsole.MarkupLine($"  [grey]#{e.Seq,-3} {Esc(e.At?.ToLocalTime().ToString("HH:mm:ss.fff"))} {Esc(delta),9}[/]  {Esc(e.EventType),-28} {StatusMarkup(e.Status)}{Esc(e.WaitingReason is null ? "" : $" ({e.WaitingReason})")}");
-            prev = e.At ?? prev;
+            var delta = prev is { } p ? $"+{Duration(e.At - p)}" : "";
+            AnsiConsole.MarkupLine($"  [grey]#{e.Seq,-3} {Esc(e.At.ToLocalTime().ToString("HH:mm:ss.fff"))} {Esc(delta),9}[/]  {Esc(e.EventType),-28} {StatusMarkup(e.Status)}{Esc(e.WaitingReason is null ? "" : $" ({e.WaitingReason})")}");
+            prev = e.At;
         }
-        if (first is { } start && last?.At is { } end) AnsiConsole.MarkupLine($"[grey]{events.Count} events over {Esc(Duration(end - start))}[/]");
+        if (first is { } start && last is not null) AnsiConsole.MarkupLine($"[grey]{events.Count} events over {Esc(Duration(last.At - start))}[/]");
         if (waiting.Length > 0)
         {
-            var holder = intent.PendingWith?["name"]?.ToString() ?? intent.PendingWith?["ref"]?.ToString();
+            var holder = intent.PendingWith?.Name ?? intent.PendingWith?.Ref;
             AnsiConsole.MarkupLine($"Waiting: [yellow]{Esc(waiting)}[/]{(holder is null ? "" : $" with {Esc(holder)}")}");
         }
         AnsiConsole.MarkupLine($"Next: {Esc(next)}");
@@ -172,9 +172,9 @@ public sealed class TraceCommand : AxmeCommand<IdSettings>
             _ when waitingReason.Contains("TIME", StringComparison.Ordinal) => $"time-gated wait; keep watching: axme intents watch {id}",
             _ => status switch
             {
-                IntentStatuses.Failed or IntentStatuses.TimedOut => $"axme intents retry {id}",
-                IntentStatuses.Canceled => $"axme intents retry {id} to run it again",
-                IntentStatuses.Completed => "no action required",
+                IntentStatus.Failed or IntentStatus.TimedOut => $"axme intents retry {id}",
+                IntentStatus.Canceled => $"axme intents retry {id} to run it again",
+                IntentStatus.Completed => "no action required",
                 _ => $"monitor with axme intents watch {id}",
             },
         };

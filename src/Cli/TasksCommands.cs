@@ -48,7 +48,7 @@ public sealed class TaskResultCommand : AxmeCommand<TaskResultSettings>
         }
         using var client = Connection.Resolve(s).CreateClient();
         var r = await client.SubmitTaskResultAsync(s.Id, outcome, s.Comment, fields, ct);
-        if (s.Json) PrintJson(r.Raw);
+        if (s.Json) PrintJson(Raw(r));
         else AnsiConsole.MarkupLine($"Task [bold]{Esc(s.Id)}[/]: {Esc(outcome)} → {StatusMarkup(r.Intent?.Status)}");
         return 0;
     }

@@ -18,7 +18,7 @@ public sealed partial class AxmeClient
     /// <param name="comment">A comment (required by some tasks).</param>
     /// <param name="fields">Form fields, merged into task_result at the top level.</param>
     /// <param name="ct">Cancels the call.</param>
-    public Task<IntentWriteResult> SubmitTaskResultAsync(string intentId, string outcome, string? comment = null, JsonObject? fields = null, CancellationToken ct = default)
+    public Task<IntentWriteResponse> SubmitTaskResultAsync(string intentId, string outcome, string? comment = null, JsonObject? fields = null, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outcome);
         var result = new JsonObject();
@@ -32,14 +32,14 @@ public sealed partial class AxmeClient
     /// <param name="intentId">The task's intent.</param>
     /// <param name="comment">A comment.</param>
     /// <param name="ct">Cancels the call.</param>
-    public Task<IntentWriteResult> ApproveAsync(string intentId, string? comment = null, CancellationToken ct = default) =>
+    public Task<IntentWriteResponse> ApproveAsync(string intentId, string? comment = null, CancellationToken ct = default) =>
         SubmitTaskResultAsync(intentId, "approved", comment, null, ct);
 
     /// <summary>Rejects a human task: <see cref="SubmitTaskResultAsync"/> with outcome <c>rejected</c>.</summary>
     /// <param name="intentId">The task's intent.</param>
     /// <param name="comment">A comment.</param>
     /// <param name="ct">Cancels the call.</param>
-    public Task<IntentWriteResult> RejectAsync(string intentId, string? comment = null, CancellationToken ct = default) =>
+    public Task<IntentWriteResponse> RejectAsync(string intentId, string? comment = null, CancellationToken ct = default) =>
         SubmitTaskResultAsync(intentId, "rejected", comment, null, ct);
 
     /// <summary>Decides an approval by its id (POST /v1/approvals/{id}/decision, PROTOCOL §7.5); 409 when already decided.</summary>
@@ -49,9 +49,9 @@ public sealed partial class AxmeClient
     /// <param name="ct">Cancels the call.</param>
     public async Task<ApprovalDecision> DecideApprovalAsync(string approvalId, bool approve, string? comment = null, CancellationToken ct = default)
     {
-        var body = new JsonObject { ["decision"] = approve ? "approve" : "reject" };
-        if (comment is not null) body["comment"] = comment;
-        return AxmeModel.From<ApprovalDecision>((await PostAsync($"v1/approvals/{Seg(approvalId)}/decision", body, ct))["approval"]);
+        var request = new ApprovalDecisionRequest { Decision = approve ? "approve" : "reject", Comment = comment };
+        var answer = AxmeModel.Contract<ApprovalDecisionResponse>(await PostAsync($"v1/approvals/{Seg(approvalId)}/decision", AxpJson.Node(request), ct));
+        return answer.Approval;
     }
 
     // ---- the node ----

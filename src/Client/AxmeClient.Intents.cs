@@ -7,7 +7,7 @@ public sealed partial class AxmeClient
 {
     /// <summary>
     /// Sends an intent to an agent (POST /v1/intents). Returns the new intent's id, status, created_at and
-    /// correlation_id; <see cref="WaitForAsync"/> waits for its result. Idempotent per call (and across
+    /// correlation_id (<see cref="IntentCreated"/>); <see cref="WaitForAsync"/> waits for its result. Idempotent per call (and across
     /// processes when <see cref="SendIntentOptions.IdempotencyKey"/> is given): a retried send returns the
     /// same intent.
     /// </summary>
@@ -15,32 +15,33 @@ public sealed partial class AxmeClient
     /// <param name="payload">A <see cref="JsonObject"/> or any object serializable to one (null: <c>{}</c>).</param>
     /// <param name="options">Intent type, correlation id, deadline, human task, idempotency key, …</param>
     /// <param name="ct">Cancels the call.</param>
-    public async Task<Intent> SendIntentAsync(string toAgent, object? payload = null, SendIntentOptions? options = null, CancellationToken ct = default)
+    public async Task<IntentCreated> SendIntentAsync(string toAgent, object? payload = null, SendIntentOptions? options = null, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(toAgent);
         options ??= new SendIntentOptions();
-        var body = new JsonObject
+        var request = new CreateIntentRequest
         {
-            ["intent_type"] = options.IntentType ?? _options.DefaultIntentType,
-            ["to_agent"] = toAgent,
-            ["payload"] = ToNode(payload) ?? new JsonObject(),
+            IntentType = options.IntentType ?? _options.DefaultIntentType,
+            ToAgent = toAgent,
+            Payload = ToObject(payload, nameof(payload)) ?? [],
+            CorrelationId = options.CorrelationId,
+            ReplyTo = options.ReplyTo,
+            DeadlineAt = options.DeadlineAt,
+            MaxDeliveryAttempts = options.MaxDeliveryAttempts,
+            HumanTask = options.HumanTask?.DeepClone().AsObject(),
+            RuntimeType = options.RuntimeType,
+            RuntimeConfig = options.RuntimeConfig?.DeepClone().AsObject(),
         };
-        if (options.CorrelationId is not null) body["correlation_id"] = options.CorrelationId;
-        if (options.ReplyTo is not null) body["reply_to"] = options.ReplyTo;
-        if (options.DeadlineAt is { } deadline) body["deadline_at"] = deadline.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
-        if (options.MaxDeliveryAttempts is { } attempts) body["max_delivery_attempts"] = attempts;
-        if (options.HumanTask is not null) body["human_task"] = options.HumanTask.DeepClone();
-        if (options.RuntimeType is not null) body["runtime_type"] = options.RuntimeType;
-        if (options.RuntimeConfig is not null) body["runtime_config"] = options.RuntimeConfig.DeepClone();
+        var body = AxpJson.Node(request);
         foreach (var (name, value) in options.Extra ?? []) body[name] = value?.DeepClone();
-        return AxmeModel.From<Intent>(await PostAsync("v1/intents", body, ct, options.IdempotencyKey));
+        return AxmeModel.Contract<IntentCreated>(await PostAsync("v1/intents", body, ct, options.IdempotencyKey));
     }
 
     /// <summary>The intent with everything known about it (GET /v1/intents/{id}).</summary>
     /// <param name="intentId">The intent.</param>
     /// <param name="ct">Cancels the call.</param>
     public async Task<Intent> GetIntentAsync(string intentId, CancellationToken ct = default) =>
-        AxmeModel.From<Intent>((await GetAsync($"v1/intents/{Seg(intentId)}", ct))["intent"]);
+        AxmeModel.Contract<Intent>((await GetAsync($"v1/intents/{Seg(intentId)}", ct))["intent"]);
 
     /// <summary>One page of the workspace's intents, newest first (GET /v1/intents); pass <see cref="IntentPage.NextCursor"/> back as <see cref="IntentListFilter.Cursor"/>.</summary>
     /// <param name="filter">Statuses, agents, type, correlation id, limit, cursor.</param>
@@ -52,7 +53,7 @@ public sealed partial class AxmeClient
             ("status", filter.Statuses is { Count: > 0 } s ? string.Join(',', s) : null),
             ("to_agent", filter.ToAgent), ("from_agent", filter.FromAgent), ("intent_type", filter.IntentType),
             ("correlation_id", filter.CorrelationId), ("limit", filter.Limit?.ToString(CultureInfo.InvariantCulture)), ("cursor", filter.Cursor));
-        return AxmeModel.From<IntentPage>(await GetAsync("v1/intents" + query, ct));
+        return AxmeModel.Contract<IntentPage>(await GetAsync("v1/intents" + query, ct));
     }
 
     /// <summary>The intent's events with a seq greater than <paramref name="since"/>, in order (GET /v1/intents/{id}/events).</summary>
@@ -60,7 +61,7 @@ public sealed partial class AxmeClient
     /// <param name="since">Exclusive cursor: the last seq already seen (0 for all).</param>
     /// <param name="ct">Cancels the call.</param>
     public async Task<IReadOnlyList<IntentEvent>> ListIntentEventsAsync(string intentId, long since = 0, CancellationToken ct = default) =>
-        AxmeModel.ListOf<IntentEvent>((await GetAsync($"v1/intents/{Seg(intentId)}/events?since={since}", ct))["events"]);
+        AxmeModel.ContractList<IntentEvent>((await GetAsync($"v1/intents/{Seg(intentId)}/events?since={since}", ct))["events"]);
 
     /// <summary>
     /// Cancels the workspace's inactive intents (POST /v1/intents/bulk-cancel, PROTOCOL §5.11): those in one
@@ -113,14 +114,11 @@ public sealed partial class AxmeClient
     /// <param name="error">The error of a FAILED intent (object or JsonObject).</param>
     /// <param name="reason">Why, in words.</param>
     /// <param name="ct">Cancels the call.</param>
-    public async Task<IntentWriteResult> ResolveIntentAsync(string intentId, string status, object? result = null, object? error = null, string? reason = null, CancellationToken ct = default)
+    public async Task<IntentWriteResponse> ResolveIntentAsync(string intentId, string status, object? result = null, object? error = null, string? reason = null, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(status);
-        var body = new JsonObject { ["status"] = status };
-        if (ToNode(result) is { } r) body["result"] = r;
-        if (ToNode(error) is { } e) body["error"] = e;
-        if (reason is not null) body["reason"] = reason;
-        return await WriteAsync(intentId, "resolve", body, ct);
+        var request = new ResolveIntentRequest { Status = status, Result = ToObject(result, nameof(result)), Error = ToObject(error, nameof(error)), Reason = reason };
+        return await WriteAsync(intentId, "resolve", AxpJson.Node(request), ct);
     }
 
     /// <summary>
@@ -133,13 +131,13 @@ public sealed partial class AxmeClient
     /// <param name="body">The resume body (object or JsonObject).</param>
     /// <param name="ownerAgent">Acting for this agent (admin keys; an agent key may name itself).</param>
     /// <param name="ct">Cancels the call.</param>
-    public Task<IntentWriteResult> ResumeIntentAsync(string intentId, object body, string? ownerAgent = null, CancellationToken ct = default) =>
+    public Task<IntentWriteResponse> ResumeIntentAsync(string intentId, object body, string? ownerAgent = null, CancellationToken ct = default) =>
         WriteAsync(intentId, "resume" + Query(("owner_agent", ownerAgent)), ToNode(body) ?? new JsonObject(), ct);
 
     /// <summary>The handler confirms receipt of a delivery (POST /v1/intents/{id}/acknowledge; DELIVERED → ACKNOWLEDGED).</summary>
     /// <param name="intentId">The intent.</param>
     /// <param name="ct">Cancels the call.</param>
-    public Task<IntentWriteResult> AcknowledgeAsync(string intentId, CancellationToken ct = default) =>
+    public Task<IntentWriteResponse> AcknowledgeAsync(string intentId, CancellationToken ct = default) =>
         WriteAsync(intentId, "acknowledge", new JsonObject(), ct);
 
     /// <summary>The handler reports progress (POST /v1/intents/{id}/progress): IN_PROGRESS and an intent.in_progress event.</summary>
@@ -148,7 +146,7 @@ public sealed partial class AxmeClient
     /// <param name="percent">0–100.</param>
     /// <param name="details">Further details (object or JsonObject).</param>
     /// <param name="ct">Cancels the call.</param>
-    public Task<IntentWriteResult> ProgressAsync(string intentId, string? message = null, double? percent = null, object? details = null, CancellationToken ct = default)
+    public Task<IntentWriteResponse> ProgressAsync(string intentId, string? message = null, double? percent = null, object? details = null, CancellationToken ct = default)
     {
         var body = new JsonObject();
         if (message is not null) body["message"] = message;
@@ -163,7 +161,7 @@ public sealed partial class AxmeClient
     /// <param name="expectedPolicyGeneration">The generation the caller last saw, or null.</param>
     /// <param name="reason">Why.</param>
     /// <param name="ct">Cancels the call.</param>
-    public Task<IntentWriteResult> UpdateControlsAsync(string intentId, JsonObject controlsPatch, long? expectedPolicyGeneration = null, string? reason = null, CancellationToken ct = default)
+    public Task<IntentWriteResponse> UpdateControlsAsync(string intentId, JsonObject controlsPatch, long? expectedPolicyGeneration = null, string? reason = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(controlsPatch);
         var body = new JsonObject { ["controls_patch"] = controlsPatch.DeepClone() };
@@ -177,7 +175,7 @@ public sealed partial class AxmeClient
     /// <param name="expectedPolicyGeneration">The generation the caller last saw, or null.</param>
     /// <param name="reason">Why.</param>
     /// <param name="ct">Cancels the call.</param>
-    public Task<IntentWriteResult> UpdatePolicyAsync(string intentId, JsonObject? grantsPatch = null, JsonObject? envelopePatch = null, long? expectedPolicyGeneration = null, string? reason = null, CancellationToken ct = default)
+    public Task<IntentWriteResponse> UpdatePolicyAsync(string intentId, JsonObject? grantsPatch = null, JsonObject? envelopePatch = null, long? expectedPolicyGeneration = null, string? reason = null, CancellationToken ct = default)
     {
         var body = new JsonObject();
         if (grantsPatch is not null) body["grants_patch"] = grantsPatch.DeepClone();
@@ -192,6 +190,6 @@ public sealed partial class AxmeClient
         return body;
     }
 
-    private async Task<IntentWriteResult> WriteAsync(string intentId, string action, JsonNode body, CancellationToken ct) =>
-        AxmeModel.From<IntentWriteResult>(await PostAsync($"v1/intents/{Seg(intentId)}/{action}", body, ct));
+    private async Task<IntentWriteResponse> WriteAsync(string intentId, string action, JsonNode body, CancellationToken ct) =>
+        AxmeModel.Contract<IntentWriteResponse>(await PostAsync($"v1/intents/{Seg(intentId)}/{action}", body, ct));
 }

@@ -102,7 +102,7 @@ public sealed partial class AxmeClient
                         break;
                     }
                     if (frame.Event?.StartsWith("intent.", StringComparison.Ordinal) != true || Parse<AgentDelivery>(frame.Data) is not { } d) continue;
-                    cursor = Math.Max(cursor, d.Seq);
+                    cursor = Math.Max(cursor, d.Seq ?? cursor);
                     failures = 0;
                     yield return d;
                 }
@@ -191,11 +191,11 @@ public sealed partial class AxmeClient
         || e is AxmeException { StatusCode: System.Net.HttpStatusCode.MethodNotAllowed };
 
     /// <summary>The message's data as a model; null when it is not a JSON object (such messages are skipped).</summary>
-    private static T? Parse<T>(string data) where T : AxmeModel
+    private static T? Parse<T>(string data) where T : class
     {
         try
         {
-            return JsonNode.Parse(data) is JsonObject o ? AxmeModel.From<T>(o) : null;
+            return JsonNode.Parse(data) is JsonObject o ? AxmeModel.Contract<T>(o) : null;
         }
         catch (JsonException)
         {

@@ -177,4 +177,12 @@ public sealed partial class AxmeClient : IDisposable
         JsonElement element => JsonNode.Parse(element.GetRawText()),
         _ => JsonSerializer.SerializeToNode(value, value.GetType()),
     };
+
+    /// <summary>A value that must be a JSON object on the wire (payload, result, error); null stays null.</summary>
+    private static JsonObject? ToObject(object? value, string name) => ToNode(value) switch
+    {
+        null => null,
+        JsonObject o => o,
+        _ => throw new ArgumentException($"{name} must serialize to a JSON object", name),
+    };
 }

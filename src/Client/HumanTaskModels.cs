@@ -28,20 +28,3 @@ public sealed class HumanTaskItem : AxmeModel
     /// <summary>The intent's payload.</summary>
     public JsonNode? Payload { get; init; }
 }
-
-/// <summary>A recorded approval decision (PROTOCOL §7.5).</summary>
-public sealed class ApprovalDecision : AxmeModel
-{
-    /// <summary>The approval.</summary>
-    public string ApprovalId { get; init; } = "";
-    /// <summary>approve or reject.</summary>
-    public string Decision { get; init; } = "";
-    /// <summary>The comment given.</summary>
-    public string? Comment { get; init; }
-    /// <summary>When it was decided.</summary>
-    public DateTimeOffset? DecidedAt { get; init; }
-    /// <summary>The task's intent.</summary>
-    public string? IntentId { get; init; }
-    /// <summary>The intent's status after the decision.</summary>
-    public string? Status { get; init; }
-}

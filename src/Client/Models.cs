@@ -26,24 +26,15 @@ public abstract class AxmeModel
         return model;
     }
 
+    /// <summary>Reads a shape of the wire contract (Axme.Contracts), with its source-generated serializer.</summary>
+    internal static T Contract<T>(JsonNode? node) where T : class =>
+        node is JsonObject o
+            ? o.Deserialize(AxpJson.Info<T>()) ?? throw new JsonException($"cannot read {typeof(T).Name}")
+            : throw new JsonException($"expected a JSON object for {typeof(T).Name}");
+
+    internal static List<T> ContractList<T>(JsonNode? node) where T : class =>
+        node is JsonArray a ? [.. a.Select(Contract<T>)] : [];
+
     internal static List<T> ListOf<T>(JsonNode? node) where T : AxmeModel =>
         node is JsonArray a ? [.. a.Select(From<T>)] : [];
-}
-
-/// <summary>Intent lifecycle statuses (PROTOCOL §5.1.1).</summary>
-public static class IntentStatuses
-{
-    /// <summary>COMPLETED.</summary>
-    public const string Completed = "COMPLETED";
-    /// <summary>FAILED.</summary>
-    public const string Failed = "FAILED";
-    /// <summary>CANCELED.</summary>
-    public const string Canceled = "CANCELED";
-    /// <summary>TIMED_OUT.</summary>
-    public const string TimedOut = "TIMED_OUT";
-    /// <summary>WAITING (for a human, a timer or a step).</summary>
-    public const string Waiting = "WAITING";
-
-    /// <summary>True for the four statuses an intent never leaves.</summary>
-    public static bool IsTerminal(string? status) => status is Completed or Failed or Canceled or TimedOut;
 }

@@ -20,15 +20,15 @@ public sealed class ClientTests(NodeFixture f)
 
         // The seed's example, as written.
         var intent = await client.SendIntentAsync(generator, payload);
-        var waiting = client.WaitForAsync(intent.Id);
-        Assert.Equal("intent.ask.v1", (await client.GetIntentAsync(intent.Id)).IntentType);
+        var waiting = client.WaitForAsync(intent.IntentId);
+        Assert.Equal("intent.ask.v1", (await client.GetIntentAsync(intent.IntentId)).IntentType);
         // Nothing answers yet: the wait must still be waiting (it would end this window early if it were not).
         await Task.WhenAny(waiting, Task.Delay(300));
         Assert.False(waiting.IsCompleted);
-        await agent.ResolveIntentAsync(intent.Id, "COMPLETED", new { text = "hi there" });
+        await agent.ResolveIntentAsync(intent.IntentId, "COMPLETED", new { text = "hi there" });
         var result = await waiting.WaitAsync(Limit);
 
-        Assert.Equal(intent.Id, result.Id);
+        Assert.Equal(intent.IntentId, result.IntentId);
         Assert.Equal("COMPLETED", result.Status);
         Assert.True(result.IsTerminal);
         Assert.Equal("hi there", result.Result!["text"]!.GetValue<string>());
@@ -42,7 +42,7 @@ public sealed class ClientTests(NodeFixture f)
         var ws = NodeFixture.NewWorkspace();
         var (client, _) = await f.ClientAsync(ws, "requester");
         var intent = await client.SendIntentAsync("nobody", new { n = 1 });
-        await Assert.ThrowsAsync<TimeoutException>(() => client.WaitForAsync(intent.Id, TimeSpan.FromSeconds(1)));
+        await Assert.ThrowsAsync<TimeoutException>(() => client.WaitForAsync(intent.IntentId, TimeSpan.FromSeconds(1)));
     }
 
     [Fact]
@@ -65,12 +65,12 @@ public sealed class ClientTests(NodeFixture f)
         });
 
         var first = await client.SendIntentAsync(worker, new { n = 1 }, new SendIntentOptions { IntentType = "sdk.test.double.v1" });
-        var firstDone = await client.WaitForAsync(first.Id, Limit);
+        var firstDone = await client.WaitForAsync(first.IntentId, Limit);
         // The next delivery arrives on a reconnected stream: wait until the listener's 1 s window ended and it came back.
         var streamsSoFar = Streams(agentHook, "/intents/stream");
         await UntilAsync(() => Streams(agentHook, "/intents/stream") > streamsSoFar, "the agent's stream to reconnect");
         var second = await client.SendIntentAsync(worker, new { n = 21 }, new SendIntentOptions { IntentType = "sdk.test.double.v1" });
-        var secondDone = await client.WaitForAsync(second.Id, Limit);
+        var secondDone = await client.WaitForAsync(second.IntentId, Limit);
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => listener);
 
@@ -78,7 +78,7 @@ public sealed class ClientTests(NodeFixture f)
         Assert.Equal(2, firstDone.Result!["doubled"]!.GetValue<int>());
         Assert.Equal("COMPLETED", secondDone.Status);
         Assert.Equal(42, secondDone.Result!["doubled"]!.GetValue<int>());
-        Assert.Equal([first.Id, second.Id], deliveries.Select(d => d.IntentId));
+        Assert.Equal([first.IntentId, second.IntentId], deliveries.Select(d => d.IntentId));
         Assert.True(deliveries[1].Seq > deliveries[0].Seq);
         Assert.All(deliveries, d => Assert.Equal("DELIVERED", d.Status));
         Assert.Equal("sdk.test.double.v1", deliveries[0].IntentType);
@@ -94,7 +94,7 @@ public sealed class ClientTests(NodeFixture f)
     private static void AssertContiguous(IReadOnlyList<IntentEvent> events, int atLeast)
     {
         Assert.True(events.Count >= atLeast, $"only {events.Count} events");
-        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Seq));
+        Assert.Equal(Enumerable.Range(1, events.Count), events.Select(e => e.Seq));
         Assert.True(events[^1].IsTerminal);
         Assert.Equal("COMPLETED", events[^1].Status);
         Assert.DoesNotContain(events.SkipLast(1), e => e.IsTerminal);
@@ -116,15 +116,15 @@ public sealed class ClientTests(NodeFixture f)
         var (agent, worker) = await f.ClientAsync(ws, "worker");
         var intent = await client.SendIntentAsync(worker, new { n = 1 });
         using var stop = new CancellationTokenSource(Limit);
-        var observing = CollectAsync(client.ObserveAsync(intent.Id, 0, stop.Token));
+        var observing = CollectAsync(client.ObserveAsync(intent.IntentId, 0, stop.Token));
         for (var i = 1; i <= 4; i++)
         {
             // Each progress event on a stream window of its own (1 s windows): after the observer's next reconnect.
             var windows = Streams(hook, "/events/stream");
             await UntilAsync(() => Streams(hook, "/events/stream") > windows, "the observer's next stream window");
-            await agent.ProgressAsync(intent.Id, $"step {i}", i * 20);
+            await agent.ProgressAsync(intent.IntentId, $"step {i}", i * 20);
         }
-        await agent.ResolveIntentAsync(intent.Id, "COMPLETED", new { ok = true });
+        await agent.ResolveIntentAsync(intent.IntentId, "COMPLETED", new { ok = true });
         var events = await observing.WaitAsync(Limit);
 
         AssertContiguous(events, 6);
@@ -150,12 +150,12 @@ public sealed class ClientTests(NodeFixture f)
         var (client, _) = await f.ClientAsync(ws, "requester", handler: hook);
         var (agent, worker) = await f.ClientAsync(ws, "worker");
         var intent = await client.SendIntentAsync(worker, new { n = 1 });
-        for (var i = 1; i <= 3; i++) await agent.ProgressAsync(intent.Id, $"step {i}");
+        for (var i = 1; i <= 3; i++) await agent.ProgressAsync(intent.IntentId, $"step {i}");
         using var stop = new CancellationTokenSource(Limit);
-        var observing = CollectAsync(client.ObserveAsync(intent.Id, 0, stop.Token));
+        var observing = CollectAsync(client.ObserveAsync(intent.IntentId, 0, stop.Token));
         // Resolved only once the cut connection was replaced, so the terminal event comes on the resumed stream.
         await UntilAsync(() => Volatile.Read(ref streams) >= 2, "the observer to reconnect after the cut");
-        await agent.ResolveIntentAsync(intent.Id, "COMPLETED", new { ok = true });
+        await agent.ResolveIntentAsync(intent.IntentId, "COMPLETED", new { ok = true });
         var events = await observing.WaitAsync(Limit);
 
         AssertContiguous(events, 5);
@@ -174,13 +174,13 @@ public sealed class ClientTests(NodeFixture f)
         var (agent, worker) = await f.ClientAsync(ws, "worker");
         var intent = await client.SendIntentAsync(worker, new { n = 1 });
         using var stop = new CancellationTokenSource(Limit);
-        var observing = CollectAsync(client.ObserveAsync(intent.Id, 0, stop.Token));
+        var observing = CollectAsync(client.ObserveAsync(intent.IntentId, 0, stop.Token));
         // Each change after the observer fell back to polling and polled once more.
         await UntilAsync(() => Streams(hook, "/events") >= 1, "the observer to poll");
-        await agent.ProgressAsync(intent.Id, "halfway", 50);
+        await agent.ProgressAsync(intent.IntentId, "halfway", 50);
         var polls = Streams(hook, "/events");
         await UntilAsync(() => Streams(hook, "/events") > polls, "another poll");
-        await agent.ResolveIntentAsync(intent.Id, "COMPLETED", new { ok = true });
+        await agent.ResolveIntentAsync(intent.IntentId, "COMPLETED", new { ok = true });
         var events = await observing.WaitAsync(Limit);
 
         AssertContiguous(events, 3);
@@ -198,21 +198,21 @@ public sealed class ClientTests(NodeFixture f)
         var second = await client.SendIntentAsync("approver", new { release = "1.3" }, task);
 
         var tasks = await client.ListMyTasksAsync();
-        Assert.Equal([first.Id, second.Id], tasks.Select(t => t.IntentId));
+        Assert.Equal([first.IntentId, second.IntentId], tasks.Select(t => t.IntentId));
         Assert.Equal("Ship it?", tasks[0].HumanTask!["title"]!.GetValue<string>());
-        Assert.Equal(first.Id, tasks[0].ApprovalId);
+        Assert.Equal(first.IntentId, tasks[0].ApprovalId);
         Assert.Equal("WAITING", tasks[0].Status);
 
-        var approved = await client.ApproveAsync(first.Id, "looks good");
+        var approved = await client.ApproveAsync(first.IntentId, "looks good");
         Assert.True(approved.Applied);
-        var done = await client.WaitForAsync(first.Id, Limit);
+        var done = await client.WaitForAsync(first.IntentId, Limit);
         Assert.Equal("COMPLETED", done.Status);
         Assert.Equal("approved", done.Result!["outcome"]!.GetValue<string>());
 
         var decision = await client.DecideApprovalAsync(tasks[1].ApprovalId!, approve: false, comment: "not now");
         Assert.Equal("reject", decision.Decision);
-        Assert.Equal(second.Id, decision.IntentId);
-        var again = await Assert.ThrowsAsync<AxmeConflictException>(() => client.DecideApprovalAsync(second.Id, approve: true));
+        Assert.Equal(second.IntentId, decision.IntentId);
+        var again = await Assert.ThrowsAsync<AxmeConflictException>(() => client.DecideApprovalAsync(second.IntentId, approve: true));
         Assert.Equal("approval_already_decided", again.Code);
         Assert.Empty(await client.ListMyTasksAsync());
     }
@@ -239,8 +239,8 @@ public sealed class ClientTests(NodeFixture f)
         Assert.Equal("invalid_status", badStatus.Code);
 
         var intent = await client.SendIntentAsync("someone", new { n = 1 });
-        await client.ResolveIntentAsync(intent.Id, "CANCELED", reason: "test");
-        await Assert.ThrowsAsync<AxmeConflictException>(() => client.ResolveIntentAsync(intent.Id, "COMPLETED"));
+        await client.ResolveIntentAsync(intent.IntentId, "CANCELED", reason: "test");
+        await Assert.ThrowsAsync<AxmeConflictException>(() => client.ResolveIntentAsync(intent.IntentId, "COMPLETED"));
 
         using var stranger = f.Client("axme_not_a_real_key");
         var auth = await Assert.ThrowsAsync<AxmeAuthException>(() => stranger.ListIntentsAsync());
@@ -272,7 +272,7 @@ public sealed class ClientTests(NodeFixture f)
         Assert.NotNull(posts[0].IdempotencyKey);
         Assert.Equal(posts[0].IdempotencyKey, posts[1].IdempotencyKey);
         var page = await client.ListIntentsAsync(new IntentListFilter { CorrelationId = correlation });
-        Assert.Equal([intent.Id], page.Intents.Select(i => i.Id));
+        Assert.Equal([intent.IntentId], page.Intents.Select(i => i.IntentId));
         Assert.False(page.HasMore);
 
         // The next logical call gets a new key.

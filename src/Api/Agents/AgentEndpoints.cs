@@ -3,6 +3,7 @@ using Axme.Api.Accounts;
 using Axme.Api.Auth;
 using Axme.Api.Http;
 using Axme.Api.Webhooks;
+using Axme.Contracts;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
 
@@ -108,7 +109,7 @@ public static class AgentEndpoints
                     ["seq"] = d.Cursor,
                     ["delivery_attempt"] = intent.DeliveryAttempt,
                     ["lease_expires_at"] = Wire.Time(intent.LeaseUntil),
-                    ["intent"] = Intents.IntentJson.Intent(intent),
+                    ["intent"] = AxpJson.Node(intent.ToWire()),
                 });
             }
         }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Axme.Api.Http;
+using Axme.Contracts;
 using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Delivery;
@@ -81,7 +82,7 @@ public static partial class AgentStream
                 batch = await ReadAsync(deliveries, agent, last, statuses, log, http.RequestAborted);
             }
             if (!http.RequestAborted.IsCancellationRequested)
-                await sse.EventAsync("stream.timeout", new JsonObject { ["next_seq"] = last }, http.RequestAborted);
+                await sse.EventAsync("stream.timeout", new StreamTimeout { NextSeq = last }, http.RequestAborted);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {

@@ -50,7 +50,7 @@ public static class Query
             var status = s.Trim().ToUpperInvariant();
             if (status.Length == 0) continue;
             if (status == "PENDING") result.AddRange(["SUBMITTED", "DELIVERED"]);
-            else if (Axme.Grains.Interfaces.Intents.IntentStatus.IsKnown(status)) result.Add(status);
+            else if (IntentStatus.IsKnown(status)) result.Add(status);
             else throw ProtocolException.Invalid(field, $"unknown status: {status}", "invalid_status");
         }
         return result.Count == 0 ? null : result;

@@ -1,5 +1,6 @@
+using System.Buffers;
 using System.Text;
-using System.Text.Json.Nodes;
+using Axme.Contracts;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Axme.Api.Http;
@@ -32,16 +33,18 @@ public sealed class SseWriter
         return new SseWriter(http.Response);
     }
 
-    public Task EventAsync(long id, string eventType, JsonObject data, CancellationToken ct)
+    public Task EventAsync<T>(long id, string eventType, T data, CancellationToken ct)
     {
         Append(id, eventType, data);
         return FlushAsync(ct);
     }
 
     /// <summary>A message without an id (stream.timeout must not carry one).</summary>
-    public Task EventAsync(string eventType, JsonObject data, CancellationToken ct)
+    public Task EventAsync<T>(string eventType, T data, CancellationToken ct)
     {
-        Put($"event: {eventType}\ndata: {Fit(data)}\n\n");
+        Put($"event: {eventType}\ndata: ");
+        Put(Fit(data));
+        Put("\n\n");
         return FlushAsync(ct);
     }
 
@@ -55,21 +58,28 @@ public sealed class SseWriter
     /// Buffers a message without sending it: messages that are ready together (the events of one commit) leave in one
     /// write at the next <see cref="FlushAsync"/>, not one send and one wake-up of the listener each.
     /// </summary>
-    public void Append(long id, string eventType, JsonObject data) => Put($"id: {id}\nevent: {eventType}\ndata: {Fit(data)}\n\n");
+    public void Append<T>(long id, string eventType, T data)
+    {
+        Put($"id: {id}\nevent: {eventType}\ndata: ");
+        Put(Fit(data));
+        Put("\n\n");
+    }
 
     /// <summary>Sends what was appended.</summary>
     public async Task FlushAsync(CancellationToken ct) => await _response.BodyWriter.FlushAsync(ct);
 
     private void Put(string text) => Encoding.UTF8.GetBytes(text, _response.BodyWriter);
 
-    /// <summary>Compact one-line JSON; bulky members are dropped when the line would be too long (clients can GET the intent).</summary>
-    private static string Fit(JsonObject data)
+    private void Put(ReadOnlySpan<byte> utf8) => _response.BodyWriter.Write(utf8);
+
+    /// <summary>The contract as compact one-line JSON; bulky members are dropped when the line would be too long (clients can GET the intent).</summary>
+    private static byte[] Fit<T>(T data)
     {
-        var text = data.ToJsonString();
-        if (Encoding.UTF8.GetByteCount(text) <= MaxDataBytes) return text;
-        var slim = data.DeepClone().AsObject();
+        var utf8 = AxpJson.Utf8(data);
+        if (utf8.Length <= MaxDataBytes) return utf8;
+        var slim = AxpJson.Node(data);
         foreach (var bulky in new[] { "details", "human_task", "payload", "result" })
             if (slim.Remove(bulky)) slim["truncated"] = true;
-        return slim.ToJsonString();
+        return Encoding.UTF8.GetBytes(slim.ToJsonString());
     }
 }

@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
+using Axme.Contracts;
 
 namespace Axme.Api.Http;
 
 /// <summary>Wire formatting shared by every endpoint: RFC 3339 UTC timestamps and embedded JSON texts.</summary>
 public static class Wire
 {
-    public static string Time(DateTimeOffset t) => Grains.Interfaces.Common.WireTime.Format(t);
+    public static string Time(DateTimeOffset t) => Contracts.WireTime.Format(t);
 
     public static string? Time(DateTimeOffset? t) => t is { } v ? Time(v) : null;
 

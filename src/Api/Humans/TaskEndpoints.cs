@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Axme.Api.Auth;
 using Axme.Api.Http;
 using Axme.Api.Intents;
+using Axme.Contracts;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
 
@@ -53,14 +54,17 @@ public static class TaskEndpoints
         {
             throw ProtocolException.Conflict("approval_already_decided", "this approval is already decided (or its task no longer waits)");
         }
-        return TypedResults.Json(Wire.Ok(("approval", new JsonObject
+        return Axp.Json(new ApprovalDecisionResponse
         {
-            ["approval_id"] = approval_id,
-            ["decision"] = approve ? "approve" : "reject",
-            ["comment"] = comment,
-            ["decided_at"] = Wire.Time(result.Intent.UpdatedAt),
-            ["intent_id"] = result.Intent.IntentId.ToString(),
-            ["status"] = result.Intent.Status,
-        })));
+            Approval = new ApprovalDecision
+            {
+                ApprovalId = approval_id,
+                Decision = approve ? "approve" : "reject",
+                Comment = comment,
+                DecidedAt = result.Intent.UpdatedAt,
+                IntentId = result.Intent.IntentId.ToString(),
+                Status = result.Intent.Status,
+            },
+        });
     }
 }

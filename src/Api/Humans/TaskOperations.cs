@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Axme.Api.Http;
 using Axme.Api.Intents;
+using Axme.Contracts;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
 
@@ -30,7 +31,7 @@ public static class TaskOperations
         ["to_agent"] = i.ToAgent,
         ["assigned_at"] = Wire.Time(i.WaitingSince ?? i.UpdatedAt),
         ["due_at"] = Wire.Time(i.EffectiveDeadline),
-        ["pending_with"] = IntentJson.PendingWith(i.PendingWith),
+        ["pending_with"] = i.PendingWith.ToWire() is { } holder ? AxpJson.Node(holder) : null,
         ["human_task"] = Wire.Json(i.HumanTaskJson),
         ["payload"] = Wire.Json(i.PayloadJson),
     };

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Axme.Api.Auth;
 using Axme.Api.Http;
+using Axme.Contracts;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
 
@@ -29,12 +30,12 @@ public static partial class IntentEndpoints
     }
 
     public static async Task<IResult> Create(HttpContext http, IGrainFactory grains) =>
-        TypedResults.Json(await IntentOperations.CreateAsync(grains, ApiKeyAuthFilter.CallerOf(http), await RequestBody.ReadAsync(http), Idempotency.Key(http.Request)));
+        Axp.Json(await IntentOperations.CreateAsync(grains, ApiKeyAuthFilter.CallerOf(http), await RequestBody.ReadAsync(http), Idempotency.Key(http.Request)));
 
     public static async Task<IResult> Get(HttpContext http, string intent_id, IGrainFactory grains)
     {
         var intent = await IntentOperations.Grain(grains, intent_id).GetAsync(ApiKeyAuthFilter.CallerOf(http));
-        return TypedResults.Json(Wire.Ok(("intent", IntentJson.Intent(intent))));
+        return Axp.Json(new IntentResponse { Intent = intent.ToWire() });
     }
 
     public static async Task<IResult> Deliveries(HttpContext http, string intent_id, IGrainFactory grains)
@@ -59,20 +60,19 @@ public static partial class IntentEndpoints
         // A page at a time (ADR 017 §8): next_since is where the next page starts (the last seq sent).
         var page = events.Take(limit).ToArray();
         var more = events.Count > page.Length;
-        return TypedResults.Json(Wire.Ok(("events", new JsonArray([.. page.Select(IntentJson.Event)])),
-            ("has_more", more), ("next_since", more ? page[^1].Seq : null)));
+        return Axp.Json(new IntentEventsPage { Events = [.. page.Select(IntentWire.ToWire)], HasMore = more, NextSince = more ? page[^1].Seq : null });
     }
 
     public static async Task<IResult> Resolve(HttpContext http, string intent_id, IGrainFactory grains) =>
-        TypedResults.Json(IntentOperations.ResolveResponse(await WriteAsync(http, intent_id, grains, "resolve", IntentOperations.ResolveWrite)));
+        Axp.Json(IntentOperations.ResolveResponse(await WriteAsync(http, intent_id, grains, "resolve", IntentOperations.ResolveWrite)));
 
     public static async Task<IResult> Resume(HttpContext http, string intent_id, IGrainFactory grains) =>
-        TypedResults.Json(IntentOperations.WriteResponse(await WriteAsync(http, intent_id, grains, "resume", IntentOperations.ResumeWrite)));
+        Axp.Json(IntentOperations.WriteResponse(await WriteAsync(http, intent_id, grains, "resume", IntentOperations.ResumeWrite)));
 
     public static async Task<IResult> Acknowledge(HttpContext http, string intent_id, IGrainFactory grains)
     {
         var result = await WriteAsync(http, intent_id, grains, "acknowledge", (_, caller, grain, token) => grain.AcknowledgeAsync(caller, token));
-        return TypedResults.Json(IntentOperations.WriteResponse(result));
+        return Axp.Json(IntentOperations.WriteResponse(result));
     }
 
     public static async Task<IResult> Progress(HttpContext http, string intent_id, IGrainFactory grains)
@@ -84,7 +84,7 @@ public static partial class IntentEndpoints
             body.Object("details");
             return grain.ProgressAsync(caller, body.Root.ToJsonString(), token);
         });
-        return TypedResults.Json(IntentOperations.WriteResponse(result));
+        return Axp.Json(IntentOperations.WriteResponse(result));
     }
 
     public static Task<IResult> Controls(HttpContext http, string intent_id, IGrainFactory grains) =>
@@ -115,9 +115,7 @@ public static partial class IntentEndpoints
                 Reason = body.String("reason", 2000),
                 ExpectedPolicyGeneration = body.Int("expected_policy_generation", 0),
             }, token));
-        var response = IntentOperations.WriteResponse(result);
-        response.Remove("intent");
-        return TypedResults.Json(response);
+        return Axp.Json(IntentOperations.WriteResponse(result) with { Intent = null });
     }
 
     /// <summary>The shared shape of every write on an intent: caller, grain, body, Idempotency-Key, then the grain call.</summary>

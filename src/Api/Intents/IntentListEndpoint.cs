@@ -10,7 +10,7 @@ namespace Axme.Api.Intents;
 public static class IntentListEndpoint
 {
     public static async Task<IResult> List(HttpContext http, IntentQueries queries) =>
-        TypedResults.Json(await IntentOperations.ListAsync(queries, ApiKeyAuthFilter.CallerOf(http), http.Request.Query, http.RequestAborted));
+        Axp.Json(await IntentOperations.ListAsync(queries, ApiKeyAuthFilter.CallerOf(http), http.Request.Query, http.RequestAborted));
 
     /// <summary>Ten years: older_than_hours beyond it would reach before year 1 (and means "all" anyway).</summary>
     private const double MaxOlderThanHours = 24 * 366 * 10;

@@ -1,6 +1,6 @@
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Axme.Api.Http;
+using Axme.Contracts;
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
@@ -21,7 +21,7 @@ public static partial class IntentOperations
     public static partial Regex IntentTypePattern();
 
     /// <summary>Validates a create body and creates the intent (REST and MCP); the idempotency key makes the id deterministic.</summary>
-    public static async Task<JsonObject> CreateAsync(IGrainFactory grains, Caller caller, RequestBody body, string? idempotencyKey)
+    public static async Task<IntentCreated> CreateAsync(IGrainFactory grains, Caller caller, RequestBody body, string? idempotencyKey)
     {
         var command = new CreateIntentCommand
         {
@@ -52,11 +52,13 @@ public static partial class IntentOperations
             : Guid.NewGuid();
         var created = await grains.GetGrain<IIntentGrain>(id).CreateAsync(command);
         // Only fields fixed at creation, so a replay with the same Idempotency-Key returns the same body.
-        return Wire.Ok(
-            ("intent_id", created.Intent.IntentId.ToString()),
-            ("status", created.CreatedStatus),
-            ("created_at", Wire.Time(created.Intent.CreatedAt)),
-            ("correlation_id", created.Intent.CorrelationId));
+        return new IntentCreated
+        {
+            IntentId = created.Intent.IntentId.ToString(),
+            Status = created.CreatedStatus,
+            CreatedAt = created.Intent.CreatedAt,
+            CorrelationId = created.Intent.CorrelationId,
+        };
     }
 
     /// <summary>POST …/resolve's body to grain call (REST and the MCP cancel tool).</summary>
@@ -76,16 +78,10 @@ public static partial class IntentOperations
         }, token);
     }
 
-    public static JsonObject ResolveResponse(IntentWriteResult result)
-    {
-        var response = WriteResponse(result);
-        if (result.Applied)
-        {
-            response["event"] = result.Event is null ? null : IntentJson.Event(result.Event);
-            response["completion_delivery"] = CompletionDelivery(result);
-        }
-        return response;
-    }
+    public static IntentWriteResponse ResolveResponse(IntentWriteResult result) =>
+        result.Applied
+            ? WriteResponse(result) with { Event = result.Event?.ToWire(), CompletionDelivery = CompletionOf(result) }
+            : WriteResponse(result);
 
     /// <summary>POST …/resume's body to grain call (REST and the MCP task tool): task result, control or handler result.</summary>
     public static Task<IntentWriteResult> ResumeWrite(RequestBody body, Caller caller, IIntentGrain grain, IdempotencyToken? token)
@@ -125,24 +121,25 @@ public static partial class IntentOperations
     /// Where the completion went (PROTOCOL §5.7): into the reply_to owner's inbox thread, whose id is the
     /// intent's; "delivery_pending" when the thread could not take it yet (the intent grain retries).
     /// </summary>
-    private static JsonObject CompletionDelivery(IntentWriteResult result)
-    {
-        if (result.Intent.ReplyTo is not { } replyTo) return new JsonObject { ["delivered"] = false, ["reason"] = "reply_to_not_set" };
-        var delivery = new JsonObject { ["delivered"] = result.CompletionDelivered };
-        if (!result.CompletionDelivered) delivery["reason"] = "delivery_pending";
-        delivery["reply_to"] = replyTo;
-        delivery["thread_id"] = result.Intent.IntentId.ToString();
-        return delivery;
-    }
+    private static CompletionDelivery CompletionOf(IntentWriteResult result) =>
+        result.Intent.ReplyTo is not { } replyTo
+            ? new CompletionDelivery { Delivered = false, Reason = "reply_to_not_set" }
+            : new CompletionDelivery
+            {
+                Delivered = result.CompletionDelivered,
+                Reason = result.CompletionDelivered ? null : "delivery_pending",
+                ReplyTo = replyTo,
+                ThreadId = result.Intent.IntentId.ToString(),
+            };
 
-    /// <summary>{ok, applied, policy_generation, intent} or, when nothing was applied, {ok, applied:false, reason, policy_generation}.</summary>
-    public static JsonObject WriteResponse(IntentWriteResult result)
+    /// <summary>{ok, applied, policy_generation, intent} or, when nothing was applied, {ok, applied:false, policy_generation, reason, intent}.</summary>
+    public static IntentWriteResponse WriteResponse(IntentWriteResult result) => new()
     {
-        var response = Wire.Ok(("applied", result.Applied), ("policy_generation", result.PolicyGeneration));
-        if (!result.Applied) response["reason"] = result.Reason;
-        response["intent"] = IntentJson.Intent(result.Intent);
-        return response;
-    }
+        Applied = result.Applied,
+        PolicyGeneration = result.PolicyGeneration,
+        Reason = result.Applied ? null : result.Reason,
+        Intent = result.Intent.ToWire(),
+    };
 
     /// <summary>The intent grain for a path id; a non-UUID id is refused with a 422 naming it.</summary>
     public static IIntentGrain Grain(IGrainFactory grains, string intentId) =>
@@ -159,7 +156,7 @@ public static partial class IntentOperations
     }
 
     /// <summary>The list for a caller and its parameters (query string, or an MCP tool's arguments).</summary>
-    public static async Task<JsonObject> ListAsync(IntentQueries queries, Caller caller, IQueryCollection query, CancellationToken ct)
+    public static async Task<IntentPage> ListAsync(IntentQueries queries, Caller caller, IQueryCollection query, CancellationToken ct)
     {
         var (org, ws) = Query.Workspace(query, caller);
         var filter = new IntentFilter(
@@ -172,9 +169,6 @@ public static partial class IntentOperations
             Query.Int(query, "limit", 1, 500) ?? 50,
             Query.String(query, "cursor"));
         var (intents, next) = await queries.ListAsync(filter, ct);
-        return Wire.Ok(
-            ("intents", new JsonArray([.. intents.Select(IntentJson.Intent)])),
-            ("next_cursor", next),
-            ("has_more", next is not null));
+        return new IntentPage { Intents = [.. intents.Select(IntentWire.ToWire)], NextCursor = next, HasMore = next is not null };
     }
 }

@@ -39,7 +39,7 @@ public static partial class IntentStreamEndpoint
                     foreach (var missed in await grain.GetEventsAsync(caller, last))
                         if (missed.Seq < e.Seq && await SendAsync(missed)) return true;
                 }
-                sse.Append(e.Seq, e.EventType, IntentJson.Event(e));
+                sse.Append(e.Seq, e.EventType, e.ToWire());
                 last = e.Seq;
                 return e.IsTerminal;
             }
@@ -77,7 +77,7 @@ public static partial class IntentStreamEndpoint
                 }
             }
             if (!http.RequestAborted.IsCancellationRequested)
-                await sse.EventAsync("stream.timeout", new JsonObject { ["next_seq"] = last }, http.RequestAborted);
+                await sse.EventAsync("stream.timeout", new Contracts.StreamTimeout { NextSeq = last }, http.RequestAborted);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {

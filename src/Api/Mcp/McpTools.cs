@@ -6,6 +6,7 @@ using Axme.Api.Http;
 using Axme.Api.Humans;
 using Axme.Api.Inbox;
 using Axme.Api.Intents;
+using Axme.Contracts;
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
@@ -75,12 +76,12 @@ public static class McpTools
              ("deadline_at", "string", "RFC 3339 timestamp"), ("human_task", "object", "a human task (§7.2)"), IdempotencyKey, Owner],
             SendAsync),
         new("axme.intents_get", "Get an intent", ["intent_id"], [IntentId, Owner], async c =>
-            Wire.Ok(("intent", IntentJson.Intent(await IntentOperations.Grain(c.Grains, Id(c)).GetAsync(c.Caller))))),
+            AxpJson.Node(new IntentResponse { Intent = (await IntentOperations.Grain(c.Grains, Id(c)).GetAsync(c.Caller)).ToWire() })),
         new("axme.intents_list", "List the workspace's intents, newest first", [],
             [("status", new JsonArray("string", "array"), "status names (comma list or array)"), ("to_agent", "string", "addressed to"),
              ("from_agent", "string", "sent by"), ("intent_type", "string", "type"), ("correlation_id", "string", "correlation id"),
              ("limit", "integer", "1 to 500, default 50"), ("cursor", "string", "next_cursor of the previous page"), Owner],
-            c => IntentOperations.ListAsync(c.Services.GetRequiredService<IntentQueries>(), c.Caller, c.AsQuery(), c.Aborted)),
+            async c => AxpJson.Node(await IntentOperations.ListAsync(c.Services.GetRequiredService<IntentQueries>(), c.Caller, c.AsQuery(), c.Aborted))),
         new("axme.intents_wait", "Wait until an intent is terminal (COMPLETED, FAILED, CANCELED, TIMED_OUT) or timeout_seconds pass", ["intent_id"],
             [IntentId, ("timeout_seconds", "integer", "1 to 60, default 30"), Owner], McpWait.RunAsync),
         new("axme.intents_cancel", "Cancel an intent", ["intent_id"], [IntentId, ("reason", "string", "why"), IdempotencyKey, Owner], CancelAsync),
@@ -148,7 +149,7 @@ public static class McpTools
 
     private static async Task<JsonObject> SendAsync(McpCall c)
     {
-        return IntentStatusAside(await IntentOperations.CreateAsync(c.Grains, c.Acting, c.Args, c.IdempotencyKey));
+        return IntentStatusAside(AxpJson.Node(await IntentOperations.CreateAsync(c.Grains, c.Acting, c.Args, c.IdempotencyKey)));
     }
 
     private static Task<JsonObject> SendTextAsync(McpCall c)
@@ -161,7 +162,7 @@ public static class McpTools
     private static async Task<JsonObject> CancelAsync(McpCall c)
     {
         var body = new RequestBody(new JsonObject { ["status"] = IntentStatus.Canceled, ["reason"] = c.Args.String("reason", 2000) });
-        return IntentOperations.ResolveResponse(await IntentOperations.WriteAsync(c.Grains, c.Acting, Id(c), "resolve", body, c.IdempotencyKey, IntentOperations.ResolveWrite));
+        return AxpJson.Node(IntentOperations.ResolveResponse(await IntentOperations.WriteAsync(c.Grains, c.Acting, Id(c), "resolve", body, c.IdempotencyKey, IntentOperations.ResolveWrite)));
     }
 
     private static async Task<JsonObject> SubmitTaskAsync(McpCall c)
@@ -170,7 +171,7 @@ public static class McpTools
         if (c.Args.String("comment", 2000) is { } comment) result["comment"] = comment;
         if (c.Args.Object("data") is not null) result["data"] = c.Args.Root["data"]!.DeepClone();
         var body = new RequestBody(new JsonObject { ["task_result"] = result });
-        return IntentOperations.WriteResponse(await IntentOperations.WriteAsync(c.Grains, c.Acting, Id(c), "resume", body, c.IdempotencyKey, IntentOperations.ResumeWrite));
+        return AxpJson.Node(IntentOperations.WriteResponse(await IntentOperations.WriteAsync(c.Grains, c.Acting, Id(c), "resume", body, c.IdempotencyKey, IntentOperations.ResumeWrite)));
     }
 
     private static async Task<JsonObject> RegisterAsync(McpCall c)

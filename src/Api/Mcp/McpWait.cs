@@ -33,7 +33,7 @@ public static class McpWait
         }
         c.Aborted.ThrowIfCancellationRequested();
         var intent = await grain.GetAsync(c.Caller);
-        return Wire.Ok(("intent", IntentJson.Intent(intent)), ("terminal", intent.IsTerminal), ("timed_out", !intent.IsTerminal));
+        return Wire.Ok(("intent", Contracts.AxpJson.Node(intent.ToWire())), ("terminal", intent.IsTerminal), ("timed_out", !intent.IsTerminal));
     }
 
     /// <summary>The events after subscribing again, or null when the grain cannot be reached now (tried at the next interval).</summary>

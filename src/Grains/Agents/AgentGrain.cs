@@ -112,7 +112,7 @@ public sealed class AgentGrain(
             // delivery sweep finds the intent still SUBMITTED and dispatches it again.
             GrainFactory.GetGrain<IDeliveryGrain>(DeliveryIds.ForIntent(intentId)).EnqueueAsync(new DeliveryJob
             {
-                Kind = kind, IntentId = intentId, Agent = agent.Address, EventType = Interfaces.Intents.IntentEventType.Delivered,
+                Kind = kind, IntentId = intentId, Agent = agent.Address, EventType = IntentEventType.Delivered,
             }).Ignore();
             return Task.CompletedTask;
         }

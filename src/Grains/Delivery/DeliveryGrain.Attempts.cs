@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Axme.Contracts;
 using Axme.Grains.Common;
 using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
@@ -46,12 +47,8 @@ public sealed partial class DeliveryGrain
     /// The agent stream's message, with the status the intent has once the receiver accepts it (DELIVERED):
     /// handlers written for the stream check data.status = DELIVERED (PROTOCOL §8.7).
     /// </summary>
-    private static JsonObject HttpMessage(IntentRecord intent, int round)
-    {
-        var message = DeliveryMessage.Build(intent, seq: null, attempt: round);
-        message["status"] = IntentStatus.Delivered;
-        return message;
-    }
+    private static JsonObject HttpMessage(IntentRecord intent, int round) =>
+        AxpJson.Node(DeliveryMessage.Build(intent, seq: null, attempt: round) with { Status = IntentStatus.Delivered });
 
     private async Task<(DeliveryAttempt? Attempt, int Max)> SubscriptionAttemptAsync(DeliveryRecord d, int round)
     {

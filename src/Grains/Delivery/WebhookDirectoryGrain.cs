@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Delivery;
 using Axme.Grains.Interfaces.Intents;
+using AxpJson = Axme.Contracts.AxpJson;
 
 namespace Axme.Grains.Delivery;
 
@@ -60,7 +61,7 @@ public sealed class WebhookDirectoryGrain(
                 var record = new WebhookEventRecord
                 {
                     EventId = eventId, OrgId = intent.OrgId, WorkspaceId = intent.WorkspaceId, OwnerAgent = owner.Key,
-                    EventType = e.EventType, Source = "axme.intents", PayloadJson = LifecyclePayload(intent, e),
+                    EventType = e.EventType, Source = "axme.intents", PayloadJson = AxpJson.Text(IntentWire.Lifecycle(intent, e)),
                     AcceptedAt = e.At, Deliveries = new Dictionary<string, string>(),
                 };
                 await GrainFactory.GetGrain<IWebhookEventGrain>(eventId).PublishAsync(record, owner.Select(s => s.SubscriptionId).ToArray());
@@ -74,24 +75,4 @@ public sealed class WebhookDirectoryGrain(
 
     private WebhookSubscription[] Match(Func<WebhookSubscription, bool> owner, string eventType) =>
         state.State.Subscriptions.Where(s => s.IsLive && owner(s) && s.Matches(eventType)).ToArray();
-
-    /// <summary>The intent event as a subscriber sees it: what happened, to which intent, with its details.</summary>
-    private static string LifecyclePayload(IntentRecord intent, IntentEvent e)
-    {
-        var payload = new JsonObject
-        {
-            ["intent_id"] = intent.IntentId.ToString(),
-            ["seq"] = e.Seq,
-            ["event_type"] = e.EventType,
-            ["status"] = e.Status,
-            ["at"] = WireTime.Format(e.At),
-            ["intent_type"] = intent.IntentType,
-            ["correlation_id"] = intent.CorrelationId,
-            ["from_agent"] = intent.FromAgent,
-            ["to_agent"] = intent.ToAgent,
-            ["actor"] = e.Actor,
-            ["details"] = e.DetailsJson is null ? new JsonObject() : JsonNode.Parse(e.DetailsJson),
-        };
-        return payload.ToJsonString();
-    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Axme.Contracts;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Delivery;
 

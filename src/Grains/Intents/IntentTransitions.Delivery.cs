@@ -1,6 +1,7 @@
 using Axme.Grains.Common;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
+using WireTime = Axme.Contracts.WireTime;
 
 namespace Axme.Grains.Intents;
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Axme.Grains.Common;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
+using WireTime = Axme.Contracts.WireTime;
 
 namespace Axme.Grains.Intents;
 

@@ -3,6 +3,7 @@ using Axme.Grains.Common;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
 using Axme.Grains.Interfaces.Workflows;
+using WireTime = Axme.Contracts.WireTime;
 
 namespace Axme.Grains.Intents;
 

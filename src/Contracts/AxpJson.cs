@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Axme.Contracts;
+
+/// <summary>
+/// The JSON rules of the wire (PROTOCOL §2.3): snake_case member names, timestamps in <see cref="WireTime"/>'s format,
+/// integers as integers, nulls written (clients read an absent and a null member alike; the node writes the protocol's
+/// optional members as null unless a contract says otherwise). Reading is lenient: names in any case, numbers in strings.
+/// </summary>
+public static class AxpJson
+{
+    /// <summary>The options of every contract, backed by the source-generated <see cref="AxpJsonContext"/>.</summary>
+    public static JsonSerializerOptions Options => AxpJsonContext.Default.Options;
+
+    /// <summary>A contract as one line of UTF-8 JSON (an SSE data line, a webhook body).</summary>
+    public static byte[] Utf8<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Info<T>());
+
+    /// <summary>A contract as a JSON text.</summary>
+    public static string Text<T>(T value) => JsonSerializer.Serialize(value, Info<T>());
+
+    /// <summary>A contract as a JSON object, for answers composed of several parts (MCP results, lease lists).</summary>
+    public static System.Text.Json.Nodes.JsonObject Node<T>(T value) =>
+        JsonSerializer.SerializeToNode(value, Info<T>())?.AsObject() ?? throw new ArgumentNullException(nameof(value));
+
+    /// <summary>Reads a contract (null when the JSON is null).</summary>
+    public static T? Read<T>(string json) => JsonSerializer.Deserialize(json, Info<T>());
+
+    /// <summary>The contract's type information; a type outside the contract is a programming error.</summary>
+    public static System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> Info<T>() =>
+        (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>?)AxpJsonContext.Default.GetTypeInfo(typeof(T))
+        ?? throw new NotSupportedException($"{typeof(T).Name} is not part of the wire contract (AxpJsonContext)");
+}
+
+/// <summary>The source-generated serializers of the wire contract (no reflection, so the node serialises each shape without building a DOM).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    PropertyNameCaseInsensitive = true,
+    NumberHandling = JsonNumberHandling.AllowReadingFromString,
+    Converters = [typeof(WireTimeConverter)])]
+[JsonSerializable(typeof(Intent))]
+[JsonSerializable(typeof(IntentEvent))]
+[JsonSerializable(typeof(IntentCreated))]
+[JsonSerializable(typeof(IntentResponse))]
+[JsonSerializable(typeof(IntentPage))]
+[JsonSerializable(typeof(IntentEventsPage))]
+[JsonSerializable(typeof(IntentWriteResponse))]
+[JsonSerializable(typeof(CreateIntentRequest))]
+[JsonSerializable(typeof(ResolveIntentRequest))]
+[JsonSerializable(typeof(StreamTimeout))]
+[JsonSerializable(typeof(AgentDelivery))]
+[JsonSerializable(typeof(LifecycleEvent))]
+[JsonSerializable(typeof(ApprovalDecisionRequest))]
+[JsonSerializable(typeof(ApprovalDecisionResponse))]
+public sealed partial class AxpJsonContext : JsonSerializerContext;
