@@ -6,12 +6,25 @@ namespace Axme.Contracts;
 /// <summary>
 /// The JSON rules of the wire (PROTOCOL §2.3): snake_case member names, timestamps in <see cref="WireTime"/>'s format,
 /// integers as integers, nulls written (clients read an absent and a null member alike; the node writes the protocol's
-/// optional members as null unless a contract says otherwise). Reading is lenient: names in any case, numbers in strings.
+/// optional members as null unless a contract says otherwise). Reading is lenient about the case of names.
 /// </summary>
 public static class AxpJson
 {
     /// <summary>The options of every contract, backed by the source-generated <see cref="AxpJsonContext"/>.</summary>
     public static JsonSerializerOptions Options => AxpJsonContext.Default.Options;
+
+    /// <summary>
+    /// Makes other options (ASP.NET Core's, for typed results and the OpenAPI document) write the contract as
+    /// <see cref="Options"/> does: the generated metadata first, snake_case names and the wire timestamps for the rest.
+    /// </summary>
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.NumberHandling = JsonNumberHandling.Strict; // ASP.NET Core's web defaults read numbers from strings; the wire has integers
+        options.Converters.Add(new WireTimeConverter());
+        options.TypeInfoResolverChain.Insert(0, AxpJsonContext.Default);
+        return options;
+    }
 
     /// <summary>A contract as one line of UTF-8 JSON (an SSE data line, a webhook body).</summary>
     public static byte[] Utf8<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Info<T>());
@@ -36,7 +49,6 @@ public static class AxpJson
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     PropertyNameCaseInsensitive = true,
-    NumberHandling = JsonNumberHandling.AllowReadingFromString,
     Converters = [typeof(WireTimeConverter)])]
 [JsonSerializable(typeof(Intent))]
 [JsonSerializable(typeof(IntentEvent))]
@@ -52,4 +64,5 @@ public static class AxpJson
 [JsonSerializable(typeof(LifecycleEvent))]
 [JsonSerializable(typeof(ApprovalDecisionRequest))]
 [JsonSerializable(typeof(ApprovalDecisionResponse))]
+[JsonSerializable(typeof(ErrorResponse))]
 public sealed partial class AxpJsonContext : JsonSerializerContext;

@@ -21,6 +21,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 
 namespace Axme.Api.Hosting;
 
@@ -71,7 +72,7 @@ public static class ApiHosting
             o.Cookie.Name = "axme_af";
             o.Cookie.Path = "/inbox";
         });
-        services.AddOpenApi();
+        services.AddAxmeApiDocument();
         services.AddRateLimiter(limiter =>
         {
             ConfigureRateLimiter(limiter);
@@ -92,7 +93,8 @@ public static class ApiHosting
         app.UseAntiforgery();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthEndpoints();
-        var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyAuthFilter>();
+        app.MapScalarApiReference(ApiDocument.ReferencePath, o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Axme node API"));
+        var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyAuthFilter>().ProducesErrors();
         v1.MapCapabilities();
         v1.MapIntentEndpoints();
         v1.MapServiceAccountEndpoints();

@@ -5,6 +5,7 @@ using Axme.Api.Intents;
 using Axme.Contracts;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Axme.Api.Humans;
 
@@ -14,7 +15,8 @@ public static class TaskEndpoints
     public static RouteGroupBuilder MapTaskEndpoints(this RouteGroupBuilder v1)
     {
         v1.MapGet("/me/tasks", MyTasks).WithTags("Tasks").WithSummary("Pending human tasks: a human user's own, or every one of the key's workspace");
-        v1.MapPost("/approvals/{approval_id}/decision", Decide).WithTags("Tasks").WithSummary("Approve or reject a human task by its approval id");
+        v1.MapPost("/approvals/{approval_id}/decision", Decide).WithTags("Tasks").Accepts<ApprovalDecisionRequest>("application/json")
+            .WithName("DecideApproval").WithSummary("Approve or reject a human task by its approval id");
         return v1;
     }
 
@@ -25,7 +27,7 @@ public static class TaskEndpoints
     public static async Task<IResult> MyTasks(HttpContext http, IntentQueries queries) =>
         TypedResults.Json(await TaskOperations.MyTasksAsync(queries, ApiKeyAuthFilter.CallerOf(http), http.RequestAborted));
 
-    public static async Task<IResult> Decide(HttpContext http, string approval_id, IGrainFactory grains)
+    public static async Task<Ok<ApprovalDecisionResponse>> Decide(HttpContext http, string approval_id, IGrainFactory grains)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         // The approval id is the task's intent id (ADR 011); anything else names no approval.
@@ -54,7 +56,7 @@ public static class TaskEndpoints
         {
             throw ProtocolException.Conflict("approval_already_decided", "this approval is already decided (or its task no longer waits)");
         }
-        return Axp.Json(new ApprovalDecisionResponse
+        return TypedResults.Ok(new ApprovalDecisionResponse
         {
             Approval = new ApprovalDecision
             {

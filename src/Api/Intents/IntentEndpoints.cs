@@ -4,6 +4,7 @@ using Axme.Api.Http;
 using Axme.Contracts;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Axme.Api.Intents;
 
@@ -13,29 +14,33 @@ public static partial class IntentEndpoints
     public static RouteGroupBuilder MapIntentEndpoints(this RouteGroupBuilder v1)
     {
         var g = v1.MapGroup("/intents").WithTags("Intents");
-        g.MapPost("", Create).WithSummary("Create (send) an intent");
-        g.MapGet("", IntentListEndpoint.List).WithSummary("List the workspace's intents");
+        g.MapPost("", Create).Accepts<CreateIntentRequest>("application/json").WithName("CreateIntent").WithSummary("Create (send) an intent");
+        g.MapGet("", IntentListEndpoint.List).WithName("ListIntents").WithSummary("List the workspace's intents");
         g.MapPost("/bulk-cancel", IntentListEndpoint.BulkCancel).AddEndpointFilter<IdempotencyFilter>().WithSummary("Cancel inactive intents");
-        g.MapGet("/{intent_id}", Get).WithSummary("Get an intent");
+        g.MapGet("/{intent_id}", Get).WithName("GetIntent").WithSummary("Get an intent");
         g.MapGet("/{intent_id}/deliveries", Deliveries).WithSummary("The intent's delivery to its handler: id, attempt, and every webhook attempt (extension)");
-        g.MapGet("/{intent_id}/events", Events).WithSummary("List an intent's events after a cursor");
-        g.MapGet("/{intent_id}/events/stream", IntentStreamEndpoint.Stream).WithSummary("Stream an intent's events (SSE)");
-        g.MapPost("/{intent_id}/resolve", Resolve).WithSummary("Terminal transition");
-        g.MapPost("/{intent_id}/resume", Resume).WithSummary("Continue, answer a human task or report a handler result");
-        g.MapPost("/{intent_id}/acknowledge", Acknowledge).WithSummary("The handler confirms receipt of a delivery (DELIVERED → ACKNOWLEDGED)");
-        g.MapPost("/{intent_id}/progress", Progress).WithSummary("The handler reports progress (IN_PROGRESS, intent.in_progress with details.progress; extension)");
-        g.MapPost("/{intent_id}/controls", Controls).WithSummary("Patch controls (compare-and-set on policy_generation)");
-        g.MapPost("/{intent_id}/policy", Policy).WithSummary("Patch policy (compare-and-set on policy_generation)");
+        g.MapGet("/{intent_id}/events", Events).WithName("ListIntentEvents").WithSummary("List an intent's events after a cursor");
+        g.MapGet("/{intent_id}/events/stream", IntentStreamEndpoint.Stream).WithName("StreamIntentEvents")
+            .Produces<Contracts.IntentEvent>(200, "text/event-stream")
+            .WithSummary("Stream an intent's events (SSE)")
+            .WithDescription("Server-Sent Events: one message per event (id = seq, event = event_type, data = an IntentEvent), " +
+                "keepalive comments, and a last 'stream.timeout' message whose data is a StreamTimeout {next_seq}; resume with ?since=.");
+        g.MapPost("/{intent_id}/resolve", Resolve).Accepts<ResolveIntentRequest>("application/json").WithName("ResolveIntent").WithSummary("Terminal transition");
+        g.MapPost("/{intent_id}/resume", Resume).WithName("ResumeIntent").WithSummary("Continue, answer a human task or report a handler result");
+        g.MapPost("/{intent_id}/acknowledge", Acknowledge).WithName("AcknowledgeIntent").WithSummary("The handler confirms receipt of a delivery (DELIVERED → ACKNOWLEDGED)");
+        g.MapPost("/{intent_id}/progress", Progress).WithName("ReportIntentProgress").WithSummary("The handler reports progress (IN_PROGRESS, intent.in_progress with details.progress; extension)");
+        g.MapPost("/{intent_id}/controls", Controls).WithName("PatchIntentControls").WithSummary("Patch controls (compare-and-set on policy_generation)");
+        g.MapPost("/{intent_id}/policy", Policy).WithName("PatchIntentPolicy").WithSummary("Patch policy (compare-and-set on policy_generation)");
         return v1;
     }
 
-    public static async Task<IResult> Create(HttpContext http, IGrainFactory grains) =>
-        Axp.Json(await IntentOperations.CreateAsync(grains, ApiKeyAuthFilter.CallerOf(http), await RequestBody.ReadAsync(http), Idempotency.Key(http.Request)));
+    public static async Task<Ok<IntentCreated>> Create(HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(await IntentOperations.CreateAsync(grains, ApiKeyAuthFilter.CallerOf(http), await RequestBody.ReadAsync(http), Idempotency.Key(http.Request)));
 
-    public static async Task<IResult> Get(HttpContext http, string intent_id, IGrainFactory grains)
+    public static async Task<Ok<IntentResponse>> Get(HttpContext http, string intent_id, IGrainFactory grains)
     {
         var intent = await IntentOperations.Grain(grains, intent_id).GetAsync(ApiKeyAuthFilter.CallerOf(http));
-        return Axp.Json(new IntentResponse { Intent = intent.ToWire() });
+        return TypedResults.Ok(new IntentResponse { Intent = intent.ToWire() });
     }
 
     public static async Task<IResult> Deliveries(HttpContext http, string intent_id, IGrainFactory grains)
@@ -52,7 +57,7 @@ public static partial class IntentEndpoints
     /// <summary>The largest page of GET …/events, and its default: one intent keeps at most 10,000 events.</summary>
     private const int MaxEventPage = 1000;
 
-    public static async Task<IResult> Events(HttpContext http, string intent_id, IGrainFactory grains)
+    public static async Task<Ok<IntentEventsPage>> Events(HttpContext http, string intent_id, IGrainFactory grains)
     {
         var since = Query.Int(http.Request, "since", 0) ?? 0;
         var limit = Query.Int(http.Request, "limit", 1, MaxEventPage) ?? MaxEventPage;
@@ -60,22 +65,22 @@ public static partial class IntentEndpoints
         // A page at a time (ADR 017 §8): next_since is where the next page starts (the last seq sent).
         var page = events.Take(limit).ToArray();
         var more = events.Count > page.Length;
-        return Axp.Json(new IntentEventsPage { Events = [.. page.Select(IntentWire.ToWire)], HasMore = more, NextSince = more ? page[^1].Seq : null });
+        return TypedResults.Ok(new IntentEventsPage { Events = [.. page.Select(IntentWire.ToWire)], HasMore = more, NextSince = more ? page[^1].Seq : null });
     }
 
-    public static async Task<IResult> Resolve(HttpContext http, string intent_id, IGrainFactory grains) =>
-        Axp.Json(IntentOperations.ResolveResponse(await WriteAsync(http, intent_id, grains, "resolve", IntentOperations.ResolveWrite)));
+    public static async Task<Ok<IntentWriteResponse>> Resolve(HttpContext http, string intent_id, IGrainFactory grains) =>
+        TypedResults.Ok(IntentOperations.ResolveResponse(await WriteAsync(http, intent_id, grains, "resolve", IntentOperations.ResolveWrite)));
 
-    public static async Task<IResult> Resume(HttpContext http, string intent_id, IGrainFactory grains) =>
-        Axp.Json(IntentOperations.WriteResponse(await WriteAsync(http, intent_id, grains, "resume", IntentOperations.ResumeWrite)));
+    public static async Task<Ok<IntentWriteResponse>> Resume(HttpContext http, string intent_id, IGrainFactory grains) =>
+        TypedResults.Ok(IntentOperations.WriteResponse(await WriteAsync(http, intent_id, grains, "resume", IntentOperations.ResumeWrite)));
 
-    public static async Task<IResult> Acknowledge(HttpContext http, string intent_id, IGrainFactory grains)
+    public static async Task<Ok<IntentWriteResponse>> Acknowledge(HttpContext http, string intent_id, IGrainFactory grains)
     {
         var result = await WriteAsync(http, intent_id, grains, "acknowledge", (_, caller, grain, token) => grain.AcknowledgeAsync(caller, token));
-        return Axp.Json(IntentOperations.WriteResponse(result));
+        return TypedResults.Ok(IntentOperations.WriteResponse(result));
     }
 
-    public static async Task<IResult> Progress(HttpContext http, string intent_id, IGrainFactory grains)
+    public static async Task<Ok<IntentWriteResponse>> Progress(HttpContext http, string intent_id, IGrainFactory grains)
     {
         var result = await WriteAsync(http, intent_id, grains, "progress", (body, caller, grain, token) =>
         {
@@ -84,16 +89,16 @@ public static partial class IntentEndpoints
             body.Object("details");
             return grain.ProgressAsync(caller, body.Root.ToJsonString(), token);
         });
-        return Axp.Json(IntentOperations.WriteResponse(result));
+        return TypedResults.Ok(IntentOperations.WriteResponse(result));
     }
 
-    public static Task<IResult> Controls(HttpContext http, string intent_id, IGrainFactory grains) =>
+    public static Task<Ok<IntentWriteResponse>> Controls(HttpContext http, string intent_id, IGrainFactory grains) =>
         Patch(http, intent_id, grains, "controls", body => new PatchCommand
         {
             ControlsPatchJson = body.Object("controls_patch", required: true),
         });
 
-    public static Task<IResult> Policy(HttpContext http, string intent_id, IGrainFactory grains) =>
+    public static Task<Ok<IntentWriteResponse>> Policy(HttpContext http, string intent_id, IGrainFactory grains) =>
         Patch(http, intent_id, grains, "policy", body =>
         {
             var command = new PatchCommand
@@ -106,7 +111,7 @@ public static partial class IntentEndpoints
                 : command;
         });
 
-    private static async Task<IResult> Patch(HttpContext http, string intentId, IGrainFactory grains, string endpoint, Func<RequestBody, PatchCommand> read)
+    private static async Task<Ok<IntentWriteResponse>> Patch(HttpContext http, string intentId, IGrainFactory grains, string endpoint, Func<RequestBody, PatchCommand> read)
     {
         var result = await WriteAsync(http, intentId, grains, endpoint, (body, caller, grain, token) =>
             grain.PatchAsync(caller, read(body) with
@@ -115,7 +120,7 @@ public static partial class IntentEndpoints
                 Reason = body.String("reason", 2000),
                 ExpectedPolicyGeneration = body.Int("expected_policy_generation", 0),
             }, token));
-        return Axp.Json(IntentOperations.WriteResponse(result) with { Intent = null });
+        return TypedResults.Ok(IntentOperations.WriteResponse(result) with { Intent = null });
     }
 
     /// <summary>The shared shape of every write on an intent: caller, grain, body, Idempotency-Key, then the grain call.</summary>

@@ -2,15 +2,17 @@ using System.Text.Json.Nodes;
 using Axme.Api.Auth;
 using Axme.Api.Http;
 using Axme.Grains.Interfaces.Common;
+using Axme.Contracts;
 using Axme.Grains.Interfaces.Intents;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Axme.Api.Intents;
 
 /// <summary>GET /v1/intents (PROTOCOL §5.4) and POST /v1/intents/bulk-cancel (§5.11), both over the view table.</summary>
 public static class IntentListEndpoint
 {
-    public static async Task<IResult> List(HttpContext http, IntentQueries queries) =>
-        Axp.Json(await IntentOperations.ListAsync(queries, ApiKeyAuthFilter.CallerOf(http), http.Request.Query, http.RequestAborted));
+    public static async Task<Ok<IntentPage>> List(HttpContext http, IntentQueries queries) =>
+        TypedResults.Ok(await IntentOperations.ListAsync(queries, ApiKeyAuthFilter.CallerOf(http), http.Request.Query, http.RequestAborted));
 
     /// <summary>Ten years: older_than_hours beyond it would reach before year 1 (and means "all" anyway).</summary>
     private const double MaxOlderThanHours = 24 * 366 * 10;

@@ -11,13 +11,13 @@ public sealed record Intent
 {
     /// <summary>The intent's id (a UUID).</summary>
     public required string IntentId { get; init; }
-    /// <summary>The lifecycle status (<see cref="IntentStatus"/>).</summary>
+    /// <summary>The lifecycle status: CREATED, SUBMITTED, DELIVERED, ACKNOWLEDGED, IN_PROGRESS, WAITING, COMPLETED, FAILED, CANCELED or TIMED_OUT.</summary>
     public required string Status { get; init; }
-    /// <summary>The same value as <see cref="Status"/>: the CLI and the examples read only this one (PROTOCOL §5.1.6).</summary>
+    /// <summary>The same value as status: the CLI and the examples read only this one (PROTOCOL §5.1.6).</summary>
     public string? LifecycleStatus { get; init; }
     /// <summary>Why a WAITING intent waits (WAITING_FOR_HUMAN, _TOOL, _AGENT, _TIME).</summary>
     public string? WaitingReason { get; init; }
-    /// <summary>The same value as <see cref="WaitingReason"/> (<c>axme trace</c> reads this one).</summary>
+    /// <summary>The same value as waiting_reason (<c>axme trace</c> reads this one).</summary>
     public string? LifecycleWaitingReason { get; init; }
     /// <summary>The intent (semantic) type, e.g. <c>invoice.approval.v1</c>.</summary>
     public required string IntentType { get; init; }

@@ -1,0 +1,130 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Text.Json.Nodes;
+using Axme.Testing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using NSwag;
+using NSwag.CodeGeneration.CSharp;
+
+namespace Axme.Api.Tests;
+
+/// <summary>
+/// The OpenAPI document is good enough to build a client from (issue 13 item 2): NSwag generates a C# client from the
+/// running node's /openapi/v1.json, Roslyn compiles it with a small driver, and the driver runs create → resolve → get
+/// against the node with nothing but the generated types.
+/// </summary>
+[Collection(NodeCollection.Name)]
+public sealed class OpenApiClientTests(NodeFixture f)
+{
+    /// <summary>Written against the generated names: a renamed operation or member stops it compiling.</summary>
+    private const string Driver = """
+        using System.Collections.Generic;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+
+        namespace Generated;
+
+        public static class Driver
+        {
+            public static async Task<string[]> RunAsync(HttpClient http, string toAgent)
+            {
+                var client = new AxmeNodeClient(http);
+                var created = await client.CreateIntentAsync(new CreateIntentRequest
+                {
+                    Intent_type = "intent.generated.client.v1",
+                    To_agent = toAgent,
+                    Payload = new JsonObject { AdditionalProperties = new Dictionary<string, object> { ["question"] = "generated?" } },
+                });
+                var resolved = await client.ResolveIntentAsync(created.Intent_id, new ResolveIntentRequest
+                {
+                    Status = "COMPLETED",
+                    Result = new JsonObject { AdditionalProperties = new Dictionary<string, object> { ["answer"] = "yes" } },
+                });
+                var got = await client.GetIntentAsync(created.Intent_id);
+                return [created.Intent_id, created.Status, resolved.Applied.ToString(), resolved.Event.Event_type, got.Intent.Status,
+                    got.Intent.Intent_type, got.Intent.Created_at.ToString("O")];
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task A_client_generated_from_the_document_creates_resolves_and_gets_an_intent()
+    {
+        var json = (await f.A.GetJsonAsync("/openapi/v1.json")).Body.ToJsonString();
+        var document = await OpenApiDocument.FromJsonAsync(json);
+        var code = new CSharpClientGenerator(document, new CSharpClientGeneratorSettings
+        {
+            ClassName = "AxmeNodeClient",
+            GenerateClientInterfaces = false,
+            UseBaseUrl = false, // the HttpClient's BaseAddress
+            CSharpGeneratorSettings = { Namespace = "Generated", JsonLibrary = NJsonSchema.CodeGeneration.CSharp.CSharpJsonLibrary.SystemTextJson },
+        }).GenerateFile();
+
+        var assembly = Compile(code);
+        using var http = new HttpClient { BaseAddress = f.A.BaseAddress };
+        foreach (var h in f.A.DefaultRequestHeaders) http.DefaultRequestHeaders.TryAddWithoutValidation(h.Key, h.Value);
+        var run = (Task<string[]>)assembly.GetType("Generated.Driver")!.GetMethod("RunAsync")!.Invoke(null, [http, f.AgentA])!;
+        var r = await run;
+
+        Assert.True(Guid.TryParse(r[0], out _), r[0]);
+        Assert.Equal("SUBMITTED", r[1]);
+        Assert.Equal("True", r[2]);
+        Assert.Equal("intent.completed", r[3]);
+        Assert.Equal("COMPLETED", r[4]);
+        Assert.Equal("intent.generated.client.v1", r[5]);
+        // The same intent through the hand-written path: the generated client really wrote it.
+        var intent = (await f.A.GetJsonAsync($"/v1/intents/{r[0]}")).Ok()["intent"]!;
+        Assert.Equal("yes", intent["result"]!["answer"].Str());
+        Assert.Equal("generated?", intent["payload"]!["question"].Str());
+    }
+
+    [Fact]
+    public async Task The_document_describes_bodies_errors_and_the_key()
+    {
+        var doc = (await f.A.GetJsonAsync("/openapi/v1.json")).Body;
+        var create = doc["paths"]!["/v1/intents"]!["post"]!;
+        Assert.Equal("CreateIntent", create["operationId"].Str());
+        Assert.Equal("#/components/schemas/CreateIntentRequest", create["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"].Str());
+        Assert.Equal("#/components/schemas/IntentCreated", create["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"].Str());
+        Assert.Equal("#/components/schemas/ErrorResponse", create["responses"]!["422"]!["content"]!["application/json"]!["schema"]!["$ref"].Str());
+        var intent = doc["components"]!["schemas"]!["Intent"]!;
+        Assert.Contains("intent_id", intent["required"]!.AsArray().Select(x => x.Str()));
+        Assert.Equal("string", intent["properties"]!["created_at"]!["type"].Str());
+        Assert.Equal("date-time", intent["properties"]!["created_at"]!["format"].Str());
+        Assert.Equal("integer", intent["properties"]!["remind_count"]!["type"].Str());
+        var scheme = doc["components"]!["securitySchemes"]!["api_key"]!;
+        Assert.Equal("header", scheme["in"].Str());
+        Assert.Equal("x-api-key", scheme["name"].Str());
+    }
+
+    [Fact]
+    public async Task The_reference_is_served_at_docs_without_a_cdn()
+    {
+        using var anonymous = new HttpClient { BaseAddress = f.Node.BaseAddress };
+        var page = await anonymous.GetStringAsync("/docs/");
+        Assert.Contains("openapi/v1.json", page);
+        Assert.DoesNotContain("cdn.", page);
+        using var script = await anonymous.GetAsync("/docs/scalar.js");
+        Assert.Equal(System.Net.HttpStatusCode.OK, script.StatusCode);
+        Assert.True((await script.Content.ReadAsByteArrayAsync()).Length > 100_000);
+    }
+
+    private static Assembly Compile(string generated)
+    {
+        var trees = new[] { generated, Driver }.Select(s => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest)));
+        var compilation = CSharpCompilation.Create("Generated" + Guid.NewGuid().ToString("N"), trees,
+            Basic.Reference.Assemblies.Net100.References.All,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Disable));
+        using var pe = new MemoryStream();
+        var emitted = compilation.Emit(pe);
+        var errors = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        if (errors.Count > 0)
+        {
+            File.WriteAllText(Path.Combine(Path.GetTempPath(), "axme-generated-client.cs"), generated);
+            Assert.Fail("the generated client does not compile (code in /tmp/axme-generated-client.cs):\n" + string.Join("\n", errors.Take(20)));
+        }
+        pe.Position = 0;
+        return new AssemblyLoadContext("generated-client", isCollectible: true).LoadFromStream(pe);
+    }
+}
