@@ -252,10 +252,10 @@ public sealed class AgentProvisioner(Connection connection, AxmeClient client)
                     catch (AxmeException e) { note = $"delivery_mode {mode} not set: {e.Message}"; }
                 }
             }
-            var key = await client.CreateKeyAsync(account.Id, null, ct);
-            if (string.IsNullOrEmpty(key.Token)) return Skip(agent, $"the node returned no token for the key of {account.Id}");
-            var entry = new StoredAgent(account.AgentAddress.Length > 0 ? account.AgentAddress : agent.Address, account.Id, key.KeyId, key.Token,
-                key.Raw["created_at"]?.ToString(), connection.BaseUrl, orgId, workspaceId);
+            var key = await client.CreateKeyAsync(account.ServiceAccountId, null, ct);
+            if (string.IsNullOrEmpty(key.Token)) return Skip(agent, $"the node returned no token for the key of {account.ServiceAccountId}");
+            var entry = new StoredAgent(account.AgentAddress.Length > 0 ? account.AgentAddress : agent.Address, account.ServiceAccountId, key.KeyId, key.Token,
+                WireTime.Format(key.CreatedAt), connection.BaseUrl, orgId, workspaceId);
             return new ProvisionedAgent(agent, outcome, entry, note);
         }
         catch (AxmeException e)

@@ -31,11 +31,11 @@ public sealed class AgentsRegisterCommand : AxmeCommand<AgentRegisterSettings>
         var r = await client.RegisterAgentAsync(name, s.DisplayName, s.Description, ct: ct);
         if (s.Json)
         {
-            PrintJson(new JsonObject { ["service_account"] = r.Account.Raw.DeepClone(), ["key"] = r.Key?.Raw.DeepClone() });
+            PrintJson(new JsonObject { ["service_account"] = Raw(r.Account), ["key"] = r.Key is null ? null : Raw(r.Key) });
             return 0;
         }
-        AnsiConsole.MarkupLine($"Registered [bold]{Esc(r.Account.AgentAddress)}[/] (service account {Esc(r.Account.Id)})");
-        if (r.Key?.Raw["token"]?.ToString() is { } token) AnsiConsole.MarkupLine($"API key (shown once): [yellow]{Esc(token)}[/]");
+        AnsiConsole.MarkupLine($"Registered [bold]{Esc(r.Account.AgentAddress)}[/] (service account {Esc(r.Account.ServiceAccountId)})");
+        if (r.Key?.Token is { } token) AnsiConsole.MarkupLine($"API key (shown once): [yellow]{Esc(token)}[/]");
         return 0;
     }
 }
@@ -46,7 +46,7 @@ public sealed class AgentsListCommand : AxmeCommand<ListSettings>
     {
         using var client = Connection.Resolve(s).CreateClient();
         var agents = await client.ListAgentsAsync(s.Limit, ct);
-        if (s.Json) { PrintJson(new JsonArray(agents.Select(a => (JsonNode)a.Raw.DeepClone()).ToArray())); return 0; }
+        if (s.Json) { PrintJson(new JsonArray(agents.Select(a => (JsonNode)Raw(a)).ToArray())); return 0; }
         var t = new Table().Border(TableBorder.Rounded).AddColumns("address", "display_name", "status", "delivery");
         foreach (var a in agents) t.AddRow(Esc(a.Address), Esc(a.DisplayName), Esc(a.Status), Esc(a.DeliveryMode));
         AnsiConsole.Write(t);
@@ -60,9 +60,9 @@ public sealed class AgentsShowCommand : AxmeCommand<IdSettings>
     {
         using var client = Connection.Resolve(s).CreateClient();
         var a = await client.GetAgentAsync(s.Id, ct);
-        if (s.Json) { PrintJson(a.Raw); return 0; }
+        if (s.Json) { PrintJson(Raw(a)); return 0; }
         var t = new Table().AddColumn("Field").AddColumn("Value");
-        foreach (var (k, v) in a.Raw) t.AddRow(Esc(k), Esc(v is JsonValue ? v.ToString() : v?.ToJsonString()));
+        foreach (var (k, v) in Raw(a)) t.AddRow(Esc(k), Esc(v is JsonValue ? v.ToString() : v?.ToJsonString()));
         AnsiConsole.Write(t);
         return 0;
     }
@@ -197,7 +197,7 @@ public sealed class AgentKeysCreateCommand : AxmeCommand<AgentKeySettings>
         }
         using var client = Connection.Resolve(s).CreateClient();
         var key = await client.CreateKeyAsync(await s.ServiceAccountAsync(client, ct), expires, ct);
-        if (s.Json) { PrintJson(key.Raw); return 0; }
+        if (s.Json) { PrintJson(Raw(key)); return 0; }
         var t = new Table().Border(TableBorder.Rounded).AddColumn("Field").AddColumn("Value");
         t.AddRow("key_id", Esc(key.KeyId));
         t.AddRow("service_account_id", Esc(key.ServiceAccountId));
@@ -217,7 +217,7 @@ public sealed class AgentKeysRevokeCommand : AxmeCommand<AgentKeySettings>
         var keyId = s.KeyId ?? throw new CliException(ExitCodes.Usage, "--key-id is required");
         using var client = Connection.Resolve(s).CreateClient();
         var key = await client.RevokeKeyAsync(await s.ServiceAccountAsync(client, ct), keyId, ct);
-        if (s.Json) PrintJson(key.Raw);
+        if (s.Json) PrintJson(Raw(key));
         else AnsiConsole.MarkupLine($"Revoked key [bold]{Esc(key.KeyId)}[/] of {Esc(key.ServiceAccountId)} ({Esc(key.Status)})");
         return 0;
     }

@@ -32,14 +32,14 @@ public sealed record Identity(ServiceAccount? Account, ApiKey? Key, int Candidat
         try
         {
             var me = await client.WhoAmIAsync(ct);
-            var own = me.Account?.Keys.FirstOrDefault(k => k.KeyId == me.KeyId);
-            return new Identity(me.Account, own, own is null ? 0 : 1);
+            var own = me.ServiceAccount?.Keys?.FirstOrDefault(k => k.KeyId == me.Caller.KeyId);
+            return new Identity(me.ServiceAccount, own, own is null ? 0 : 1);
         }
         catch (AxmeNotFoundException)
         {
             var hint = KeyHint.Of(key);
-            var account = (await client.ListServiceAccountsAsync(ct)).FirstOrDefault(a => a.Keys.Any(k => k.KeyHint == hint && k.Status == "active"));
-            var keys = account?.Keys.Where(k => k.KeyHint == hint && k.Status == "active").ToList() ?? [];
+            var account = (await client.ListServiceAccountsAsync(ct)).FirstOrDefault(a => (a.Keys ?? []).Any(k => k.KeyHint == hint && k.Status == "active"));
+            var keys = (account?.Keys ?? []).Where(k => k.KeyHint == hint && k.Status == "active").ToList();
             return new Identity(account, keys.Count == 1 ? keys[0] : null, keys.Count);
         }
     }
@@ -65,7 +65,7 @@ public sealed class WhoamiCommand : AxmeCommand<GlobalSettings>
             ["base_url"] = conn.BaseUrl,
             ["org_id"] = a?.OrgId ?? conn.OrgId,
             ["workspace_id"] = a?.WorkspaceId ?? conn.WorkspaceId,
-            ["service_account_id"] = a?.Id,
+            ["service_account_id"] = a?.ServiceAccountId,
             ["name"] = a?.Name,
             ["display_name"] = a?.DisplayName,
             ["agent_address"] = a?.AgentAddress,
@@ -74,7 +74,7 @@ public sealed class WhoamiCommand : AxmeCommand<GlobalSettings>
             ["key_kind"] = me.KeyKind,
             ["key_hint"] = KeyHint.Of(conn.ApiKey),
             ["key_id"] = me.Key?.KeyId,
-            ["key_expires_at"] = me.Key?.Raw["expires_at"]?.DeepClone(),
+            ["key_expires_at"] = me.Key?.ExpiresAt is { } expires ? WireTime.Format(expires) : null,
         };
         // §11.1: the official CLI also reads the cloud's personal context; this node has none, which is tolerated.
         if (await Probe.GetAsync(conn, "v1/portal/personal/context", ct) is (HttpStatusCode.OK, { } personal)) o["account"] = personal;

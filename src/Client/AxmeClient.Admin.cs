@@ -81,9 +81,9 @@ public sealed partial class AxmeClient
         if (displayName is not null) body["display_name"] = displayName;
         if (description is not null) body["description"] = description;
         var created = await PostAsync("v1/service-accounts", body, ct);
-        var account = AxmeModel.From<ServiceAccount>(created["service_account"]);
-        var agent = created["agent"] is JsonObject a ? AxmeModel.From<Agent>(a) : null;
-        var key = createKey ? await CreateKeyAsync(account.Id, null, ct) : null;
+        var account = AxmeModel.Contract<ServiceAccount>(created["service_account"]);
+        var agent = created["agent"] is JsonObject a ? AxmeModel.Contract<Agent>(a) : null;
+        var key = createKey ? await CreateKeyAsync(account.ServiceAccountId, null, ct) : null;
         return new RegisteredAgent(account, key, agent);
     }
 
@@ -103,7 +103,7 @@ public sealed partial class AxmeClient
         if (description is not null) body["description"] = description;
         if (orgId is not null) body["org_id"] = orgId;
         if (workspaceId is not null) body["workspace_id"] = workspaceId;
-        return AxmeModel.From<ServiceAccount>((await PostAsync("v1/service-accounts", body, ct))["service_account"]);
+        return AxmeModel.Contract<ServiceAccount>((await PostAsync("v1/service-accounts", body, ct))["service_account"]);
     }
 
     /// <summary>Creates a key for a service account; <see cref="ApiKey.Token"/> is shown only here.</summary>
@@ -113,8 +113,8 @@ public sealed partial class AxmeClient
     public async Task<ApiKey> CreateKeyAsync(string serviceAccountId, DateTimeOffset? expiresAt = null, CancellationToken ct = default)
     {
         var body = new JsonObject();
-        if (expiresAt is { } e) body["expires_at"] = e.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
-        return AxmeModel.From<ApiKey>((await PostAsync($"v1/service-accounts/{Seg(serviceAccountId)}/keys", body, ct))["key"]);
+        if (expiresAt is { } e) body["expires_at"] = WireTime.Format(e);
+        return AxmeModel.Contract<ApiKey>((await PostAsync($"v1/service-accounts/{Seg(serviceAccountId)}/keys", body, ct))["key"]);
     }
 
     /// <summary>Revokes a key.</summary>
@@ -122,25 +122,20 @@ public sealed partial class AxmeClient
     /// <param name="keyId">The key.</param>
     /// <param name="ct">Cancels the call.</param>
     public async Task<ApiKey> RevokeKeyAsync(string serviceAccountId, string keyId, CancellationToken ct = default) =>
-        AxmeModel.From<ApiKey>((await PostAsync($"v1/service-accounts/{Seg(serviceAccountId)}/keys/{Seg(keyId)}/revoke", null, ct))["key"]);
+        AxmeModel.Contract<ApiKey>((await PostAsync($"v1/service-accounts/{Seg(serviceAccountId)}/keys/{Seg(keyId)}/revoke", null, ct))["key"]);
 
     /// <summary>
-    /// Who this client's key (or actor token) belongs to: GET /v1/whoami, an extension of this node. Servers
+    /// Who this client's key (or actor token) belongs to, and its account: GET /v1/whoami, an extension of this node. Servers
     /// without it answer 404 (<see cref="AxmeNotFoundException"/>).
     /// </summary>
     /// <param name="ct">Cancels the call.</param>
-    public async Task<WhoAmI> WhoAmIAsync(CancellationToken ct = default)
-    {
-        var body = await GetAsync("v1/whoami", ct);
-        var who = AxmeModel.From<WhoAmI>(body["caller"]);
-        who.Account = body["service_account"] is { } account ? AxmeModel.From<ServiceAccount>(account) : null;
-        return who;
-    }
+    public async Task<WhoAmIResponse> WhoAmIAsync(CancellationToken ct = default) =>
+        AxmeModel.Contract<WhoAmIResponse>(await GetAsync("v1/whoami", ct));
 
     /// <summary>The workspace's live service accounts.</summary>
     /// <param name="ct">Cancels the call.</param>
     public async Task<IReadOnlyList<ServiceAccount>> ListServiceAccountsAsync(CancellationToken ct = default) =>
-        AxmeModel.ListOf<ServiceAccount>((await GetAsync("v1/service-accounts", ct))["service_accounts"]);
+        AxmeModel.ContractList<ServiceAccount>((await GetAsync("v1/service-accounts", ct))["service_accounts"]);
 
     /// <summary>
     /// The live service accounts of a workspace (GET /v1/service-accounts?org_id=…&amp;workspace_id=…, as the
@@ -151,13 +146,13 @@ public sealed partial class AxmeClient
     /// <param name="workspaceId">The workspace, or null for the key's.</param>
     /// <param name="ct">Cancels the call.</param>
     public async Task<IReadOnlyList<ServiceAccount>> ListServiceAccountsAsync(string? orgId, string? workspaceId, CancellationToken ct = default) =>
-        AxmeModel.ListOf<ServiceAccount>((await GetAsync("v1/service-accounts" + Query(("org_id", orgId), ("workspace_id", workspaceId)), ct))["service_accounts"]);
+        AxmeModel.ContractList<ServiceAccount>((await GetAsync("v1/service-accounts" + Query(("org_id", orgId), ("workspace_id", workspaceId)), ct))["service_accounts"]);
 
     /// <summary>A service account.</summary>
     /// <param name="serviceAccountId">The account.</param>
     /// <param name="ct">Cancels the call.</param>
     public async Task<ServiceAccount> GetServiceAccountAsync(string serviceAccountId, CancellationToken ct = default) =>
-        AxmeModel.From<ServiceAccount>((await GetAsync($"v1/service-accounts/{Seg(serviceAccountId)}", ct))["service_account"]);
+        AxmeModel.Contract<ServiceAccount>((await GetAsync($"v1/service-accounts/{Seg(serviceAccountId)}", ct))["service_account"]);
 
     /// <summary>Revokes every key of a service account and deletes it (its agent leaves the directory).</summary>
     /// <param name="serviceAccountId">The account.</param>
@@ -169,13 +164,13 @@ public sealed partial class AxmeClient
     /// <param name="limit">At most this many (server default 100).</param>
     /// <param name="ct">Cancels the call.</param>
     public async Task<IReadOnlyList<Agent>> ListAgentsAsync(int? limit = null, CancellationToken ct = default) =>
-        AxmeModel.ListOf<Agent>((await GetAsync("v1/agents" + Query(("limit", limit?.ToString(CultureInfo.InvariantCulture))), ct))["agents"]);
+        AxmeModel.ContractList<Agent>((await GetAsync("v1/agents" + Query(("limit", limit?.ToString(CultureInfo.InvariantCulture))), ct))["agents"]);
 
     /// <summary>An agent by address (or bare name in the key's workspace).</summary>
     /// <param name="address">The agent.</param>
     /// <param name="ct">Cancels the call.</param>
     public async Task<Agent> GetAgentAsync(string address, CancellationToken ct = default) =>
-        AxmeModel.From<Agent>((await GetAsync($"v1/agents/{AgentPath(address)}", ct))["agent"]);
+        AxmeModel.Contract<Agent>((await GetAsync($"v1/agents/{AgentPath(address)}", ct))["agent"]);
 
     /// <summary>Sets an agent's delivery binding (PUT /v1/agents/{address}/delivery); a generated webhook secret is in <see cref="Agent.WebhookSecret"/>, once.</summary>
     /// <param name="address">The agent.</param>
@@ -184,7 +179,7 @@ public sealed partial class AxmeClient
     public async Task<Agent> ConfigureDeliveryAsync(string address, DeliveryConfig delivery, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        return AxmeModel.From<Agent>((await SendAsync(HttpMethod.Put, $"v1/agents/{AgentPath(address)}/delivery", delivery.ToJson(), NewKey(), ct))["agent"]);
+        return AxmeModel.Contract<Agent>((await SendAsync(HttpMethod.Put, $"v1/agents/{AgentPath(address)}/delivery", delivery.ToJson(), NewKey(), ct))["agent"]);
     }
 
     // ---- webhooks (PROTOCOL §9.1) ----

@@ -317,13 +317,13 @@ public sealed class ClientTests(NodeFixture f)
         Assert.EndsWith("/" + name, registered.Account.AgentAddress);
         var agent = await admin.GetAgentAsync(registered.Account.AgentAddress);
         Assert.Equal("poll", agent.DeliveryMode);
-        Assert.Contains(await admin.ListServiceAccountsAsync(), a => a.Id == registered.Account.Id);
+        Assert.Contains(await admin.ListServiceAccountsAsync(), a => a.ServiceAccountId == registered.Account.ServiceAccountId);
 
         using var asAgent = f.Client(registered.Key.Token);
         var configured = await asAgent.ConfigureDeliveryAsync(registered.Account.AgentAddress, new DeliveryConfig { DeliveryMode = "stream" });
         Assert.Equal("stream", configured.DeliveryMode);
-        await admin.DeleteServiceAccountAsync(registered.Account.Id);
-        await Assert.ThrowsAsync<AxmeNotFoundException>(() => admin.GetServiceAccountAsync(registered.Account.Id));
+        await admin.DeleteServiceAccountAsync(registered.Account.ServiceAccountId);
+        await Assert.ThrowsAsync<AxmeNotFoundException>(() => admin.GetServiceAccountAsync(registered.Account.ServiceAccountId));
     }
 
     [Fact]

@@ -24,6 +24,13 @@ public sealed class SchemaConformanceTests
         { "intent.event.v1.json", typeof(IntentEvent) },
         { "api.approvals.decision.request.v1.json", typeof(ApprovalDecisionRequest) },
         { "api.approvals.decision.response.v1.json", typeof(ApprovalDecisionResponse) },
+        { "api.service_accounts.create.response.v1.json", typeof(ServiceAccountResponse) },
+        { "api.service_accounts.get.response.v1.json", typeof(ServiceAccountResponse) },
+        { "api.service_accounts.list.response.v1.json", typeof(ServiceAccountPage) },
+        { "api.service_accounts.keys.create.response.v1.json", typeof(ApiKeyResponse) },
+        { "api.service_accounts.keys.revoke.response.v1.json", typeof(ApiKeyResponse) },
+        { "api.agents.get.response.v1.json", typeof(AgentResponse) },
+        { "api.agents.list.response.v1.json", typeof(AgentPage) },
     };
 
     private enum Kind
@@ -64,7 +71,49 @@ public sealed class SchemaConformanceTests
         ("api.intents.resolve.response.v1.json: intent", Kind.Optional, "the write answer is shared with controls and policy, which answer without the intent"),
         ("api.approvals.decision.response.v1.json: approval.intent_id", Kind.Extension, "the task's intent (the approval id is the intent id, ADR 011)"),
         ("api.approvals.decision.response.v1.json: approval.status", Kind.Extension, "the intent's status after the decision"),
+        // Service accounts and keys (PROTOCOL §6.2).
+        .. AccountExtensions("api.service_accounts.create.response.v1.json: service_account."),
+        .. AccountExtensions("api.service_accounts.get.response.v1.json: service_account."),
+        .. AccountExtensions("api.service_accounts.list.response.v1.json: service_accounts[]."),
+        ("api.service_accounts.get.response.v1.json: service_account.display_name", Kind.Extension, "as in the create answer"),
+        ("api.service_accounts.get.response.v1.json: service_account.agent_address", Kind.Extension, "as in the create answer"),
+        ("api.service_accounts.list.response.v1.json: service_accounts[].display_name", Kind.Extension, "as in the create answer"),
+        ("api.service_accounts.list.response.v1.json: service_accounts[].agent_address", Kind.Extension, "as in the create answer"),
+        ("api.service_accounts.create.response.v1.json: agent", Kind.Extension, "the agent as configured by the create's delivery fields (ADR 005)"),
+        ("api.service_accounts.get.response.v1.json: agent", Kind.Extension, "one answer record for create and get; never written by get"),
+        ("api.service_accounts.list.response.v1.json: next_cursor", Kind.Extension, "paging (ADR 018)"),
+        ("api.service_accounts.list.response.v1.json: has_more", Kind.Extension, "paging (ADR 018)"),
+        ("api.service_accounts.keys.create.response.v1.json: key.token", Kind.Optional,
+            "one ApiKey record for every answer; the create always fills the token (ServiceAccountOperations.IssueKeyAsync, ServiceAccountTests)"),
+        ("api.service_accounts.keys.create.response.v1.json: key.revoked_at", Kind.Extension, "one ApiKey record for every answer (null here)"),
+        ("api.service_accounts.keys.revoke.response.v1.json: key.revoked_at", Kind.Optional,
+            "one ApiKey record for every answer; a revoke always sets it (ServiceAccountGrain.RevokeKeyAsync)"),
+        ("api.service_accounts.keys.revoke.response.v1.json: key.key_hint", Kind.Extension, "the revoke answers the whole key"),
+        ("api.service_accounts.keys.revoke.response.v1.json: key.created_at", Kind.Extension, "the revoke answers the whole key"),
+        ("api.service_accounts.keys.revoke.response.v1.json: key.expires_at", Kind.Extension, "the revoke answers the whole key"),
+        ("api.service_accounts.keys.revoke.response.v1.json: key.token", Kind.Extension, "one ApiKey record; never written by a revoke"),
+        // Agents (PROTOCOL §6.3, §6.5).
+        .. AgentExtensions("api.agents.get.response.v1.json: agent."),
+        ("api.agents.list.response.v1.json: next_cursor", Kind.Extension, "paging (ADR 018)"),
+        ("api.agents.list.response.v1.json: has_more", Kind.Extension, "paging (ADR 018)"),
     ]);
+
+    private static IEnumerable<(string, Kind, string)> AccountExtensions(string at) =>
+    [
+        (at + "id", Kind.Extension, "the same id for clients that read id"),
+        (at + "address", Kind.Extension, "agent_address and address both written (PROTOCOL §13 D28)"),
+        (at + "kind", Kind.Extension, "agent or human (human users are accounts too, ADR 009)"),
+        (at + "is_admin", Kind.Extension, "lets axme whoami tell an admin key from a workspace one"),
+        (at + "keys", Kind.Extension, "the account's keys, for the account itself or an admin (ADR 017)"),
+    ];
+
+    private static IEnumerable<(string, Kind, string)> AgentExtensions(string at) =>
+        from member in new[]
+        {
+            "agent_address", "delivery_mode", "lease_seconds", "max_delivery_attempts", "webhook_url", "webhook_secret_hint",
+            "webhook_secret", "internal_handler", "org_id", "workspace_id",
+        }
+        select (at + member, Kind.Extension, "the agent's delivery binding and tenant (PROTOCOL §6.5, ADR 005)");
 
     private static IEnumerable<(string, Kind, string)> IntentObjectExtensions(string at) =>
     [

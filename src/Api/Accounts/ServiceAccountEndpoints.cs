@@ -1,4 +1,5 @@
-using System.Text.Json.Nodes;
+using Axme.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Axme.Api.Auth;
 using Axme.Api.Http;
 using Axme.Grains.Interfaces.Accounts;
@@ -12,13 +13,13 @@ public static class ServiceAccountEndpoints
     public static RouteGroupBuilder MapServiceAccountEndpoints(this RouteGroupBuilder v1)
     {
         var g = v1.MapGroup("/service-accounts").WithTags("Service accounts");
-        g.MapPost("", Create).AddEndpointFilter<IdempotencyFilter>().WithSummary("Create a service account (idempotent by name)");
-        g.MapGet("", List).WithSummary("List a workspace's service accounts");
-        g.MapGet("/{service_account_id}", Get).WithSummary("Get a service account");
-        g.MapDelete("/{service_account_id}", Delete).AddEndpointFilter<IdempotencyFilter>().WithSummary("Revoke all keys and delete a service account");
-        g.MapPost("/{service_account_id}/keys", CreateKey).AddEndpointFilter<IdempotencyFilter>().WithSummary("Create a key (the token is returned once)");
-        g.MapPost("/{service_account_id}/keys/{key_id}/revoke", RevokeKey).AddEndpointFilter<IdempotencyFilter>().WithSummary("Revoke a key");
-        v1.MapGet("/whoami", WhoAmI).WithTags("Service accounts").WithSummary("Who the request's key or actor token belongs to (extension)");
+        g.MapPost("", Create).AddEndpointFilter<IdempotencyFilter>().WithName("CreateServiceAccount").WithSummary("Create a service account (idempotent by name)");
+        g.MapGet("", List).WithName("ListServiceAccounts").WithSummary("List a workspace's service accounts");
+        g.MapGet("/{service_account_id}", Get).WithName("GetServiceAccount").WithSummary("Get a service account");
+        g.MapDelete("/{service_account_id}", Delete).AddEndpointFilter<IdempotencyFilter>().WithName("DeleteServiceAccount").WithSummary("Revoke all keys and delete a service account");
+        g.MapPost("/{service_account_id}/keys", CreateKey).AddEndpointFilter<IdempotencyFilter>().WithName("CreateServiceAccountKey").WithSummary("Create a key (the token is returned once)");
+        g.MapPost("/{service_account_id}/keys/{key_id}/revoke", RevokeKey).AddEndpointFilter<IdempotencyFilter>().WithName("RevokeServiceAccountKey").WithSummary("Revoke a key");
+        v1.MapGet("/whoami", WhoAmI).WithTags("Service accounts").WithName("WhoAmI").WithSummary("Who the request's key or actor token belongs to (extension)");
         return v1;
     }
 
@@ -26,25 +27,25 @@ public static class ServiceAccountEndpoints
     /// The authenticated caller (an extension: the official CLI's whoami guesses from the account list, and a
     /// key's hint is shared by all keys of its account, so only the node can say which key this is).
     /// </summary>
-    public static async Task<IResult> WhoAmI(HttpContext http, IGrainFactory grains)
+    public static async Task<Ok<WhoAmIResponse>> WhoAmI(HttpContext http, IGrainFactory grains)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var account = await grains.GetGrain<IServiceAccountGrain>(caller.ServiceAccountId).GetAsync();
-        var who = new JsonObject
+        var who = new Contracts.WhoAmI
         {
-            ["service_account_id"] = caller.ServiceAccountId,
-            ["key_id"] = caller.KeyId,
-            ["org_id"] = caller.OrgId,
-            ["workspace_id"] = caller.WorkspaceId,
-            ["agent_address"] = caller.AgentAddress,
-            ["is_admin"] = caller.IsAdmin,
-            ["is_human"] = caller.IsHuman,
-            ["credential"] = caller.KeyId == ActorTokens.CallerKeyId ? "actor_token" : "api_key",
+            ServiceAccountId = caller.ServiceAccountId,
+            KeyId = caller.KeyId,
+            OrgId = caller.OrgId,
+            WorkspaceId = caller.WorkspaceId,
+            AgentAddress = caller.AgentAddress,
+            IsAdmin = caller.IsAdmin,
+            IsHuman = caller.IsHuman,
+            Credential = caller.KeyId == ActorTokens.CallerKeyId ? "actor_token" : "api_key",
         };
-        return TypedResults.Json(Wire.Ok(("caller", who), ("service_account", account is null ? null : AccountJson.ServiceAccount(account))));
+        return TypedResults.Ok(new WhoAmIResponse { Caller = who, ServiceAccount = account?.ToWire() });
     }
 
-    public static async Task<IResult> Create(HttpContext http, IGrainFactory grains, Webhooks.WebhookSecrets secrets, Agents.DeliveryQueries deliveries)
+    public static async Task<Ok<ServiceAccountResponse>> Create(HttpContext http, IGrainFactory grains, Webhooks.WebhookSecrets secrets, Agents.DeliveryQueries deliveries)
     {
         var caller = ManagingCaller(http);
         var body = await RequestBody.ReadAsync(http);
@@ -57,57 +58,58 @@ public static class ServiceAccountEndpoints
         var (account, isNew) = await grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(command.OrgId, command.WorkspaceId)).CreateServiceAccountAsync(command);
         // Naming an existing account again is a replay, not a way to change another agent's binding.
         if (delivery is not null && !isNew) AccountAccess.MustManage(caller, account, "change its delivery binding");
-        var response = Wire.Ok(("service_account", AccountJson.ServiceAccount(account, AccountAccess.Manages(caller, account))));
+        var response = new ServiceAccountResponse { ServiceAccount = account.ToWire(AccountAccess.Manages(caller, account)) };
         if (delivery is not null && await grains.GetGrain<Grains.Interfaces.Agents.IAgentGrain>(account.AgentAddress).GetAsync() is { } agent)
         {
             var (configured, generated) = await delivery.ApplyAsync(grains, secrets, agent);
             await Agents.AgentOperations.RedispatchWaitingAsync(grains, deliveries, configured, http.RequestAborted);
-            var agentJson = Agents.AgentJson.Agent(configured);
-            if (generated is not null) agentJson["webhook_secret"] = generated; // shown once, never again
-            response["agent"] = agentJson;
+            response = response with { Agent = Agents.AgentWire.ToWire(configured, generated) };
         }
-        return TypedResults.Json(response);
+        return TypedResults.Ok(response);
     }
 
-    public static async Task<IResult> List(HttpContext http, IGrainFactory grains)
+    public static async Task<Ok<ServiceAccountPage>> List(HttpContext http, IGrainFactory grains)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var (org, ws) = Query.Workspace(http.Request, caller);
         var (limit, cursor) = WorkspaceDirectory.Paging(http.Request.Query);
         var page = await WorkspaceDirectory.PageAsync(grains, org, ws, _ => true, cursor, limit);
-        var list = new JsonArray([.. page.Accounts.Select(a => (JsonNode)AccountJson.ServiceAccount(a, AccountAccess.Manages(caller, a)))]);
-        return TypedResults.Json(Wire.Ok(("service_accounts", list), ("next_cursor", page.NextCursor), ("has_more", page.NextCursor is not null)));
+        return TypedResults.Ok(new ServiceAccountPage
+        {
+            ServiceAccounts = [.. page.Accounts.Select(a => a.ToWire(AccountAccess.Manages(caller, a)))],
+            NextCursor = page.NextCursor,
+            HasMore = page.NextCursor is not null,
+        });
     }
 
-    public static async Task<IResult> Get(HttpContext http, string service_account_id, IGrainFactory grains)
+    public static async Task<Ok<ServiceAccountResponse>> Get(HttpContext http, string service_account_id, IGrainFactory grains)
     {
         var account = await Visible(http, grains, service_account_id);
         var keys = AccountAccess.Manages(ApiKeyAuthFilter.CallerOf(http), account);
-        return TypedResults.Json(Wire.Ok(("service_account", AccountJson.ServiceAccount(account, keys))));
+        return TypedResults.Ok(new ServiceAccountResponse { ServiceAccount = account.ToWire(keys) });
     }
 
-    public static async Task<IResult> Delete(HttpContext http, string service_account_id, IGrainFactory grains)
+    public static async Task<Ok<ServiceAccountDeleted>> Delete(HttpContext http, string service_account_id, IGrainFactory grains)
     {
         AccountAccess.MustManage(ManagingCaller(http), await Visible(http, grains, service_account_id), "delete it");
         var deleted = await grains.GetGrain<IServiceAccountGrain>(service_account_id).DeleteAsync();
-        return TypedResults.Json(Wire.Ok(("service_account_id", deleted.ServiceAccountId), ("deleted", true),
-            ("service_account", AccountJson.ServiceAccount(deleted))));
+        return TypedResults.Ok(new ServiceAccountDeleted { ServiceAccountId = deleted.ServiceAccountId, ServiceAccount = deleted.ToWire() });
     }
 
-    public static async Task<IResult> CreateKey(HttpContext http, string service_account_id, IGrainFactory grains)
+    public static async Task<Ok<ApiKeyResponse>> CreateKey(HttpContext http, string service_account_id, IGrainFactory grains)
     {
         AccountAccess.MustManage(ManagingCaller(http), await Visible(http, grains, service_account_id), "issue its keys");
-        return TypedResults.Json(await ServiceAccountOperations.KeyAnswerAsync(grains, service_account_id, await RequestBody.ReadAsync(http)));
+        return TypedResults.Ok(await ServiceAccountOperations.KeyAnswerAsync(grains, service_account_id, await RequestBody.ReadAsync(http)));
     }
 
     /// <summary>The request's caller, if it may change accounts (ServiceAccountOperations.ManagingCaller).</summary>
     private static Caller ManagingCaller(HttpContext http) => ServiceAccountOperations.ManagingCaller(ApiKeyAuthFilter.CallerOf(http));
 
-    public static async Task<IResult> RevokeKey(HttpContext http, string service_account_id, string key_id, IGrainFactory grains)
+    public static async Task<Ok<ApiKeyResponse>> RevokeKey(HttpContext http, string service_account_id, string key_id, IGrainFactory grains)
     {
         AccountAccess.MustManage(ManagingCaller(http), await Visible(http, grains, service_account_id), "revoke its keys");
         var revoked = await grains.GetGrain<IServiceAccountGrain>(service_account_id).RevokeKeyAsync(key_id);
-        return TypedResults.Json(Wire.Ok(("key", AccountJson.Key(revoked))));
+        return TypedResults.Ok(new ApiKeyResponse { Key = revoked.ToWire() });
     }
 
     private static async Task<ServiceAccountRecord> Visible(HttpContext http, IGrainFactory grains, string id)

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Axme.Contracts;
 using Axme.Api.Http;
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Common;
@@ -12,16 +12,14 @@ namespace Axme.Api.Accounts;
 public static class ServiceAccountOperations
 {
     /// <summary>The answer to POST …/keys ({expires_at?}) for an account the caller may manage: the new key, its token once.</summary>
-    public static async Task<JsonObject> KeyAnswerAsync(IGrainFactory grains, string serviceAccountId, RequestBody body) =>
-        Wire.Ok(("key", await IssueKeyAsync(grains, serviceAccountId, body.Timestamp("expires_at"))));
+    public static async Task<ApiKeyResponse> KeyAnswerAsync(IGrainFactory grains, string serviceAccountId, RequestBody body) =>
+        new() { Key = await IssueKeyAsync(grains, serviceAccountId, body.Timestamp("expires_at")) };
 
-    /// <summary>A new key of an account as JSON, with its token (shown this once).</summary>
-    public static async Task<JsonObject> IssueKeyAsync(IGrainFactory grains, string serviceAccountId, DateTimeOffset? expiresAt)
+    /// <summary>A new key of an account, with its token (shown this once).</summary>
+    public static async Task<ApiKey> IssueKeyAsync(IGrainFactory grains, string serviceAccountId, DateTimeOffset? expiresAt)
     {
         var created = await grains.GetGrain<IServiceAccountGrain>(serviceAccountId).CreateKeyAsync(expiresAt);
-        var key = AccountJson.Key(created.Key);
-        key["token"] = created.Token;
-        return key;
+        return created.Key.ToWire() with { Token = created.Token };
     }
 
     /// <summary>

@@ -6,6 +6,7 @@ using Axme.Api.Webhooks;
 using Axme.Contracts;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Axme.Api.Agents;
 
@@ -28,8 +29,8 @@ public static class AgentEndpoints
         return v1;
     }
 
-    public static async Task<IResult> List(HttpContext http, IGrainFactory grains) =>
-        TypedResults.Json(await AgentOperations.ListAsync(grains, ApiKeyAuthFilter.CallerOf(http), http.Request.Query));
+    public static async Task<Ok<AgentPage>> List(HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(await AgentOperations.ListAsync(grains, ApiKeyAuthFilter.CallerOf(http), http.Request.Query));
 
     public static async Task GetOrStream(HttpContext http, string address, IGrainFactory grains, DeliveryQueries deliveries, StreamSlots slots)
     {
@@ -48,7 +49,7 @@ public static class AgentEndpoints
             await AgentStream.RunAsync(http, caller, agent, grains, deliveries);
             return;
         }
-        await TypedResults.Json(Wire.Ok(("agent", AgentJson.Agent(agent)))).ExecuteAsync(http);
+        await TypedResults.Ok(new AgentResponse { Agent = agent.ToWire() }).ExecuteAsync(http);
     }
 
     public static async Task<IResult> Configure(HttpContext http, string address, IGrainFactory grains, WebhookSecrets secrets, DeliveryQueries deliveries)
@@ -64,9 +65,7 @@ public static class AgentEndpoints
         var body = await RequestBody.ReadAsync(http);
         var (updated, generatedSecret) = await DeliveryRequest.Read(body, secrets).ApplyAsync(grains, secrets, agent);
         await AgentOperations.RedispatchWaitingAsync(grains, deliveries, updated, http.RequestAborted);
-        var json = AgentJson.Agent(updated);
-        if (generatedSecret is not null) json["webhook_secret"] = generatedSecret; // shown once, never again
-        return TypedResults.Json(Wire.Ok(("agent", json)));
+        return TypedResults.Ok(new AgentResponse { Agent = updated.ToWire(generatedSecret) });
     }
 
     public static async Task<IResult> RemoveOverrideEntry(HttpContext http, string address, IGrainFactory grains)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Axme.Api.Http;
+using Axme.Contracts;
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
@@ -13,15 +14,19 @@ namespace Axme.Api.Agents;
 public static class AgentOperations
 {
     /// <summary>The directory for a caller and its parameters (query string, or an MCP tool's arguments).</summary>
-    public static async Task<JsonObject> ListAsync(IGrainFactory grains, Caller caller, IQueryCollection query)
+    public static async Task<AgentPage> ListAsync(IGrainFactory grains, Caller caller, IQueryCollection query)
     {
         var (org, ws) = Query.Workspace(query, caller);
         var (limit, cursor) = Accounts.WorkspaceDirectory.Paging(query);
         // Human users are service accounts too (docs/adr/009), but not agents of the directory.
         var page = await Accounts.WorkspaceDirectory.PageAsync(grains, org, ws, a => !a.IsHuman, cursor, limit);
         var agents = await Task.WhenAll(page.Accounts.Select(a => grains.GetGrain<IAgentGrain>(a.AgentAddress).GetAsync()));
-        var list = new JsonArray([.. agents.OfType<AgentRecord>().Select(a => (JsonNode)AgentJson.Agent(a))]);
-        return Wire.Ok(("agents", list), ("next_cursor", page.NextCursor), ("has_more", page.NextCursor is not null));
+        return new AgentPage
+        {
+            Agents = [.. agents.OfType<AgentRecord>().Select(a => a.ToWire())],
+            NextCursor = page.NextCursor,
+            HasMore = page.NextCursor is not null,
+        };
     }
 
     /// <summary>

@@ -1,10 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Axme.Api.Auth;
 using Axme.Api.Errors;
 using Axme.Grains.Interfaces.Common;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace Axme.Api.Http;
 
@@ -15,7 +17,8 @@ namespace Axme.Api.Http;
 /// Stored responses are encrypted (Data Protection): some carry a secret shown once (a new key's token,
 /// a generated webhook secret), and secrets are never kept in plain text.
 /// </summary>
-public sealed class IdempotencyFilter(IGrainFactory grains, Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection, TimeProvider time) : IEndpointFilter
+public sealed class IdempotencyFilter(IGrainFactory grains, Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection, TimeProvider time,
+    IOptions<JsonOptions> json) : IEndpointFilter
 {
     private readonly Microsoft.AspNetCore.DataProtection.IDataProtector _protector = protection.CreateProtector("Axme.IdempotentResponse.v1");
 
@@ -64,10 +67,11 @@ public sealed class IdempotencyFilter(IGrainFactory grains, Microsoft.AspNetCore
             await grain.AbandonAsync(requestHash);
             throw;
         }
-        if (result is IValueHttpResult { Value: JsonObject value } && result is IStatusCodeHttpResult status
+        if (result is IValueHttpResult { Value: { } value } && result is IStatusCodeHttpResult status
             && (status.StatusCode ?? 200) is >= 200 and < 300)
         {
-            var stored = new StoredResponse(status.StatusCode ?? 200, value.ToJsonString());
+            // The answer exactly as the endpoint would have written it (a contract record or a JSON object).
+            var stored = new StoredResponse(status.StatusCode ?? 200, JsonSerializer.Serialize(value, value.GetType(), json.Value.SerializerOptions));
             await grain.CompleteAsync(requestHash, stored with { Body = _protector.Protect(stored.Body) });
             return Text(stored);
         }

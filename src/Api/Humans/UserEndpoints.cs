@@ -3,8 +3,10 @@ using System.Text.RegularExpressions;
 using Axme.Api.Accounts;
 using Axme.Api.Auth;
 using Axme.Api.Http;
+using Axme.Contracts;
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Common;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Axme.Api.Humans;
 
@@ -35,7 +37,7 @@ public static partial class UserEndpoints
     [GeneratedRegex(@"^[a-z0-9][a-z0-9._-]{0,63}$")]
     private static partial Regex GroupPattern();
 
-    public static async Task<IResult> Create(HttpContext http, IGrainFactory grains)
+    public static async Task<Ok<UserResponse>> Create(HttpContext http, IGrainFactory grains)
     {
         var caller = ServiceAccountOperations.ManagingCaller(ApiKeyAuthFilter.CallerOf(http));
         var body = await RequestBody.ReadAsync(http);
@@ -53,20 +55,24 @@ public static partial class UserEndpoints
         return UserResult(http, account);
     }
 
-    public static async Task<IResult> List(HttpContext http, IGrainFactory grains)
+    public static async Task<Ok<UserPage>> List(HttpContext http, IGrainFactory grains)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var (org, ws) = Query.Workspace(http.Request, caller);
         var (limit, cursor) = WorkspaceDirectory.Paging(http.Request.Query);
         var page = await WorkspaceDirectory.PageAsync(grains, org, ws, a => a.IsHuman, cursor, limit);
-        return TypedResults.Json(Wire.Ok(("users", new JsonArray([.. page.Accounts.Select(u => (JsonNode)AccountJson.User(u, Accounts.AccountAccess.Manages(caller, u)))])),
-            ("next_cursor", page.NextCursor), ("has_more", page.NextCursor is not null)));
+        return TypedResults.Ok(new UserPage
+        {
+            Users = [.. page.Accounts.Select(u => u.ToUser(Accounts.AccountAccess.Manages(caller, u)))],
+            NextCursor = page.NextCursor,
+            HasMore = page.NextCursor is not null,
+        });
     }
 
-    public static async Task<IResult> Get(HttpContext http, string user_id, IGrainFactory grains) =>
+    public static async Task<Ok<UserResponse>> Get(HttpContext http, string user_id, IGrainFactory grains) =>
         UserResult(http, await VisibleAsync(http, grains, user_id));
 
-    public static async Task<IResult> Update(HttpContext http, string user_id, IGrainFactory grains)
+    public static async Task<Ok<UserResponse>> Update(HttpContext http, string user_id, IGrainFactory grains)
     {
         ServiceAccountOperations.ManagingCaller(ApiKeyAuthFilter.CallerOf(http));
         await VisibleAsync(http, grains, user_id);
@@ -82,35 +88,40 @@ public static partial class UserEndpoints
         return UserResult(http, await grains.GetGrain<IServiceAccountGrain>(user_id).UpdateHumanAsync(command));
     }
 
-    public static async Task<IResult> Delete(HttpContext http, string user_id, IGrainFactory grains)
+    public static async Task<Ok<UserDeleted>> Delete(HttpContext http, string user_id, IGrainFactory grains)
     {
         ServiceAccountOperations.ManagingCaller(ApiKeyAuthFilter.CallerOf(http));
         await VisibleAsync(http, grains, user_id);
         var deleted = await grains.GetGrain<IServiceAccountGrain>(user_id).DeleteAsync();
-        return TypedResults.Json(Wire.Ok(("user_id", deleted.ServiceAccountId), ("deleted", true), ("user", AccountJson.User(deleted))));
+        return TypedResults.Ok(new UserDeleted { UserId = deleted.ServiceAccountId, User = deleted.ToUser() });
     }
 
-    public static async Task<IResult> CreateKey(HttpContext http, string user_id, IGrainFactory grains)
+    public static async Task<Ok<ApiKeyResponse>> CreateKey(HttpContext http, string user_id, IGrainFactory grains)
     {
         Accounts.AccountAccess.SelfOrAdmin(ServiceAccountOperations.ManagingCaller(ApiKeyAuthFilter.CallerOf(http)), user_id, "issue its keys");
         await VisibleAsync(http, grains, user_id);
-        return TypedResults.Json(await ServiceAccountOperations.KeyAnswerAsync(grains, user_id, await RequestBody.ReadAsync(http)));
+        return TypedResults.Ok(await ServiceAccountOperations.KeyAnswerAsync(grains, user_id, await RequestBody.ReadAsync(http)));
     }
 
-    public static async Task<IResult> CreateToken(HttpContext http, string user_id, IGrainFactory grains, ActorTokens tokens, TimeProvider time)
+    public static async Task<Ok<ActorTokenResponse>> CreateToken(HttpContext http, string user_id, IGrainFactory grains, ActorTokens tokens, TimeProvider time)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         // A user may mint its own tokens; for someone else only an admin may (answering for a person, ADR 017).
         Accounts.AccountAccess.SelfOrAdmin(caller, user_id, "mint its actor tokens");
         var user = await VisibleAsync(http, grains, user_id);
         var (token, expires) = tokens.Issue(user, caller.ServiceAccountId);
-        return TypedResults.Json(Wire.Ok(("token", token), ("token_type", "Bearer"), ("expires_at", Wire.Time(expires)),
-            ("expires_in", (int)Math.Round((expires - time.GetUtcNow()).TotalSeconds)), ("user", AccountJson.User(user))));
+        return TypedResults.Ok(new ActorTokenResponse
+        {
+            Token = token,
+            ExpiresAt = expires,
+            ExpiresIn = (int)Math.Round((expires - time.GetUtcNow()).TotalSeconds),
+            User = user.ToUser(),
+        });
     }
 
     /// <summary>A user as the caller may see it: its keys only for itself or an admin (ADR 017).</summary>
-    private static IResult UserResult(HttpContext http, ServiceAccountRecord account) =>
-        TypedResults.Json(Wire.Ok(("user", AccountJson.User(account, Accounts.AccountAccess.Manages(ApiKeyAuthFilter.CallerOf(http), account)))));
+    private static Ok<UserResponse> UserResult(HttpContext http, ServiceAccountRecord account) =>
+        TypedResults.Ok(new UserResponse { User = account.ToUser(Accounts.AccountAccess.Manages(ApiKeyAuthFilter.CallerOf(http), account)) });
 
     /// <summary>A live human user the caller may see: 404 when unknown (or not a user), 403 in another workspace.</summary>
     private static async Task<ServiceAccountRecord> VisibleAsync(HttpContext http, IGrainFactory grains, string userId)

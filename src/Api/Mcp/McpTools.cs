@@ -91,8 +91,8 @@ public static class McpTools
             [IntentId, ("outcome", "string", "e.g. approved, rejected, submitted"), ("comment", "string", "note"),
              ("data", "object", "form data"), IdempotencyKey, Owner],
             SubmitTaskAsync),
-        new("axme.agents_list", "List the workspace's agents", [], [("limit", "integer", "1 to 1000, default 100"), Owner], c =>
-            AgentOperations.ListAsync(c.Grains, c.Caller, c.AsQuery())),
+        new("axme.agents_list", "List the workspace's agents", [], [("limit", "integer", "1 to 1000, default 100"), Owner],
+            async c => AxpJson.Node(await AgentOperations.ListAsync(c.Grains, c.Caller, c.AsQuery()))),
         new("axme.agents_register", "Register an agent: a service account and a key (the token is returned once)", ["name"],
             [("name", "string", "the agent's name"), ("display_name", "string", "display name"), ("description", "string", "description"), Owner],
             RegisterAsync),
@@ -126,7 +126,7 @@ public static class McpTools
             {
                 var raw = c.Args.String("address", 383) ?? c.Args.String("name", 383)
                     ?? throw ProtocolException.Invalid("name", "name or address is required", "missing_field");
-                return Wire.Ok(("agent", AgentJson.Agent(await AgentOperations.ResolveAsync(c.Grains, c.Caller, raw))));
+                return AxpJson.Node(new AgentResponse { Agent = (await AgentOperations.ResolveAsync(c.Grains, c.Caller, raw)).ToWire() });
             }),
     ];
 
@@ -181,8 +181,8 @@ public static class McpTools
         var (account, isNew) = await c.Grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(command.OrgId, command.WorkspaceId)).CreateServiceAccountAsync(command);
         // Registering an existing name mints a key for that account: only for itself or an admin (ADR 017).
         if (!isNew) AccountAccess.MustManage(caller, account, "get a new key");
-        return Wire.Ok(("service_account", AccountJson.ServiceAccount(account)), ("agent_address", account.AgentAddress),
-            ("key", await ServiceAccountOperations.IssueKeyAsync(c.Grains, account.ServiceAccountId, null)));
+        return Wire.Ok(("service_account", AxpJson.Node(account.ToWire())), ("agent_address", account.AgentAddress),
+            ("key", AxpJson.Node(await ServiceAccountOperations.IssueKeyAsync(c.Grains, account.ServiceAccountId, null))));
     }
 
     private static async Task<JsonObject> ReplyAsync(McpCall c)
