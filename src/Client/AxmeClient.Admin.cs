@@ -184,7 +184,7 @@ public sealed partial class AxmeClient
 
     // ---- webhooks (PROTOCOL §9.1) ----
 
-    /// <summary>Creates or updates a subscription (keyed by owner agent + callback URL); returns the <c>subscription</c> object.</summary>
+    /// <summary>Creates or updates a subscription (keyed by owner agent + callback URL).</summary>
     /// <param name="callbackUrl">Where events are posted.</param>
     /// <param name="eventTypes">Event types to receive (1–32; <c>*</c> for all).</param>
     /// <param name="secret">The signing secret, or null.</param>
@@ -192,26 +192,24 @@ public sealed partial class AxmeClient
     /// <param name="active">False to pause it.</param>
     /// <param name="ownerAgent">The owner (default: the key's agent).</param>
     /// <param name="ct">Cancels the call.</param>
-    public async Task<JsonObject> UpsertWebhookSubscriptionAsync(string callbackUrl, IEnumerable<string> eventTypes, string? secret = null,
+    public async Task<WebhookSubscription> UpsertWebhookSubscriptionAsync(string callbackUrl, IEnumerable<string> eventTypes, string? secret = null,
         string? description = null, bool? active = null, string? ownerAgent = null, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(callbackUrl);
         ArgumentNullException.ThrowIfNull(eventTypes);
-        var body = new JsonObject { ["callback_url"] = callbackUrl, ["event_types"] = new JsonArray([.. eventTypes.Select(t => (JsonNode)t)]) };
-        if (secret is not null) body["secret"] = secret;
-        if (description is not null) body["description"] = description;
-        if (active is { } a) body["active"] = a;
-        return (await PostAsync("v1/webhooks/subscriptions" + Query(("owner_agent", ownerAgent)), body, ct))["subscription"]!.AsObject();
+        var request = new WebhookSubscriptionRequest { CallbackUrl = callbackUrl, EventTypes = [.. eventTypes], Secret = secret, Description = description, Active = active };
+        var answer = await PostAsync("v1/webhooks/subscriptions" + Query(("owner_agent", ownerAgent)), AxpJson.Node(request), ct);
+        return AxmeModel.Contract<WebhookSubscriptionResponse>(answer).Subscription;
     }
 
-    /// <summary>The subscriptions (each a <c>subscription</c> object).</summary>
+    /// <summary>The subscriptions.</summary>
     /// <param name="ownerAgent">Only this owner's.</param>
     /// <param name="includeInactive">Include paused and revoked ones.</param>
     /// <param name="ct">Cancels the call.</param>
-    public async Task<IReadOnlyList<JsonObject>> ListWebhookSubscriptionsAsync(string? ownerAgent = null, bool includeInactive = false, CancellationToken ct = default)
+    public async Task<IReadOnlyList<WebhookSubscription>> ListWebhookSubscriptionsAsync(string? ownerAgent = null, bool includeInactive = false, CancellationToken ct = default)
     {
         var query = Query(("owner_agent", ownerAgent), ("include_inactive", includeInactive ? "true" : null));
-        return [.. ((await GetAsync("v1/webhooks/subscriptions" + query, ct))["subscriptions"] as JsonArray ?? []).OfType<JsonObject>()];
+        return AxmeModel.Contract<WebhookSubscriptionList>(await GetAsync("v1/webhooks/subscriptions" + query, ct)).Subscriptions;
     }
 
     /// <summary>Revokes a subscription.</summary>
@@ -226,23 +224,23 @@ public sealed partial class AxmeClient
     /// <param name="payload">Its payload (object or JsonObject).</param>
     /// <param name="ownerAgent">The owner (default: the key's agent).</param>
     /// <param name="ct">Cancels the call.</param>
-    public async Task<JsonObject> PublishWebhookEventAsync(string eventType, string source, object? payload = null, string? ownerAgent = null, CancellationToken ct = default)
+    public async Task<WebhookEventResponse> PublishWebhookEventAsync(string eventType, string source, object? payload = null, string? ownerAgent = null, CancellationToken ct = default)
     {
-        var body = new JsonObject { ["event_type"] = eventType, ["source"] = source, ["payload"] = ToNode(payload) ?? new JsonObject() };
-        return await PostAsync("v1/webhooks/events" + Query(("owner_agent", ownerAgent)), body, ct);
+        var request = new WebhookEventRequest { EventType = eventType, Source = source, Payload = ToObject(payload, nameof(payload)) ?? [] };
+        return AxmeModel.Contract<WebhookEventResponse>(await PostAsync("v1/webhooks/events" + Query(("owner_agent", ownerAgent)), AxpJson.Node(request), ct));
     }
 
-    /// <summary>An event with its delivery counters and attempts.</summary>
+    /// <summary>An event with its delivery counters and attempts (<see cref="WebhookEventResponse.Deliveries"/>).</summary>
     /// <param name="eventId">The event.</param>
     /// <param name="ct">Cancels the call.</param>
-    public Task<JsonObject> GetWebhookEventAsync(string eventId, CancellationToken ct = default) =>
-        GetAsync($"v1/webhooks/events/{Seg(eventId)}", ct);
+    public async Task<WebhookEventResponse> GetWebhookEventAsync(string eventId, CancellationToken ct = default) =>
+        AxmeModel.Contract<WebhookEventResponse>(await GetAsync($"v1/webhooks/events/{Seg(eventId)}", ct));
 
     /// <summary>Delivers an event again to every subscription whose delivery finished (409 while all are pending).</summary>
     /// <param name="eventId">The event.</param>
     /// <param name="ct">Cancels the call.</param>
-    public Task<JsonObject> ReplayWebhookEventAsync(string eventId, CancellationToken ct = default) =>
-        PostAsync($"v1/webhooks/events/{Seg(eventId)}/replay", null, ct);
+    public async Task<WebhookEventResponse> ReplayWebhookEventAsync(string eventId, CancellationToken ct = default) =>
+        AxmeModel.Contract<WebhookEventResponse>(await PostAsync($"v1/webhooks/events/{Seg(eventId)}/replay", null, ct));
 
     // ---- scenarios ----
 

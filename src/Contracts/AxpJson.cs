@@ -76,4 +76,11 @@ public static class AxpJson
 [JsonSerializable(typeof(UserPage))]
 [JsonSerializable(typeof(UserDeleted))]
 [JsonSerializable(typeof(ActorTokenResponse))]
+[JsonSerializable(typeof(WebhookSubscriptionRequest))]
+[JsonSerializable(typeof(WebhookSubscriptionResponse))]
+[JsonSerializable(typeof(WebhookSubscriptionList))]
+[JsonSerializable(typeof(WebhookSubscriptionRevoked))]
+[JsonSerializable(typeof(WebhookEventRequest))]
+[JsonSerializable(typeof(WebhookEventResponse))]
+[JsonSerializable(typeof(IntentDeliveries))]
 public sealed partial class AxpJsonContext : JsonSerializerContext;

@@ -31,6 +31,13 @@ public sealed class SchemaConformanceTests
         { "api.service_accounts.keys.revoke.response.v1.json", typeof(ApiKeyResponse) },
         { "api.agents.get.response.v1.json", typeof(AgentResponse) },
         { "api.agents.list.response.v1.json", typeof(AgentPage) },
+        { "api.webhooks.subscriptions.upsert.request.v1.json", typeof(WebhookSubscriptionRequest) },
+        { "api.webhooks.subscriptions.response.v1.json", typeof(WebhookSubscriptionResponse) },
+        { "api.webhooks.subscriptions.list.response.v1.json", typeof(WebhookSubscriptionList) },
+        { "api.webhooks.subscriptions.delete.response.v1.json", typeof(WebhookSubscriptionRevoked) },
+        { "api.webhooks.events.request.v1.json", typeof(WebhookEventRequest) },
+        { "api.webhooks.events.response.v1.json", typeof(WebhookEventResponse) },
+        { "api.webhooks.events.replay.response.v1.json", typeof(WebhookEventResponse) },
     };
 
     private enum Kind
@@ -96,6 +103,13 @@ public sealed class SchemaConformanceTests
         .. AgentExtensions("api.agents.get.response.v1.json: agent."),
         ("api.agents.list.response.v1.json: next_cursor", Kind.Extension, "paging (ADR 018)"),
         ("api.agents.list.response.v1.json: has_more", Kind.Extension, "paging (ADR 018)"),
+        // Webhooks (PROTOCOL §9.1): publish, get and replay answer one event record.
+        ("api.webhooks.events.response.v1.json: replayed_at", Kind.Extension, "one event record for publish, get and replay (absent until replayed)"),
+        ("api.webhooks.events.response.v1.json: deliveries", Kind.Extension, "GET /v1/webhooks/events/{id} adds every delivery and attempt"),
+        ("api.webhooks.events.replay.response.v1.json: replayed_at", Kind.Optional, "one event record for publish, get and replay; a replay always sets it (WebhookEventGrain.ReplayAsync)"),
+        ("api.webhooks.events.replay.response.v1.json: source", Kind.Extension, "one event record for publish, get and replay"),
+        ("api.webhooks.events.replay.response.v1.json: accepted_at", Kind.Extension, "one event record for publish, get and replay"),
+        ("api.webhooks.events.replay.response.v1.json: deliveries", Kind.Extension, "one event record for publish, get and replay (never written by a replay)"),
     ]);
 
     private static IEnumerable<(string, Kind, string)> AccountExtensions(string at) =>

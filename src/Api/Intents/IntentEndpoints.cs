@@ -18,7 +18,7 @@ public static partial class IntentEndpoints
         g.MapGet("", IntentListEndpoint.List).WithName("ListIntents").WithSummary("List the workspace's intents");
         g.MapPost("/bulk-cancel", IntentListEndpoint.BulkCancel).AddEndpointFilter<IdempotencyFilter>().WithSummary("Cancel inactive intents");
         g.MapGet("/{intent_id}", Get).WithName("GetIntent").WithSummary("Get an intent");
-        g.MapGet("/{intent_id}/deliveries", Deliveries).WithSummary("The intent's delivery to its handler: id, attempt, and every webhook attempt (extension)");
+        g.MapGet("/{intent_id}/deliveries", Deliveries).WithName("GetIntentDeliveries").WithSummary("The intent's delivery to its handler: id, attempt, and every webhook attempt (extension)");
         g.MapGet("/{intent_id}/events", Events).WithName("ListIntentEvents").WithSummary("List an intent's events after a cursor");
         g.MapGet("/{intent_id}/events/stream", IntentStreamEndpoint.Stream).WithName("StreamIntentEvents")
             .Produces<Contracts.IntentEvent>(200, "text/event-stream")
@@ -43,15 +43,18 @@ public static partial class IntentEndpoints
         return TypedResults.Ok(new IntentResponse { Intent = intent.ToWire() });
     }
 
-    public static async Task<IResult> Deliveries(HttpContext http, string intent_id, IGrainFactory grains)
+    public static async Task<Ok<IntentDeliveries>> Deliveries(HttpContext http, string intent_id, IGrainFactory grains)
     {
         var intent = await IntentOperations.Grain(grains, intent_id).GetAsync(ApiKeyAuthFilter.CallerOf(http));
         var deliveryId = Grains.Interfaces.Delivery.DeliveryIds.ForIntent(intent.IntentId);
         var webhook = await grains.GetGrain<Grains.Interfaces.Delivery.IDeliveryGrain>(deliveryId).GetAsync();
-        var list = new JsonArray();
-        if (webhook is not null) list.Add(Webhooks.WebhookJson.Delivery(webhook));
-        return TypedResults.Json(Wire.Ok(("intent_id", intent.IntentId.ToString()), ("delivery_id", deliveryId),
-            ("delivery_attempt", intent.DeliveryAttempt), ("deliveries", list)));
+        return TypedResults.Ok(new IntentDeliveries
+        {
+            IntentId = intent.IntentId.ToString(),
+            DeliveryId = deliveryId,
+            DeliveryAttempt = intent.DeliveryAttempt,
+            Deliveries = webhook is null ? [] : [Webhooks.WebhookWire.ToWire(webhook)],
+        });
     }
 
     /// <summary>The largest page of GET …/events, and its default: one intent keeps at most 10,000 events.</summary>

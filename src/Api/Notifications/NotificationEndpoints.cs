@@ -30,7 +30,7 @@ public static class NotificationEndpoints
 
     private static JsonObject Notification(DeliveryRecord d)
     {
-        var o = WebhookJson.Delivery(d);
+        var o = Contracts.AxpJson.Node(d.ToWire()); // a delivery with its attempts, plus what a notification adds
         o["notification_type"] = d.Job.NotificationType;
         o["channel"] = d.Job.Kind == DeliveryKinds.Email ? "email" : "webhook";
         if (d.Job.Email is { } email)

@@ -1,4 +1,5 @@
-using System.Text.Json.Nodes;
+using Axme.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Axme.Api.Auth;
 using Axme.Api.Http;
 using Axme.Grains.Interfaces.Common;
@@ -17,16 +18,18 @@ public static class WebhookEndpoints
     public static RouteGroupBuilder MapWebhookEndpoints(this RouteGroupBuilder v1)
     {
         var g = v1.MapGroup("/webhooks").WithTags("Webhooks");
-        g.MapPost("/subscriptions", Upsert).AddEndpointFilter<IdempotencyFilter>().WithSummary("Create or update a subscription (key: owner_agent + callback_url)");
-        g.MapGet("/subscriptions", List).WithSummary("List subscriptions");
-        g.MapDelete("/subscriptions/{subscription_id}", Revoke).WithSummary("Revoke a subscription");
-        g.MapPost("/events", Publish).AddEndpointFilter<IdempotencyFilter>().WithSummary("Publish an event to the owner's matching subscriptions");
-        g.MapGet("/events/{event_id}", GetEvent).WithSummary("An event's delivery counters and every attempt (extension)");
-        g.MapPost("/events/{event_id}/replay", Replay).WithSummary("Deliver an event again to every subscription whose delivery finished");
+        g.MapPost("/subscriptions", Upsert).AddEndpointFilter<IdempotencyFilter>().Accepts<WebhookSubscriptionRequest>("application/json")
+            .WithName("UpsertWebhookSubscription").WithSummary("Create or update a subscription (key: owner_agent + callback_url)");
+        g.MapGet("/subscriptions", List).WithName("ListWebhookSubscriptions").WithSummary("List subscriptions");
+        g.MapDelete("/subscriptions/{subscription_id}", Revoke).WithName("RevokeWebhookSubscription").WithSummary("Revoke a subscription");
+        g.MapPost("/events", Publish).AddEndpointFilter<IdempotencyFilter>().Accepts<WebhookEventRequest>("application/json")
+            .WithName("PublishWebhookEvent").WithSummary("Publish an event to the owner's matching subscriptions");
+        g.MapGet("/events/{event_id}", GetEvent).WithName("GetWebhookEvent").WithSummary("An event's delivery counters and every attempt (extension)");
+        g.MapPost("/events/{event_id}/replay", Replay).WithName("ReplayWebhookEvent").WithSummary("Deliver an event again to every subscription whose delivery finished");
         return v1;
     }
 
-    public static async Task<IResult> Upsert(HttpContext http, IGrainFactory grains, WebhookSecrets secrets)
+    public static async Task<Ok<WebhookSubscriptionResponse>> Upsert(HttpContext http, IGrainFactory grains, WebhookSecrets secrets)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var owner = Query.OwnerAgentInWorkspace(http.Request, caller) ?? caller.AgentAddress;
@@ -46,20 +49,20 @@ public static class WebhookEndpoints
             EventTypes = types.Distinct().ToArray(), Active = body.Bool("active") ?? true, Description = body.String("description", 1000),
             ProtectedSecret = protectedSecret?.Item1, SecretHint = protectedSecret?.Item2,
         });
-        return TypedResults.Json(Wire.Ok(("subscription", WebhookJson.Subscription(subscription))));
+        return TypedResults.Ok(new WebhookSubscriptionResponse { Subscription = subscription.ToWire() });
     }
 
-    public static async Task<IResult> List(HttpContext http, IGrainFactory grains)
+    public static async Task<Ok<WebhookSubscriptionList>> List(HttpContext http, IGrainFactory grains)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var owner = Query.OwnerAgentInWorkspace(http.Request, caller);
         var includeInactive = Query.String(http.Request, "include_inactive") is { } v
             && (bool.TryParse(v, out var b) ? b : throw ProtocolException.Invalid("include_inactive", "include_inactive must be true or false"));
         var list = await Directory(grains, caller).ListAsync(owner, includeInactive);
-        return TypedResults.Json(Wire.Ok(("subscriptions", new JsonArray([.. list.Select(s => (JsonNode)WebhookJson.Subscription(s))]))));
+        return TypedResults.Ok(new WebhookSubscriptionList { Subscriptions = [.. list.Select(s => s.ToWire())] });
     }
 
-    public static async Task<IResult> Revoke(HttpContext http, string subscription_id, IGrainFactory grains)
+    public static async Task<Ok<WebhookSubscriptionRevoked>> Revoke(HttpContext http, string subscription_id, IGrainFactory grains)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var id = Guid.TryParse(subscription_id, out var g) ? g : throw ProtocolException.Invalid("subscription_id", "subscription_id must be a UUID");
@@ -69,10 +72,10 @@ public static class WebhookEndpoints
             throw ProtocolException.NotFound("subscription", subscription_id);
         if (!caller.CanAccess(existing.OrgId, existing.WorkspaceId)) throw ProtocolException.Forbidden("subscription belongs to another workspace");
         var revoked = await grain.RevokeAsync();
-        return TypedResults.Json(Wire.Ok(("subscription_id", id.ToString()), ("revoked_at", Wire.Time(revoked!.RevokedAt))));
+        return TypedResults.Ok(new WebhookSubscriptionRevoked { SubscriptionId = id.ToString(), RevokedAt = revoked!.RevokedAt!.Value });
     }
 
-    public static async Task<IResult> Publish(HttpContext http, IGrainFactory grains, TimeProvider time)
+    public static async Task<Ok<WebhookEventResponse>> Publish(HttpContext http, IGrainFactory grains, TimeProvider time)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var owner = Query.OwnerAgentInWorkspace(http.Request, caller) ?? caller.AgentAddress;
@@ -92,24 +95,22 @@ public static class WebhookEndpoints
             EventId = eventId, OrgId = caller.OrgId, WorkspaceId = caller.WorkspaceId, OwnerAgent = owner, EventType = eventType,
             Source = source, PayloadJson = payload, AcceptedAt = time.GetUtcNow(), Deliveries = new Dictionary<string, string>(),
         }, [.. subscriptions.Select(s => s.SubscriptionId)]);
-        return TypedResults.Json(WebhookJson.Event(published));
+        return TypedResults.Ok(published.ToWire());
     }
 
-    public static async Task<IResult> GetEvent(HttpContext http, string event_id, IGrainFactory grains)
+    public static async Task<Ok<WebhookEventResponse>> GetEvent(HttpContext http, string event_id, IGrainFactory grains)
     {
         var e = await VisibleEventAsync(http, grains, event_id);
         var deliveries = await Task.WhenAll(e.Deliveries.Keys.Select(id => grains.GetGrain<IDeliveryGrain>(id).GetAsync()));
-        var json = WebhookJson.Event(e);
-        json["deliveries"] = new JsonArray([.. deliveries.OfType<DeliveryRecord>().Select(d => (JsonNode)WebhookJson.Delivery(d))]);
-        return TypedResults.Json(json);
+        return TypedResults.Ok(e.ToWire() with { Deliveries = [.. deliveries.OfType<DeliveryRecord>().Select(d => d.ToWire())] });
     }
 
-    public static async Task<IResult> Replay(HttpContext http, string event_id, IGrainFactory grains)
+    public static async Task<Ok<WebhookEventResponse>> Replay(HttpContext http, string event_id, IGrainFactory grains)
     {
         var e = await VisibleEventAsync(http, grains, event_id);
         if (e.Deliveries.Count > 0 && e.Deliveries.Values.All(s => s == DeliveryStatus.Pending))
             throw ProtocolException.Conflict("replay_blocked", "every delivery of this event is still pending");
-        return TypedResults.Json(WebhookJson.Event(await grains.GetGrain<IWebhookEventGrain>(event_id).ReplayAsync()));
+        return TypedResults.Ok((await grains.GetGrain<IWebhookEventGrain>(event_id).ReplayAsync()).ToWire());
     }
 
     private static async Task<WebhookEventRecord> VisibleEventAsync(HttpContext http, IGrainFactory grains, string eventId)
