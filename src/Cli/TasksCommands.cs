@@ -73,7 +73,7 @@ public sealed class TasksListCommand : AxmeCommand<GlobalSettings>
     {
         using var client = Connection.Resolve(s).CreateClient();
         var tasks = await client.ListMyTasksAsync(ct);
-        if (s.Json) { PrintJson(new JsonArray(tasks.Select(t => (JsonNode)t.Raw.DeepClone()).ToArray())); return 0; }
+        if (s.Json) { PrintJson(new JsonArray(tasks.Select(t => (JsonNode)Raw(t)).ToArray())); return 0; }
         var t = new Table().Border(TableBorder.Rounded).AddColumns("intent_id", "type", "title", "from_agent", "due_at");
         foreach (var x in tasks)
             t.AddRow(Esc(x.IntentId), Esc(x.IntentType), Esc(x.HumanTask?["title"]?.ToString()), Esc(x.FromAgent), Esc(x.DueAt?.ToString("u")));

@@ -10,7 +10,7 @@ public sealed partial class AxmeClient
     /// <summary>Pending human tasks (GET /v1/me/tasks): a human user's own, or every one of the key's workspace.</summary>
     /// <param name="ct">Cancels the call.</param>
     public async Task<IReadOnlyList<HumanTaskItem>> ListMyTasksAsync(CancellationToken ct = default) =>
-        AxmeModel.ListOf<HumanTaskItem>((await GetAsync("v1/me/tasks", ct))["tasks"]);
+        AxmeModel.Contract<HumanTaskList>(await GetAsync("v1/me/tasks", ct)).Tasks;
 
     /// <summary>Answers a human task as the CLI does (POST /v1/intents/{id}/resume with <c>task_result</c>, PROTOCOL §7.4).</summary>
     /// <param name="intentId">The task's intent.</param>

@@ -83,4 +83,10 @@ public static class AxpJson
 [JsonSerializable(typeof(WebhookEventRequest))]
 [JsonSerializable(typeof(WebhookEventResponse))]
 [JsonSerializable(typeof(IntentDeliveries))]
+[JsonSerializable(typeof(InboxThreadList))]
+[JsonSerializable(typeof(InboxThreadResponse))]
+[JsonSerializable(typeof(InboxChanges))]
+[JsonSerializable(typeof(InboxThreadRead))]
+[JsonSerializable(typeof(InboxMessagesDeleted))]
+[JsonSerializable(typeof(HumanTaskList))]
 public sealed partial class AxpJsonContext : JsonSerializerContext;

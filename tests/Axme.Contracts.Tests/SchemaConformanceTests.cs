@@ -38,6 +38,11 @@ public sealed class SchemaConformanceTests
         { "api.webhooks.events.request.v1.json", typeof(WebhookEventRequest) },
         { "api.webhooks.events.response.v1.json", typeof(WebhookEventResponse) },
         { "api.webhooks.events.replay.response.v1.json", typeof(WebhookEventResponse) },
+        { "api.tasks.list.response.v1.json", typeof(HumanTaskList) },
+        { "api.inbox.list.response.v1.json", typeof(InboxThreadList) },
+        { "api.inbox.thread.response.v1.json", typeof(InboxThreadResponse) },
+        { "api.inbox.changes.response.v1.json", typeof(InboxChanges) },
+        { "api.inbox.messages.delete.response.v1.json", typeof(InboxMessagesDeleted) },
     };
 
     private enum Kind
@@ -110,7 +115,21 @@ public sealed class SchemaConformanceTests
         ("api.webhooks.events.replay.response.v1.json: source", Kind.Extension, "one event record for publish, get and replay"),
         ("api.webhooks.events.replay.response.v1.json: accepted_at", Kind.Extension, "one event record for publish, get and replay"),
         ("api.webhooks.events.replay.response.v1.json: deliveries", Kind.Extension, "one event record for publish, get and replay (never written by a replay)"),
+        // Inbox threads (PROTOCOL §7.6: extra members are allowed on the thread object).
+        .. ThreadExtensions("api.inbox.list.response.v1.json: threads[]."),
+        .. ThreadExtensions("api.inbox.thread.response.v1.json: thread."),
+        .. ThreadExtensions("api.inbox.changes.response.v1.json: changes[].thread."),
     ]);
+
+    private static IEnumerable<(string, Kind, string)> ThreadExtensions(string at) =>
+    [
+        (at + "read_at", Kind.Extension, "when the owner last read it (POST …/read)"),
+        (at + "intent_type", Kind.Extension, "the intent's type, for the inbox list"),
+        (at + "org_id", Kind.Extension, "the tenant"),
+        (at + "workspace_id", Kind.Extension, "the tenant"),
+        (at + "timeline[].message_id", Kind.Extension, "a message's id, for POST …/messages/delete"),
+        (at + "timeline[].deleted", Kind.Extension, "a deleted message stays in the timeline, marked"),
+    ];
 
     private static IEnumerable<(string, Kind, string)> AccountExtensions(string at) =>
     [

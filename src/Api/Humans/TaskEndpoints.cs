@@ -14,7 +14,7 @@ public static class TaskEndpoints
 {
     public static RouteGroupBuilder MapTaskEndpoints(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/me/tasks", MyTasks).WithTags("Tasks").WithSummary("Pending human tasks: a human user's own, or every one of the key's workspace");
+        v1.MapGet("/me/tasks", MyTasks).WithTags("Tasks").WithName("ListMyTasks").WithSummary("Pending human tasks: a human user's own, or every one of the key's workspace");
         v1.MapPost("/approvals/{approval_id}/decision", Decide).WithTags("Tasks").Accepts<ApprovalDecisionRequest>("application/json")
             .WithName("DecideApproval").WithSummary("Approve or reject a human task by its approval id");
         return v1;
@@ -24,8 +24,8 @@ public static class TaskEndpoints
     /// A human user's key sees the tasks it may answer (TaskAccess, read with the user's current roles and
     /// teams); any other key every pending task of its workspace (PROTOCOL §7.3 recommendation).
     /// </summary>
-    public static async Task<IResult> MyTasks(HttpContext http, IntentQueries queries) =>
-        TypedResults.Json(await TaskOperations.MyTasksAsync(queries, ApiKeyAuthFilter.CallerOf(http), http.RequestAborted));
+    public static async Task<Ok<HumanTaskList>> MyTasks(HttpContext http, IntentQueries queries) =>
+        TypedResults.Ok(await TaskOperations.MyTasksAsync(queries, ApiKeyAuthFilter.CallerOf(http), http.RequestAborted));
 
     public static async Task<Ok<ApprovalDecisionResponse>> Decide(HttpContext http, string approval_id, IGrainFactory grains)
     {

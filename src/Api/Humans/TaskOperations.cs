@@ -14,25 +14,22 @@ public static class TaskOperations
 {
     public const int MaxTasks = 500;
 
-    public static async Task<JsonObject> MyTasksAsync(IntentQueries queries, Caller caller, CancellationToken ct)
-    {
-        var tasks = (await queries.PendingTasksAsync(caller, MaxTasks, ct)).Select(i => (JsonNode)Task(i));
-        return Wire.Ok(("tasks", new JsonArray([.. tasks])));
-    }
+    public static async Task<HumanTaskList> MyTasksAsync(IntentQueries queries, Caller caller, CancellationToken ct) =>
+        new() { Tasks = [.. (await queries.PendingTasksAsync(caller, MaxTasks, ct)).Select(Task)] };
 
     /// <summary>A task as §7.3 shows it, plus its approval id and who it waits for.</summary>
-    public static JsonObject Task(IntentRecord i) => new()
+    public static HumanTaskItem Task(IntentRecord i) => new()
     {
-        ["intent_id"] = i.IntentId.ToString(),
-        ["approval_id"] = i.IntentId.ToString(),
-        ["intent_type"] = i.IntentType,
-        ["status"] = i.Status,
-        ["from_agent"] = i.FromAgent,
-        ["to_agent"] = i.ToAgent,
-        ["assigned_at"] = Wire.Time(i.WaitingSince ?? i.UpdatedAt),
-        ["due_at"] = Wire.Time(i.EffectiveDeadline),
-        ["pending_with"] = i.PendingWith.ToWire() is { } holder ? AxpJson.Node(holder) : null,
-        ["human_task"] = Wire.Json(i.HumanTaskJson),
-        ["payload"] = Wire.Json(i.PayloadJson),
+        IntentId = i.IntentId.ToString(),
+        ApprovalId = i.IntentId.ToString(),
+        IntentType = i.IntentType,
+        Status = i.Status,
+        FromAgent = i.FromAgent,
+        ToAgent = i.ToAgent,
+        AssignedAt = i.WaitingSince ?? i.UpdatedAt,
+        DueAt = i.EffectiveDeadline,
+        PendingWith = i.PendingWith.ToWire(),
+        HumanTask = i.HumanTaskJson is null ? null : JsonNode.Parse(i.HumanTaskJson) as JsonObject,
+        Payload = JsonNode.Parse(i.PayloadJson) as JsonObject,
     };
 }

@@ -4,6 +4,12 @@ using Axme.Api.Http;
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Inbox;
+using Microsoft.AspNetCore.Http.HttpResults;
+using InboxChanges = Axme.Contracts.InboxChanges;
+using InboxMessagesDeleted = Axme.Contracts.InboxMessagesDeleted;
+using InboxThreadList = Axme.Contracts.InboxThreadList;
+using InboxThreadRead = Axme.Contracts.InboxThreadRead;
+using InboxThreadResponse = Axme.Contracts.InboxThreadResponse;
 
 namespace Axme.Api.Inbox;
 
@@ -13,46 +19,50 @@ public static class InboxEndpoints
     public static RouteGroupBuilder MapInboxEndpoints(this RouteGroupBuilder v1)
     {
         var g = v1.MapGroup("/inbox").WithTags("Inbox");
-        g.MapGet("", List).WithSummary("List inbox threads (newest first)");
-        g.MapGet("/changes", Changes).WithSummary("Threads changed after a cursor");
-        g.MapGet("/{thread_id}", Get).WithSummary("Get a thread");
-        g.MapPost("/{thread_id}/reply", Reply).AddEndpointFilter<IdempotencyFilter>().WithSummary("Post a message into a thread");
-        g.MapPost("/{thread_id}/delegate", Delegate).AddEndpointFilter<IdempotencyFilter>().WithSummary("Hand a thread to another owner");
-        g.MapPost("/{thread_id}/approve", Approve).AddEndpointFilter<IdempotencyFilter>().WithSummary("Approve: the thread is done and a delivered intent completes");
-        g.MapPost("/{thread_id}/reject", Reject).AddEndpointFilter<IdempotencyFilter>().WithSummary("Reject: the thread is done and a delivered intent fails");
-        g.MapPost("/{thread_id}/read", Read).AddEndpointFilter<IdempotencyFilter>().WithSummary("Mark a thread read");
-        g.MapPost("/{thread_id}/messages/delete", DeleteMessages).AddEndpointFilter<IdempotencyFilter>().WithSummary("Delete messages of a thread");
+        g.MapGet("", List).WithName("ListInboxThreads").WithSummary("List inbox threads (newest first)");
+        g.MapGet("/changes", Changes).WithName("ListInboxChanges").WithSummary("Threads changed after a cursor");
+        g.MapGet("/{thread_id}", Get).WithName("GetInboxThread").WithSummary("Get a thread");
+        g.MapPost("/{thread_id}/reply", Reply).AddEndpointFilter<IdempotencyFilter>().WithName("ReplyInInboxThread").WithSummary("Post a message into a thread");
+        g.MapPost("/{thread_id}/delegate", Delegate).AddEndpointFilter<IdempotencyFilter>().WithName("DelegateInboxThread").WithSummary("Hand a thread to another owner");
+        g.MapPost("/{thread_id}/approve", Approve).AddEndpointFilter<IdempotencyFilter>().WithName("ApproveInboxThread").WithSummary("Approve: the thread is done and a delivered intent completes");
+        g.MapPost("/{thread_id}/reject", Reject).AddEndpointFilter<IdempotencyFilter>().WithName("RejectInboxThread").WithSummary("Reject: the thread is done and a delivered intent fails");
+        g.MapPost("/{thread_id}/read", Read).AddEndpointFilter<IdempotencyFilter>().WithName("MarkInboxThreadRead").WithSummary("Mark a thread read");
+        g.MapPost("/{thread_id}/messages/delete", DeleteMessages).AddEndpointFilter<IdempotencyFilter>().WithName("DeleteInboxMessages").WithSummary("Delete messages of a thread");
         return v1;
     }
 
-    public static async Task<IResult> List(HttpContext http, InboxQueries queries)
+    public static async Task<Ok<InboxThreadList>> List(HttpContext http, InboxQueries queries)
     {
         var status = InboxOperations.ThreadStatus(Query.String(http.Request, "status"));
         var limit = Query.Int(http.Request, "limit", 1, 500) ?? 100;
-        return TypedResults.Json(await InboxOperations.ListAsync(queries, Filter(http, status), limit, http.RequestAborted));
+        return TypedResults.Ok(await InboxOperations.ListAsync(queries, Filter(http, status), limit, http.RequestAborted));
     }
 
-    public static async Task<IResult> Changes(HttpContext http, InboxQueries queries)
+    public static async Task<Ok<InboxChanges>> Changes(HttpContext http, InboxQueries queries)
     {
         var cursor = Query.String(http.Request, "cursor");
         var after = cursor is null ? 0 : InboxQueries.DecodeCursor(cursor);
         var limit = Query.Int(http.Request, "limit", 1, 200) ?? 50;
         var (changes, hasMore) = await queries.ChangesAsync(Filter(http, null), after, limit, http.RequestAborted);
-        var list = new JsonArray([.. changes.Select(c => (JsonNode)new JsonObject { ["cursor"] = c.Cursor, ["thread"] = InboxJson.Thread(c.Thread) })]);
-        return TypedResults.Json(Wire.Ok(("changes", list), ("next_cursor", changes.Count > 0 ? changes[^1].Cursor : cursor), ("has_more", hasMore)));
+        return TypedResults.Ok(new InboxChanges
+        {
+            Changes = [.. changes.Select(c => new Contracts.InboxChange { Cursor = c.Cursor, Thread = c.Thread.ToWire() })],
+            NextCursor = changes.Count > 0 ? changes[^1].Cursor : cursor,
+            HasMore = hasMore,
+        });
     }
 
-    public static async Task<IResult> Get(HttpContext http, string thread_id, IGrainFactory grains) =>
+    public static async Task<Ok<InboxThreadResponse>> Get(HttpContext http, string thread_id, IGrainFactory grains) =>
         ThreadResult(await InboxOperations.Grain(grains, thread_id).GetAsync(ScopeOf(http)));
 
-    public static async Task<IResult> Reply(HttpContext http, string thread_id, IGrainFactory grains)
+    public static async Task<Ok<InboxThreadResponse>> Reply(HttpContext http, string thread_id, IGrainFactory grains)
     {
         var body = await RequestBody.ReadAsync(http);
         var message = body.String("message", InboxOperations.MaxMessageLength, required: true)!;
         return ThreadResult(await InboxOperations.Grain(grains, thread_id).ReplyAsync(ScopeOf(http), message));
     }
 
-    public static async Task<IResult> Delegate(HttpContext http, string thread_id, IGrainFactory grains)
+    public static async Task<Ok<InboxThreadResponse>> Delegate(HttpContext http, string thread_id, IGrainFactory grains)
     {
         var scope = ScopeOf(http);
         var body = await RequestBody.ReadAsync(http);
@@ -65,17 +75,17 @@ public static class InboxEndpoints
         return ThreadResult(await InboxOperations.Grain(grains, thread_id).DelegateAsync(scope, target, note));
     }
 
-    public static Task<IResult> Approve(HttpContext http, string thread_id, IGrainFactory grains) => Decide(http, thread_id, grains, true);
+    public static Task<Ok<InboxThreadResponse>> Approve(HttpContext http, string thread_id, IGrainFactory grains) => Decide(http, thread_id, grains, true);
 
-    public static Task<IResult> Reject(HttpContext http, string thread_id, IGrainFactory grains) => Decide(http, thread_id, grains, false);
+    public static Task<Ok<InboxThreadResponse>> Reject(HttpContext http, string thread_id, IGrainFactory grains) => Decide(http, thread_id, grains, false);
 
-    public static async Task<IResult> Read(HttpContext http, string thread_id, IGrainFactory grains)
+    public static async Task<Ok<InboxThreadRead>> Read(HttpContext http, string thread_id, IGrainFactory grains)
     {
         var thread = await InboxOperations.Grain(grains, thread_id).MarkReadAsync(ScopeOf(http));
-        return TypedResults.Json(Wire.Ok(("thread_id", thread.ThreadId.ToString()), ("read_at", Wire.Time(thread.ReadAt))));
+        return TypedResults.Ok(new InboxThreadRead { ThreadId = thread.ThreadId.ToString(), ReadAt = thread.ReadAt });
     }
 
-    public static async Task<IResult> DeleteMessages(HttpContext http, string thread_id, IGrainFactory grains)
+    public static async Task<Ok<InboxMessagesDeleted>> DeleteMessages(HttpContext http, string thread_id, IGrainFactory grains)
     {
         var body = await RequestBody.ReadAsync(http);
         var mode = body.String("mode", 16) ?? "self";
@@ -84,21 +94,23 @@ public static class InboxEndpoints
             : throw ProtocolException.Invalid("message_ids", $"message id must be a UUID: {id}")).ToArray();
         var command = new DeleteMessagesCommand { Mode = mode, MessageIds = ids, Limit = body.Int("limit", 1, 100) ?? 100 };
         var result = await InboxOperations.Grain(grains, thread_id).DeleteMessagesAsync(ScopeOf(http), command);
-        return TypedResults.Json(Wire.Ok(
-            ("thread", InboxJson.Thread(result.Thread)),
-            ("mode", mode),
-            ("deleted_count", result.DeletedIds.Count),
-            ("message_ids", new JsonArray([.. result.DeletedIds.Select(d => (JsonNode)d.ToString())]))));
+        return TypedResults.Ok(new InboxMessagesDeleted
+        {
+            Thread = result.Thread.ToWire(),
+            Mode = mode,
+            DeletedCount = result.DeletedIds.Count,
+            MessageIds = [.. result.DeletedIds.Select(d => d.ToString())],
+        });
     }
 
-    private static async Task<IResult> Decide(HttpContext http, string threadId, IGrainFactory grains, bool approve)
+    private static async Task<Ok<InboxThreadResponse>> Decide(HttpContext http, string threadId, IGrainFactory grains, bool approve)
     {
         var body = await RequestBody.ReadAsync(http);
         var comment = body.String("comment", 2000);
         return ThreadResult(await InboxOperations.Grain(grains, threadId).DecideAsync(ScopeOf(http), approve, comment));
     }
 
-    private static IResult ThreadResult(InboxThread thread) => TypedResults.Json(Wire.Ok(("thread", InboxJson.Thread(thread))));
+    private static Ok<InboxThreadResponse> ThreadResult(InboxThread thread) => TypedResults.Ok(new InboxThreadResponse { Thread = thread.ToWire() });
 
     /// <summary>
     /// The owner a request acts for: owner_agent (query) or x-owner-agent (header), which must agree (400

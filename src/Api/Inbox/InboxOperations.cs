@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Axme.Api.Http;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Inbox;
+using InboxThreadList = Axme.Contracts.InboxThreadList;
 
 namespace Axme.Api.Inbox;
 
@@ -22,10 +23,10 @@ public static class InboxOperations
             : throw ProtocolException.Invalid("status", "status must be one of pending, active, done", "invalid_status");
     }
 
-    public static async Task<JsonObject> ListAsync(InboxQueries queries, InboxFilter filter, int limit, CancellationToken ct)
+    public static async Task<InboxThreadList> ListAsync(InboxQueries queries, InboxFilter filter, int limit, CancellationToken ct)
     {
         var threads = await queries.ListAsync(filter, limit, ct);
-        return Wire.Ok(("threads", new JsonArray([.. threads.Select(t => (JsonNode)InboxJson.Thread(t))])));
+        return new InboxThreadList { Threads = [.. threads.Select(t => t.ToWire())] };
     }
 
     /// <summary>The thread grain for a path id; a non-UUID id is refused with a 422 naming it.</summary>

@@ -85,8 +85,8 @@ public static class McpTools
         new("axme.intents_wait", "Wait until an intent is terminal (COMPLETED, FAILED, CANCELED, TIMED_OUT) or timeout_seconds pass", ["intent_id"],
             [IntentId, ("timeout_seconds", "integer", "1 to 60, default 30"), Owner], McpWait.RunAsync),
         new("axme.intents_cancel", "Cancel an intent", ["intent_id"], [IntentId, ("reason", "string", "why"), IdempotencyKey, Owner], CancelAsync),
-        new("axme.tasks_list", "Pending human tasks the caller may answer", [], [Owner], c =>
-            TaskOperations.MyTasksAsync(c.Services.GetRequiredService<IntentQueries>(), c.Caller, c.Aborted)),
+        new("axme.tasks_list", "Pending human tasks the caller may answer", [], [Owner], async c =>
+            AxpJson.Node(await TaskOperations.MyTasksAsync(c.Services.GetRequiredService<IntentQueries>(), c.Caller, c.Aborted))),
         new("axme.tasks_submit", "Answer a human task", ["intent_id", "outcome"],
             [IntentId, ("outcome", "string", "e.g. approved, rejected, submitted"), ("comment", "string", "note"),
              ("data", "object", "form data"), IdempotencyKey, Owner],
@@ -189,15 +189,15 @@ public static class McpTools
     {
         var message = c.Args.String("message", InboxOperations.MaxMessageLength, required: true)!;
         var thread = await InboxOperations.Grain(c.Grains, c.Args.String("thread_id", 64, required: true)!).ReplyAsync(InboxOperations.Scope(c.Caller, c.Owner), message);
-        return Wire.Ok(("thread", InboxJson.Thread(thread)));
+        return AxpJson.Node(new InboxThreadResponse { Thread = thread.ToWire() });
     }
 
-    private static Task<JsonObject> ListInboxAsync(McpCall c)
+    private static async Task<JsonObject> ListInboxAsync(McpCall c)
     {
         var status = InboxOperations.ThreadStatus(c.Args.String("status", 16));
         var scope = InboxOperations.Scope(c.Caller, c.Owner);
         var (org, ws) = Query.Workspace(c.AsQuery(), c.Caller);
-        return InboxOperations.ListAsync(c.Services.GetRequiredService<InboxQueries>(), new InboxFilter(org, ws, scope.OwnerAgent, status),
-            c.Args.Int("limit", 1, 500) ?? 100, c.Aborted);
+        return AxpJson.Node(await InboxOperations.ListAsync(c.Services.GetRequiredService<InboxQueries>(), new InboxFilter(org, ws, scope.OwnerAgent, status),
+            c.Args.Int("limit", 1, 500) ?? 100, c.Aborted));
     }
 }

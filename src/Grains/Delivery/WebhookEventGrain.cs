@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Axme.Contracts;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Delivery;
+using WireTime = Axme.Contracts.WireTime;
 
 namespace Axme.Grains.Delivery;
 

@@ -1,9 +1,9 @@
-using Axme.Contracts;
 using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Delivery;
 using Axme.Grains.Interfaces.Inbox;
 using Axme.Grains.Interfaces.Intents;
+using WireTime = Axme.Contracts.WireTime;
 
 namespace Axme.Grains.Inbox;
 
