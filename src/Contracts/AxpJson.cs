@@ -89,4 +89,6 @@ public static class AxpJson
 [JsonSerializable(typeof(InboxThreadRead))]
 [JsonSerializable(typeof(InboxMessagesDeleted))]
 [JsonSerializable(typeof(HumanTaskList))]
+[JsonSerializable(typeof(ScenarioValidation))]
+[JsonSerializable(typeof(ScenarioApplied))]
 public sealed partial class AxpJsonContext : JsonSerializerContext;

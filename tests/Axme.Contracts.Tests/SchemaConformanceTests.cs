@@ -43,6 +43,7 @@ public sealed class SchemaConformanceTests
         { "api.inbox.thread.response.v1.json", typeof(InboxThreadResponse) },
         { "api.inbox.changes.response.v1.json", typeof(InboxChanges) },
         { "api.inbox.messages.delete.response.v1.json", typeof(InboxMessagesDeleted) },
+        { "api.scenarios.bundle.response.v1.json", typeof(ScenarioApplied) },
     };
 
     private enum Kind
@@ -119,6 +120,13 @@ public sealed class SchemaConformanceTests
         .. ThreadExtensions("api.inbox.list.response.v1.json: threads[]."),
         .. ThreadExtensions("api.inbox.thread.response.v1.json: thread."),
         .. ThreadExtensions("api.inbox.changes.response.v1.json: changes[].thread."),
+        // Scenarios (PROTOCOL §8.3: POST /v1/scenarios/apply answers what the gateway's /v1/scenarios/bundle does, and more).
+        ("api.scenarios.bundle.response.v1.json: ok", Kind.Extension, "every success answer has ok: true (PROTOCOL §2.3)"),
+        ("api.scenarios.bundle.response.v1.json: compile_id", Kind.Extension, "the CLI prints compile_id (§8.6)"),
+        ("api.scenarios.bundle.response.v1.json: agents_provisioned", Kind.Extension, "the CLI reads agents_provisioned (§8.3)"),
+        ("api.scenarios.bundle.response.v1.json: warnings", Kind.Extension, "what compiles but may not be meant"),
+        ("api.scenarios.bundle.response.v1.json: agents[].exists", Kind.Extension, "whether the agent exists after apply"),
+        ("api.scenarios.bundle.response.v1.json: agents[].delivery_mode", Kind.Extension, "the agent's binding after apply"),
     ]);
 
     private static IEnumerable<(string, Kind, string)> ThreadExtensions(string at) =>
@@ -253,8 +261,12 @@ public sealed class SchemaConformanceTests
         return options.GetJsonSchemaAsNode(contract, exporter).AsObject();
     }
 
-    private static void Compare(string file, string path, JsonObject official, JsonObject ours, List<string> problems, HashSet<(string, Kind)>? used = null)
+    private static void Compare(string file, string path, JsonObject official, JsonObject ours, List<string> problems, HashSet<(string, Kind)>? used = null,
+        JsonObject? root = null)
     {
+        root ??= ours;
+        // The exporter writes a type met twice once, then refers to it by a JSON pointer into the same document.
+        if (ours["$ref"]?.GetValue<string>() is { } pointer) ours = Resolve(root, pointer);
         var officialProps = official["properties"] as JsonObject;
         var ourProps = ours["properties"] as JsonObject;
         if (officialProps is null) return; // an open object (payload, details): nothing named to compare
@@ -289,15 +301,24 @@ public sealed class SchemaConformanceTests
                 continue;
             }
             if (officialMember is not JsonObject o || ourMember is not JsonObject m) continue;
+            if (m["$ref"]?.GetValue<string>() is { } memberPointer) m = Resolve(root, memberPointer);
             var want = Types(o).Where(t => t != "null").ToArray();
             var have = Types(m);
             var missing = want.Where(t => !have.Contains(t) && !(t == "number" && have.Contains("integer"))).ToArray();
             if (want.Length > 0 && missing.Length == want.Length)
                 problems.Add($"{path}{name}: official type {string.Join("|", want)}, the contract writes {string.Join("|", have.DefaultIfEmpty("anything"))}");
-            if (want.Contains("object")) Compare(file, $"{path}{name}.", o, m, problems, used);
+            if (want.Contains("object")) Compare(file, $"{path}{name}.", o, m, problems, used, root);
             if (want.Contains("array") && o["items"] is JsonObject items && m["items"] is JsonObject ourItems)
-                Compare(file, $"{path}{name}[].", items, ourItems, problems, used);
+                Compare(file, $"{path}{name}[].", items, ourItems, problems, used, root);
         }
+    }
+
+    private static JsonObject Resolve(JsonObject root, string pointer)
+    {
+        JsonNode node = root;
+        foreach (var part in pointer.TrimStart('#').Split('/', StringSplitOptions.RemoveEmptyEntries))
+            node = node[part.Replace("~1", "/").Replace("~0", "~")] ?? throw new InvalidOperationException($"unresolved {pointer}");
+        return node.AsObject();
     }
 
     private static HashSet<string> Names(JsonNode? list) => list is JsonArray a ? [.. a.Select(x => x!.GetValue<string>())] : [];

@@ -97,14 +97,14 @@ public static class McpTools
             [("name", "string", "the agent's name"), ("display_name", "string", "display name"), ("description", "string", "description"), Owner],
             RegisterAsync),
         new("axme.scenarios_validate", "Check a ScenarioBundle: every problem with its JSON path; creates nothing", ["bundle"],
-            [("bundle", "object", "the ScenarioBundle (PROTOCOL §8.1)"), Owner], c =>
-                Scenarios.ScenarioOperations.ValidateAsync(c.Grains, c.Caller, Bundle(c))),
+            [("bundle", "object", "the ScenarioBundle (PROTOCOL §8.1)"), Owner], async c =>
+                AxpJson.Node(await Scenarios.ScenarioOperations.ValidateAsync(c.Grains, c.Caller, Bundle(c)))),
         new("axme.scenarios_apply", "Apply a ScenarioBundle: provision its agents, compile its workflow, create the parent intent", ["bundle"],
             [("bundle", "object", "the ScenarioBundle (PROTOCOL §8.1)"), IdempotencyKey, Owner], async c =>
             {
                 var applied = await Scenarios.ScenarioOperations.ApplyAsync(c.Grains, c.Services.GetRequiredService<Agents.DeliveryQueries>(), c.Caller,
                     Bundle(c), c.IdempotencyKey, c.Aborted);
-                return IntentStatusAside(applied);
+                return IntentStatusAside(AxpJson.Node(applied));
             }),
         new("axme.status", "Health and capabilities of this server", [], [Owner], c =>
         {

@@ -1,5 +1,7 @@
 using Axme.Api.Auth;
 using Axme.Api.Http;
+using Axme.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Axme.Api.Scenarios;
 
@@ -9,18 +11,18 @@ public static class ScenarioEndpoints
     public static RouteGroupBuilder MapScenarioEndpoints(this RouteGroupBuilder v1)
     {
         var g = v1.MapGroup("/scenarios").WithTags("Scenarios");
-        g.MapPost("/validate", Validate).WithSummary("Check a ScenarioBundle: every problem with its JSON path; creates nothing");
-        g.MapPost("/apply", Apply).WithSummary("Provision the bundle's agents, compile its workflow and create the parent intent (idempotent)");
-        g.MapPost("/bundle", Apply).WithSummary("Alias of /apply ([spec] name)");
+        g.MapPost("/validate", Validate).WithName("ValidateScenario").WithSummary("Check a ScenarioBundle: every problem with its JSON path; creates nothing");
+        g.MapPost("/apply", Apply).WithName("ApplyScenario").WithSummary("Provision the bundle's agents, compile its workflow and create the parent intent (idempotent)");
+        g.MapPost("/bundle", Apply).WithName("ApplyScenarioBundle").WithSummary("Alias of /apply ([spec] name)");
         return v1;
     }
 
-    public static async Task<IResult> Validate(HttpContext http, IGrainFactory grains) =>
-        TypedResults.Json(await ScenarioOperations.ValidateAsync(grains, ApiKeyAuthFilter.CallerOf(http), (await RequestBody.ReadAsync(http)).Root));
+    public static async Task<Ok<ScenarioValidation>> Validate(HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(await ScenarioOperations.ValidateAsync(grains, ApiKeyAuthFilter.CallerOf(http), (await RequestBody.ReadAsync(http)).Root));
 
-    public static async Task<IResult> Apply(HttpContext http, IGrainFactory grains, Agents.DeliveryQueries deliveries)
+    public static async Task<Ok<ScenarioApplied>> Apply(HttpContext http, IGrainFactory grains, Agents.DeliveryQueries deliveries)
     {
         var body = await RequestBody.ReadAsync(http);
-        return TypedResults.Json(await ScenarioOperations.ApplyAsync(grains, deliveries, ApiKeyAuthFilter.CallerOf(http), body.Root, Idempotency.Key(http.Request), http.RequestAborted));
+        return TypedResults.Ok(await ScenarioOperations.ApplyAsync(grains, deliveries, ApiKeyAuthFilter.CallerOf(http), body.Root, Idempotency.Key(http.Request), http.RequestAborted));
     }
 }

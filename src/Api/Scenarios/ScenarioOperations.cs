@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Axme.Api.Accounts;
 using Axme.Api.Http;
+using Axme.Contracts;
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
@@ -16,15 +17,21 @@ namespace Axme.Api.Scenarios;
 public static class ScenarioOperations
 {
     /// <summary>The validate answer for a bundle (REST and MCP).</summary>
-    public static async Task<JsonObject> ValidateAsync(IGrainFactory grains, Caller caller, JsonObject bundle)
+    public static async Task<ScenarioValidation> ValidateAsync(IGrainFactory grains, Caller caller, JsonObject bundle)
     {
         var check = await grains.GetGrain<IScenarioCompilerGrain>(0).CompileAsync(bundle.ToJsonString(), caller);
-        return Wire.Ok(("valid", check.Errors.Count == 0), ("errors", Strings(check.Errors)), ("warnings", Strings(check.Warnings)),
-            ("scenario_id", check.Plan?.ScenarioId), ("compile_id", check.Plan?.Workflow.CompileId));
+        return new ScenarioValidation
+        {
+            Valid = check.Errors.Count == 0,
+            Errors = check.Errors,
+            Warnings = check.Warnings,
+            ScenarioId = check.Plan?.ScenarioId,
+            CompileId = check.Plan?.Workflow.CompileId,
+        };
     }
 
     /// <summary>Apply (REST and MCP): provision, compile and create the parent; the idempotency key names the parent.</summary>
-    public static async Task<JsonObject> ApplyAsync(IGrainFactory grains, Agents.DeliveryQueries deliveries, Caller caller, JsonObject bundle,
+    public static async Task<ScenarioApplied> ApplyAsync(IGrainFactory grains, Agents.DeliveryQueries deliveries, Caller caller, JsonObject bundle,
         string? idempotencyKey, CancellationToken ct)
     {
         var body = new RequestBody(bundle);
@@ -32,7 +39,7 @@ public static class ScenarioOperations
         if (check.Plan is not { } plan)
             throw new ProtocolException(422, "validation_error", "the scenario is not valid: " + string.Join("; ", check.Errors), Problems(check.Errors));
 
-        var provisioned = new JsonArray();
+        var provisioned = new List<ScenarioAgentProvisioned>();
         foreach (var agent in plan.Agents)
             provisioned.Add(await ProvisionAsync(grains, deliveries, caller, agent, ct));
 
@@ -49,17 +56,25 @@ public static class ScenarioOperations
             MaxDeliveryAttempts = plan.MaxDeliveryAttempts, Workflow = plan.Workflow, RequestHash = CanonicalJson.Hash(body.Root),
         });
         var intent = created.Intent;
-        return Wire.Ok(
-            ("intent_id", intent.IntentId.ToString()), ("scenario_id", plan.ScenarioId), ("status", created.CreatedStatus),
-            ("compile_id", plan.Workflow.CompileId), ("workflow_compile_id", plan.Workflow.CompileId),
-            ("agents_provisioned", provisioned.DeepClone()), ("agents", provisioned),
-            ("pending_with", intent.PendingWith?.Ref), ("idempotent", created.Replayed),
-            ("deadline_at", Wire.Time(intent.DeadlineAt)), ("created_at", Wire.Time(intent.CreatedAt)),
-            ("warnings", Strings(check.Warnings)));
+        return new ScenarioApplied
+        {
+            IntentId = intent.IntentId.ToString(),
+            ScenarioId = plan.ScenarioId,
+            Status = created.CreatedStatus,
+            CompileId = plan.Workflow.CompileId,
+            WorkflowCompileId = plan.Workflow.CompileId,
+            AgentsProvisioned = provisioned,
+            Agents = provisioned,
+            PendingWith = intent.PendingWith?.Ref,
+            Idempotent = created.Replayed,
+            DeadlineAt = intent.DeadlineAt,
+            CreatedAt = intent.CreatedAt,
+            Warnings = check.Warnings,
+        };
     }
 
     /// <summary>An agent of the bundle: created (a service account in the caller's workspace) when missing and asked for.</summary>
-    private static async Task<JsonObject> ProvisionAsync(IGrainFactory grains, Agents.DeliveryQueries deliveries, Caller caller, ScenarioAgent agent, CancellationToken ct)
+    private static async Task<ScenarioAgentProvisioned> ProvisionAsync(IGrainFactory grains, Agents.DeliveryQueries deliveries, Caller caller, ScenarioAgent agent, CancellationToken ct)
     {
         var existing = await grains.GetGrain<IAgentGrain>(agent.Address).GetAsync();
         var created = false;
@@ -81,10 +96,10 @@ public static class ScenarioOperations
                 await Agents.AgentOperations.RedispatchWaitingAsync(grains, deliveries, existing, ct);
             }
         }
-        return new JsonObject
+        return new ScenarioAgentProvisioned
         {
-            ["role"] = agent.Role, ["address"] = existing?.Address ?? agent.Address, ["created"] = created,
-            ["exists"] = existing is not null, ["delivery_mode"] = existing?.DeliveryMode,
+            Role = agent.Role, Address = existing?.Address ?? agent.Address, Created = created,
+            Exists = existing is not null, DeliveryMode = existing?.DeliveryMode,
         };
     }
 
@@ -99,6 +114,4 @@ public static class ScenarioOperations
         }
         return details;
     }
-
-    private static JsonArray Strings(IEnumerable<string> items) => new([.. items.Select(i => (JsonNode)i)]);
 }
