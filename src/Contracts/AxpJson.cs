@@ -91,4 +91,7 @@ public static class AxpJson
 [JsonSerializable(typeof(HumanTaskList))]
 [JsonSerializable(typeof(ScenarioValidation))]
 [JsonSerializable(typeof(ScenarioApplied))]
+[JsonSerializable(typeof(Health))]
+[JsonSerializable(typeof(Capabilities))]
+[JsonSerializable(typeof(SemanticSchemaResponse))]
 public sealed partial class AxpJsonContext : JsonSerializerContext;

@@ -44,6 +44,9 @@ public sealed class SchemaConformanceTests
         { "api.inbox.changes.response.v1.json", typeof(InboxChanges) },
         { "api.inbox.messages.delete.response.v1.json", typeof(InboxMessagesDeleted) },
         { "api.scenarios.bundle.response.v1.json", typeof(ScenarioApplied) },
+        { "api.capabilities.get.response.v1.json", typeof(Capabilities) },
+        { "api.schemas.get.response.v1.json", typeof(SemanticSchemaResponse) },
+        { "api.schemas.upsert.response.v1.json", typeof(SemanticSchemaResponse) },
     };
 
     private enum Kind
@@ -127,6 +130,9 @@ public sealed class SchemaConformanceTests
         ("api.scenarios.bundle.response.v1.json: warnings", Kind.Extension, "what compiles but may not be meant"),
         ("api.scenarios.bundle.response.v1.json: agents[].exists", Kind.Extension, "whether the agent exists after apply"),
         ("api.scenarios.bundle.response.v1.json: agents[].delivery_mode", Kind.Extension, "the agent's binding after apply"),
+        // Semantic schemas (PROTOCOL §9.4): one record for get and upsert.
+        ("api.schemas.get.response.v1.json: schema.schema_json", Kind.Optional, "one record for get and upsert; GET always fills it (SchemaEndpoints.Get)"),
+        ("api.schemas.upsert.response.v1.json: schema.schema_json", Kind.Extension, "one record for get and upsert; never written by upsert"),
     ]);
 
     private static IEnumerable<(string, Kind, string)> ThreadExtensions(string at) =>

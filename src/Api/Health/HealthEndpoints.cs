@@ -16,12 +16,12 @@ public static class HealthEndpoints
 
     public static RouteGroupBuilder MapCapabilities(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/capabilities", () => TypedResults.Json(HealthOperations.Capabilities()))
-            .WithTags("Health").WithSummary("What this server implements");
+        v1.MapGet("/capabilities", () => TypedResults.Ok(HealthOperations.Capabilities()))
+            .WithTags("Health").WithName("GetCapabilities").WithSummary("What this server implements");
         return v1;
     }
 
-    private static IResult Health() => TypedResults.Json(HealthOperations.Liveness());
+    private static Microsoft.AspNetCore.Http.HttpResults.Ok<Contracts.Health> Health() => TypedResults.Ok(HealthOperations.Liveness());
 
     private static async Task<IResult> Ready(NpgsqlDataSource db, IGrainFactory grains, Hosting.NodeDrain drain, CancellationToken ct)
     {

@@ -108,8 +108,8 @@ public static class McpTools
             }),
         new("axme.status", "Health and capabilities of this server", [], [Owner], c =>
         {
-            var status = HealthOperations.Liveness();
-            foreach (var (k, v) in HealthOperations.Capabilities()) status[k] = v?.DeepClone();
+            var status = AxpJson.Node(HealthOperations.Liveness());
+            foreach (var (k, v) in AxpJson.Node(HealthOperations.Capabilities())) status[k] = v?.DeepClone();
             status["agent"] = c.Caller.AgentAddress;
             return Task.FromResult(status);
         }),

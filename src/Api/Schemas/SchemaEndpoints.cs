@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using Axme.Api.Auth;
 using Axme.Api.Http;
 using Axme.Api.Intents;
+using Axme.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Schemas;
 
@@ -16,12 +18,12 @@ public static class SchemaEndpoints
     public static RouteGroupBuilder MapSchemaEndpoints(this RouteGroupBuilder v1)
     {
         var g = v1.MapGroup("/schemas").WithTags("Schemas");
-        g.MapPost("", Upsert).WithSummary("Register or replace the JSON Schema of a semantic (intent) type");
-        g.MapGet("/{semantic_type}", Get).WithSummary("The schema of a semantic type: the workspace's own, else the core one");
+        g.MapPost("", Upsert).WithName("UpsertSemanticSchema").WithSummary("Register or replace the JSON Schema of a semantic (intent) type");
+        g.MapGet("/{semantic_type}", Get).WithName("GetSemanticSchema").WithSummary("The schema of a semantic type: the workspace's own, else the core one");
         return v1;
     }
 
-    public static async Task<IResult> Upsert(HttpContext http, IGrainFactory grains)
+    public static async Task<Ok<SemanticSchemaResponse>> Upsert(HttpContext http, IGrainFactory grains)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         // A schema decides which payloads every sender of its type may send: registering one is an admin's (ADR 017).
@@ -49,10 +51,10 @@ public static class SchemaEndpoints
             OwnerAgent = Query.OwnerAgentInWorkspace(http.Request, caller),
             Active = body.Bool("active") ?? true,
         });
-        return TypedResults.Json(Wire.Ok(("schema", Json(saved, withSchema: false))));
+        return TypedResults.Ok(new SemanticSchemaResponse { Schema = ToWire(saved, withSchema: false) });
     }
 
-    public static async Task<IResult> Get(HttpContext http, string semantic_type, IGrainFactory grains)
+    public static async Task<Ok<SemanticSchemaResponse>> Get(HttpContext http, string semantic_type, IGrainFactory grains)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var (org, ws) = Query.Workspace(http.Request, caller);
@@ -60,25 +62,21 @@ public static class SchemaEndpoints
             ? own
             : await grains.GetGrain<ISemanticSchemaGrain>(ISemanticSchemaGrain.CoreKeyFor(semantic_type)).GetAsync();
         return schema is { Active: true }
-            ? TypedResults.Json(Wire.Ok(("schema", Json(schema, withSchema: true))))
+            ? TypedResults.Ok(new SemanticSchemaResponse { Schema = ToWire(schema, withSchema: true) })
             : throw ProtocolException.NotFound("schema", semantic_type);
     }
 
-    private static JsonObject Json(SemanticSchema s, bool withSchema)
+    private static Contracts.SemanticSchema ToWire(Grains.Interfaces.Schemas.SemanticSchema s, bool withSchema) => new()
     {
-        var json = new JsonObject
-        {
-            ["semantic_type"] = s.SemanticType,
-            ["schema_ref"] = s.SchemaRef,
-            ["schema_hash"] = s.SchemaHash,
-            ["compatibility_mode"] = s.CompatibilityMode,
-            ["scope"] = s.Scope,
-            ["owner_agent"] = s.OwnerAgent,
-            ["active"] = s.Active,
-            ["created_at"] = Wire.Time(s.CreatedAt),
-            ["updated_at"] = Wire.Time(s.UpdatedAt),
-        };
-        if (withSchema) json["schema_json"] = Wire.Json(s.SchemaJson);
-        return json;
-    }
+        SemanticType = s.SemanticType,
+        SchemaRef = s.SchemaRef,
+        SchemaHash = s.SchemaHash,
+        CompatibilityMode = s.CompatibilityMode,
+        Scope = s.Scope,
+        OwnerAgent = s.OwnerAgent,
+        Active = s.Active,
+        CreatedAt = s.CreatedAt,
+        UpdatedAt = s.UpdatedAt,
+        SchemaJson = withSchema ? JsonNode.Parse(s.SchemaJson) as JsonObject : null,
+    };
 }
