@@ -247,10 +247,10 @@ public sealed class IntentsCleanupCommand : AxmeCommand<CleanupSettings>
         {
             OlderThanHours = s.OlderThan, DryRun = dryRun, Statuses = statuses, Limit = s.Limit, Reason = s.Reason,
         }, ct);
-        if (s.Json) { PrintJson(r.Raw); return 0; }
+        if (s.Json) { PrintJson(Raw(r)); return 0; }
         var inactive = $"inactive for {s.OlderThan.ToString(System.Globalization.CultureInfo.InvariantCulture)} h";
-        if (dryRun) AnsiConsole.MarkupLine($"[yellow]Dry run[/]: would cancel [bold]{r.WouldCancel}[/] intent(s) {Esc(inactive)}");
-        else AnsiConsole.MarkupLine($"Canceled [bold]{r.Canceled}[/] intent(s) {Esc(inactive)}");
+        if (dryRun) AnsiConsole.MarkupLine($"[yellow]Dry run[/]: would cancel [bold]{r.WouldCancel ?? 0}[/] intent(s) {Esc(inactive)}");
+        else AnsiConsole.MarkupLine($"Canceled [bold]{r.Canceled ?? 0}[/] intent(s) {Esc(inactive)}");
         foreach (var id in r.IntentIds) AnsiConsole.MarkupLine($"  {Esc(id)}");
         if (dryRun && r.WouldCancel > 0) AnsiConsole.MarkupLine("[grey]run again with --dry-run=false to cancel them[/]");
         return 0;

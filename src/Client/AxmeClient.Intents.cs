@@ -78,7 +78,7 @@ public sealed partial class AxmeClient
         if (options.Reason is not null) body["reason"] = options.Reason;
         if (options.Limit is { } limit) body["limit"] = limit;
         if (options.Statuses is { Count: > 0 } statuses) body["status_filter"] = new JsonArray([.. statuses.Select(x => (JsonNode)x)]);
-        return AxmeModel.From<BulkCancelResult>(await PostAsync("v1/intents/bulk-cancel", body, ct));
+        return AxmeModel.Contract<BulkCancelResult>(await PostAsync("v1/intents/bulk-cancel", body, ct));
     }
 
     /// <summary>

@@ -94,4 +94,7 @@ public static class AxpJson
 [JsonSerializable(typeof(Health))]
 [JsonSerializable(typeof(Capabilities))]
 [JsonSerializable(typeof(SemanticSchemaResponse))]
+[JsonSerializable(typeof(BulkCancelResult))]
+[JsonSerializable(typeof(MagicLinkResponse))]
+[JsonSerializable(typeof(Readiness))]
 public sealed partial class AxpJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Axme.Contracts;
 using Npgsql;
 
 namespace Axme.Api.Health;
@@ -10,7 +11,8 @@ public static class HealthEndpoints
     {
         app.MapGet("/health", Health).WithTags("Health").WithSummary("Liveness");
         app.MapGet("/v1/health", Health).WithTags("Health").WithSummary("Liveness (.NET SDK path)");
-        app.MapGet("/ready", Ready).WithTags("Health").WithSummary("Readiness: PostgreSQL and the silo answer");
+        app.MapGet("/ready", Ready).WithTags("Health").WithName("GetReadiness").Produces<Readiness>(200).Produces<Readiness>(503)
+            .WithSummary("Readiness: PostgreSQL and the silo answer");
         return app;
     }
 
@@ -27,8 +29,8 @@ public static class HealthEndpoints
     {
         // A stopping node says so first, so a load balancer sends it nothing new while it finishes what it has.
         if (drain.Draining)
-            return TypedResults.Json(new JsonObject { ["ok"] = false, ["checks"] = new JsonObject { ["node"] = "draining" } }, statusCode: 503);
-        var checks = new JsonObject();
+            return TypedResults.Json(new Readiness { Ok = false, Checks = new ReadinessChecks { Node = "draining" } }, statusCode: 503);
+        var checks = new ReadinessChecks();
         var ready = true;
         try
         {
@@ -37,26 +39,24 @@ public static class HealthEndpoints
             limit.CancelAfter(TimeSpan.FromSeconds(5));
             await using var cmd = db.CreateCommand("SELECT 1");
             await cmd.ExecuteScalarAsync(limit.Token);
-            checks["postgres"] = "ok";
+            checks = checks with { Postgres = "ok" };
         }
         catch (Exception) when (!ct.IsCancellationRequested)
         {
-            checks["postgres"] = "unavailable";
+            checks = checks with { Postgres = "unavailable" };
             ready = false;
         }
         try
         {
             var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(5), ct);
-            checks["silo"] = hosts.Count > 0 ? "ok" : "no active silo";
-            checks["active_silos"] = hosts.Count;
+            checks = checks with { Silo = hosts.Count > 0 ? "ok" : "no active silo", ActiveSilos = hosts.Count };
             ready &= hosts.Count > 0;
         }
         catch (Exception) when (!ct.IsCancellationRequested)
         {
-            checks["silo"] = "unavailable";
+            checks = checks with { Silo = "unavailable" };
             ready = false;
         }
-        var body = new JsonObject { ["ok"] = ready, ["checks"] = checks };
-        return TypedResults.Json(body, statusCode: ready ? 200 : 503);
+        return TypedResults.Json(new Readiness { Ok = ready, Checks = checks }, statusCode: ready ? 200 : 503);
     }
 }

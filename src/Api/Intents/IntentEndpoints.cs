@@ -16,7 +16,7 @@ public static partial class IntentEndpoints
         var g = v1.MapGroup("/intents").WithTags("Intents");
         g.MapPost("", Create).Accepts<CreateIntentRequest>("application/json").WithName("CreateIntent").WithSummary("Create (send) an intent");
         g.MapGet("", IntentListEndpoint.List).WithName("ListIntents").WithSummary("List the workspace's intents");
-        g.MapPost("/bulk-cancel", IntentListEndpoint.BulkCancel).AddEndpointFilter<IdempotencyFilter>().WithSummary("Cancel inactive intents");
+        g.MapPost("/bulk-cancel", IntentListEndpoint.BulkCancel).AddEndpointFilter<IdempotencyFilter>().WithName("BulkCancelIntents").WithSummary("Cancel inactive intents");
         g.MapGet("/{intent_id}", Get).WithName("GetIntent").WithSummary("Get an intent");
         g.MapGet("/{intent_id}/deliveries", Deliveries).WithName("GetIntentDeliveries").WithSummary("The intent's delivery to its handler: id, attempt, and every webhook attempt (extension)");
         g.MapGet("/{intent_id}/events", Events).WithName("ListIntentEvents").WithSummary("List an intent's events after a cursor");

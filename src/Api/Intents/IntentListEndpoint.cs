@@ -17,7 +17,7 @@ public static class IntentListEndpoint
     /// <summary>Ten years: older_than_hours beyond it would reach before year 1 (and means "all" anyway).</summary>
     private const double MaxOlderThanHours = 24 * 366 * 10;
 
-    public static async Task<IResult> BulkCancel(HttpContext http, IntentQueries queries, IGrainFactory grains, TimeProvider time)
+    public static async Task<Ok<BulkCancelResult>> BulkCancel(HttpContext http, IntentQueries queries, IGrainFactory grains, TimeProvider time)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var body = await RequestBody.ReadAsync(http);
@@ -31,10 +31,9 @@ public static class IntentListEndpoint
 
         var ids = await queries.InactiveAsync(caller, statuses,
             time.GetUtcNow().AddHours(-olderThan), limit, http.RequestAborted);
-        var idList = new JsonArray([.. ids.Select(i => (JsonNode)i.ToString())]);
-        if (dryRun) return TypedResults.Json(Wire.Ok(("would_cancel", ids.Count), ("intent_ids", idList)));
+        if (dryRun) return TypedResults.Ok(new BulkCancelResult { WouldCancel = ids.Count, IntentIds = [.. ids.Select(i => i.ToString())] });
 
-        var canceled = new JsonArray();
+        var canceled = new List<string>();
         foreach (var id in ids)
         {
             try
@@ -48,6 +47,6 @@ public static class IntentListEndpoint
                 // Finished since the query ran: nothing to cancel.
             }
         }
-        return TypedResults.Json(Wire.Ok(("canceled", canceled.Count), ("intent_ids", canceled)));
+        return TypedResults.Ok(new BulkCancelResult { Canceled = canceled.Count, IntentIds = canceled });
     }
 }

@@ -13,12 +13,12 @@ public static class MagicLinkEndpoints
 
     public static RouteGroupBuilder MapMagicLinkEndpoints(this RouteGroupBuilder v1)
     {
-        v1.MapPost("/intents/{intent_id}/magic-links", Create).WithTags("Tasks")
+        v1.MapPost("/intents/{intent_id}/magic-links", Create).WithTags("Tasks").WithName("CreateMagicLink")
             .WithSummary("Mint a signed, expiring, single-use link that answers the intent's human task as one assignee (admin or sender)");
         return v1;
     }
 
-    public static async Task<IResult> Create(HttpContext http, string intent_id, IGrainFactory grains, MagicLinks links)
+    public static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<Contracts.MagicLinkResponse>> Create(HttpContext http, string intent_id, IGrainFactory grains, MagicLinks links)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         if (!Guid.TryParse(intent_id, out var id)) throw ProtocolException.NotFound("intent", intent_id);
@@ -34,11 +34,10 @@ public static class MagicLinkEndpoints
         if (!TaskAccess.IsListedAssignee(intent.HumanTaskJson, assignee))
             throw ProtocolException.Invalid("assignee", "assignee must be one of the task's assignees (an e-mail or user id it names)", "not_an_assignee");
         var link = links.Create(id, assignee, TimeSpan.FromSeconds(ttl), BaseUrl(http));
-        return TypedResults.Json(Wire.Ok(
-            ("url", link.Url.ToString()),
-            ("intent_id", intent_id),
-            ("assignee", assignee),
-            ("expires_at", Wire.Time(link.ExpiresAt))));
+        return TypedResults.Ok(new Contracts.MagicLinkResponse
+        {
+            Url = link.Url.ToString(), IntentId = intent_id, Assignee = assignee, ExpiresAt = link.ExpiresAt,
+        });
     }
 
     /// <summary>The request's own origin unless Axme:Api:PublicUrl is set (then the issuer uses that).</summary>

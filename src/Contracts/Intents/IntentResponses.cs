@@ -101,3 +101,33 @@ public sealed record StreamTimeout
     /// <summary>The cursor to resume from (<c>since</c>).</summary>
     public required long NextSeq { get; init; }
 }
+
+/// <summary>POST /v1/intents/bulk-cancel (PROTOCOL §5.11): what a dry run would cancel, or what was canceled.</summary>
+public sealed record BulkCancelResult
+{
+    /// <summary>Always true on success.</summary>
+    public bool Ok { get; init; } = true;
+    /// <summary>A dry run: how many it would cancel.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? WouldCancel { get; init; }
+    /// <summary>A real run: how many were canceled.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Canceled { get; init; }
+    /// <summary>The intents that would be (dry run) or were canceled.</summary>
+    public IReadOnlyList<string> IntentIds { get; init; } = [];
+}
+
+/// <summary>POST /v1/intents/{id}/magic-links (an extension, ADR 010): a sign-in link that answers the task as its assignee.</summary>
+public sealed record MagicLinkResponse
+{
+    /// <summary>Always true on success.</summary>
+    public bool Ok { get; init; } = true;
+    /// <summary>The link (single use, expiring).</summary>
+    public required string Url { get; init; }
+    /// <summary>The task's intent.</summary>
+    public required string IntentId { get; init; }
+    /// <summary>Whose answer the link gives.</summary>
+    public required string Assignee { get; init; }
+    /// <summary>When it stops working.</summary>
+    public required DateTimeOffset ExpiresAt { get; init; }
+}

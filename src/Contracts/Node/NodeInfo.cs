@@ -26,3 +26,29 @@ public sealed record Capabilities
     /// <summary>Intent types every deployment accepts.</summary>
     public required IReadOnlyList<string> SupportedIntentTypes { get; init; }
 }
+
+/// <summary>GET /ready: whether this node should take traffic (PostgreSQL and the cluster reachable, not draining); 503 when not.</summary>
+public sealed record Readiness
+{
+    /// <summary>True when ready.</summary>
+    public required bool Ok { get; init; }
+    /// <summary>Each check's outcome.</summary>
+    public required ReadinessChecks Checks { get; init; }
+}
+
+/// <summary>The checks behind <see cref="Readiness"/>; a check not run is absent.</summary>
+public sealed record ReadinessChecks
+{
+    /// <summary>draining while the node stops.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Node { get; init; }
+    /// <summary>ok or unavailable.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Postgres { get; init; }
+    /// <summary>ok, no active silo, or unavailable.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Silo { get; init; }
+    /// <summary>How many silos of the cluster are active.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? ActiveSilos { get; init; }
+}

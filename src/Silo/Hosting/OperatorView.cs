@@ -36,7 +36,8 @@ public static class OperatorView
                     await next(http);
                 }), optionsName: null);
         if (o.Dashboard)
-            app.MapOrleansDashboard(InboxHeaders.DashboardPath).AddEndpointFilter(async (context, next) =>
+            // The dashboard is a page for operators, not part of the API: kept out of the OpenAPI document.
+            app.MapOrleansDashboard(InboxHeaders.DashboardPath).ExcludeFromDescription().AddEndpointFilter(async (context, next) =>
             {
                 var http = context.HttpContext;
                 // A browser not signed in: to the inbox's sign-in page rather than a JSON error.
