@@ -97,4 +97,8 @@ public static class AxpJson
 [JsonSerializable(typeof(BulkCancelResult))]
 [JsonSerializable(typeof(MagicLinkResponse))]
 [JsonSerializable(typeof(Readiness))]
+[JsonSerializable(typeof(NotificationList))]
+[JsonSerializable(typeof(AgentReceiveOverrideResponse))]
+[JsonSerializable(typeof(OrgReceivePolicyResponse))]
+[JsonSerializable(typeof(AgentLease))]
 public sealed partial class AxpJsonContext : JsonSerializerContext;

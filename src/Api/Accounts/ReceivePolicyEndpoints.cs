@@ -1,4 +1,5 @@
-using System.Text.Json.Nodes;
+using Axme.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Axme.Api.Auth;
 using Axme.Api.Http;
 using Axme.Grains.Interfaces.Accounts;
@@ -19,17 +20,17 @@ public static class ReceivePolicyEndpoints
     public static RouteGroupBuilder MapReceivePolicyEndpoints(this RouteGroupBuilder v1)
     {
         var g = v1.MapGroup("/organizations/{org_id}/receive-policy").WithTags("Receive policy");
-        g.MapGet("", GetOrg).WithSummary("An organization's receive policy for senders of other organizations (default closed)");
-        g.MapPut("", SetOrg).WithSummary("Set its mode: open, allowlist or closed (admin)");
-        g.MapPost("/entries", AddOrgEntry).WithSummary("Allow a sender pattern (admin)");
-        g.MapDelete("/entries/{entry_id}", RemoveOrgEntry).WithSummary("Remove an allowed sender pattern (admin)");
+        g.MapGet("", GetOrg).WithName("GetOrgReceivePolicy").WithSummary("An organization's receive policy for senders of other organizations (default closed)");
+        g.MapPut("", SetOrg).WithName("SetOrgReceivePolicy").WithSummary("Set its mode: open, allowlist or closed (admin)");
+        g.MapPost("/entries", AddOrgEntry).WithName("AddOrgReceivePolicyEntry").WithSummary("Allow a sender pattern (admin)");
+        g.MapDelete("/entries/{entry_id}", RemoveOrgEntry).WithName("RemoveOrgReceivePolicyEntry").WithSummary("Remove an allowed sender pattern (admin)");
         return v1;
     }
 
     private static IReceivePolicyGrain Org(IGrainFactory grains, string orgId) =>
         grains.GetGrain<IReceivePolicyGrain>(ReceivePolicies.KeyForOrg(TenantNames.Canonical(orgId, "org_id")));
 
-    public static async Task<IResult> GetOrg(HttpContext http, string org_id, IGrainFactory grains)
+    public static async Task<Ok<OrgReceivePolicyResponse>> GetOrg(HttpContext http, string org_id, IGrainFactory grains)
     {
         var caller = ApiKeyAuthFilter.CallerOf(http);
         var org = TenantNames.Canonical(org_id, "org_id");
@@ -37,26 +38,26 @@ public static class ReceivePolicyEndpoints
         return OrgResult(org, await Org(grains, org).GetAsync() ?? ReceivePolicies.DefaultOrg);
     }
 
-    public static async Task<IResult> SetOrg(HttpContext http, string org_id, IGrainFactory grains)
+    public static async Task<Ok<OrgReceivePolicyResponse>> SetOrg(HttpContext http, string org_id, IGrainFactory grains)
     {
         Admin(http);
         var mode = ReceivePolicyOperations.Mode(await RequestBody.ReadAsync(http), "policy_type", ReceivePolicies.OrgModes);
         return OrgResult(TenantNames.Canonical(org_id, "org_id"), await Org(grains, org_id).SetModeAsync(mode, ReceivePolicies.DefaultOrg));
     }
 
-    public static async Task<IResult> AddOrgEntry(HttpContext http, string org_id, IGrainFactory grains)
+    public static async Task<Ok<OrgReceivePolicyResponse>> AddOrgEntry(HttpContext http, string org_id, IGrainFactory grains)
     {
         Admin(http);
         var pattern = ReceivePolicies.Pattern((await RequestBody.ReadAsync(http)).String("sender_pattern", 512, required: true)!);
         var (policy, entry) = await Org(grains, org_id).AddEntryAsync(pattern, ReceivePolicies.DefaultOrg);
-        return TypedResults.Json(Wire.Ok(("policy", ReceivePolicyOperations.Json("policy_type", policy)), ("entry", ReceivePolicyOperations.Entry(entry))));
+        return TypedResults.Ok(new OrgReceivePolicyResponse { Policy = ReceivePolicyOperations.OrgPolicy(policy), Entry = ReceivePolicyOperations.Entry(entry) });
     }
 
-    public static async Task<IResult> RemoveOrgEntry(HttpContext http, string org_id, string entry_id, IGrainFactory grains)
+    public static async Task<Ok<OrgReceivePolicyResponse>> RemoveOrgEntry(HttpContext http, string org_id, string entry_id, IGrainFactory grains)
     {
         Admin(http);
         var policy = await Org(grains, org_id).RemoveEntryAsync(entry_id) ?? throw ProtocolException.NotFound("entry", entry_id);
-        return TypedResults.Json(Wire.Ok(("policy", ReceivePolicyOperations.Json("policy_type", policy)), ("removed", true)));
+        return TypedResults.Ok(new OrgReceivePolicyResponse { Policy = ReceivePolicyOperations.OrgPolicy(policy), Removed = true });
     }
 
     private static void Admin(HttpContext http)
@@ -65,6 +66,6 @@ public static class ReceivePolicyEndpoints
             throw new ProtocolException(403, "admin_required", "only an admin key may change an organization's receive policy");
     }
 
-    private static IResult OrgResult(string org, ReceivePolicy policy) =>
-        TypedResults.Json(Wire.Ok(("org_id", org), ("policy", ReceivePolicyOperations.Json("policy_type", policy))));
+    private static Ok<OrgReceivePolicyResponse> OrgResult(string org, ReceivePolicy policy) =>
+        TypedResults.Ok(new OrgReceivePolicyResponse { OrgId = org, Policy = ReceivePolicyOperations.OrgPolicy(policy) });
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Axme.Contracts;
 using Axme.Api.Http;
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Agents;
@@ -17,9 +17,11 @@ public static class ReceivePolicyOperations
     public const string EntriesSuffix = "/receive-override/entries";
 
     /// <summary>GET …/receive-override of an agent the caller can see.</summary>
-    public static async Task<JsonObject> GetOverrideAsync(IGrainFactory grains, AgentRecord agent) =>
-        Wire.Ok(("agent", agent.Address), ("override", Json("override_type",
-            await grains.GetGrain<IReceivePolicyGrain>(ReceivePolicies.KeyForAgent(agent.Address)).GetAsync() ?? ReceivePolicies.DefaultOverride)));
+    public static async Task<AgentReceiveOverrideResponse> GetOverrideAsync(IGrainFactory grains, AgentRecord agent) => new()
+    {
+        Agent = agent.Address,
+        Override = Override(await grains.GetGrain<IReceivePolicyGrain>(ReceivePolicies.KeyForAgent(agent.Address)).GetAsync() ?? ReceivePolicies.DefaultOverride),
+    };
 
     /// <summary>PUT …/receive-override, POST …/receive-override/entries, DELETE …/receive-override/entries/{id}: the agent's managers only.</summary>
     /// <param name="grains">The grain factory.</param>
@@ -28,7 +30,7 @@ public static class ReceivePolicyOperations
     /// <param name="change">"set" (override_type), "add" (sender_pattern) or "remove" (<paramref name="entryId"/>).</param>
     /// <param name="readBody">Reads the request's body, once access is granted (a stranger learns nothing from its errors).</param>
     /// <param name="entryId">The entry to remove.</param>
-    public static async Task<JsonObject> ChangeOverrideAsync(IGrainFactory grains, Caller caller, AgentRecord agent, string change,
+    public static async Task<AgentReceiveOverrideResponse> ChangeOverrideAsync(IGrainFactory grains, Caller caller, AgentRecord agent, string change,
         Func<Task<RequestBody>> readBody, string? entryId = null)
     {
         await AccountAccess.MustManageAgentAsync(grains, caller, agent, "change its receive override");
@@ -37,14 +39,14 @@ public static class ReceivePolicyOperations
         {
             case "set":
                 var mode = Mode(await readBody(), "override_type", ReceivePolicies.OverrideModes);
-                return Wire.Ok(("agent", agent.Address), ("override", Json("override_type", await grain.SetModeAsync(mode, ReceivePolicies.DefaultOverride))));
+                return new() { Agent = agent.Address, Override = Override(await grain.SetModeAsync(mode, ReceivePolicies.DefaultOverride)) };
             case "add":
                 var pattern = ReceivePolicies.Pattern((await readBody()).String("sender_pattern", 512, required: true)!);
                 var (policy, entry) = await grain.AddEntryAsync(pattern, ReceivePolicies.DefaultOverride);
-                return Wire.Ok(("agent", agent.Address), ("override", Json("override_type", policy)), ("entry", Entry(entry)));
+                return new() { Agent = agent.Address, Override = Override(policy), Entry = Entry(entry) };
             default:
                 var removed = await grain.RemoveEntryAsync(entryId!) ?? throw ProtocolException.NotFound("entry", entryId!);
-                return Wire.Ok(("agent", agent.Address), ("override", Json("override_type", removed)), ("removed", true));
+                return new() { Agent = agent.Address, Override = Override(removed), Removed = true };
         }
     }
 
@@ -54,14 +56,12 @@ public static class ReceivePolicyOperations
         return modes.Contains(mode) ? mode : throw ProtocolException.Invalid(field, $"{field} must be one of {string.Join(", ", modes)}");
     }
 
-    public static JsonObject Json(string modeField, ReceivePolicy policy) => new()
-    {
-        [modeField] = policy.Mode,
-        ["entries"] = new JsonArray([.. policy.Entries.Select(e => (JsonNode)Entry(e))]),
-    };
+    public static AgentReceiveOverride Override(ReceivePolicy policy) => new() { OverrideType = policy.Mode, Entries = [.. policy.Entries.Select(Entry)] };
 
-    public static JsonObject Entry(ReceivePolicyEntry e) => new()
+    public static OrgReceivePolicy OrgPolicy(ReceivePolicy policy) => new() { PolicyType = policy.Mode, Entries = [.. policy.Entries.Select(Entry)] };
+
+    public static Contracts.ReceivePolicyEntry Entry(Grains.Interfaces.Accounts.ReceivePolicyEntry e) => new()
     {
-        ["entry_id"] = e.EntryId, ["sender_pattern"] = e.SenderPattern, ["created_at"] = Wire.Time(e.CreatedAt),
+        EntryId = e.EntryId, SenderPattern = e.SenderPattern, CreatedAt = e.CreatedAt,
     };
 }

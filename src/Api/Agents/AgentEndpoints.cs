@@ -20,12 +20,22 @@ public static class AgentEndpoints
     public static RouteGroupBuilder MapAgentEndpoints(this RouteGroupBuilder v1)
     {
         var g = v1.MapGroup("/agents").WithTags("Agents");
-        g.MapGet("", List).WithSummary("List a workspace's agents");
-        // Addresses arrive unescaped with their agent:// prefix removed, so the route must be catch-all.
-        g.MapGet("/{**address}", GetOrStream).WithSummary("Get an agent, or (…/intents/stream) listen for its deliveries over SSE");
-        g.MapPut("/{**address}", Configure).WithSummary("…/delivery: set the agent's delivery binding (stream, poll, http with webhook_url and webhook_secret, inbox, internal with internal_handler) and its lease and attempt limits");
-        g.MapPost("/{**address}", Lease).WithSummary("…/intents/lease: a poller leases up to max deliveries; …/receive-override/entries: allow a sender pattern");
-        g.MapDelete("/{**address}", RemoveOverrideEntry).WithSummary("…/receive-override/entries/{entry_id}: remove an allowed sender pattern");
+        g.MapGet("", List).WithName("ListAgents").WithSummary("List a workspace's agents");
+        // Addresses arrive unescaped with their agent:// prefix removed, so the route must be catch-all; each method
+        // serves the agent and its sub-resources, and declares its main answer (the others are in the description).
+        g.MapGet("/{**address}", GetOrStream).WithName("GetAgent")
+            .Produces<AgentResponse>().Produces<AgentDelivery>(200, "text/event-stream")
+            .WithSummary("Get an agent, or (…/intents/stream) listen for its deliveries over SSE")
+            .WithDescription("{address}: the agent (AgentResponse); {address}/intents/stream: its deliveries as Server-Sent Events " +
+                "(data = AgentDelivery, then stream.timeout); {address}/receive-override: its receive override (AgentReceiveOverrideResponse).");
+        g.MapPut("/{**address}", Configure).WithName("ConfigureAgent").Produces<AgentResponse>()
+            .WithSummary("…/delivery: set the agent's delivery binding (stream, poll, http with webhook_url and webhook_secret, inbox, internal with internal_handler) and its lease and attempt limits")
+            .WithDescription("{address}/delivery answers AgentResponse; {address}/receive-override (override_type) answers AgentReceiveOverrideResponse.");
+        g.MapPost("/{**address}", Lease).WithName("LeaseAgentDeliveries").Produces<AgentLease>()
+            .WithSummary("…/intents/lease: a poller leases up to max deliveries; …/receive-override/entries: allow a sender pattern")
+            .WithDescription("{address}/intents/lease answers AgentLease; {address}/receive-override/entries (sender_pattern) answers AgentReceiveOverrideResponse.");
+        g.MapDelete("/{**address}", RemoveOverrideEntry).WithName("RemoveAgentReceiveOverrideEntry").Produces<AgentReceiveOverrideResponse>()
+            .WithSummary("…/receive-override/entries/{entry_id}: remove an allowed sender pattern");
         return v1;
     }
 
@@ -89,7 +99,7 @@ public static class AgentEndpoints
         var body = await RequestBody.ReadAsync(http);
         var max = body.Int("max", 1, 100) ?? 10;
         var lease = TimeSpan.FromSeconds(body.Int("lease_seconds", 1, 86400) ?? agent.LeaseSeconds);
-        var leased = new JsonArray();
+        var leased = new List<LeasedDelivery>();
         var tried = new HashSet<Guid>();
         // A concurrent poller may take a candidate between the query and the grain call (the grain decides,
         // atomically); then look further instead of returning short.
@@ -101,17 +111,17 @@ public static class AgentEndpoints
             {
                 tried.Add(d.IntentId);
                 if (await grains.GetGrain<IIntentGrain>(d.IntentId).LeaseAsync(caller, lease, agent.MaxDeliveryAttempts) is not { } intent) continue;
-                leased.Add(new JsonObject
+                leased.Add(new LeasedDelivery
                 {
-                    ["delivery_id"] = Grains.Interfaces.Delivery.DeliveryIds.ForIntent(intent.IntentId),
-                    ["intent_id"] = intent.IntentId.ToString(),
-                    ["seq"] = d.Cursor,
-                    ["delivery_attempt"] = intent.DeliveryAttempt,
-                    ["lease_expires_at"] = Wire.Time(intent.LeaseUntil),
-                    ["intent"] = AxpJson.Node(intent.ToWire()),
+                    DeliveryId = Grains.Interfaces.Delivery.DeliveryIds.ForIntent(intent.IntentId),
+                    IntentId = intent.IntentId.ToString(),
+                    Seq = d.Cursor,
+                    DeliveryAttempt = intent.DeliveryAttempt,
+                    LeaseExpiresAt = intent.LeaseUntil,
+                    Intent = intent.ToWire(),
                 });
             }
         }
-        return TypedResults.Json(Wire.Ok(("deliveries", leased)));
+        return TypedResults.Ok(new AgentLease { Deliveries = leased });
     }
 }

@@ -9,8 +9,8 @@ public static class HealthEndpoints
 {
     public static WebApplication MapHealthEndpoints(this WebApplication app)
     {
-        app.MapGet("/health", Health).WithTags("Health").WithSummary("Liveness");
-        app.MapGet("/v1/health", Health).WithTags("Health").WithSummary("Liveness (.NET SDK path)");
+        app.MapGet("/health", Health).WithTags("Health").WithName("GetHealth").WithSummary("Liveness");
+        app.MapGet("/v1/health", Health).WithTags("Health").WithName("GetHealthV1").WithSummary("Liveness (.NET SDK path)");
         app.MapGet("/ready", Ready).WithTags("Health").WithName("GetReadiness").Produces<Readiness>(200).Produces<Readiness>(503)
             .WithSummary("Readiness: PostgreSQL and the silo answer");
         return app;

@@ -24,7 +24,11 @@ public static partial class McpEndpoint
 
     public static WebApplication MapMcp(this WebApplication app)
     {
-        app.MapPost(Path, HandleAsync).WithTags("MCP").WithSummary("MCP over JSON-RPC 2.0: initialize, tools/list, tools/call");
+        app.MapPost(Path, HandleAsync).WithTags("MCP").WithName("Mcp")
+            .Accepts<System.Text.Json.Nodes.JsonObject>("application/json").Produces<System.Text.Json.Nodes.JsonObject>()
+            .WithSummary("MCP over JSON-RPC 2.0: initialize, tools/list, tools/call")
+            .WithDescription("A JSON-RPC 2.0 request in, a JSON-RPC 2.0 response out (the Model Context Protocol's own envelope, docs/mcp.md); " +
+                "the tools' results embed the same records as the REST answers.");
         return app;
     }
 

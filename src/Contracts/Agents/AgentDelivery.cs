@@ -44,3 +44,29 @@ public sealed record AgentDelivery
     [JsonExtensionData]
     public JsonObject? Extensions { get; set; }
 }
+
+/// <summary>POST /v1/agents/{address}/intents/lease (the poll binding, PROTOCOL §6.5): deliveries leased to this poller.</summary>
+public sealed record AgentLease
+{
+    /// <summary>Always true on success.</summary>
+    public bool Ok { get; init; } = true;
+    /// <summary>The leased deliveries (at most the request's max).</summary>
+    public IReadOnlyList<LeasedDelivery> Deliveries { get; init; } = [];
+}
+
+/// <summary>One leased delivery: no other poller gets it until the lease expires.</summary>
+public sealed record LeasedDelivery
+{
+    /// <summary>The delivery's id.</summary>
+    public required string DeliveryId { get; init; }
+    /// <summary>The intent to handle.</summary>
+    public required string IntentId { get; init; }
+    /// <summary>The agent's delivery cursor.</summary>
+    public long Seq { get; init; }
+    /// <summary>Which attempt this is.</summary>
+    public int DeliveryAttempt { get; init; }
+    /// <summary>When the lease ends (then another poll may take it).</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
+    /// <summary>The intent.</summary>
+    public required Intent Intent { get; init; }
+}

@@ -120,7 +120,7 @@ public sealed record WebhookEventResponse
 }
 
 /// <summary>One delivery (to a subscription, or of an intent to an http agent) and its attempts.</summary>
-public sealed record WebhookDelivery
+public record WebhookDelivery
 {
     /// <summary>The delivery's id.</summary>
     public required string DeliveryId { get; init; }
@@ -172,4 +172,41 @@ public sealed record IntentDeliveries
     public int DeliveryAttempt { get; init; }
     /// <summary>The webhook delivery with its attempts (http bindings), else empty.</summary>
     public IReadOnlyList<WebhookDelivery> Deliveries { get; init; } = [];
+}
+
+/// <summary>A notification sent about an intent (an e-mail or a chat webhook post, ADR 008): a delivery and what it said.</summary>
+public sealed record NotificationDelivery : WebhookDelivery
+{
+    /// <summary>An empty notification (for deserialisation).</summary>
+    public NotificationDelivery() { }
+
+    /// <summary>The notification of a delivery: its members copied, the notification's own set by the caller.</summary>
+    /// <param name="delivery">The delivery with its attempts.</param>
+    [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+    public NotificationDelivery(WebhookDelivery delivery) : base(delivery) => Channel = "";
+
+    /// <summary>task_assigned, reminder, escalation, …</summary>
+    public string? NotificationType { get; init; }
+    /// <summary>email or webhook.</summary>
+    public required string Channel { get; init; }
+    /// <summary>An e-mail's recipients.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? To { get; init; }
+    /// <summary>An e-mail's subject.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Subject { get; init; }
+    /// <summary>Why it was skipped or failed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Reason { get; init; }
+}
+
+/// <summary>GET /v1/intents/{id}/notifications (an extension).</summary>
+public sealed record NotificationList
+{
+    /// <summary>Always true on success.</summary>
+    public bool Ok { get; init; } = true;
+    /// <summary>The intent.</summary>
+    public required string IntentId { get; init; }
+    /// <summary>Every notification sent about it, with its attempts.</summary>
+    public IReadOnlyList<NotificationDelivery> Notifications { get; init; } = [];
 }
