@@ -118,6 +118,28 @@ public sealed class OpenApiClientTests(NodeFixture f)
         Assert.True(undescribed.Count == 0, "undescribed operations:\n" + string.Join("\n", undescribed));
     }
 
+    /// <summary>The writes that take no body: the path says it all.</summary>
+    private static readonly string[] Bodiless =
+    [
+        "POST /v1/intents/{intent_id}/acknowledge",
+        "POST /v1/inbox/{thread_id}/read",
+        "POST /v1/service-accounts/{service_account_id}/keys/{key_id}/revoke",
+        "POST /v1/users/{user_id}/tokens",
+        "POST /v1/webhooks/events/{event_id}/replay",
+    ];
+
+    [Fact]
+    public async Task Every_write_declares_its_request_body_but_the_bodiless_ones()
+    {
+        var doc = (await f.A.GetJsonAsync("/openapi/v1.json")).Body;
+        var undeclared = new List<string>();
+        foreach (var (path, item) in doc["paths"]!.AsObject())
+            foreach (var (method, op) in item!.AsObject())
+                if (method is "post" or "put" or "patch" && op!["requestBody"]?["content"] is not JsonObject { Count: > 0 })
+                    undeclared.Add($"{method.ToUpperInvariant()} {path}");
+        Assert.Equal(Bodiless.Order(), undeclared.Order());
+    }
+
     [Fact]
     public async Task The_reference_is_served_at_docs_without_a_cdn()
     {

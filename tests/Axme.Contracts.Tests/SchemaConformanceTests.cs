@@ -47,6 +47,11 @@ public sealed class SchemaConformanceTests
         { "api.capabilities.get.response.v1.json", typeof(Capabilities) },
         { "api.schemas.get.response.v1.json", typeof(SemanticSchemaResponse) },
         { "api.schemas.upsert.response.v1.json", typeof(SemanticSchemaResponse) },
+        { "api.schemas.upsert.request.v1.json", typeof(SemanticSchemaRequest) },
+        { "api.inbox.reply.request.v1.json", typeof(InboxReplyRequest) },
+        { "api.inbox.delegate.request.v1.json", typeof(InboxDelegateRequest) },
+        { "api.inbox.decision.request.v1.json", typeof(InboxDecisionRequest) },
+        { "api.inbox.messages.delete.request.v1.json", typeof(InboxMessagesDeleteRequest) },
     };
 
     private enum Kind

@@ -21,8 +21,8 @@ public static class ReceivePolicyEndpoints
     {
         var g = v1.MapGroup("/organizations/{org_id}/receive-policy").WithTags("Receive policy");
         g.MapGet("", GetOrg).WithName("GetOrgReceivePolicy").WithSummary("An organization's receive policy for senders of other organizations (default closed)");
-        g.MapPut("", SetOrg).WithName("SetOrgReceivePolicy").WithSummary("Set its mode: open, allowlist or closed (admin)");
-        g.MapPost("/entries", AddOrgEntry).WithName("AddOrgReceivePolicyEntry").WithSummary("Allow a sender pattern (admin)");
+        g.MapPut("", SetOrg).Accepts<ReceivePolicyRequest>("application/json").WithName("SetOrgReceivePolicy").WithSummary("Set its mode: open, allowlist or closed (admin)");
+        g.MapPost("/entries", AddOrgEntry).Accepts<ReceivePolicyRequest>("application/json").WithName("AddOrgReceivePolicyEntry").WithSummary("Allow a sender pattern (admin)");
         g.MapDelete("/entries/{entry_id}", RemoveOrgEntry).WithName("RemoveOrgReceivePolicyEntry").WithSummary("Remove an allowed sender pattern (admin)");
         return v1;
     }

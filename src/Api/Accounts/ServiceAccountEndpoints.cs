@@ -13,11 +13,11 @@ public static class ServiceAccountEndpoints
     public static RouteGroupBuilder MapServiceAccountEndpoints(this RouteGroupBuilder v1)
     {
         var g = v1.MapGroup("/service-accounts").WithTags("Service accounts");
-        g.MapPost("", Create).AddEndpointFilter<IdempotencyFilter>().WithName("CreateServiceAccount").WithSummary("Create a service account (idempotent by name)");
+        g.MapPost("", Create).Accepts<CreateServiceAccountRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("CreateServiceAccount").WithSummary("Create a service account (idempotent by name)");
         g.MapGet("", List).WithName("ListServiceAccounts").WithSummary("List a workspace's service accounts");
         g.MapGet("/{service_account_id}", Get).WithName("GetServiceAccount").WithSummary("Get a service account");
         g.MapDelete("/{service_account_id}", Delete).AddEndpointFilter<IdempotencyFilter>().WithName("DeleteServiceAccount").WithSummary("Revoke all keys and delete a service account");
-        g.MapPost("/{service_account_id}/keys", CreateKey).AddEndpointFilter<IdempotencyFilter>().WithName("CreateServiceAccountKey").WithSummary("Create a key (the token is returned once)");
+        g.MapPost("/{service_account_id}/keys", CreateKey).Accepts<CreateKeyRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("CreateServiceAccountKey").WithSummary("Create a key (the token is returned once)");
         g.MapPost("/{service_account_id}/keys/{key_id}/revoke", RevokeKey).AddEndpointFilter<IdempotencyFilter>().WithName("RevokeServiceAccountKey").WithSummary("Revoke a key");
         v1.MapGet("/whoami", WhoAmI).WithTags("Service accounts").WithName("WhoAmI").WithSummary("Who the request's key or actor token belongs to (extension)");
         return v1;

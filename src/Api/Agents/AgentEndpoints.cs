@@ -28,10 +28,10 @@ public static class AgentEndpoints
             .WithSummary("Get an agent, or (…/intents/stream) listen for its deliveries over SSE")
             .WithDescription("{address}: the agent (AgentResponse); {address}/intents/stream: its deliveries as Server-Sent Events " +
                 "(data = AgentDelivery, then stream.timeout); {address}/receive-override: its receive override (AgentReceiveOverrideResponse).");
-        g.MapPut("/{**address}", Configure).WithName("ConfigureAgent").Produces<AgentResponse>()
+        g.MapPut("/{**address}", Configure).Accepts<AgentDeliveryRequest>("application/json").WithName("ConfigureAgent").Produces<AgentResponse>()
             .WithSummary("…/delivery: set the agent's delivery binding (stream, poll, http with webhook_url and webhook_secret, inbox, internal with internal_handler) and its lease and attempt limits")
             .WithDescription("{address}/delivery answers AgentResponse; {address}/receive-override (override_type) answers AgentReceiveOverrideResponse.");
-        g.MapPost("/{**address}", Lease).WithName("LeaseAgentDeliveries").Produces<AgentLease>()
+        g.MapPost("/{**address}", Lease).Accepts<System.Text.Json.Nodes.JsonObject>("application/json").WithName("LeaseAgentDeliveries").Produces<AgentLease>()
             .WithSummary("…/intents/lease: a poller leases up to max deliveries; …/receive-override/entries: allow a sender pattern")
             .WithDescription("{address}/intents/lease answers AgentLease; {address}/receive-override/entries (sender_pattern) answers AgentReceiveOverrideResponse.");
         g.MapDelete("/{**address}", RemoveOverrideEntry).WithName("RemoveAgentReceiveOverrideEntry").Produces<AgentReceiveOverrideResponse>()

@@ -16,7 +16,7 @@ public static partial class IntentEndpoints
         var g = v1.MapGroup("/intents").WithTags("Intents");
         g.MapPost("", Create).Accepts<CreateIntentRequest>("application/json").WithName("CreateIntent").WithSummary("Create (send) an intent");
         g.MapGet("", IntentListEndpoint.List).WithName("ListIntents").WithSummary("List the workspace's intents");
-        g.MapPost("/bulk-cancel", IntentListEndpoint.BulkCancel).AddEndpointFilter<IdempotencyFilter>().WithName("BulkCancelIntents").WithSummary("Cancel inactive intents");
+        g.MapPost("/bulk-cancel", IntentListEndpoint.BulkCancel).Accepts<BulkCancelRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("BulkCancelIntents").WithSummary("Cancel inactive intents");
         g.MapGet("/{intent_id}", Get).WithName("GetIntent").WithSummary("Get an intent");
         g.MapGet("/{intent_id}/deliveries", Deliveries).WithName("GetIntentDeliveries").WithSummary("The intent's delivery to its handler: id, attempt, and every webhook attempt (extension)");
         g.MapGet("/{intent_id}/events", Events).WithName("ListIntentEvents").WithSummary("List an intent's events after a cursor");
@@ -26,11 +26,11 @@ public static partial class IntentEndpoints
             .WithDescription("Server-Sent Events: one message per event (id = seq, event = event_type, data = an IntentEvent), " +
                 "keepalive comments, and a last 'stream.timeout' message whose data is a StreamTimeout {next_seq}; resume with ?since=.");
         g.MapPost("/{intent_id}/resolve", Resolve).Accepts<ResolveIntentRequest>("application/json").WithName("ResolveIntent").WithSummary("Terminal transition");
-        g.MapPost("/{intent_id}/resume", Resume).WithName("ResumeIntent").WithSummary("Continue, answer a human task or report a handler result");
+        g.MapPost("/{intent_id}/resume", Resume).Accepts<System.Text.Json.Nodes.JsonObject>("application/json").WithName("ResumeIntent").WithSummary("Continue, answer a human task or report a handler result");
         g.MapPost("/{intent_id}/acknowledge", Acknowledge).WithName("AcknowledgeIntent").WithSummary("The handler confirms receipt of a delivery (DELIVERED → ACKNOWLEDGED)");
-        g.MapPost("/{intent_id}/progress", Progress).WithName("ReportIntentProgress").WithSummary("The handler reports progress (IN_PROGRESS, intent.in_progress with details.progress; extension)");
-        g.MapPost("/{intent_id}/controls", Controls).WithName("PatchIntentControls").WithSummary("Patch controls (compare-and-set on policy_generation)");
-        g.MapPost("/{intent_id}/policy", Policy).WithName("PatchIntentPolicy").WithSummary("Patch policy (compare-and-set on policy_generation)");
+        g.MapPost("/{intent_id}/progress", Progress).Accepts<ProgressRequest>("application/json").WithName("ReportIntentProgress").WithSummary("The handler reports progress (IN_PROGRESS, intent.in_progress with details.progress; extension)");
+        g.MapPost("/{intent_id}/controls", Controls).Accepts<ControlsPatchRequest>("application/json").WithName("PatchIntentControls").WithSummary("Patch controls (compare-and-set on policy_generation)");
+        g.MapPost("/{intent_id}/policy", Policy).Accepts<PolicyPatchRequest>("application/json").WithName("PatchIntentPolicy").WithSummary("Patch policy (compare-and-set on policy_generation)");
         return v1;
     }
 

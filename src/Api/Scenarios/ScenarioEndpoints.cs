@@ -11,9 +11,9 @@ public static class ScenarioEndpoints
     public static RouteGroupBuilder MapScenarioEndpoints(this RouteGroupBuilder v1)
     {
         var g = v1.MapGroup("/scenarios").WithTags("Scenarios");
-        g.MapPost("/validate", Validate).WithName("ValidateScenario").WithSummary("Check a ScenarioBundle: every problem with its JSON path; creates nothing");
-        g.MapPost("/apply", Apply).WithName("ApplyScenario").WithSummary("Provision the bundle's agents, compile its workflow and create the parent intent (idempotent)");
-        g.MapPost("/bundle", Apply).WithName("ApplyScenarioBundle").WithSummary("Alias of /apply ([spec] name)");
+        g.MapPost("/validate", Validate).Accepts<System.Text.Json.Nodes.JsonObject>("application/json").WithName("ValidateScenario").WithSummary("Check a ScenarioBundle: every problem with its JSON path; creates nothing");
+        g.MapPost("/apply", Apply).Accepts<System.Text.Json.Nodes.JsonObject>("application/json").WithName("ApplyScenario").WithSummary("Provision the bundle's agents, compile its workflow and create the parent intent (idempotent)");
+        g.MapPost("/bundle", Apply).Accepts<System.Text.Json.Nodes.JsonObject>("application/json").WithName("ApplyScenarioBundle").WithSummary("Alias of /apply ([spec] name)");
         return v1;
     }
 

@@ -18,7 +18,7 @@ public static class SchemaEndpoints
     public static RouteGroupBuilder MapSchemaEndpoints(this RouteGroupBuilder v1)
     {
         var g = v1.MapGroup("/schemas").WithTags("Schemas");
-        g.MapPost("", Upsert).WithName("UpsertSemanticSchema").WithSummary("Register or replace the JSON Schema of a semantic (intent) type");
+        g.MapPost("", Upsert).Accepts<SemanticSchemaRequest>("application/json").WithName("UpsertSemanticSchema").WithSummary("Register or replace the JSON Schema of a semantic (intent) type");
         g.MapGet("/{semantic_type}", Get).WithName("GetSemanticSchema").WithSummary("The schema of a semantic type: the workspace's own, else the core one");
         return v1;
     }

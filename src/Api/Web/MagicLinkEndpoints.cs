@@ -13,7 +13,7 @@ public static class MagicLinkEndpoints
 
     public static RouteGroupBuilder MapMagicLinkEndpoints(this RouteGroupBuilder v1)
     {
-        v1.MapPost("/intents/{intent_id}/magic-links", Create).WithTags("Tasks").WithName("CreateMagicLink")
+        v1.MapPost("/intents/{intent_id}/magic-links", Create).Accepts<Contracts.MagicLinkRequest>("application/json").WithTags("Tasks").WithName("CreateMagicLink")
             .WithSummary("Mint a signed, expiring, single-use link that answers the intent's human task as one assignee (admin or sender)");
         return v1;
     }
