@@ -6,7 +6,7 @@ namespace Axme.Client.Tests;
 
 /// <summary>The SDK against a real node: send/wait, listen/resume, observe across reconnects, tasks, errors, retries.</summary>
 [Collection(NodeCollection.Name)]
-public sealed class ClientTests(NodeFixture f)
+public sealed partial class ClientTests(NodeFixture f)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
@@ -245,112 +245,5 @@ public sealed class ClientTests(NodeFixture f)
         using var stranger = f.Client("axme_not_a_real_key");
         var auth = await Assert.ThrowsAsync<AxmeAuthException>(() => stranger.ListIntentsAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, auth.StatusCode);
-    }
-
-    [Fact]
-    public async Task A_send_whose_first_attempt_landed_but_answered_503_is_retried_with_the_same_key_and_creates_one_intent()
-    {
-        var ws = NodeFixture.NewWorkspace();
-        var failed = 0;
-        var hook = new HookHandler(async (request, send) =>
-        {
-            var response = await send(); // the node really creates the intent …
-            if (request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath == "/v1/intents" && Interlocked.Increment(ref failed) == 1)
-            {
-                response.Dispose(); // … but the client only sees a 503
-                return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("""{"error":{"code":"unavailable","message":"try again"}}""") };
-            }
-            return response;
-        });
-        var (client, _) = await f.ClientAsync(ws, "requester", handler: hook);
-        var correlation = Guid.NewGuid().ToString();
-
-        var intent = await client.SendIntentAsync("worker", new { n = 1 }, new SendIntentOptions { CorrelationId = correlation });
-
-        var posts = hook.Requests.Where(r => r.Method == HttpMethod.Post && r.Path == "/v1/intents").ToList();
-        Assert.Equal(2, posts.Count);
-        Assert.NotNull(posts[0].IdempotencyKey);
-        Assert.Equal(posts[0].IdempotencyKey, posts[1].IdempotencyKey);
-        var page = await client.ListIntentsAsync(new IntentListFilter { CorrelationId = correlation });
-        Assert.Equal([intent.IntentId], page.Intents.Select(i => i.IntentId));
-        Assert.False(page.HasMore);
-
-        // The next logical call gets a new key.
-        await client.SendIntentAsync("worker", new { n = 2 }, new SendIntentOptions { CorrelationId = correlation });
-        var keys = hook.Requests.Where(r => r.Method == HttpMethod.Post && r.Path == "/v1/intents").Select(r => r.IdempotencyKey).Distinct().Count();
-        Assert.Equal(2, keys);
-        Assert.Equal(2, (await client.ListIntentsAsync(new IntentListFilter { CorrelationId = correlation })).Intents.Count);
-    }
-
-    [Fact]
-    public async Task A_persistent_503_is_retried_MaxRetries_times_then_thrown_as_AxmeServerException_and_a_422_is_not_retried()
-    {
-        var ws = NodeFixture.NewWorkspace();
-        var (_, _, key) = await Axme.Testing.Tenants.CreateAsync(f.Node, f.Admin, "sdk", ws, "requester");
-        var hook = new HookHandler((request, send) => request.RequestUri!.AbsolutePath == "/v1/intents" && request.Method == HttpMethod.Get
-            ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("""{"error":{"code":"down","message":"node down"}}""") })
-            : send());
-        using var client = f.Client(key, o => o.MaxRetries = 2, hook);
-        var e = await Assert.ThrowsAsync<AxmeServerException>(() => client.ListIntentsAsync());
-        Assert.Equal("down", e.Code);
-        Assert.Equal(3, hook.Requests.Count(r => r.Method == HttpMethod.Get && r.Path == "/v1/intents"));
-
-        await Assert.ThrowsAsync<AxmeValidationException>(() => client.SendIntentAsync("x1", null, new SendIntentOptions { IntentType = "BAD" }));
-        Assert.Single(hook.Requests, r => r.Method == HttpMethod.Post);
-    }
-
-    [Fact]
-    public async Task AddAxmeClient_registers_a_typed_client_that_registers_an_agent_and_sends_to_it()
-    {
-        var services = new ServiceCollection();
-        services.AddAxmeClient(o =>
-        {
-            o.BaseUrl = f.Node.BaseAddress.ToString();
-            o.ApiKey = f.Node.AdminKey;
-        });
-        using var provider = services.BuildServiceProvider();
-        var admin = provider.GetRequiredService<AxmeClient>();
-
-        var name = "di-agent-" + Guid.NewGuid().ToString("N")[..6];
-        var registered = await admin.RegisterAgentAsync(name, delivery: new DeliveryConfig { DeliveryMode = "poll" });
-        Assert.False(string.IsNullOrEmpty(registered.Key!.Token));
-        Assert.EndsWith("/" + name, registered.Account.AgentAddress);
-        var agent = await admin.GetAgentAsync(registered.Account.AgentAddress);
-        Assert.Equal("poll", agent.DeliveryMode);
-        Assert.Contains(await admin.ListServiceAccountsAsync(), a => a.ServiceAccountId == registered.Account.ServiceAccountId);
-
-        using var asAgent = f.Client(registered.Key.Token);
-        var configured = await asAgent.ConfigureDeliveryAsync(registered.Account.AgentAddress, new DeliveryConfig { DeliveryMode = "stream" });
-        Assert.Equal("stream", configured.DeliveryMode);
-        await admin.DeleteServiceAccountAsync(registered.Account.ServiceAccountId);
-        await Assert.ThrowsAsync<AxmeNotFoundException>(() => admin.GetServiceAccountAsync(registered.Account.ServiceAccountId));
-    }
-
-    [Fact]
-    public async Task A_scenario_applied_through_the_SDK_runs_its_agent_step_and_wait_for_returns_the_step_results()
-    {
-        var ws = NodeFixture.NewWorkspace();
-        var (client, _) = await f.ClientAsync(ws, "requester");
-        var (agent, checker) = await f.ClientAsync(ws, "checker", o => o.StreamWaitSeconds = 1);
-        using var stop = new CancellationTokenSource(Limit);
-        var listener = Task.Run(async () =>
-        {
-            await foreach (var d in agent.ListenAsync(checker, 0, stop.Token))
-                await agent.ResumeIntentAsync(d.IntentId, new { action = "complete", checked_service = d.Payload!["parent_payload"]!["service"]!.GetValue<string>() }, "checker", stop.Token);
-        });
-        var bundle = System.Text.Json.Nodes.JsonNode.Parse("""
-            {"scenario_id":"sdk.check.v1",
-             "agents":[{"role":"checker","address":"checker","create_if_missing":true}],
-             "workflow":{"steps":[{"step_id":"check","tool_id":"tool.agent.task.v1","assigned_to":"checker","step_deadline_seconds":30}]},
-             "intent":{"type":"intent.sdk.check.v1","payload":{"service":"api-gateway"}}}
-            """)!.AsObject();
-        var valid = await client.ValidateScenarioAsync(bundle);
-        Assert.True(valid["valid"]!.GetValue<bool>());
-        var applied = await client.ApplyScenarioAsync(bundle);
-        var done = await client.WaitForAsync(applied["intent_id"]!.GetValue<string>(), Limit);
-        await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => listener);
-        Assert.Equal("COMPLETED", done.Status);
-        Assert.Equal("api-gateway", done.Result!["steps"]!["check"]!["checked_service"]!.GetValue<string>());
     }
 }
