@@ -24,7 +24,7 @@ public sealed partial class AxmeClient
             IntentType = options.IntentType ?? _options.DefaultIntentType,
             ToAgent = toAgent,
             Payload = ToObject(payload, nameof(payload)) ?? [],
-            CorrelationId = options.CorrelationId,
+            CorrelationId = options.CorrelationId ?? CorrelationFor(options.IdempotencyKey),
             ReplyTo = options.ReplyTo,
             DeadlineAt = options.DeadlineAt,
             MaxDeliveryAttempts = options.MaxDeliveryAttempts,

@@ -178,6 +178,20 @@ public sealed partial class AxmeClient : IDisposable
         _ => JsonSerializer.SerializeToNode(value, value.GetType()),
     };
 
+    /// <summary>
+    /// A correlation id for a send that names none (PROTOCOL §5.2: the official schema requires one; the Python and
+    /// TypeScript SDKs generate it too). Derived from the Idempotency-Key when there is one, so a send retried from
+    /// another process with the same key posts the same body and gets the same intent back.
+    /// </summary>
+    private static string CorrelationFor(string? idempotencyKey)
+    {
+        if (idempotencyKey is null) return Guid.NewGuid().ToString();
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("axme-correlation\n" + idempotencyKey));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x50); // a name-based UUID (version 5 layout, RFC 9562)
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true).ToString();
+    }
+
     /// <summary>A value that must be a JSON object on the wire (payload, result, error); null stays null.</summary>
     private static JsonObject? ToObject(object? value, string name) => ToNode(value) switch
     {

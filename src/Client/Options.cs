@@ -48,7 +48,7 @@ public sealed class SendIntentOptions
     /// <summary>Lower-case dotted type with a version suffix (<c>billing.invoice.send.v1</c>); default <see cref="AxmeClientOptions.DefaultIntentType"/>.</summary>
     public string? IntentType { get; set; }
 
-    /// <summary>The caller's correlation id; the server generates one when absent.</summary>
+    /// <summary>The caller's correlation id; when absent the SDK sends one (derived from <see cref="IdempotencyKey"/> when that is set, so a retried send posts the same body).</summary>
     public string? CorrelationId { get; set; }
 
     /// <summary>Where the completion goes (an agent whose inbox receives it).</summary>

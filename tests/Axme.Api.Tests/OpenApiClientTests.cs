@@ -33,6 +33,7 @@ public sealed class OpenApiClientTests(NodeFixture f)
                 var created = await client.CreateIntentAsync(new CreateIntentRequest
                 {
                     Intent_type = "intent.generated.client.v1",
+                    Correlation_id = System.Guid.NewGuid().ToString(),
                     To_agent = toAgent,
                     Payload = new JsonObject { AdditionalProperties = new Dictionary<string, object> { ["question"] = "generated?" } },
                 });

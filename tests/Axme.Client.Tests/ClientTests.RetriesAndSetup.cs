@@ -43,6 +43,26 @@ public sealed partial class ClientTests
     }
 
     [Fact]
+    public async Task A_send_without_a_correlation_id_sends_one_and_a_second_process_with_the_same_key_gets_the_same_intent()
+    {
+        var ws = NodeFixture.NewWorkspace();
+        var (first, _) = await f.ClientAsync(ws, "sender");
+        var key = "order-" + Guid.NewGuid().ToString("N");
+
+        var sent = await first.SendIntentAsync("worker", new { n = 1 }, new SendIntentOptions { IdempotencyKey = key });
+        Assert.True(Guid.TryParse(sent.CorrelationId, out _), sent.CorrelationId);
+        // Another client (another process) sending the same thing under the same key: the same body, so the same intent
+        // rather than a 409 for a different correlation id.
+        var (second, _) = await f.ClientAsync(ws, "sender");
+        var again = await second.SendIntentAsync("worker", new { n = 1 }, new SendIntentOptions { IdempotencyKey = key });
+        Assert.Equal(sent.IntentId, again.IntentId);
+        Assert.Equal(sent.CorrelationId, again.CorrelationId);
+        // Without a key, each send gets its own.
+        var other = await first.SendIntentAsync("worker", new { n = 1 });
+        Assert.NotEqual(sent.CorrelationId, other.CorrelationId);
+    }
+
+    [Fact]
     public async Task A_persistent_503_is_retried_MaxRetries_times_then_thrown_as_AxmeServerException_and_a_422_is_not_retried()
     {
         var ws = NodeFixture.NewWorkspace();

@@ -14,8 +14,6 @@ public sealed partial class SchemaConformanceTests
     /// <summary>Where the contract knowingly differs from the official schema: "file: path.to.member" → why.</summary>
     private static readonly Dictionary<(string Where, Kind Kind), string> Deviations = Build(
     [
-        ("api.intents.create.request.v1.json: correlation_id", Kind.Optional,
-            "the node generates one when absent (PROTOCOL §5.2, D11: the official .NET CreateIntentAsync omits it); the C# SDK always sends one"),
         ("api.intents.create.request.v1.json: runtime_type", Kind.Extension, "a built-in step run by the runtime (docs/api/intents.md)"),
         ("api.intents.create.request.v1.json: runtime_config", Kind.Extension, "the built-in step's configuration"),
         ("api.intents.create.response.v1.json: correlation_id", Kind.Extension, "the generated correlation id, so a client need not GET the intent for it"),

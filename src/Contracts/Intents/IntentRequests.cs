@@ -15,9 +15,8 @@ public sealed record CreateIntentRequest
     public required string ToAgent { get; init; }
     /// <summary>The payload (a JSON object).</summary>
     public required JsonObject Payload { get; init; }
-    /// <summary>The correlation id (the node generates one when absent).</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? CorrelationId { get; init; }
+    /// <summary>The correlation id (a UUID; required by the official schema, though the node generates one when absent).</summary>
+    public required string CorrelationId { get; init; }
     /// <summary>Deprecated: the node takes the sender from the key.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? FromAgent { get; init; }
