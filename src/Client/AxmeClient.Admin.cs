@@ -10,7 +10,7 @@ public sealed partial class AxmeClient
     /// <summary>Pending human tasks (GET /v1/me/tasks): a human user's own, or every one of the key's workspace.</summary>
     /// <param name="ct">Cancels the call.</param>
     public async Task<IReadOnlyList<HumanTaskItem>> ListMyTasksAsync(CancellationToken ct = default) =>
-        AxmeModel.Contract<HumanTaskList>(await GetAsync("v1/me/tasks", ct)).Tasks;
+        ContractJson.Read<HumanTaskList>(await GetAsync("v1/me/tasks", ct)).Tasks;
 
     /// <summary>Answers a human task as the CLI does (POST /v1/intents/{id}/resume with <c>task_result</c>, PROTOCOL §7.4).</summary>
     /// <param name="intentId">The task's intent.</param>
@@ -50,7 +50,7 @@ public sealed partial class AxmeClient
     public async Task<ApprovalDecision> DecideApprovalAsync(string approvalId, bool approve, string? comment = null, CancellationToken ct = default)
     {
         var request = new ApprovalDecisionRequest { Decision = approve ? "approve" : "reject", Comment = comment };
-        var answer = AxmeModel.Contract<ApprovalDecisionResponse>(await PostAsync($"v1/approvals/{Seg(approvalId)}/decision", AxpJson.Node(request), ct));
+        var answer = ContractJson.Read<ApprovalDecisionResponse>(await PostAsync($"v1/approvals/{Seg(approvalId)}/decision", AxpJson.Node(request), ct));
         return answer.Approval;
     }
 
@@ -76,13 +76,13 @@ public sealed partial class AxmeClient
         DeliveryConfig? delivery = null, bool createKey = true, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var body = delivery?.ToJson() ?? [];
-        body["name"] = name;
-        if (displayName is not null) body["display_name"] = displayName;
-        if (description is not null) body["description"] = description;
-        var created = await PostAsync("v1/service-accounts", body, ct);
-        var account = AxmeModel.Contract<ServiceAccount>(created["service_account"]);
-        var agent = created["agent"] is JsonObject a ? AxmeModel.Contract<Agent>(a) : null;
+        var request = new CreateServiceAccountRequest(delivery?.ToRequest() ?? new AgentDeliveryRequest())
+        {
+            Name = name, DisplayName = displayName, Description = description,
+        };
+        var created = await PostAsync("v1/service-accounts", AxpJson.Node(request), ct);
+        var account = ContractJson.Read<ServiceAccount>(created["service_account"]);
+        var agent = created["agent"] is JsonObject a ? ContractJson.Read<Agent>(a) : null;
         var key = createKey ? await CreateKeyAsync(account.ServiceAccountId, null, ct) : null;
         return new RegisteredAgent(account, key, agent);
     }
@@ -98,12 +98,8 @@ public sealed partial class AxmeClient
         string? orgId = null, string? workspaceId = null, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var body = new JsonObject { ["name"] = name };
-        if (displayName is not null) body["display_name"] = displayName;
-        if (description is not null) body["description"] = description;
-        if (orgId is not null) body["org_id"] = orgId;
-        if (workspaceId is not null) body["workspace_id"] = workspaceId;
-        return AxmeModel.Contract<ServiceAccount>((await PostAsync("v1/service-accounts", body, ct))["service_account"]);
+        var request = new CreateServiceAccountRequest { Name = name, DisplayName = displayName, Description = description, OrgId = orgId, WorkspaceId = workspaceId };
+        return ContractJson.Read<ServiceAccount>((await PostAsync("v1/service-accounts", AxpJson.Node(request), ct))["service_account"]);
     }
 
     /// <summary>Creates a key for a service account; <see cref="ApiKey.Token"/> is shown only here.</summary>
@@ -112,9 +108,8 @@ public sealed partial class AxmeClient
     /// <param name="ct">Cancels the call.</param>
     public async Task<ApiKey> CreateKeyAsync(string serviceAccountId, DateTimeOffset? expiresAt = null, CancellationToken ct = default)
     {
-        var body = new JsonObject();
-        if (expiresAt is { } e) body["expires_at"] = WireTime.Format(e);
-        return AxmeModel.Contract<ApiKey>((await PostAsync($"v1/service-accounts/{Seg(serviceAccountId)}/keys", body, ct))["key"]);
+        var request = AxpJson.Node(new CreateKeyRequest { ExpiresAt = expiresAt });
+        return ContractJson.Read<ApiKey>((await PostAsync($"v1/service-accounts/{Seg(serviceAccountId)}/keys", request, ct))["key"]);
     }
 
     /// <summary>Revokes a key.</summary>
@@ -122,7 +117,7 @@ public sealed partial class AxmeClient
     /// <param name="keyId">The key.</param>
     /// <param name="ct">Cancels the call.</param>
     public async Task<ApiKey> RevokeKeyAsync(string serviceAccountId, string keyId, CancellationToken ct = default) =>
-        AxmeModel.Contract<ApiKey>((await PostAsync($"v1/service-accounts/{Seg(serviceAccountId)}/keys/{Seg(keyId)}/revoke", null, ct))["key"]);
+        ContractJson.Read<ApiKey>((await PostAsync($"v1/service-accounts/{Seg(serviceAccountId)}/keys/{Seg(keyId)}/revoke", null, ct))["key"]);
 
     /// <summary>
     /// Who this client's key (or actor token) belongs to, and its account: GET /v1/whoami, an extension of this node. Servers
@@ -130,12 +125,12 @@ public sealed partial class AxmeClient
     /// </summary>
     /// <param name="ct">Cancels the call.</param>
     public async Task<WhoAmIResponse> WhoAmIAsync(CancellationToken ct = default) =>
-        AxmeModel.Contract<WhoAmIResponse>(await GetAsync("v1/whoami", ct));
+        ContractJson.Read<WhoAmIResponse>(await GetAsync("v1/whoami", ct));
 
     /// <summary>The workspace's live service accounts.</summary>
     /// <param name="ct">Cancels the call.</param>
     public async Task<IReadOnlyList<ServiceAccount>> ListServiceAccountsAsync(CancellationToken ct = default) =>
-        AxmeModel.ContractList<ServiceAccount>((await GetAsync("v1/service-accounts", ct))["service_accounts"]);
+        ContractJson.ReadList<ServiceAccount>((await GetAsync("v1/service-accounts", ct))["service_accounts"]);
 
     /// <summary>
     /// The live service accounts of a workspace (GET /v1/service-accounts?org_id=…&amp;workspace_id=…, as the
@@ -146,13 +141,13 @@ public sealed partial class AxmeClient
     /// <param name="workspaceId">The workspace, or null for the key's.</param>
     /// <param name="ct">Cancels the call.</param>
     public async Task<IReadOnlyList<ServiceAccount>> ListServiceAccountsAsync(string? orgId, string? workspaceId, CancellationToken ct = default) =>
-        AxmeModel.ContractList<ServiceAccount>((await GetAsync("v1/service-accounts" + Query(("org_id", orgId), ("workspace_id", workspaceId)), ct))["service_accounts"]);
+        ContractJson.ReadList<ServiceAccount>((await GetAsync("v1/service-accounts" + Query(("org_id", orgId), ("workspace_id", workspaceId)), ct))["service_accounts"]);
 
     /// <summary>A service account.</summary>
     /// <param name="serviceAccountId">The account.</param>
     /// <param name="ct">Cancels the call.</param>
     public async Task<ServiceAccount> GetServiceAccountAsync(string serviceAccountId, CancellationToken ct = default) =>
-        AxmeModel.Contract<ServiceAccount>((await GetAsync($"v1/service-accounts/{Seg(serviceAccountId)}", ct))["service_account"]);
+        ContractJson.Read<ServiceAccount>((await GetAsync($"v1/service-accounts/{Seg(serviceAccountId)}", ct))["service_account"]);
 
     /// <summary>Revokes every key of a service account and deletes it (its agent leaves the directory).</summary>
     /// <param name="serviceAccountId">The account.</param>
@@ -164,13 +159,13 @@ public sealed partial class AxmeClient
     /// <param name="limit">At most this many (server default 100).</param>
     /// <param name="ct">Cancels the call.</param>
     public async Task<IReadOnlyList<Agent>> ListAgentsAsync(int? limit = null, CancellationToken ct = default) =>
-        AxmeModel.ContractList<Agent>((await GetAsync("v1/agents" + Query(("limit", limit?.ToString(CultureInfo.InvariantCulture))), ct))["agents"]);
+        ContractJson.ReadList<Agent>((await GetAsync("v1/agents" + Query(("limit", limit?.ToString(CultureInfo.InvariantCulture))), ct))["agents"]);
 
     /// <summary>An agent by address (or bare name in the key's workspace).</summary>
     /// <param name="address">The agent.</param>
     /// <param name="ct">Cancels the call.</param>
     public async Task<Agent> GetAgentAsync(string address, CancellationToken ct = default) =>
-        AxmeModel.Contract<Agent>((await GetAsync($"v1/agents/{AgentPath(address)}", ct))["agent"]);
+        ContractJson.Read<Agent>((await GetAsync($"v1/agents/{AgentPath(address)}", ct))["agent"]);
 
     /// <summary>Sets an agent's delivery binding (PUT /v1/agents/{address}/delivery); a generated webhook secret is in <see cref="Agent.WebhookSecret"/>, once.</summary>
     /// <param name="address">The agent.</param>
@@ -179,7 +174,7 @@ public sealed partial class AxmeClient
     public async Task<Agent> ConfigureDeliveryAsync(string address, DeliveryConfig delivery, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        return AxmeModel.Contract<Agent>((await SendAsync(HttpMethod.Put, $"v1/agents/{AgentPath(address)}/delivery", delivery.ToJson(), NewKey(), ct))["agent"]);
+        return ContractJson.Read<Agent>((await SendAsync(HttpMethod.Put, $"v1/agents/{AgentPath(address)}/delivery", AxpJson.Node(delivery.ToRequest()), NewKey(), ct))["agent"]);
     }
 
     // ---- webhooks (PROTOCOL §9.1) ----
@@ -199,7 +194,7 @@ public sealed partial class AxmeClient
         ArgumentNullException.ThrowIfNull(eventTypes);
         var request = new WebhookSubscriptionRequest { CallbackUrl = callbackUrl, EventTypes = [.. eventTypes], Secret = secret, Description = description, Active = active };
         var answer = await PostAsync("v1/webhooks/subscriptions" + Query(("owner_agent", ownerAgent)), AxpJson.Node(request), ct);
-        return AxmeModel.Contract<WebhookSubscriptionResponse>(answer).Subscription;
+        return ContractJson.Read<WebhookSubscriptionResponse>(answer).Subscription;
     }
 
     /// <summary>The subscriptions.</summary>
@@ -209,7 +204,7 @@ public sealed partial class AxmeClient
     public async Task<IReadOnlyList<WebhookSubscription>> ListWebhookSubscriptionsAsync(string? ownerAgent = null, bool includeInactive = false, CancellationToken ct = default)
     {
         var query = Query(("owner_agent", ownerAgent), ("include_inactive", includeInactive ? "true" : null));
-        return AxmeModel.Contract<WebhookSubscriptionList>(await GetAsync("v1/webhooks/subscriptions" + query, ct)).Subscriptions;
+        return ContractJson.Read<WebhookSubscriptionList>(await GetAsync("v1/webhooks/subscriptions" + query, ct)).Subscriptions;
     }
 
     /// <summary>Revokes a subscription.</summary>
@@ -227,20 +222,20 @@ public sealed partial class AxmeClient
     public async Task<WebhookEventResponse> PublishWebhookEventAsync(string eventType, string source, object? payload = null, string? ownerAgent = null, CancellationToken ct = default)
     {
         var request = new WebhookEventRequest { EventType = eventType, Source = source, Payload = ToObject(payload, nameof(payload)) ?? [] };
-        return AxmeModel.Contract<WebhookEventResponse>(await PostAsync("v1/webhooks/events" + Query(("owner_agent", ownerAgent)), AxpJson.Node(request), ct));
+        return ContractJson.Read<WebhookEventResponse>(await PostAsync("v1/webhooks/events" + Query(("owner_agent", ownerAgent)), AxpJson.Node(request), ct));
     }
 
     /// <summary>An event with its delivery counters and attempts (<see cref="WebhookEventResponse.Deliveries"/>).</summary>
     /// <param name="eventId">The event.</param>
     /// <param name="ct">Cancels the call.</param>
     public async Task<WebhookEventResponse> GetWebhookEventAsync(string eventId, CancellationToken ct = default) =>
-        AxmeModel.Contract<WebhookEventResponse>(await GetAsync($"v1/webhooks/events/{Seg(eventId)}", ct));
+        ContractJson.Read<WebhookEventResponse>(await GetAsync($"v1/webhooks/events/{Seg(eventId)}", ct));
 
     /// <summary>Delivers an event again to every subscription whose delivery finished (409 while all are pending).</summary>
     /// <param name="eventId">The event.</param>
     /// <param name="ct">Cancels the call.</param>
     public async Task<WebhookEventResponse> ReplayWebhookEventAsync(string eventId, CancellationToken ct = default) =>
-        AxmeModel.Contract<WebhookEventResponse>(await PostAsync($"v1/webhooks/events/{Seg(eventId)}/replay", null, ct));
+        ContractJson.Read<WebhookEventResponse>(await PostAsync($"v1/webhooks/events/{Seg(eventId)}/replay", null, ct));
 
     // ---- scenarios ----
 

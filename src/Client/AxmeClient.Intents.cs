@@ -34,14 +34,14 @@ public sealed partial class AxmeClient
         };
         var body = AxpJson.Node(request);
         foreach (var (name, value) in options.Extra ?? []) body[name] = value?.DeepClone();
-        return AxmeModel.Contract<IntentCreated>(await PostAsync("v1/intents", body, ct, options.IdempotencyKey));
+        return ContractJson.Read<IntentCreated>(await PostAsync("v1/intents", body, ct, options.IdempotencyKey));
     }
 
     /// <summary>The intent with everything known about it (GET /v1/intents/{id}).</summary>
     /// <param name="intentId">The intent.</param>
     /// <param name="ct">Cancels the call.</param>
     public async Task<Intent> GetIntentAsync(string intentId, CancellationToken ct = default) =>
-        AxmeModel.Contract<Intent>((await GetAsync($"v1/intents/{Seg(intentId)}", ct))["intent"]);
+        ContractJson.Read<Intent>((await GetAsync($"v1/intents/{Seg(intentId)}", ct))["intent"]);
 
     /// <summary>One page of the workspace's intents, newest first (GET /v1/intents); pass <see cref="IntentPage.NextCursor"/> back as <see cref="IntentListFilter.Cursor"/>.</summary>
     /// <param name="filter">Statuses, agents, type, correlation id, limit, cursor.</param>
@@ -53,7 +53,7 @@ public sealed partial class AxmeClient
             ("status", filter.Statuses is { Count: > 0 } s ? string.Join(',', s) : null),
             ("to_agent", filter.ToAgent), ("from_agent", filter.FromAgent), ("intent_type", filter.IntentType),
             ("correlation_id", filter.CorrelationId), ("limit", filter.Limit?.ToString(CultureInfo.InvariantCulture)), ("cursor", filter.Cursor));
-        return AxmeModel.Contract<IntentPage>(await GetAsync("v1/intents" + query, ct));
+        return ContractJson.Read<IntentPage>(await GetAsync("v1/intents" + query, ct));
     }
 
     /// <summary>The intent's events with a seq greater than <paramref name="since"/>, in order (GET /v1/intents/{id}/events).</summary>
@@ -61,7 +61,7 @@ public sealed partial class AxmeClient
     /// <param name="since">Exclusive cursor: the last seq already seen (0 for all).</param>
     /// <param name="ct">Cancels the call.</param>
     public async Task<IReadOnlyList<IntentEvent>> ListIntentEventsAsync(string intentId, long since = 0, CancellationToken ct = default) =>
-        AxmeModel.ContractList<IntentEvent>((await GetAsync($"v1/intents/{Seg(intentId)}/events?since={since}", ct))["events"]);
+        ContractJson.ReadList<IntentEvent>((await GetAsync($"v1/intents/{Seg(intentId)}/events?since={since}", ct))["events"]);
 
     /// <summary>
     /// Cancels the workspace's inactive intents (POST /v1/intents/bulk-cancel, PROTOCOL §5.11): those in one
@@ -74,11 +74,12 @@ public sealed partial class AxmeClient
     public async Task<BulkCancelResult> BulkCancelIntentsAsync(BulkCancelOptions? options = null, CancellationToken ct = default)
     {
         options ??= new BulkCancelOptions();
-        var body = new JsonObject { ["older_than_hours"] = options.OlderThanHours, ["dry_run"] = options.DryRun };
-        if (options.Reason is not null) body["reason"] = options.Reason;
-        if (options.Limit is { } limit) body["limit"] = limit;
-        if (options.Statuses is { Count: > 0 } statuses) body["status_filter"] = new JsonArray([.. statuses.Select(x => (JsonNode)x)]);
-        return AxmeModel.Contract<BulkCancelResult>(await PostAsync("v1/intents/bulk-cancel", body, ct));
+        var request = new BulkCancelRequest
+        {
+            OlderThanHours = options.OlderThanHours, DryRun = options.DryRun, Reason = options.Reason, Limit = options.Limit,
+            StatusFilter = options.Statuses is { Count: > 0 } statuses ? statuses : null,
+        };
+        return ContractJson.Read<BulkCancelResult>(await PostAsync("v1/intents/bulk-cancel", AxpJson.Node(request), ct));
     }
 
     /// <summary>
@@ -148,11 +149,8 @@ public sealed partial class AxmeClient
     /// <param name="ct">Cancels the call.</param>
     public Task<IntentWriteResponse> ProgressAsync(string intentId, string? message = null, double? percent = null, object? details = null, CancellationToken ct = default)
     {
-        var body = new JsonObject();
-        if (message is not null) body["message"] = message;
-        if (percent is { } p) body["percent"] = p;
-        if (ToNode(details) is { } d) body["details"] = d;
-        return WriteAsync(intentId, "progress", body, ct);
+        var request = new ProgressRequest { Message = message, Percent = percent, Details = ToObject(details, nameof(details)) };
+        return WriteAsync(intentId, "progress", AxpJson.Node(request), ct);
     }
 
     /// <summary>Patches the intent's controls (POST /v1/intents/{id}/controls), compare-and-set on the policy generation when given (409 on mismatch).</summary>
@@ -164,8 +162,11 @@ public sealed partial class AxmeClient
     public Task<IntentWriteResponse> UpdateControlsAsync(string intentId, JsonObject controlsPatch, long? expectedPolicyGeneration = null, string? reason = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(controlsPatch);
-        var body = new JsonObject { ["controls_patch"] = controlsPatch.DeepClone() };
-        return WriteAsync(intentId, "controls", Cas(body, expectedPolicyGeneration, reason), ct);
+        var request = new ControlsPatchRequest
+        {
+            ControlsPatch = controlsPatch.DeepClone().AsObject(), ExpectedPolicyGeneration = expectedPolicyGeneration, Reason = reason,
+        };
+        return WriteAsync(intentId, "controls", AxpJson.Node(request), ct);
     }
 
     /// <summary>Patches the intent's policy (POST /v1/intents/{id}/policy): its grants and/or its envelope; compare-and-set like controls.</summary>
@@ -177,19 +178,14 @@ public sealed partial class AxmeClient
     /// <param name="ct">Cancels the call.</param>
     public Task<IntentWriteResponse> UpdatePolicyAsync(string intentId, JsonObject? grantsPatch = null, JsonObject? envelopePatch = null, long? expectedPolicyGeneration = null, string? reason = null, CancellationToken ct = default)
     {
-        var body = new JsonObject();
-        if (grantsPatch is not null) body["grants_patch"] = grantsPatch.DeepClone();
-        if (envelopePatch is not null) body["envelope_patch"] = envelopePatch.DeepClone();
-        return WriteAsync(intentId, "policy", Cas(body, expectedPolicyGeneration, reason), ct);
-    }
-
-    private static JsonObject Cas(JsonObject body, long? expectedPolicyGeneration, string? reason)
-    {
-        if (expectedPolicyGeneration is { } g) body["expected_policy_generation"] = g;
-        if (reason is not null) body["reason"] = reason;
-        return body;
+        var request = new PolicyPatchRequest
+        {
+            GrantsPatch = grantsPatch?.DeepClone().AsObject(), EnvelopePatch = envelopePatch?.DeepClone().AsObject(),
+            ExpectedPolicyGeneration = expectedPolicyGeneration, Reason = reason,
+        };
+        return WriteAsync(intentId, "policy", AxpJson.Node(request), ct);
     }
 
     private async Task<IntentWriteResponse> WriteAsync(string intentId, string action, JsonNode body, CancellationToken ct) =>
-        AxmeModel.Contract<IntentWriteResponse>(await PostAsync($"v1/intents/{Seg(intentId)}/{action}", body, ct));
+        ContractJson.Read<IntentWriteResponse>(await PostAsync($"v1/intents/{Seg(intentId)}/{action}", body, ct));
 }

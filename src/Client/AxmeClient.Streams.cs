@@ -195,7 +195,7 @@ public sealed partial class AxmeClient
     {
         try
         {
-            return JsonNode.Parse(data) is JsonObject o ? AxmeModel.Contract<T>(o) : null;
+            return JsonNode.Parse(data) is JsonObject o ? ContractJson.Read<T>(o) : null;
         }
         catch (JsonException)
         {

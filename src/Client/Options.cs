@@ -122,17 +122,11 @@ public sealed class DeliveryConfig
     /// <summary>The in-node handler of the internal binding.</summary>
     public string? InternalHandler { get; set; }
 
-    internal JsonObject ToJson()
+    internal AgentDeliveryRequest ToRequest() => new()
     {
-        var o = new JsonObject();
-        if (DeliveryMode is not null) o["delivery_mode"] = DeliveryMode;
-        if (LeaseSeconds is not null) o["lease_seconds"] = LeaseSeconds;
-        if (MaxDeliveryAttempts is not null) o["max_delivery_attempts"] = MaxDeliveryAttempts;
-        if (WebhookUrl is not null) o["webhook_url"] = WebhookUrl;
-        if (WebhookSecret is not null) o["webhook_secret"] = WebhookSecret;
-        if (InternalHandler is not null) o["internal_handler"] = InternalHandler;
-        return o;
-    }
+        DeliveryMode = DeliveryMode, LeaseSeconds = LeaseSeconds, MaxDeliveryAttempts = MaxDeliveryAttempts,
+        WebhookUrl = WebhookUrl, WebhookSecret = WebhookSecret, InternalHandler = InternalHandler,
+    };
 }
 
 /// <summary>What <see cref="AxmeClient.BulkCancelIntentsAsync"/> cancels (PROTOCOL §5.11).</summary>

@@ -77,9 +77,19 @@ public sealed record BulkCancelRequest
     public string? Reason { get; init; }
 }
 
-/// <summary>POST /v1/service-accounts (PROTOCOL §6.2); an agent's delivery binding may be set at once (ADR 005).</summary>
-public sealed record CreateServiceAccountRequest
+/// <summary>
+/// POST /v1/service-accounts (PROTOCOL §6.2): the account, and the agent's delivery binding when set at registration
+/// (an extension, ADR 005: the members of <see cref="AgentDeliveryRequest"/>).
+/// </summary>
+public sealed record CreateServiceAccountRequest : AgentDeliveryRequest
 {
+    /// <summary>A create without a delivery binding.</summary>
+    public CreateServiceAccountRequest() { }
+
+    /// <summary>A create that sets the agent's delivery binding to <paramref name="delivery"/>'s members.</summary>
+    /// <param name="delivery">The binding.</param>
+    public CreateServiceAccountRequest(AgentDeliveryRequest delivery) : base(delivery) { }
+
     /// <summary>Its name; the agent's name is its slug.</summary>
     public required string Name { get; init; }
     /// <summary>A name for people.</summary>
@@ -94,9 +104,6 @@ public sealed record CreateServiceAccountRequest
     /// <summary>Another workspace (admin keys).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? WorkspaceId { get; init; }
-    /// <summary>The agent's delivery binding, if set at registration.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? DeliveryMode { get; init; }
 }
 
 /// <summary>POST …/keys: a new key, optionally expiring.</summary>
@@ -107,8 +114,8 @@ public sealed record CreateKeyRequest
     public DateTimeOffset? ExpiresAt { get; init; }
 }
 
-/// <summary>PUT /v1/agents/{address}/delivery (PROTOCOL §6.5): the delivery binding and its limits.</summary>
-public sealed record AgentDeliveryRequest
+/// <summary>PUT /v1/agents/{address}/delivery (PROTOCOL §6.5): the delivery binding and its limits; null members stay unchanged.</summary>
+public record AgentDeliveryRequest
 {
     /// <summary>stream, poll, http, inbox or internal.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
