@@ -37,6 +37,17 @@ bench_database() {
   fi
 }
 
+# bench_settle_disk: after a warm-up, what it wrote goes to disk before anything is measured. The warm-up writes
+# ~150 MB of table pages at C=32 (relation extension leaves them dirty in the page cache); Linux writes an inode's
+# dirty pages back 30 s after it first became dirty (vm.dirty_expire_centisecs), in one burst, and PostgreSQL's WAL
+# fsyncs queue behind that burst for ~100 ms (seen with perf: kworker writeback, the node idle; /proc/meminfo
+# Writeback 130 MB). Without this the burst of the warm-up lands in whichever measured phase runs 30 s later. The
+# same as the CHECKPOINT pgbench-style runs take before measuring; the measured load's own writeback stays in.
+bench_settle_disk() {
+  if [[ -n "${PG_PID:-}" ]]; then PGPASSWORD=axme "${PSQL[@]}" -c "CHECKPOINT"; fi
+  sync
+}
+
 # bench_peers_copy SRC DIR LOGFILE: the peers' harness in a writable folder (SRC may be read-only; node_modules is
 # kept between runs), set up by its own setup.sh (npm ci the first time).
 bench_peers_copy() {

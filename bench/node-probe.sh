@@ -59,6 +59,7 @@ case "$MODE" in
     log "warming: $warm round trips at C=32, then 1,000 at C=1"
     drive warm $(((warm + 1) / 2)) 32
     drive warm-c1 500 1
+    bench_settle_disk
     COUNTERS=""
     if command -v dotnet-counters >/dev/null; then
       dotnet-counters collect -p "$NODE_PID" --counters System.Runtime --format csv -o "$OUT/counters.csv" --refresh-interval 1 > /dev/null 2>&1 &

@@ -104,6 +104,7 @@ if ((WARM > 0)); then
   AXME_BASE_URL="http://127.0.0.1:$PORT" AXME_API_KEY="$KEY" \
     node "$PEERS_DIR/lib/bench.mjs" --peer axme --name axme-warm --n $(((WARM + 1) / 2)) --c "${PEER_C:-32}" --warmup 0 \
       --timeout 180 --out "$LOGS/node-warmup.json" > "$LOGS/node-warmup.log" 2>&1 || { tail -20 "$LOGS/node-warmup.log" >&2; die "warm-up failed"; }
+  bench_settle_disk  # the warm-up's dirty pages on disk now, not in a burst inside a measured phase (bench/lib.sh)
 fi
 
 # 5. Counters: idle baseline, then the run.
