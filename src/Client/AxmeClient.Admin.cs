@@ -179,22 +179,25 @@ public sealed partial class AxmeClient
 
     // ---- webhooks (PROTOCOL §9.1) ----
 
-    /// <summary>Creates or updates a subscription (keyed by owner agent + callback URL).</summary>
+    /// <summary>
+    /// Creates or updates a subscription (keyed by owner agent + callback URL). Created without a secret, it gets a
+    /// generated one, returned once in the answer's <see cref="WebhookSubscriptionResponse.Secret"/>.
+    /// </summary>
     /// <param name="callbackUrl">Where events are posted.</param>
     /// <param name="eventTypes">Event types to receive (1–32; <c>*</c> for all).</param>
-    /// <param name="secret">The signing secret, or null.</param>
+    /// <param name="secret">The signing secret, or null (a new subscription then gets a generated one).</param>
     /// <param name="description">A description.</param>
     /// <param name="active">False to pause it.</param>
     /// <param name="ownerAgent">The owner (default: the key's agent).</param>
     /// <param name="ct">Cancels the call.</param>
-    public async Task<WebhookSubscription> UpsertWebhookSubscriptionAsync(string callbackUrl, IEnumerable<string> eventTypes, string? secret = null,
+    public async Task<WebhookSubscriptionResponse> UpsertWebhookSubscriptionAsync(string callbackUrl, IEnumerable<string> eventTypes, string? secret = null,
         string? description = null, bool? active = null, string? ownerAgent = null, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(callbackUrl);
         ArgumentNullException.ThrowIfNull(eventTypes);
         var request = new WebhookSubscriptionRequest { CallbackUrl = callbackUrl, EventTypes = [.. eventTypes], Secret = secret, Description = description, Active = active };
         var answer = await PostAsync("v1/webhooks/subscriptions" + Query(("owner_agent", ownerAgent)), AxpJson.Node(request), ct);
-        return ContractJson.Read<WebhookSubscriptionResponse>(answer).Subscription;
+        return ContractJson.Read<WebhookSubscriptionResponse>(answer);
     }
 
     /// <summary>The subscriptions.</summary>

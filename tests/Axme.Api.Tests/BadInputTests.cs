@@ -94,10 +94,15 @@ public sealed class BadInputTests(NodeFixture f)
     }
 
     [Fact]
-    public async Task An_unknown_v1_route_is_404_with_the_protocol_body()
+    public async Task An_unknown_route_is_404_with_the_protocol_body()
     {
         (await f.A.GetJsonAsync("/v1/no-such-thing")).Error(HttpStatusCode.NotFound, "not_found");
         (await f.A.GetJsonAsync("/v1/inbox/%2e%2e")).Error(HttpStatusCode.NotFound, "not_found");
+        Assert.Contains("GET /no-such-thing", (await f.A.GetJsonAsync("/no-such-thing")).Error(HttpStatusCode.NotFound, "not_found")["error"]!["message"].Str());
+        // The gateway's own /v1/users paths are not read as a user's id ("user not found: check-nick").
+        foreach (var path in new[] { "/v1/users/check-nick?nick=ann", "/v1/users/profile", "/v1/users/resolve-nick?nick=ann" })
+            Assert.Contains("no such route", (await f.A.GetJsonAsync(path)).Error(HttpStatusCode.NotFound, "not_found")["error"]!["message"].Str());
+        (await f.Admin.GetJsonAsync("/v1/users/sa_doesnotexist0000000")).Error(HttpStatusCode.NotFound, "user_not_found");
     }
 
     [Theory]

@@ -127,12 +127,43 @@ public sealed class WebhookTests(NodeFixture f)
     }
 
     [Fact]
+    public async Task A_subscription_created_without_a_secret_gets_one_generated_shown_once_and_its_events_are_signed_with_it()
+    {
+        var (client, _, _) = await AgentAsync(new { });
+        await using var receiver = await WebhookReceiver.StartAsync("not-the-generated-one", (_, _) => 204);
+        var url = receiver.BaseUrl + "/generated";
+        var created = (await client.PostAsync("/v1/webhooks/subscriptions", new { callback_url = url, event_types = new[] { "custom.*" } })).Ok();
+        var secret = created["secret"].Str();
+        Assert.StartsWith("whsec_", secret);
+        Assert.True(secret.Length >= 40, secret);
+        Assert.Equal("****" + secret[^4..], created["subscription"]!["secret_hint"].Str());
+
+        // Shown once: the same upsert again keeps the secret and does not show it; nor does the list.
+        var again = (await client.PostAsync("/v1/webhooks/subscriptions", new { callback_url = url, event_types = new[] { "custom.*", "inbox.thread_created" } })).Ok();
+        Assert.Null(again["secret"]);
+        Assert.Equal(created["subscription"]!["secret_hint"].Str(), again["subscription"]!["secret_hint"].Str());
+        Assert.DoesNotContain(secret, (await client.GetJsonAsync("/v1/webhooks/subscriptions")).Body.ToJsonString());
+
+        (await client.PostAsync("/v1/webhooks/events", new { event_type = "custom.generated", source = "tests" })).Ok();
+        var got = await Poll.UntilAsync(() => Task.FromResult(receiver.Received), r => r.Count == 1, TimeSpan.FromSeconds(20), "the event delivery");
+        var h = got[0].Headers;
+        Assert.True(WebhookReceiver.Verify(secret, System.Text.Encoding.UTF8.GetBytes(got[0].Body), h.GetValueOrDefault("X-AXME-Signature"),
+            h.GetValueOrDefault("X-AXME-Timestamp"), TimeSpan.FromMinutes(5)), "signed with the generated secret");
+        Assert.False(got[0].SignatureValid); // and not with another one
+
+        // Revoked, then created again without a secret: a new one, shown once.
+        var id = created["subscription"]!["subscription_id"].Str();
+        (await client.SendJsonAsync(HttpMethod.Delete, $"/v1/webhooks/subscriptions/{id}")).Ok();
+        var renewed = (await client.PostAsync("/v1/webhooks/subscriptions", new { callback_url = url, event_types = new[] { "custom.*" } })).Ok();
+        Assert.StartsWith("whsec_", renewed["secret"].Str());
+        Assert.NotEqual(secret, renewed["secret"].Str());
+    }
+
+    [Fact]
     public async Task Subscriptions_receive_published_events_signed_with_counters_replay_and_revocation()
     {
         var (client, address, _) = await AgentAsync(new { });
         await using var receiver = await WebhookReceiver.StartAsync(Secret, (_, _) => 204);
-        (await client.PostAsync("/v1/webhooks/subscriptions", new { callback_url = receiver.BaseUrl + "/events", event_types = new[] { "inbox.thread_created" } }))
-            .Error(HttpStatusCode.UnprocessableEntity); // a new subscription needs its secret
         var sub = (await client.PostAsync("/v1/webhooks/subscriptions", new
         {
             callback_url = receiver.BaseUrl + "/events", event_types = new[] { "inbox.thread_created" }, secret = Secret, description = "test",

@@ -65,6 +65,7 @@ public sealed partial class SchemaConformanceTests
         ("api.agents.list.response.v1.json: next_cursor", Kind.Extension, "paging (ADR 018)"),
         ("api.agents.list.response.v1.json: has_more", Kind.Extension, "paging (ADR 018)"),
         // Webhooks (PROTOCOL §9.1): publish, get and replay answer one event record.
+        ("api.webhooks.subscriptions.response.v1.json: secret", Kind.Extension, "the secret generated for a subscription created without one (the request schema makes it optional), shown once"),
         ("api.webhooks.events.response.v1.json: replayed_at", Kind.Extension, "one event record for publish, get and replay (absent until replayed)"),
         ("api.webhooks.events.response.v1.json: deliveries", Kind.Extension, "GET /v1/webhooks/events/{id} adds every delivery and attempt"),
         ("api.webhooks.events.replay.response.v1.json: replayed_at", Kind.Optional, "one event record for publish, get and replay; a replay always sets it (WebhookEventGrain.ReplayAsync)"),

@@ -73,6 +73,7 @@ public static class ApiHosting
             o.Cookie.Path = "/inbox";
         });
         services.AddAxmeApiDocument();
+        services.Configure<RouteOptions>(o => o.SetParameterPolicy<Humans.UserIdConstraint>(Humans.UserIdConstraint.Name));
         services.AddRateLimiter(limiter =>
         {
             ConfigureRateLimiter(limiter);
@@ -108,8 +109,10 @@ public static class ApiHosting
         v1.MapMagicLinkEndpoints();
         v1.MapSchemaEndpoints();
         v1.MapReceivePolicyEndpoints();
-        // A /v1 path no route takes: the protocol's 404 body rather than an empty one.
-        app.MapFallback("/v1/{**path}", (HttpContext http) => Errors.ErrorBody.Result(404, "not_found", $"no such route: {http.Request.Method} {http.Request.Path}"));
+        // A path no route takes: the protocol's 404 body rather than an empty one (the web inbox's pages keep a plain 404).
+        app.MapFallback((HttpContext http) => http.Request.Path.StartsWithSegments("/inbox")
+            ? Results.NotFound()
+            : Errors.ErrorBody.Result(404, "not_found", $"no such route: {http.Request.Method} {http.Request.Path}"));
         app.MapInboxPages();
         app.MapMcp();
         return app;

@@ -23,11 +23,11 @@ public static partial class UserEndpoints
         var g = v1.MapGroup("/users").WithTags("Users");
         g.MapPost("", Create).Accepts<Contracts.UserRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("CreateUser").WithSummary("Create a human user (idempotent by name)");
         g.MapGet("", List).WithName("ListUsers").WithSummary("List a workspace's human users");
-        g.MapGet("/{user_id}", Get).WithName("GetUser").WithSummary("Get a human user");
-        g.MapPatch("/{user_id}", Update).Accepts<Contracts.UserRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("UpdateUser").WithSummary("Change a user's e-mail, roles, teams or display name");
-        g.MapDelete("/{user_id}", Delete).AddEndpointFilter<IdempotencyFilter>().WithName("DeleteUser").WithSummary("Revoke a user's keys and delete the user");
-        g.MapPost("/{user_id}/tokens", CreateToken).WithName("CreateUserActorToken").WithSummary("An actor token for a user (Authorization: Bearer; 15 minutes): the user's own key, or an admin's answering for the person (its events then name both)");
-        g.MapPost("/{user_id}/keys", CreateKey).Accepts<Contracts.CreateKeyRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("CreateUserKey").WithSummary("Create a key for a user (the token is returned once)");
+        g.MapGet("/{user_id:userid}", Get).WithName("GetUser").WithSummary("Get a human user");
+        g.MapPatch("/{user_id:userid}", Update).Accepts<Contracts.UserRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("UpdateUser").WithSummary("Change a user's e-mail, roles, teams or display name");
+        g.MapDelete("/{user_id:userid}", Delete).AddEndpointFilter<IdempotencyFilter>().WithName("DeleteUser").WithSummary("Revoke a user's keys and delete the user");
+        g.MapPost("/{user_id:userid}/tokens", CreateToken).WithName("CreateUserActorToken").WithSummary("An actor token for a user (Authorization: Bearer; 15 minutes): the user's own key, or an admin's answering for the person (its events then name both)");
+        g.MapPost("/{user_id:userid}/keys", CreateKey).Accepts<Contracts.CreateKeyRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("CreateUserKey").WithSummary("Create a key for a user (the token is returned once)");
         return v1;
     }
 

@@ -53,6 +53,9 @@ public sealed record WebhookSubscriptionResponse
     public bool Ok { get; init; } = true;
     /// <summary>The subscription.</summary>
     public required WebhookSubscription Subscription { get; init; }
+    /// <summary>The signing secret generated for a subscription created without one: only in the answer that generated it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Secret { get; init; }
 }
 
 /// <summary>GET /v1/webhooks/subscriptions.</summary>

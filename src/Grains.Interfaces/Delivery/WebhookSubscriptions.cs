@@ -38,6 +38,12 @@ public sealed record WebhookSubscriptionUpsert
     [Id(6)] public string? Description { get; init; }
     [Id(7)] public string? ProtectedSecret { get; init; }
     [Id(8)] public string? SecretHint { get; init; }
+    /// <summary>
+    /// A secret the API generated, used only when the caller gave none and there is no live subscription whose secret
+    /// stays: the API knows it was used when the subscription comes back with this very ciphertext.
+    /// </summary>
+    [Id(9)] public string? GeneratedProtectedSecret { get; init; }
+    [Id(10)] public string? GeneratedSecretHint { get; init; }
 }
 
 /// <summary>A published event and where it went (PROTOCOL §9.1 publish/replay).</summary>

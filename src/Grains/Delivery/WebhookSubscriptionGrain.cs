@@ -13,14 +13,16 @@ public sealed class WebhookSubscriptionGrain(
     public async Task<WebhookSubscription> UpsertAsync(WebhookSubscriptionUpsert u)
     {
         var now = time.GetUtcNow();
-        var secret = u.ProtectedSecret ?? (S is { RevokedAt: null } live ? live.ProtectedSecret : null)
-            ?? throw ProtocolException.Invalid("secret", "secret is required when creating a subscription");
+        var kept = S is { RevokedAt: null } live ? live : null;
+        var (secret, hint) = u.ProtectedSecret is { } given ? (given, u.SecretHint)
+            : kept is not null ? (kept.ProtectedSecret, kept.SecretHint)
+            : (u.GeneratedProtectedSecret ?? throw ProtocolException.Invalid("secret", "secret is required when creating a subscription"), u.GeneratedSecretHint);
         state.State.Subscription = new WebhookSubscription
         {
             SubscriptionId = this.GetPrimaryKey(), OrgId = u.OrgId, WorkspaceId = u.WorkspaceId, OwnerAgent = u.OwnerAgent,
             CallbackUrl = u.CallbackUrl, EventTypes = u.EventTypes, Active = u.Active, Description = u.Description,
             CreatedAt = S is { RevokedAt: null } existing ? existing.CreatedAt : now, UpdatedAt = now, RevokedAt = null,
-            ProtectedSecret = secret, SecretHint = u.ProtectedSecret is null ? S?.SecretHint : u.SecretHint,
+            ProtectedSecret = secret, SecretHint = hint,
         };
         await SaveAsync();
         return S!;
