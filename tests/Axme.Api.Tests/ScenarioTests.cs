@@ -125,6 +125,8 @@ public sealed class ScenarioTests(NodeFixture f)
         Assert.True((await client.PostAsync("/v1/scenarios/validate", bundle.ToJsonString())).Ok()["valid"]!.GetValue<bool>());
 
         var id = (await client.PostAsync("/v1/scenarios/apply", bundle.ToJsonString())).Ok()["intent_id"].Str();
+        // A decision before the workflow reaches its human step is early, not "already decided".
+        (await client.PostAsync($"/v1/approvals/{id}/decision", new { decision = "approve" })).Error(HttpStatusCode.Conflict, "human_step_not_reached");
         // The step intent shares the type but carries the runtime's envelope ({parent_payload, step_id, input}).
         var agent = await AgentKeyAsync(client, "deploy-readiness-checker");
         Assert.Equal(1, await HandleDeliveriesAsync(agent, "deploy-readiness-checker", input => new { action = "complete", amount_seen = input["amount"]!.GetValue<int>() }));
@@ -133,6 +135,7 @@ public sealed class ScenarioTests(NodeFixture f)
         var done = await IntentAsync(client, id);
         Assert.Equal("COMPLETED", done["status"].Str());
         Assert.Equal(5, done["result"]!["steps"]!["readiness_check"]!["amount_seen"]!.GetValue<int>());
+        (await client.PostAsync($"/v1/approvals/{id}/decision", new { decision = "approve" })).Error(HttpStatusCode.Conflict, "approval_already_decided");
     }
 
     [Fact]

@@ -122,12 +122,8 @@ public sealed partial class IntentGrain(
         WriteAsync(caller, idempotency, intent => IntentTransitions.Acknowledge(intent, caller.AgentAddress, time.GetUtcNow()));
 
     public async Task<IntentWriteResult> DecideApprovalAsync(Caller caller, bool approve, string? comment, IdempotencyToken? idempotency) =>
-        await WriteAsync(caller, idempotency, intent => IntentTransitions.Resume(intent, new ResumeCommand
-        {
-            Kind = ResumeKind.TaskResult,
-            BodyJson = JsonText.Object(("outcome", Humans.HumanTasks.DecisionOutcome(intent.HumanTaskJson, approve)), ("comment", comment)),
-            Actor = caller.AgentAddress,
-        }, time.GetUtcNow()), await TaskAnswerAsync(caller));
+        await WriteAsync(caller, idempotency, intent => IntentTransitions.DecideApproval(intent, approve, comment, caller.AgentAddress, time.GetUtcNow()),
+            await TaskAnswerAsync(caller));
 
     /// <summary>
     /// Who may answer the human task (TaskAccess): for a human user's key its e-mail, roles and teams are read

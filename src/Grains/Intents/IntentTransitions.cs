@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Axme.Grains.Common;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
+using Axme.Grains.Interfaces.Workflows;
 using WireTime = Axme.Contracts.WireTime;
 
 namespace Axme.Grains.Intents;
@@ -189,11 +190,36 @@ public static partial class IntentTransitions
         return log.Result(log.Intent);
     }
 
+    /// <summary>An approval decision (PROTOCOL §7.5): the task's first accept or decline outcome, as a task_result.</summary>
+    public static Transition DecideApproval(IntentRecord intent, bool approve, string? comment, string actor, DateTimeOffset now)
+    {
+        var task = WaitingTask(intent);
+        return Resume(intent, new ResumeCommand
+        {
+            Kind = ResumeKind.TaskResult,
+            BodyJson = JsonText.Object(("outcome", Humans.HumanTasks.DecisionOutcome(task, approve)), ("comment", comment)),
+            Actor = actor,
+        }, now);
+    }
+
+    /// <summary>
+    /// The human task an answer is for; refuses one that is not waiting: early (a live workflow whose human step is
+    /// still ahead: 409 human_step_not_reached, so the caller knows to answer later) or late (409 not_waiting_for_human).
+    /// </summary>
+    private static string WaitingTask(IntentRecord intent)
+    {
+        if (intent is { Status: IntentStatus.Waiting, WaitingReason: WaitingReason.Human, HumanTaskJson: { } task }) return task;
+        var ahead = !intent.IsTerminal && intent.Workflow is { } run && JsonText.Parse(run.ResultsJson) is var done
+            && run.Steps.Any(s => s.Kind == WorkflowStepKinds.Human && done[s.StepId] is null);
+        throw ahead
+            ? ProtocolException.Conflict("human_step_not_reached", "the workflow has not reached its human step yet; answer it after intent.human_task_assigned")
+            : ProtocolException.Conflict("not_waiting_for_human", "intent is not waiting for a human");
+    }
+
     private static Transition ResumeTask(IntentRecord intent, ResumeCommand c, DateTimeOffset now)
     {
-        if (intent.Status != IntentStatus.Waiting || intent.WaitingReason != WaitingReason.Human || intent.HumanTaskJson is null)
-            throw ProtocolException.Conflict("not_waiting_for_human", "intent is not waiting for a human");
-        var taskResult = Humans.HumanTasks.Check(intent.HumanTaskJson, c.BodyJson ?? JsonText.EmptyObject);
+        var task = WaitingTask(intent);
+        var taskResult = Humans.HumanTasks.Check(task, c.BodyJson ?? JsonText.EmptyObject);
         var parsed = JsonText.Parse(taskResult);
         var outcome = parsed["outcome"]!.GetValue<string>();
         var comment = (parsed["comment"] as JsonValue)?.TryGetValue<string>(out var cm) == true ? cm : null;
@@ -201,7 +227,7 @@ public static partial class IntentTransitions
         var log = new EventLog(intent, now);
         log.Append(IntentEventType.InProgress, IntentStatus.InProgress, actor: c.Actor,
             details: JsonText.Object(("task_result", JsonText.Raw(taskResult))));
-        var declined = Humans.HumanTasks.Declines(intent.HumanTaskJson, outcome);
+        var declined = Humans.HumanTasks.Declines(task, outcome);
         if (intent.Workflow is { CurrentStep: { Kind: Interfaces.Workflows.WorkflowStepKinds.Human } humanStep })
         {
             // A workflow's human step: the answer is the step's result; the workflow goes on (or fails, declined).

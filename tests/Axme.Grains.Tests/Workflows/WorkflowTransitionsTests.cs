@@ -1,4 +1,5 @@
 using Axme.Grains.Intents;
+using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
 using Axme.Grains.Interfaces.Workflows;
 
@@ -94,5 +95,21 @@ public sealed class WorkflowTransitionsTests
         var rejected = IntentTransitions.Resume(parent, new ResumeCommand { Kind = ResumeKind.TaskResult, BodyJson = """{"outcome":"rejected"}""" }, T0).Intent;
         Assert.Equal(IntentStatus.Failed, rejected.Status);
         Assert.Contains("step_rejected", rejected.ErrorJson);
+    }
+
+    [Fact]
+    public void An_approval_before_the_human_step_is_early_not_already_decided_and_one_after_it_is_late()
+    {
+        var human = new WorkflowStep { StepId = "approve", Kind = WorkflowStepKinds.Human, AssignedTo = "operator", HumanTaskJson = """{"title":"Ship?"}""" };
+        var parent = Parent(Agent("check", AgentA), human);
+        var early = Assert.Throws<ProtocolException>(() => IntentTransitions.DecideApproval(parent, true, null, "agent://acme/ops/boss", T0));
+        Assert.Equal((409, "human_step_not_reached"), (early.Status, early.Code));
+
+        var waiting = Finish(parent, IntentStatus.Completed);
+        var approved = IntentTransitions.DecideApproval(waiting, true, "go", "agent://acme/ops/boss", T0).Intent;
+        Assert.Equal(IntentStatus.Completed, approved.Status);
+        Assert.Contains("\"approve\":{", approved.ResultJson);
+        var late = Assert.Throws<ProtocolException>(() => IntentTransitions.DecideApproval(approved, false, null, "agent://acme/ops/boss", T0));
+        Assert.Equal((409, "not_waiting_for_human"), (late.Status, late.Code));
     }
 }
