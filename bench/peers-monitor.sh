@@ -11,5 +11,6 @@ COPY="$REPO/.data/peers-monitor-src"
 rm -rf "$COPY" && mkdir -p "$COPY"
 (cd "$SRC" && tar cf - --exclude=node_modules --exclude=results.json .) | (cd "$COPY" && tar xf -)
 chmod -R u+w "$COPY"
+mv "$COPY/lib/proc.mjs" "$COPY/lib/proc.orig.mjs"
 cp "$REPO/bench/peers-monitor/proc.mjs" "$COPY/lib/proc.mjs"
 AXME_PEERS_PEERS="$COPY" exec "$REPO/bench/peers.sh" "$@"

@@ -40,21 +40,19 @@ public static class WebhookEndpoints
             throw ProtocolException.Invalid("event_types", $"event_types must list 1 to {MaxEventTypes} event types");
         if (types.FirstOrDefault(t => t.Length is < 1 or > 100 || (t.Length < 3 && t != "*")) is { } bad)
             throw ProtocolException.Invalid("event_types", $"event type '{bad}' must be 3–100 characters (or *)", "invalid_event_type");
-        var secret = WebhookSecrets.Read(body, "secret");
-        var protectedSecret = secret is null ? ((string, string)?)null : secrets.Protect(secret);
-        // Without a secret a new subscription gets a generated one, shown once in this answer (an existing live one keeps its own).
-        var candidate = secret is null ? WebhookSecrets.Generate() : null;
-        var protectedCandidate = candidate is null ? ((string, string)?)null : secrets.Protect(candidate);
+        // Without a secret a new subscription gets a generated one, shown once in this answer (a live one keeps its own).
+        var given = WebhookSecrets.Read(body, "secret");
+        var secret = given ?? WebhookSecrets.Generate();
+        var (ciphertext, hint) = secrets.Protect(secret);
         var id = DeterministicId.From($"webhook-subscription\n{owner}\n{url}");
         var subscription = await grains.GetGrain<IWebhookSubscriptionGrain>(id).UpsertAsync(new WebhookSubscriptionUpsert
         {
             OrgId = caller.OrgId, WorkspaceId = caller.WorkspaceId, OwnerAgent = owner, CallbackUrl = url,
             EventTypes = types.Distinct().ToArray(), Active = body.Bool("active") ?? true, Description = body.String("description", 1000),
-            ProtectedSecret = protectedSecret?.Item1, SecretHint = protectedSecret?.Item2,
-            GeneratedProtectedSecret = protectedCandidate?.Item1, GeneratedSecretHint = protectedCandidate?.Item2,
+            ProtectedSecret = ciphertext, SecretHint = hint, SecretGenerated = given is null,
         });
-        var generated = protectedCandidate is { } c && subscription.ProtectedSecret == c.Item1 ? candidate : null;
-        return TypedResults.Ok(new WebhookSubscriptionResponse { Subscription = subscription.ToWire(), Secret = generated });
+        var shown = given is null && subscription.ProtectedSecret == ciphertext ? secret : null;
+        return TypedResults.Ok(new WebhookSubscriptionResponse { Subscription = subscription.ToWire(), Secret = shown });
     }
 
     public static async Task<Ok<WebhookSubscriptionList>> List(HttpContext http, IGrainFactory grains)

@@ -39,11 +39,10 @@ public sealed record WebhookSubscriptionUpsert
     [Id(7)] public string? ProtectedSecret { get; init; }
     [Id(8)] public string? SecretHint { get; init; }
     /// <summary>
-    /// A secret the API generated, used only when the caller gave none and there is no live subscription whose secret
-    /// stays: the API knows it was used when the subscription comes back with this very ciphertext.
+    /// The secret is one the API generated because the caller gave none: used only when there is no live subscription
+    /// whose secret stays (the API knows it was used when the subscription comes back with this very ciphertext).
     /// </summary>
-    [Id(9)] public string? GeneratedProtectedSecret { get; init; }
-    [Id(10)] public string? GeneratedSecretHint { get; init; }
+    [Id(9)] public bool SecretGenerated { get; init; }
 }
 
 /// <summary>A published event and where it went (PROTOCOL §9.1 publish/replay).</summary>

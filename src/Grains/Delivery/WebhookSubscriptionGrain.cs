@@ -13,10 +13,8 @@ public sealed class WebhookSubscriptionGrain(
     public async Task<WebhookSubscription> UpsertAsync(WebhookSubscriptionUpsert u)
     {
         var now = time.GetUtcNow();
-        var kept = S is { RevokedAt: null } live ? live : null;
-        var (secret, hint) = u.ProtectedSecret is { } given ? (given, u.SecretHint)
-            : kept is not null ? (kept.ProtectedSecret, kept.SecretHint)
-            : (u.GeneratedProtectedSecret ?? throw ProtocolException.Invalid("secret", "secret is required when creating a subscription"), u.GeneratedSecretHint);
+        var (secret, hint) = u.SecretGenerated && S is { RevokedAt: null } live ? (live.ProtectedSecret, live.SecretHint) : (u.ProtectedSecret, u.SecretHint);
+        if (secret is null) throw ProtocolException.Invalid("secret", "secret is required when creating a subscription");
         state.State.Subscription = new WebhookSubscription
         {
             SubscriptionId = this.GetPrimaryKey(), OrgId = u.OrgId, WorkspaceId = u.WorkspaceId, OwnerAgent = u.OwnerAgent,
