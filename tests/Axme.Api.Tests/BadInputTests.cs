@@ -105,6 +105,20 @@ public sealed class BadInputTests(NodeFixture f)
         (await f.Admin.GetJsonAsync("/v1/users/sa_doesnotexist0000000")).Error(HttpStatusCode.NotFound, "user_not_found");
     }
 
+    [Fact]
+    public async Task A_route_taken_with_another_method_is_405_and_a_body_that_is_not_json_is_415_both_with_the_protocol_body()
+    {
+        var wrongMethod = await f.A.SendJsonAsync(HttpMethod.Put, "/v1/intents", new { });
+        Assert.Contains("does not take PUT", wrongMethod.Error(HttpStatusCode.MethodNotAllowed, "method_not_allowed")["error"]!["message"].Str());
+        Assert.Equal(["GET", "POST"], wrongMethod.Message.Content.Headers.Allow.Order());
+        using var text = new HttpRequestMessage(HttpMethod.Post, "/v1/scenarios/apply") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "text/plain") };
+        var response = await f.A.SendAsync(text);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("unsupported_media_type", body["error"]!["code"].Str());
+        Assert.Contains("Content-Type: application/json (got text/plain", body["error"]!["message"].Str());
+    }
+
     [Theory]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"method\":\"ping\"}", -32700)]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"\\ud800\":1}", -32700)]

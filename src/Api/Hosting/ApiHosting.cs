@@ -106,13 +106,14 @@ public static class ApiHosting
         v1.MapNotificationEndpoints();
         v1.MapUserEndpoints();
         v1.MapScenarioEndpoints();
+        v1.MapMacroEndpoints();
         v1.MapMagicLinkEndpoints();
         v1.MapSchemaEndpoints();
         v1.MapReceivePolicyEndpoints();
-        // A path no route takes: the protocol's 404 body rather than an empty one (the web inbox's pages keep a plain 404).
-        app.MapFallback((HttpContext http) => http.Request.Path.StartsWithSegments("/inbox")
-            ? Results.NotFound()
-            : Errors.ErrorBody.Result(404, "not_found", $"no such route: {http.Request.Method} {http.Request.Path}"));
+        // A request no route takes: the protocol's error body saying why (no such route, another method, not JSON) rather
+        // than an empty one (the web inbox's pages keep a plain 404).
+        var miss = new Errors.RouteMiss(app.Services.GetRequiredService<EndpointDataSource>(), app.Services.GetRequiredService<IInlineConstraintResolver>());
+        app.MapFallback((HttpContext http) => http.Request.Path.StartsWithSegments("/inbox") ? Results.NotFound() : miss.Answer(http));
         app.MapInboxPages();
         app.MapMcp();
         return app;

@@ -30,21 +30,21 @@ public static class ScenarioOperations
         };
     }
 
-    /// <summary>Apply (REST and MCP): provision, compile and create the parent; the idempotency key names the parent.</summary>
+    /// <summary>
+    /// Apply (REST and MCP): provision, compile and create the parent; the idempotency key names the parent, among the
+    /// caller's keys of <paramref name="operation"/> (apply, or the start of one registered scenario).
+    /// </summary>
     public static async Task<ScenarioApplied> ApplyAsync(IGrainFactory grains, Agents.DeliveryQueries deliveries, Caller caller, JsonObject bundle,
-        string? idempotencyKey, CancellationToken ct)
+        string? idempotencyKey, CancellationToken ct, string operation = "POST /v1/scenarios/apply")
     {
-        var body = new RequestBody(bundle);
-        var check = await grains.GetGrain<IScenarioCompilerGrain>(0).CompileAsync(body.Root.ToJsonString(), caller);
-        if (check.Plan is not { } plan)
-            throw new ProtocolException(422, "validation_error", "the scenario is not valid: " + string.Join("; ", check.Errors), Problems(check.Errors));
+        var (plan, warnings) = await CompileAsync(grains, caller, bundle);
 
         var provisioned = new List<ScenarioAgentProvisioned>();
         foreach (var agent in plan.Agents)
             provisioned.Add(await ProvisionAsync(grains, deliveries, caller, agent, ct));
 
         var key = idempotencyKey ?? plan.IdempotencyKey;
-        var id = key is not null ? DeterministicId.From($"{caller.ServiceAccountId}\nPOST /v1/scenarios/apply\n{key}") : Guid.NewGuid();
+        var id = key is not null ? DeterministicId.From($"{caller.ServiceAccountId}\n{operation}\n{key}") : Guid.NewGuid();
         var first = plan.Workflow.CurrentStep ?? plan.Workflow.Steps[0];
         var created = await grains.GetGrain<IIntentGrain>(id).CreateAsync(new CreateIntentCommand
         {
@@ -53,7 +53,7 @@ public static class ScenarioOperations
             ToAgent = first.Kind == WorkflowStepKinds.Agent ? first.AssignedTo! : caller.AgentAddress,
             PayloadJson = plan.PayloadJson, DeadlineAt = plan.DeadlineAt, RemindAfterSeconds = plan.RemindAfterSeconds,
             RemindIntervalSeconds = plan.RemindIntervalSeconds, MaxReminders = plan.MaxReminders, EscalateTo = plan.EscalateTo,
-            MaxDeliveryAttempts = plan.MaxDeliveryAttempts, Workflow = plan.Workflow, RequestHash = CanonicalJson.Hash(body.Root),
+            MaxDeliveryAttempts = plan.MaxDeliveryAttempts, Workflow = plan.Workflow, RequestHash = CanonicalJson.Hash(bundle),
         });
         var intent = created.Intent;
         return new ScenarioApplied
@@ -69,8 +69,17 @@ public static class ScenarioOperations
             Idempotent = created.Replayed,
             DeadlineAt = intent.DeadlineAt,
             CreatedAt = intent.CreatedAt,
-            Warnings = check.Warnings,
+            Warnings = warnings,
         };
+    }
+
+    /// <summary>The bundle's plan (its template expanded), or 422 validation_error listing every problem by path.</summary>
+    public static async Task<(ScenarioPlan Plan, IReadOnlyList<string> Warnings)> CompileAsync(IGrainFactory grains, Caller caller, JsonObject bundle)
+    {
+        var check = await grains.GetGrain<IScenarioCompilerGrain>(0).CompileAsync(bundle.ToJsonString(), caller);
+        return check.Plan is { } plan
+            ? (plan, check.Warnings)
+            : throw ProtocolException.Problems("the scenario is not valid", check.Errors);
     }
 
     /// <summary>An agent of the bundle: created (a service account in the caller's workspace) when missing and asked for.</summary>
@@ -101,17 +110,5 @@ public static class ScenarioOperations
             Role = agent.Role, Address = existing?.Address ?? agent.Address, Created = created,
             Exists = existing is not null, DeliveryMode = existing?.DeliveryMode,
         };
-    }
-
-    /// <summary>An invalid bundle's error details: the first problem's path as field, then every problem by path (like schema_invalid).</summary>
-    private static Dictionary<string, string> Problems(IReadOnlyList<string> errors)
-    {
-        var details = new Dictionary<string, string> { ["field"] = errors.Count > 0 ? errors[0].Split(':')[0] : "scenario" };
-        foreach (var error in errors)
-        {
-            var colon = error.IndexOf(": ", StringComparison.Ordinal);
-            if (colon > 0) details.TryAdd(error[..colon], error[(colon + 2)..]);
-        }
-        return details;
     }
 }

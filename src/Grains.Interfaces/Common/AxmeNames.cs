@@ -27,6 +27,7 @@ public static class AxmeNames
     public const string MagicLinkState = "magiclink";
     public const string SemanticSchemaState = "semanticschema";
     public const string ReceivePolicyState = "receivepolicy";
+    public const string ScenarioRegistryState = "scenarioregistry";
 
     /// <summary>Data Protection purpose of webhook signing secrets: the API encrypts with it, delivery grains decrypt.</summary>
     public const string WebhookSecretPurpose = "Axme.WebhookSecret.v1";

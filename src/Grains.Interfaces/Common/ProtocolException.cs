@@ -31,4 +31,19 @@ public sealed class ProtocolException : Exception
 
     public static ProtocolException Invalid(string field, string message, string code = "validation_error") =>
         new(422, code, message, new Dictionary<string, string> { ["field"] = field });
+
+    /// <summary>
+    /// 422 validation_error for a document with problems, each "path: message" (a scenario bundle, a workflow template):
+    /// the first problem's path as field, then every problem by its path (like schema_invalid).
+    /// </summary>
+    public static ProtocolException Problems(string what, IReadOnlyList<string> errors)
+    {
+        var details = new Dictionary<string, string> { ["field"] = errors.Count > 0 ? errors[0].Split(':')[0] : what };
+        foreach (var error in errors)
+        {
+            var colon = error.IndexOf(": ", StringComparison.Ordinal);
+            if (colon > 0) details.TryAdd(error[..colon], error[(colon + 2)..]);
+        }
+        return new ProtocolException(422, "validation_error", $"{what}: {string.Join("; ", errors)}", details);
+    }
 }

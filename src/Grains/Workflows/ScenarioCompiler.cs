@@ -23,6 +23,10 @@ public static partial class ScenarioCompiler
     [GeneratedRegex(@"^[a-z0-9_]+(?:\.[a-z0-9_]+)*$")]
     private static partial Regex IdPattern();
 
+    /// <summary>Whether the text is a scenario, type or template id (^[a-z0-9_]+(\.[a-z0-9_]+)*$, 3–255).</summary>
+    public static bool IsId(string id) => id.Length is >= 3 and <= 255 && IdPattern().IsMatch(id);
+
+    /// <summary>Compiles a bundle whose template, if it names one, was expanded (<see cref="ScenarioMacros.Expand"/>).</summary>
     public static ScenarioCheck Compile(JsonObject bundle, Caller caller)
     {
         var errors = new List<string>();
@@ -67,7 +71,7 @@ public static partial class ScenarioCompiler
         if (workflow is null) Error("workflow", "is required (an object with steps)");
         else
         {
-            if (Str(workflow, "macro_id") is { } macro) Error("workflow.macro_id", $"macros ('{macro}') are not available on this server; list the steps");
+            if (Str(workflow, "macro_id") is { } macro) Error("workflow.macro_id", $"the template '{macro}' was not expanded");
             var list = Items(workflow, "steps", 100, (p, m) => Error("workflow." + p, m)).ToList();
             if (list.Count == 0 && workflow["steps"] is not null) Error("workflow.steps", "must have 1 to 100 steps");
             else if (workflow["steps"] is null) Error("workflow.steps", "is required");
