@@ -56,6 +56,12 @@ app.Configure(c =>
         b.SetDescription("Scenario bundles");
         b.AddCommand<ScenariosValidateCommand>("validate");
         b.AddCommand<ScenariosApplyCommand>("apply");
+        b.AddCommand<ScenariosListTemplatesCommand>("list-templates").WithDescription("List the workflow templates (built-in and the workspace's own)");
+        b.AddCommand<ScenariosCreateCommand>("create").WithDescription("Interactive wizard that writes a scenario bundle (optionally from a template) and can apply it");
+        b.AddCommand<ScenariosRegisterCommand>("register").WithDescription("Register a bundle in the workspace, to start it by id");
+        b.AddCommand<ScenariosListCommand>("list").WithDescription("List the workspace's registered scenarios");
+        b.AddCommand<ScenariosStartCommand>("start").WithDescription("Start a registered scenario with a payload and template parameters");
+        b.AddCommand<ScenariosDeleteCommand>("delete").WithDescription("Delete a registered scenario");
     });
     c.AddBranch("agents", b =>
     {

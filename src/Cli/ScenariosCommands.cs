@@ -65,9 +65,11 @@ public sealed class ScenariosApplyCommand : AxmeCommand<FileSettings>
         _ => mode,
     };
 
-    protected override async Task<int> RunAsync(FileSettings s, CancellationToken ct)
+    protected override Task<int> RunAsync(FileSettings s, CancellationToken ct) => ApplyAsync(ReadObjectFile(s.File), s, s.Watch, s.ServerSide, ct);
+
+    /// <summary>Applies a bundle as the command does (also the wizard's "apply now", scenarios create).</summary>
+    public static async Task<int> ApplyAsync(JsonObject bundle, GlobalSettings s, bool watch, bool serverSide, CancellationToken ct)
     {
-        var bundle = ReadObjectFile(s.File);
         var conn = Connection.Resolve(s);
         using var client = conn.CreateClient();
         var quiet = s.Json;
@@ -78,7 +80,7 @@ public sealed class ScenariosApplyCommand : AxmeCommand<FileSettings>
         if (Text(bundle["description"]) is { } description) Say($"[grey]{Esc(description)}[/]");
 
         var agents = (bundle["agents"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-        if (!s.ServerSide)
+        if (!serverSide)
         {
             var specs = agents.Where(a => a["create_if_missing"] is JsonValue v && v.TryGetValue<bool>(out var b) && b && Text(a["address"]) is not null)
                 .Select(a => new AgentSpec(Text(a["address"])!, Text(a["display_name"]), Text(a["delivery_mode"]))).ToList();
@@ -99,12 +101,12 @@ public sealed class ScenariosApplyCommand : AxmeCommand<FileSettings>
 
         var answer = await client.ApplyScenarioAsync(bundle, null, ct);
         var id = answer["intent_id"]?.ToString() ?? answer["intent"]?["intent_id"]?.ToString();
-        if (s.Json && !s.Watch) { PrintJson(answer); return 0; }
+        if (s.Json && !watch) { PrintJson(answer); return 0; }
         if (id is null) throw new CliException(ExitCodes.Server, "apply returned no intent_id: " + answer.ToJsonString());
         Say($"Intent submitted: [bold]{Esc(id)}[/]");
         if (Text(answer["compile_id"]) is { } compileId) Say($"Workflow compile_id: {Esc(compileId)}");
         Say("— → SUBMITTED");
-        if (!s.Watch)
+        if (!watch)
         {
             Say($"[grey]Track with:  axme intents watch {Esc(id)}  ·  axme intents get {Esc(id)}  ·  axme intents log {Esc(id)}[/]");
             return 0;

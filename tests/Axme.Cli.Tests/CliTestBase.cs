@@ -28,9 +28,14 @@ public abstract class CliTestBase(CliNodeFixture fixture) : IDisposable
     protected Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? env, params string[] args) => RunAsync(env, null, args);
 
     /// <summary>Runs the CLI; <paramref name="onLine"/> sees each line of its standard output as it is written.</summary>
-    protected async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? env, Action<string>? onLine, params string[] args)
+    protected Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? env, Action<string>? onLine, params string[] args) => RunAsync(env, onLine, null, args);
+
+    /// <summary>Runs the CLI with <paramref name="input"/> as its standard input (a wizard's answers, one per line).</summary>
+    protected Task<CliResult> RunWithInputAsync(string input, params string[] args) => RunAsync(null, null, input, args);
+
+    private async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? env, Action<string>? onLine, string? input, string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null, UseShellExecute = false };
         psi.ArgumentList.Add(CliDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["XDG_CONFIG_HOME"] = _config;
@@ -38,6 +43,11 @@ public abstract class CliTestBase(CliNodeFixture fixture) : IDisposable
         psi.Environment["AXME_API_KEY"] = Fixture.Key;
         foreach (var (k, v) in env ?? new Dictionary<string, string?>()) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
+        if (input is not null)
+        {
+            await p.StandardInput.WriteAsync(input);
+            p.StandardInput.Close();
+        }
         var stdout = onLine is null ? p.StandardOutput.ReadToEndAsync() : LinesAsync(p.StandardOutput, onLine);
         var stderr = p.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
