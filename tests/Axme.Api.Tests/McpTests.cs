@@ -68,7 +68,8 @@ public sealed class McpTests(NodeFixture f)
         var tools = body["result"]!["tools"]!.AsArray().Select(t => t!.AsObject()).ToList();
         string[] expected = ["axme.intents_send", "axme.intents_get", "axme.intents_list", "axme.intents_wait", "axme.intents_cancel",
             "axme.tasks_list", "axme.tasks_submit", "axme.agents_list", "axme.agents_register", "axme.status",
-            "axme.scenarios_validate", "axme.scenarios_apply",
+            "axme.scenarios_validate", "axme.scenarios_apply", "axme.scenarios_list_templates", "axme.scenarios_get_template",
+            "axme.scenarios_register_template", "axme.scenarios_register", "axme.scenarios_list", "axme.scenarios_start",
             "axme.send", "axme.send_message", "axme.reply", "axme.list_inbox", "axme.resolve_contact"];
         Assert.Equal(expected.Order(), tools.Select(t => t["name"].Str()).Order());
         foreach (var tool in tools)
@@ -248,5 +249,38 @@ public sealed class McpTests(NodeFixture f)
         Assert.True(again["idempotent"]!.GetValue<bool>());
         var done = await CallAsync(client, "axme.intents_wait", new { intent_id = id, timeout_seconds = 20 });
         Assert.Equal("COMPLETED", done["intent"]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Templates_and_registered_scenarios_are_reached_through_MCP_tools_on_the_REST_code_paths()
+    {
+        var ws = "t" + Guid.NewGuid().ToString("N")[..8];
+        var (client, _) = await f.TenantAsync("mcptpl", ws, "operator");
+        var templates = await CallAsync(client, "axme.scenarios_list_templates", new { });
+        Assert.Contains(templates["macros"]!.AsArray(), m => m!["macro_id"]!.GetValue<string>() == "delivery.stream.v1");
+        var template = await CallAsync(client, "axme.scenarios_get_template", new { macro_id = "internal.timeout.v1" });
+        Assert.Equal("15", template["macro"]!["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "step_deadline_seconds")!["default"]!.GetValue<string>());
+        var waitTemplate = new
+        {
+            macro_id = "mcp.pause.v1", description = "a pause",
+            parameters = new[] { new { name = "seconds", type = "integer", @default = "1" } },
+            steps = new[] { new { step_id = "pause", runtime_type = "delay", runtime_config = new { seconds = "{{seconds}}" } } },
+        };
+        var refused = await ErrorAsync(client, "tools/call", new { name = "axme.scenarios_register_template", arguments = new { template = waitTemplate } }, -32003);
+        Assert.Equal("admin_required", refused["data"]!["code"].Str());
+        (await f.Admin.PostAsync($"/v1/tool-registry/macros?org_id=mcptpl&workspace_id={ws}", waitTemplate)).Ok();
+
+        var registered = await CallAsync(client, "axme.scenarios_register", new
+        {
+            bundle = new { scenario_id = "mcp.pause.v1", workflow = new { macro_id = "mcp.pause.v1" }, intent = new { type = "intent.mcp.pause.v1", payload = new { n = 1 } } },
+        });
+        Assert.Equal("mcp.pause.v1", registered["scenario"]!["macro_id"]!.GetValue<string>());
+        Assert.Single((await CallAsync(client, "axme.scenarios_list", new { }))["scenarios"]!.AsArray());
+        var started = await CallAsync(client, "axme.scenarios_start", new { scenario_id = "mcp.pause.v1", payload = new { n = 2 }, parameters = new { seconds = 1 }, idempotency_key = "mcp-start-1" });
+        var id = started["intent_id"]!.GetValue<string>();
+        Assert.Equal(id, (await CallAsync(client, "axme.scenarios_start", new { scenario_id = "mcp.pause.v1", payload = new { n = 2 }, parameters = new { seconds = 1 }, idempotency_key = "mcp-start-1" }))["intent_id"]!.GetValue<string>());
+        var done = await CallAsync(client, "axme.intents_wait", new { intent_id = id, timeout_seconds = 20 });
+        Assert.Equal("COMPLETED", done["intent"]!["status"]!.GetValue<string>());
+        Assert.Equal(2, done["intent"]!["payload"]!["n"]!.GetValue<int>());
     }
 }

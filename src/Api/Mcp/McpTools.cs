@@ -106,6 +106,25 @@ public static class McpTools
                     Bundle(c), c.IdempotencyKey, c.Aborted);
                 return IntentStatusAside(AxpJson.Node(applied));
             }),
+        new("axme.scenarios_list_templates", "List the workflow templates (PROTOCOL §8.5): the node's built-in ones, then the workspace's own", [], [Owner],
+            async c => AxpJson.Node(await Scenarios.ScenarioRegistry.ListMacrosAsync(c.Grains, (c.Caller.OrgId, c.Caller.WorkspaceId)))),
+        new("axme.scenarios_get_template", "A workflow template: its parameters (name, default, type) and its steps with {{parameter}} placeholders", ["macro_id"],
+            [("macro_id", "string", "the template's id"), Owner],
+            async c => AxpJson.Node(await Scenarios.ScenarioRegistry.GetMacroAsync(c.Grains, (c.Caller.OrgId, c.Caller.WorkspaceId), c.Args.String("macro_id", 255, required: true)!))),
+        new("axme.scenarios_register_template", "Register or replace a workflow template of the workspace (admin keys)", ["template"],
+            [("template", "object", "{macro_id, description, parameters: [{name, default, description, type}], steps}"), Owner],
+            async c => AxpJson.Node(await Scenarios.ScenarioRegistry.PutMacroAsync(c.Grains, c.Caller, (c.Caller.OrgId, c.Caller.WorkspaceId),
+                JsonNode.Parse(c.Args.Object("template", required: true)!)!.AsObject()))),
+        new("axme.scenarios_register", "Register (or replace) a ScenarioBundle in the workspace, to start it by id", ["bundle"],
+            [("bundle", "object", "the ScenarioBundle (PROTOCOL §8.1); its intent.payload is the default payload of a start"), Owner],
+            async c => AxpJson.Node(await Scenarios.ScenarioRegistry.RegisterAsync(c.Grains, c.Caller, Bundle(c)))),
+        new("axme.scenarios_list", "List the workspace's registered scenarios", [], [Owner],
+            async c => AxpJson.Node(await Scenarios.ScenarioRegistry.ListScenariosAsync(c.Grains, c.Caller))),
+        new("axme.scenarios_start", "Start a registered scenario with this run's payload and template parameters: its parent intent, as apply creates it", ["scenario_id"],
+            [("scenario_id", "string", "the registered scenario's id"), ("payload", "object", "the parent intent's payload (else the registered one)"),
+             ("parameters", "object", "template parameters for this run"), ("deadline_at", "string", "the parent's deadline for this run (RFC 3339)"), IdempotencyKey, Owner],
+            async c => IntentStatusAside(AxpJson.Node(await Scenarios.ScenarioRegistry.StartAsync(c.Grains, c.Services.GetRequiredService<Agents.DeliveryQueries>(),
+                c.Caller, c.Args.String("scenario_id", 255, required: true)!, c.Args, c.IdempotencyKey, c.Aborted)))),
         new("axme.status", "Health and capabilities of this server", [], [Owner], c =>
         {
             var status = AxpJson.Node(HealthOperations.Liveness());
