@@ -133,4 +133,40 @@ public sealed partial class ClientTests
         Assert.Equal("COMPLETED", done.Status);
         Assert.Equal("api-gateway", done.Result!["steps"]!["check"]!["checked_service"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task A_scenario_registered_through_the_SDK_from_a_built_in_template_starts_by_id_and_runs_its_agent_step()
+    {
+        var ws = NodeFixture.NewWorkspace();
+        var (client, _) = await f.ClientAsync(ws, "requester");
+        var (agent, checker) = await f.ClientAsync(ws, "checker", o => o.StreamWaitSeconds = 1);
+        using var stop = new CancellationTokenSource(Limit);
+        var listener = Task.Run(async () =>
+        {
+            await foreach (var d in agent.ListenAsync(checker, 0, stop.Token))
+                await agent.ResumeIntentAsync(d.IntentId, new { action = "complete", n = d.Payload!["parent_payload"]!["n"]!.GetValue<int>() }, "checker", stop.Token);
+        });
+        var templates = await client.ListMacrosAsync();
+        Assert.Contains(templates.Macros, m => m.MacroId == "delivery.stream.v1" && m.Builtin);
+        Assert.Contains((await client.GetMacroAsync("delivery.stream.v1")).Macro.Parameters, p => p.Name == "agent" && p.Default == "checker");
+
+        var registered = await client.RegisterScenarioAsync(System.Text.Json.Nodes.JsonNode.Parse("""
+            {"scenario_id":"sdk.started.v1","agents":[{"role":"checker","address":"checker"}],
+             "workflow":{"macro_id":"delivery.stream.v1","parameters":{"step_id":"count"}},
+             "intent":{"type":"intent.sdk.started.v1","payload":{"n":1}}}
+            """)!.AsObject());
+        Assert.Equal("delivery.stream.v1", registered.Scenario.MacroId);
+        Assert.Equal(["sdk.started.v1"], (await client.ListScenariosAsync()).Scenarios.Select(x => x.ScenarioId));
+
+        var run = new Contracts.ScenarioStartRequest { Payload = new System.Text.Json.Nodes.JsonObject { ["n"] = 41 } };
+        var started = await client.StartScenarioAsync("sdk.started.v1", run, "sdk-run-1");
+        Assert.Equal(started.IntentId, (await client.StartScenarioAsync("sdk.started.v1", run, "sdk-run-1")).IntentId);
+        var done = await client.WaitForAsync(started.IntentId, Limit);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => listener);
+        Assert.Equal("COMPLETED", done.Status);
+        Assert.Equal(41, done.Result!["steps"]!["count"]!["n"]!.GetValue<int>());
+        Assert.True((await client.DeleteScenarioAsync("sdk.started.v1")).Deleted);
+        await Assert.ThrowsAsync<AxmeNotFoundException>(() => client.StartScenarioAsync("sdk.started.v1"));
+    }
 }
