@@ -11,7 +11,8 @@
 #                                           # where the node's and PostgreSQL's CPU goes, by symbol (cpu-*.txt)
 #   bench/node-probe.sh cpu-submit [N]      # the same for N (20000) submit-only applies at C=32 (bench/submit-probe.mjs)
 #   bench/node-probe.sh apply [N] [R]       # the accept path alone: R (3) runs of N (20000) applies at C=32 to an agent
-#                                           # nobody listens to (bench/apply-probe.mjs): applies/s, CPU ms per apply
+#                                           # nobody listens to (bench/apply-probe.mjs): applies/s, CPU ms per apply;
+#                                           # AXME_APPLY_MODE=start: the same bundle registered once and started by id
 #
 # With dotnet-counters / dotnet-gcdump on PATH or in $AXME_DOTNET_TOOLS (dotnet tool install --tool-path DIR ...):
 # c1 records System.Runtime counters during the probe (JIT time, GC pauses: counters.csv); memory needs dotnet-gcdump
@@ -98,7 +99,7 @@ case "$MODE" in
       node -e '
         const [res, n, hz, nb, na, pb, pa] = process.argv.slice(1); const r = JSON.parse(res);
         const ms = (a, b) => ((b - a) / hz * 1000 / n).toFixed(2);
-        console.log(`run: ${r.per_s} applies/s, ${r.errors} errors; CPU per apply: node ${ms(nb, na)} ms, PostgreSQL ${ms(pb, pa)} ms`);
+        console.log(`run (${r.mode}): ${r.per_s} applies/s, ${r.errors} errors; CPU per apply: node ${ms(nb, na)} ms, PostgreSQL ${ms(pb, pa)} ms`);
       ' "$res" "${2:-20000}" "$(getconf CLK_TCK)" "${before[0]}" "${after[0]}" "${before[1]}" "${after[1]}" | tee -a "$OUT/apply.txt" >&2
     done
     ;;

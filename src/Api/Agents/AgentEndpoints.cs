@@ -55,6 +55,7 @@ public static class AgentEndpoints
         var agent = await AgentOperations.ResolveAsync(grains, caller, stream ? address[..^StreamSuffix.Length] : address);
         if (stream)
         {
+            Mesh.MeshOperations.NotKilled(agent);
             using var slot = slots.Enter(caller, StreamSlots.Agent);
             await AgentStream.RunAsync(http, caller, agent, grains, deliveries);
             return;
@@ -96,6 +97,7 @@ public static class AgentEndpoints
                 () => RequestBody.ReadAsync(http)));
         if (!address.EndsWith(LeaseSuffix, StringComparison.Ordinal)) throw ProtocolException.NotFound("route", "POST /v1/agents/" + address);
         var agent = await AgentOperations.ResolveAsync(grains, caller, address[..^LeaseSuffix.Length]);
+        Mesh.MeshOperations.NotKilled(agent);
         var body = await RequestBody.ReadAsync(http);
         var max = body.Int("max", 1, 100) ?? 10;
         var lease = TimeSpan.FromSeconds(body.Int("lease_seconds", 1, 86400) ?? agent.LeaseSeconds);

@@ -155,5 +155,12 @@ public static partial class AgentStream
             Push(intentId);
             return Task.CompletedTask;
         }
+
+        /// <summary>The agent was killed: the window ends now (its stream.timeout frame gives the listener its cursor).</summary>
+        public Task OnKilledAsync()
+        {
+            Close();
+            return Task.CompletedTask;
+        }
     }
 }

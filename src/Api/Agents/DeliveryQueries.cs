@@ -48,6 +48,26 @@ public sealed class DeliveryQueries(NpgsqlDataSource db, IOptions<ApiOptions> op
         return await ReadAsync(cmd, ct);
     }
 
+    /// <summary>
+    /// Per agent: intents handed out and not finished (in flight), and intents not yet handed out (queued), from the
+    /// partial index of live deliveries (the mesh's list).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, (long InFlight, long Queued)>> WorkAsync(IReadOnlyList<string> agents, CancellationToken ct)
+    {
+        var work = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+        if (agents.Count == 0) return work;
+        await using var cmd = db.CreateCommand($"""
+            SELECT to_agent, count(*) FILTER (WHERE status <> 'SUBMITTED'), count(*) FILTER (WHERE status = 'SUBMITTED') FROM axme_intents
+            WHERE service_id = @service AND to_agent = ANY(@agents) AND delivery_seq IS NOT NULL AND {Live}
+            GROUP BY to_agent
+            """);
+        cmd.Parameters.AddWithValue("service", options.Value.ServiceId);
+        cmd.Parameters.AddWithValue("agents", agents.ToArray());
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) work[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt64(2));
+        return work;
+    }
+
     /// <summary>Spelled out in each query, so the planner can use the partial index of live deliveries (a parameter cannot prove it).</summary>
     private const string Live = "status NOT IN ('COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT')";
 

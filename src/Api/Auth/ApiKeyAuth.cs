@@ -65,6 +65,10 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
         if (caller is null)
             return new ProtocolException(401, "invalid_platform_api_key", "invalid platform api key",
                 new Dictionary<string, string> { ["header"] = "x-api-key" });
+        // A killed agent (the mesh) may only say it is alive: nothing to or from it until an operator resumes it.
+        if (caller.AgentKilled && !(HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Equals(Mesh.MeshEndpoints.HeartbeatPath, StringComparison.Ordinal)))
+            return new ProtocolException(403, "agent_killed",
+                $"{caller.AgentAddress} is killed by an operator: only its heartbeat is accepted until it is resumed (POST /v1/mesh/agents/{{id}}/resume)");
         http.Items[CallerItem] = caller;
         return null;
     }

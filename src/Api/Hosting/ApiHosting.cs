@@ -10,6 +10,7 @@ using Axme.Api.Humans;
 using Axme.Api.Intents;
 using Axme.Api.Scenarios;
 using Axme.Api.Mcp;
+using Axme.Api.Mesh;
 using Axme.Api.Schemas;
 using Axme.Api.Notifications;
 using Axme.Api.Web;
@@ -107,6 +108,7 @@ public static class ApiHosting
         v1.MapUserEndpoints();
         v1.MapScenarioEndpoints();
         v1.MapMacroEndpoints();
+        v1.MapMeshEndpoints();
         v1.MapMagicLinkEndpoints();
         v1.MapSchemaEndpoints();
         v1.MapReceivePolicyEndpoints();

@@ -76,6 +76,8 @@ public sealed record ApiKeyBinding
     [Id(6)] public DateTimeOffset? ExpiresAt { get; init; }
     /// <summary>The account is a human user's: fixed for the account's life, unlike its roles, which are read when needed.</summary>
     [Id(7)] public bool IsHuman { get; init; }
+    /// <summary>The account's agent is killed (the mesh): the key authenticates, but only to heartbeat.</summary>
+    [Id(8)] public bool AgentKilled { get; init; }
 }
 
 /// <summary>Input of POST /v1/service-accounts after validation.</summary>

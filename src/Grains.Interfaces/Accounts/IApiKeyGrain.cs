@@ -14,6 +14,10 @@ public interface IApiKeyGrain : IGrainWithStringKey
     [Alias("Register")]
     Task RegisterAsync(ApiKeyBinding binding);
 
+    /// <summary>Marks the binding's agent killed or not (it then authenticates only heartbeats).</summary>
+    [Alias("SetAgentKilled")]
+    Task SetAgentKilledAsync(bool killed);
+
     /// <summary>The caller this key stands for, or null when unknown, revoked or expired. Changes nothing: calls interleave, and one lost with its silo is retried.</summary>
     [Alias("Authenticate"), ReadOnly]
     Task<Caller?> AuthenticateAsync();

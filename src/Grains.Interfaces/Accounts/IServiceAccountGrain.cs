@@ -20,6 +20,10 @@ public interface IServiceAccountGrain : IGrainWithStringKey
     [Alias("CreateFirstKey")]
     Task<CreatedApiKey?> CreateFirstKeyAsync();
 
+    /// <summary>Binds every key of the account with (or without) AgentKilled, and keys created later alike (the mesh's kill).</summary>
+    [Alias("SetAgentKilled")]
+    Task SetAgentKilledAsync(bool killed);
+
     /// <summary>Revokes one key.</summary>
     [Alias("RevokeKey")]
     Task<ApiKeyRecord> RevokeKeyAsync(string keyId);

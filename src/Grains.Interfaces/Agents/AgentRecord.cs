@@ -29,6 +29,8 @@ public sealed record AgentRecord
     [Id(14)] public string? WebhookSecretHint { get; init; }
     /// <summary>internal binding: the in-silo handler that runs the agent's intents (default: the agent's name).</summary>
     [Id(15)] public string? InternalHandler { get; init; }
+    /// <summary>Set while an operator has the agent killed (the mesh): nothing is delivered to it, its keys only heartbeat.</summary>
+    [Id(16)] public AgentKill? Killed { get; init; }
 }
 
 /// <summary>The delivery bindings (PROTOCOL §6.5).</summary>

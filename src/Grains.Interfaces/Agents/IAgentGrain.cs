@@ -37,6 +37,26 @@ public interface IAgentGrain : IGrainWithStringKey
     [Alias("Redispatch")]
     Task RedispatchAsync(IReadOnlyList<Guid> intentIds);
 
+    /// <summary>A heartbeat of the agent (POST /v1/mesh/heartbeat): when it was last seen, and what it reported.</summary>
+    [Alias("Heartbeat")]
+    Task<MeshAgentView> HeartbeatAsync(MeshHeartbeat beat);
+
+    /// <summary>The agent as the mesh shows it over a window (day, week or month); null when it does not exist.</summary>
+    [Alias("GetMesh")]
+    Task<MeshAgentView?> GetMeshAsync(string window);
+
+    /// <summary>
+    /// Stops every delivery to the agent at once: its streams end, its keys only heartbeat (403 agent_killed), its push
+    /// deliveries wait; intents to it are kept. Idempotent (a second kill changes nothing, and completes a first one a
+    /// crash interrupted). The mesh log records who and why.
+    /// </summary>
+    [Alias("Kill")]
+    Task<MeshAgentView> KillAsync(string actorId, string? reason);
+
+    /// <summary>Undoes a kill (idempotent); the caller then hands the waiting intents to the binding again.</summary>
+    [Alias("Resume")]
+    Task<MeshAgentView> ResumeAsync(string actorId);
+
     /// <summary>Dispatches an intent that became deliverable to this agent: wakes listeners (stream, poll) or starts an http delivery.</summary>
     [OneWay, Alias("NotifyDeliverable")]
     Task NotifyDeliverableAsync(Guid intentId);

@@ -8,4 +8,8 @@ public interface IAgentObserver : IGrainObserver
 {
     [OneWay, Alias("OnDeliverable")]
     Task OnDeliverableAsync(Guid intentId);
+
+    /// <summary>The agent was killed: its delivery streams end now.</summary>
+    [OneWay, Alias("OnKilled")]
+    Task OnKilledAsync();
 }

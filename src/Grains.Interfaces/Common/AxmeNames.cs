@@ -28,6 +28,7 @@ public static class AxmeNames
     public const string SemanticSchemaState = "semanticschema";
     public const string ReceivePolicyState = "receivepolicy";
     public const string ScenarioRegistryState = "scenarioregistry";
+    public const string MeshEventLogState = "mesheventlog";
 
     /// <summary>Data Protection purpose of webhook signing secrets: the API encrypts with it, delivery grains decrypt.</summary>
     public const string WebhookSecretPurpose = "Axme.WebhookSecret.v1";

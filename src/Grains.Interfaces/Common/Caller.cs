@@ -21,6 +21,8 @@ public sealed record Caller
     /// account id, so the events name the person and show who spoke for them (ADR 017 §6). Null otherwise.
     /// </summary>
     [Id(7)] public string? ActorTokenIssuer { get; init; }
+    /// <summary>The key's agent is killed (the mesh): the request is refused unless it is the agent's heartbeat.</summary>
+    [Id(8)] public bool AgentKilled { get; init; }
 
     /// <summary>The runtime itself (delivery, timers): acts on any intent, never comes from a request.</summary>
     public static readonly Caller System = new()

@@ -16,6 +16,13 @@ public sealed class ApiKeyGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task SetAgentKilledAsync(bool killed)
+    {
+        if (state.State.Binding is not { } b || b.AgentKilled == killed) return;
+        state.State.Binding = b with { AgentKilled = killed };
+        await state.WriteStateAsync();
+    }
+
     public Task<Caller?> AuthenticateAsync()
     {
         var s = state.State;
@@ -30,6 +37,7 @@ public sealed class ApiKeyGrain(
             AgentAddress = b.AgentAddress,
             IsAdmin = b.IsAdmin,
             IsHuman = b.IsHuman,
+            AgentKilled = b.AgentKilled,
         });
     }
 

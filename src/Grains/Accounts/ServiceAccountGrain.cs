@@ -65,10 +65,24 @@ public sealed class ServiceAccountGrain(
             IsAdmin = account.IsAdmin,
             IsHuman = account.IsHuman,
             ExpiresAt = expiresAt,
+            AgentKilled = state.State.AgentKilled,
         });
         state.State.Account = account with { Keys = [.. account.Keys, key], UpdatedAt = key.CreatedAt };
         await state.WriteStateAsync();
         return new CreatedApiKey(key, token);
+    }
+
+    public async Task SetAgentKilledAsync(bool killed)
+    {
+        var account = Live();
+        if (state.State.AgentKilled != killed)
+        {
+            state.State.AgentKilled = killed;
+            await state.WriteStateAsync();
+        }
+        // Every time, not only on a change: a kill a crash interrupted is completed by the next one.
+        foreach (var key in account.Keys.Where(k => k.Status == "active"))
+            await GrainFactory.GetGrain<IApiKeyGrain>(key.TokenHash).SetAgentKilledAsync(killed);
     }
 
     public async Task<CreatedApiKey?> CreateFirstKeyAsync() =>

@@ -8,4 +8,6 @@ public sealed class ServiceAccountState
 {
     [Id(0)] public int SchemaVersion { get; set; } = 1;
     [Id(1)] public ServiceAccountRecord? Account { get; set; }
+    /// <summary>Its agent is killed (the mesh): every key, new ones too, is bound with AgentKilled.</summary>
+    [Id(2)] public bool AgentKilled { get; set; }
 }

@@ -1,3 +1,4 @@
+using Axme.Grains.Common;
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
@@ -18,6 +19,11 @@ public sealed class AgentGrain(
     ILogger<AgentGrain> logger) : Grain, IAgentGrain
 {
     private readonly ObserverManager<IAgentObserver> _listeners = new(TimeSpan.FromMinutes(5), logger);
+
+    /// <summary>A heartbeat without metrics only moves "last seen": written at most this often (a crash loses at most that much of it).</summary>
+    private static readonly TimeSpan HeartbeatWriteEvery = TimeSpan.FromMinutes(1);
+    private DateTimeOffset _healthWritten;
+    private bool _healthDirty;
 
     public async Task<AgentRecord> RegisterAsync(ServiceAccountRecord account)
     {
@@ -40,6 +46,7 @@ public sealed class AgentGrain(
             ProtectedWebhookSecret = previous?.ProtectedWebhookSecret,
             WebhookSecretHint = previous?.WebhookSecretHint,
             InternalHandler = previous?.InternalHandler,
+            Killed = previous?.Killed,
             UpdatedAt = now,
         };
         await state.WriteStateAsync();
@@ -102,6 +109,81 @@ public sealed class AgentGrain(
             return;
         }
         foreach (var id in intentIds) await NotifyDeliverableAsync(id);
+    }
+
+    public async Task<MeshAgentView> HeartbeatAsync(MeshHeartbeat beat)
+    {
+        var agent = Live();
+        var now = time.GetUtcNow();
+        var before = state.State.Health;
+        var comingOnline = MeshHealth.Presence(before?.LastHeartbeatAt, now) is MeshPresence.Never or MeshPresence.Offline;
+        state.State.Health = MeshHealth.Beat(before ?? new AgentHealth(), beat, now);
+        if (beat.Metrics is not null || comingOnline || now - _healthWritten >= HeartbeatWriteEvery) await WriteAsync(now);
+        else _healthDirty = true;
+        if (comingOnline)
+            await LogAsync(MeshEventTypes.Online, null, JsonText.Object(("version", beat.Version), ("last_heartbeat_at", before?.LastHeartbeatAt is { } seen ? Contracts.WireTime.Format(seen) : null)), now);
+        return MeshHealth.View(agent, state.State.Health, "day", now);
+    }
+
+    public Task<MeshAgentView?> GetMeshAsync(string window) =>
+        Task.FromResult(state.State.Agent is { Status: "active" } a ? MeshHealth.View(a, state.State.Health, window, time.GetUtcNow()) : null);
+
+    public async Task<MeshAgentView> KillAsync(string actorId, string? reason)
+    {
+        var agent = Live();
+        var now = time.GetUtcNow();
+        if (agent.Killed is null)
+        {
+            // Durable first: from here on deliveries wait (DeliveryGrain reads it) and new streams are refused.
+            agent = agent with { Killed = new AgentKill { At = now, By = actorId, Reason = reason }, UpdatedAt = now };
+            state.State.Agent = agent;
+            await WriteAsync(now);
+            await LogAsync(MeshEventTypes.Killed, actorId, JsonText.Object(("reason", reason)), now);
+        }
+        // Then the keys and the open streams, every time: a kill a crash interrupted is completed by the next one.
+        await GrainFactory.GetGrain<IServiceAccountGrain>(agent.ServiceAccountId).SetAgentKilledAsync(true);
+        await _listeners.Notify(l => l.OnKilledAsync());
+        return MeshHealth.View(agent, state.State.Health, "day", now);
+    }
+
+    public async Task<MeshAgentView> ResumeAsync(string actorId)
+    {
+        var agent = Live();
+        var now = time.GetUtcNow();
+        if (agent.Killed is { } kill)
+        {
+            await GrainFactory.GetGrain<IServiceAccountGrain>(agent.ServiceAccountId).SetAgentKilledAsync(false);
+            agent = agent with { Killed = null, UpdatedAt = now };
+            state.State.Agent = agent;
+            await WriteAsync(now);
+            await LogAsync(MeshEventTypes.Resumed, actorId, JsonText.Object(("killed_at", Contracts.WireTime.Format(kill.At)), ("killed_by", kill.By)), now);
+        }
+        else await GrainFactory.GetGrain<IServiceAccountGrain>(agent.ServiceAccountId).SetAgentKilledAsync(false);
+        return MeshHealth.View(agent, state.State.Health, "day", now);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_healthDirty) await WriteAsync(time.GetUtcNow());
+    }
+
+    private AgentRecord Live() => state.State.Agent is { Status: "active" } a ? a : throw ProtocolException.NotFound("agent", this.GetPrimaryKeyString());
+
+    private async Task WriteAsync(DateTimeOffset now)
+    {
+        await state.WriteStateAsync();
+        _healthWritten = now;
+        _healthDirty = false;
+    }
+
+    private Task LogAsync(string type, string? actor, string? detailsJson, DateTimeOffset now)
+    {
+        var agent = state.State.Agent!;
+        return GrainFactory.GetGrain<IMeshEventLogGrain>(IMeshEventLogGrain.KeyFor(agent.OrgId, agent.WorkspaceId)).AppendAsync(new MeshEventRecord
+        {
+            EventId = "mev_" + Guid.NewGuid().ToString("N")[..20], Address = agent.Address, EventType = type, DetailsJson = detailsJson,
+            ActorId = actor, CreatedAt = now,
+        });
     }
 
     public Task NotifyDeliverableAsync(Guid intentId)

@@ -23,15 +23,19 @@ namespace Axme.Grains.Delivery;
 /// </summary>
 public sealed partial class DeliveryGrain
 {
-    /// <summary>One attempt to hand an intent to its agent's binding; a null attempt when nothing is left to deliver.</summary>
-    private async Task<(DeliveryAttempt? Attempt, int Max)> AgentAttemptAsync(DeliveryRecord d, int round)
+    /// <summary>
+    /// One attempt to hand an intent to its agent's binding; a null attempt when nothing is left to deliver, or when the
+    /// agent is killed (held: no attempt is made or counted until it is resumed).
+    /// </summary>
+    private async Task<(DeliveryAttempt? Attempt, int Max, bool Held)> AgentAttemptAsync(DeliveryRecord d, int round)
     {
         var intent = await GrainFactory.GetGrain<IIntentGrain>(d.Job.IntentId!.Value).GetAsync(Caller.System);
         var agent = await GrainFactory.GetGrain<IAgentGrain>(d.Job.Agent!).GetAsync();
         // Past SUBMITTED the handler has it (a success recorded just before a crash, or it already acted on
         // the intent); an agent gone or rebound elsewhere is served by its new binding: nothing left to do.
         if (intent.Status != IntentStatus.Submitted || agent is null || DeliveryKinds.ForBinding(agent.DeliveryMode) != d.Job.Kind)
-            return (null, 0);
+            return (null, 0, false);
+        if (agent.Killed is not null) return (null, 0, true);
         var max = intent.MaxDeliveryAttempts ?? agent.MaxDeliveryAttempts;
         var attempt = d.Job.Kind switch
         {
@@ -40,7 +44,7 @@ public sealed partial class DeliveryGrain
             DeliveryKinds.Inbox => await RunAsync(round, agent.Address, () => OpenThreadAsync(intent, agent)),
             _ => await RunAsync(round, "internal:" + (agent.InternalHandler ?? agent.Name), () => RunHandlerAsync(intent, agent, round)),
         };
-        return (attempt, max);
+        return (attempt, max, false);
     }
 
     /// <summary>

@@ -47,7 +47,12 @@ public sealed partial class DeliveryGrain(
 
     public async Task<DeliveryRecord> EnqueueAsync(DeliveryJob job)
     {
-        if (D is { } existing) return existing;
+        if (D is { } existing)
+        {
+            // Handed here again (the sweep, a resumed agent): a pending attempt that waits for nothing but its time is due now.
+            if (!existing.IsFinished && DeliveryKinds.IsAgent(existing.Job.Kind)) Schedule(existing.NextAttemptAt);
+            return existing;
+        }
         var now = time.GetUtcNow();
         if (channels.Unavailable(job) is { } reason) return await SkipAsync(job, reason, now);
         var record = new DeliveryRecord
@@ -129,12 +134,18 @@ public sealed partial class DeliveryGrain(
             return;
         }
         var round = d.Attempts.Count + 1 - state.State.RoundStart; // attempt number since the (re)start
-        var (attempt, max) = d.Job.Kind switch
+        var (attempt, max, held) = d.Job.Kind switch
         {
-            DeliveryKinds.Subscription => await SubscriptionAttemptAsync(d, round),
-            DeliveryKinds.Email or DeliveryKinds.Notification => await NotificationAttemptAsync(d, round),
+            DeliveryKinds.Subscription => With(await SubscriptionAttemptAsync(d, round)),
+            DeliveryKinds.Email or DeliveryKinds.Notification => With(await NotificationAttemptAsync(d, round)),
             _ => await AgentAttemptAsync(d, round),
         };
+        if (held)
+        {
+            // Its agent is killed: looked at again a while later, or at once when a resume hands it here again (EnqueueAsync).
+            Schedule(time.GetUtcNow() + O.KilledAgentRecheck);
+            return;
+        }
         if (attempt is null)
         {
             await FinishAsync(d, DeliveryStatus.Obsolete, null);
@@ -161,6 +172,8 @@ public sealed partial class DeliveryGrain(
             Schedule(next);
         }
     }
+
+    private static (DeliveryAttempt? Attempt, int Max, bool Held) With((DeliveryAttempt? Attempt, int Max) a) => (a.Attempt, a.Max, false);
 
     /// <summary>
     /// Tells the owner of the delivery first, then records the end: a crash in between leaves the delivery

@@ -22,6 +22,9 @@ public sealed class DeliveryOptions
     /// </summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often a delivery held for a killed agent looks again (a resume also hands it over at once).</summary>
+    public TimeSpan KilledAgentRecheck { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// Networks (CIDR) or addresses, comma-separated, that deliveries may reach besides public addresses: by default
     /// none, so no webhook reaches the node itself, its network or a cloud metadata service (docs/adr/017). For agents
