@@ -78,6 +78,14 @@ app.Configure(c =>
             k.AddCommand<AgentKeysRevokeCommand>("revoke").WithDescription("Revoke a key");
         });
     });
+    c.AddBranch("mesh", b =>
+    {
+        b.SetDescription("Agent mesh: health of the workspace's agents, kill and resume");
+        b.AddCommand<MeshAgentsCommand>("agents").WithDescription("The agents with health, last heartbeat, work in flight");
+        b.AddCommand<MeshKillCommand>("kill").WithDescription("Stop every delivery to an agent at once (its intents wait)");
+        b.AddCommand<MeshResumeCommand>("resume").WithDescription("Resume a killed agent");
+        b.AddCommand<MeshEventsCommand>("events").WithDescription("The mesh log: kills, resumes, agents coming online");
+    });
     c.AddBranch("examples", b =>
     {
         b.SetDescription("Built-in example scenarios");

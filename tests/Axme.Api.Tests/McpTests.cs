@@ -70,6 +70,7 @@ public sealed class McpTests(NodeFixture f)
             "axme.tasks_list", "axme.tasks_submit", "axme.agents_list", "axme.agents_register", "axme.status",
             "axme.scenarios_validate", "axme.scenarios_apply", "axme.scenarios_list_templates", "axme.scenarios_get_template",
             "axme.scenarios_register_template", "axme.scenarios_register", "axme.scenarios_list", "axme.scenarios_start",
+            "axme.mesh_heartbeat", "axme.mesh_agents", "axme.mesh_kill", "axme.mesh_resume", "axme.mesh_events",
             "axme.send", "axme.send_message", "axme.reply", "axme.list_inbox", "axme.resolve_contact"];
         Assert.Equal(expected.Order(), tools.Select(t => t["name"].Str()).Order());
         foreach (var tool in tools)
@@ -282,5 +283,25 @@ public sealed class McpTests(NodeFixture f)
         var done = await CallAsync(client, "axme.intents_wait", new { intent_id = id, timeout_seconds = 20 });
         Assert.Equal("COMPLETED", done["intent"]!["status"]!.GetValue<string>());
         Assert.Equal(2, done["intent"]!["payload"]!["n"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task The_mesh_is_reached_through_MCP_tools_on_the_REST_code_paths()
+    {
+        var ws = "m" + Guid.NewGuid().ToString("N")[..8];
+        var (op, _) = await f.TenantAsync("mcpmesh", ws, "operator");
+        var sa = (await op.PostAsync("/v1/service-accounts", new { name = "worker" })).Ok()["service_account"]!;
+        var worker = f.Node.CreateClient((await op.PostAsync($"/v1/service-accounts/{sa["service_account_id"].Str()}/keys", new { })).Ok()["key"]!["token"].Str());
+
+        var beat = await CallAsync(worker, "axme.mesh_heartbeat", new { metrics = new { intents_total = 3, intents_failed = 0 }, version = "1.0" });
+        Assert.Equal("healthy", beat["agent"]!["health_status"].Str());
+        var agents = await CallAsync(op, "axme.mesh_agents", new { window = "week" });
+        Assert.Equal(3, agents["agents"]!.AsArray().Single(a => a!["address"].Str() == sa["agent_address"].Str())!["intents_period"]!.GetValue<long>());
+        Assert.Equal("killed", (await CallAsync(op, "axme.mesh_kill", new { address_id = "worker", reason = "mcp test" }))["agent"]!["health_status"].Str());
+        var refused = await ErrorAsync(worker, "tools/call", new { name = "axme.intents_list", arguments = new { } }, -32003);
+        Assert.Contains("killed", refused["message"].Str());
+        Assert.Equal("healthy", (await CallAsync(op, "axme.mesh_resume", new { address_id = sa["service_account_id"].Str() }))["agent"]!["health_status"].Str());
+        var events = await CallAsync(op, "axme.mesh_events", new { event_type = "agent.killed" });
+        Assert.Equal("mcp test", Assert.Single(events["events"]!.AsArray())!["details"]!["reason"].Str());
     }
 }
