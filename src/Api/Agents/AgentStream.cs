@@ -76,8 +76,9 @@ public static partial class AgentStream
                     await sse.KeepAliveAsync(http.RequestAborted);
                     // Wake-ups live in the agent grain's memory: should its activation have gone (its silo died, or it
                     // was collected), this subscribes again, so no wake-up depends on one activation for long. (Not
-                    // while a mark is held: that is retried every second, and the cluster is likely struggling.)
-                    if (!held) await ResubscribeAsync(agentGrain, live.Observer, log);
+                    // while a mark is held: that is retried every second, and the cluster is likely struggling.) A
+                    // kill that came before the subscription could hear of it is seen here (ADR 022).
+                    if (!held && !await ResubscribeAsync(agentGrain, live.Observer, log)) break;
                 }
                 batch = await ReadAsync(deliveries, agent, last, statuses, log, http.RequestAborted);
             }
@@ -125,15 +126,18 @@ public static partial class AgentStream
         }
     }
 
-    private static async Task ResubscribeAsync(IAgentGrain agentGrain, IAgentObserver observer, ILogger log)
+    /// <summary>Subscribes again; false when the agent is now killed (the stream then ends).</summary>
+    private static async Task<bool> ResubscribeAsync(IAgentGrain agentGrain, IAgentObserver observer, ILogger log)
     {
         try
         {
             await agentGrain.SubscribeAsync(observer);
+            return (await agentGrain.GetAsync())?.Killed is null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogResubscribeFailed(log, e);
+            return true;
         }
     }
 

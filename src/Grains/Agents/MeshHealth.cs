@@ -66,7 +66,7 @@ public static class MeshHealth
         var failed = days.Sum(d => d.IntentsFailed);
         var latencyCount = days.Sum(d => d.LatencyCount);
         var presence = Presence(h.LastHeartbeatAt, now);
-        double? failureRate = total > 0 ? Math.Min(1, (double)failed / total) : null;
+        double? failureRate = total > 0 ? Math.Round(Math.Min(1, (double)failed / total), 4) : null;
         return new MeshAgentView
         {
             Agent = agent, LastHeartbeatAt = h.LastHeartbeatAt, Presence = presence,
