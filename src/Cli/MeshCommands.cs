@@ -105,3 +105,47 @@ public sealed class MeshEventsCommand : AxmeCommand<MeshEventsSettings>
         return 0;
     }
 }
+
+public sealed class MeshDashboardSettings : GlobalSettings
+{
+    [CommandOption("--no-browser")]
+    [Description("Print the link instead of opening a browser")]
+    public bool NoBrowser { get; set; }
+}
+
+/// <summary>axme mesh dashboard [--no-browser]: opens the node's mesh page, signed in by a one-time link (valid 5 minutes).</summary>
+public sealed class MeshDashboardCommand : AxmeCommand<MeshDashboardSettings>
+{
+    protected override async Task<int> RunAsync(MeshDashboardSettings s, CancellationToken ct)
+    {
+        using var client = Connection.Resolve(s).CreateClient();
+        var link = await client.CreateDashboardTokenAsync(ct);
+        if (s.Json)
+        {
+            PrintJson(new System.Text.Json.Nodes.JsonObject { ["ok"] = true, ["exchange_url"] = link.ExchangeUrl, ["expires_in"] = link.ExpiresIn });
+            return 0;
+        }
+        if (!s.NoBrowser && TryOpen(link.ExchangeUrl))
+        {
+            Console.Error.WriteLine("Opening the mesh in your browser…");
+            return 0;
+        }
+        Console.Error.WriteLine($"Open this link in your browser (it works once, for {link.ExpiresIn / 60} minutes):");
+        Console.Out.WriteLine(link.ExchangeUrl);
+        return 0;
+    }
+
+    private static bool TryOpen(string url)
+    {
+        try
+        {
+            var opener = OperatingSystem.IsMacOS() ? "open" : OperatingSystem.IsWindows() ? "explorer" : "xdg-open";
+            using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(opener, url) { UseShellExecute = false, RedirectStandardError = true });
+            return p is not null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false; // no opener on this machine: the link is printed instead
+        }
+    }
+}

@@ -85,6 +85,7 @@ app.Configure(c =>
         b.AddCommand<MeshKillCommand>("kill").WithDescription("Stop every delivery to an agent at once (its intents wait)");
         b.AddCommand<MeshResumeCommand>("resume").WithDescription("Resume a killed agent");
         b.AddCommand<MeshEventsCommand>("events").WithDescription("The mesh log: kills, resumes, agents coming online");
+        b.AddCommand<MeshDashboardCommand>("dashboard").WithDescription("Open the mesh page of the web UI, signed in by a one-time link");
     });
     c.AddBranch("examples", b =>
     {

@@ -385,4 +385,9 @@ public sealed partial class AxmeClient
     public async Task<MeshEventList> ListMeshEventsAsync(string? eventType = null, int limit = 50, CancellationToken ct = default) =>
         ContractJson.Read<MeshEventList>(await GetAsync($"v1/mesh/events?limit={limit.ToString(CultureInfo.InvariantCulture)}"
             + (eventType is null ? "" : "&event_type=" + Uri.EscapeDataString(eventType)), ct));
+
+    /// <summary>A one-time link (5 minutes) that signs a browser in to this node's mesh page with the client's key (POST /v1/auth/dashboard-token).</summary>
+    /// <param name="ct">Cancels the call.</param>
+    public async Task<DashboardTokenResponse> CreateDashboardTokenAsync(CancellationToken ct = default) =>
+        ContractJson.Read<DashboardTokenResponse>(await SendAsync(HttpMethod.Post, "v1/auth/dashboard-token", null, NewKey(), ct));
 }

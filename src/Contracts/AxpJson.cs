@@ -101,6 +101,7 @@ public static class AxpJson
 [JsonSerializable(typeof(MeshAgentList))]
 [JsonSerializable(typeof(MeshEventList))]
 [JsonSerializable(typeof(MeshAgentResponse))]
+[JsonSerializable(typeof(DashboardTokenResponse))]
 [JsonSerializable(typeof(Health))]
 [JsonSerializable(typeof(Capabilities))]
 [JsonSerializable(typeof(SemanticSchemaResponse))]

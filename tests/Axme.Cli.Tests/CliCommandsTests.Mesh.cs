@@ -35,4 +35,21 @@ public sealed partial class CliCommandsTests
         Ok(await RunAsync("mesh", "resume", id));
         (await agent.GetJsonAsync("/v1/intents")).Ok();
     }
+
+    [Fact]
+    public async Task Mesh_dashboard_prints_a_one_time_link_that_signs_in_to_the_mesh_page()
+    {
+        var r = await RunAsync("mesh", "dashboard", "--no-browser");
+        Ok(r);
+        var link = r.Stdout.Trim();
+        Assert.StartsWith(Fixture.Node.BaseAddress.ToString().TrimEnd('/') + "/auth/exchange?token=", link);
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var exchanged = await browser.GetAsync(link);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, exchanged.StatusCode);
+        Assert.Equal("/inbox/mesh", exchanged.Headers.Location!.ToString());
+        Assert.Equal(System.Net.HttpStatusCode.Gone, (await browser.GetAsync(link)).StatusCode); // once
+        var json = await RunAsync("mesh", "dashboard", "--json");
+        Ok(json);
+        Assert.Equal(300, JsonNode.Parse(json.Stdout)!["expires_in"]!.GetValue<int>());
+    }
 }

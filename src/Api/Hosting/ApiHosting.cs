@@ -67,6 +67,7 @@ public static class ApiHosting
         services.AddSingleton<MagicLinks>();
         services.AddSingleton<IMagicLinkIssuer>(sp => sp.GetRequiredService<MagicLinks>());
         services.AddSingleton<InboxSession>();
+        services.AddSingleton<MeshDashboard>();
         services.AddRazorComponents();
         services.AddAntiforgery(o =>
         {

@@ -24,6 +24,8 @@ public static class MeshEndpoints
         g.MapPost("/agents/{address_id}/kill", Kill).WithName("KillMeshAgent").WithSummary("Stop every delivery to the agent at once (optional body {reason}); its intents wait");
         g.MapPost("/agents/{address_id}/resume", Resume).WithName("ResumeMeshAgent").WithSummary("Resume a killed agent: what waited is delivered");
         g.MapGet("/events", Events).WithName("ListMeshEvents").WithSummary("The mesh log, newest first (limit, event_type)");
+        v1.MapPost("/auth/dashboard-token", (HttpContext http, MeshDashboard dashboard) => dashboard.CreateToken(http)).WithTags("Mesh")
+            .WithName("CreateDashboardToken").WithSummary("A one-time link (5 min) that signs a browser in to the mesh page with this key");
         return v1;
     }
 

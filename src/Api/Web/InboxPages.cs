@@ -31,6 +31,9 @@ public static class InboxPages
         inbox.MapGet("/intents/{intent_id}", ShowIntent);
         inbox.MapGet("/m/{token}", MagicLinkPages.Show);
         inbox.MapPost("/m/{token}", MagicLinkPages.Answer).RequireRateLimiting(InboxRateLimit.Name);
+        inbox.MapGet("/mesh", Mesh.MeshDashboard.PageAsync);
+        inbox.MapPost("/mesh/{address_id}/{action}", Mesh.MeshDashboard.ActAsync);
+        app.MapGet(Mesh.MeshDashboard.ExchangePath, (HttpContext http, Mesh.MeshDashboard dashboard) => dashboard.ExchangeAsync(http)).ExcludeFromDescription();
         return app;
     }
 
@@ -151,6 +154,12 @@ public static class InboxPages
             [nameof(MessagePage.User)] = caller is null ? null : Who(caller),
             [nameof(MessagePage.Token)] = caller is null ? null : Token(http),
         }, status);
+
+    /// <summary>The sign-in page, for a page that needs a signed-in caller.</summary>
+    public static IResult SignInRequired(HttpContext http) => SignInPage(http, null, 401);
+
+    /// <summary>The antiforgery token of a page's forms.</summary>
+    public static FormToken FormTokenOf(HttpContext http) => Token(http);
 
     private static IResult SignInPage(HttpContext http, string? error, int status) =>
         Render<SignInPage>(new() { [nameof(Components.SignInPage.Token)] = Token(http), [nameof(Components.SignInPage.Error)] = error }, status);

@@ -22,13 +22,19 @@ public sealed class InboxSession(IDataProtectionProvider protection, IGrainFacto
     public async Task<Caller?> AuthenticateAsync(string apiKey) =>
         string.IsNullOrWhiteSpace(apiKey) ? null : await grains.GetGrain<IApiKeyGrain>(TokenHash.Of(apiKey.Trim())).AuthenticateAsync();
 
+    /// <summary>Marks a session that holds a key's hash (a dashboard link's), not the key: no key text starts with a control character.</summary>
+    private const string HashMark = "\u0001hash:";
+
     /// <summary>The signed-in caller of this request, or null.</summary>
     public async Task<Caller?> CallerAsync(HttpContext http)
     {
         if (http.Request.Cookies[CookieName] is not { Length: > 0 } cookie) return null;
         try
         {
-            return await AuthenticateAsync(_protector.Unprotect(cookie));
+            var held = _protector.Unprotect(cookie);
+            return held.StartsWith(HashMark, StringComparison.Ordinal)
+                ? await grains.GetGrain<IApiKeyGrain>(held[HashMark.Length..]).AuthenticateAsync()
+                : await AuthenticateAsync(held);
         }
         catch (CryptographicException)
         {
@@ -38,6 +44,10 @@ public sealed class InboxSession(IDataProtectionProvider protection, IGrainFacto
 
     public void SignIn(HttpContext http, string apiKey) =>
         http.Response.Cookies.Append(CookieName, _protector.Protect(apiKey.Trim(), options.Value.InboxSessionLifetime), Cookie(http));
+
+    /// <summary>Signs in the key whose hash a dashboard link carried (the key itself never left the CLI).</summary>
+    public void SignInByKeyHash(HttpContext http, string tokenHash) =>
+        http.Response.Cookies.Append(CookieName, _protector.Protect(HashMark + tokenHash, options.Value.InboxSessionLifetime), Cookie(http));
 
     public static void SignOut(HttpContext http) => http.Response.Cookies.Delete(CookieName, Cookie(http));
 

@@ -137,3 +137,16 @@ public sealed record MeshAgentResponse
     /// <summary>Its newest mesh events.</summary>
     public IReadOnlyList<MeshEvent> Events { get; init; } = [];
 }
+
+/// <summary>POST /v1/auth/dashboard-token (the CLI's mesh dashboard): a link that signs a browser in to the mesh page once.</summary>
+public sealed record DashboardTokenResponse
+{
+    /// <summary>Always true on success.</summary>
+    public bool Ok { get; init; } = true;
+    /// <summary>The one-time token (open {node}/auth/exchange?token=…).</summary>
+    public required string Token { get; init; }
+    /// <summary>Seconds it stays valid.</summary>
+    public required int ExpiresIn { get; init; }
+    /// <summary>This node's exchange link for the token.</summary>
+    public required string ExchangeUrl { get; init; }
+}

@@ -29,6 +29,7 @@ public static class AxmeNames
     public const string ReceivePolicyState = "receivepolicy";
     public const string ScenarioRegistryState = "scenarioregistry";
     public const string MeshEventLogState = "mesheventlog";
+    public const string OneTimeTokenState = "onetimetoken";
 
     /// <summary>Data Protection purpose of webhook signing secrets: the API encrypts with it, delivery grains decrypt.</summary>
     public const string WebhookSecretPurpose = "Axme.WebhookSecret.v1";
@@ -38,6 +39,8 @@ public static class AxmeNames
     /// <summary>Data Protection purposes of the web inbox: magic-link tokens and the sign-in cookie.</summary>
     public const string MagicLinkPurpose = "Axme.MagicLink.v1";
     public const string InboxSessionPurpose = "Axme.InboxSession.v1";
+    /// <summary>Data Protection purpose of dashboard links (POST /v1/auth/dashboard-token).</summary>
+    public const string DashboardTokenPurpose = "Axme.DashboardToken.v1";
 
     /// <summary>Data Protection purpose of stored notification e-mail bodies (they carry magic links).</summary>
     public const string NotificationBodyPurpose = "Axme.NotificationBody.v1";
