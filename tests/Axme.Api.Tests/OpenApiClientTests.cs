@@ -127,6 +127,11 @@ public sealed class OpenApiClientTests(NodeFixture f)
         "POST /v1/service-accounts/{service_account_id}/keys/{key_id}/revoke",
         "POST /v1/users/{user_id}/tokens",
         "POST /v1/webhooks/events/{event_id}/replay",
+        // The mesh's: an optional body the official SDKs leave out (no content type may be required: ADR 022).
+        "POST /v1/auth/dashboard-token",
+        "POST /v1/mesh/heartbeat",
+        "POST /v1/mesh/agents/{address_id}/kill",
+        "POST /v1/mesh/agents/{address_id}/resume",
     ];
 
     [Fact]

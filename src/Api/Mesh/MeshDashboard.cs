@@ -25,9 +25,10 @@ public sealed class MeshDashboard(IDataProtectionProvider protection, IGrainFact
 
     private readonly ITimeLimitedDataProtector _protector = protection.CreateProtector(AxmeNames.DashboardTokenPurpose).ToTimeLimitedDataProtector();
 
-    /// <summary>POST /v1/auth/dashboard-token: a link for the request's own key.</summary>
-    public Ok<DashboardTokenResponse> CreateToken(HttpContext http)
+    /// <summary>POST /v1/auth/dashboard-token: a link for the request's own key (a body, if any, must be JSON and is ignored).</summary>
+    public async Task<Ok<DashboardTokenResponse>> CreateTokenAsync(HttpContext http)
     {
+        await Http.RequestBody.ReadAsync(http);
         var caller = ApiKeyAuthFilter.CallerOf(http);
         if (caller.ActorTokenIssuer is not null || ApiKeyAuthFilter.Token(http.Request) is not { } key)
             throw ProtocolException.Forbidden("a dashboard link is made with an API key (x-api-key), not an actor token");

@@ -24,7 +24,7 @@ public static class MeshEndpoints
         g.MapPost("/agents/{address_id}/kill", Kill).WithName("KillMeshAgent").WithSummary("Stop every delivery to the agent at once (optional body {reason}); its intents wait");
         g.MapPost("/agents/{address_id}/resume", Resume).WithName("ResumeMeshAgent").WithSummary("Resume a killed agent: what waited is delivered");
         g.MapGet("/events", Events).WithName("ListMeshEvents").WithSummary("The mesh log, newest first (limit, event_type)");
-        v1.MapPost("/auth/dashboard-token", (HttpContext http, MeshDashboard dashboard) => dashboard.CreateToken(http)).WithTags("Mesh")
+        v1.MapPost("/auth/dashboard-token", (HttpContext http, MeshDashboard dashboard) => dashboard.CreateTokenAsync(http)).WithTags("Mesh")
             .WithName("CreateDashboardToken").WithSummary("A one-time link (5 min) that signs a browser in to the mesh page with this key");
         return v1;
     }
@@ -45,8 +45,11 @@ public static class MeshEndpoints
     public static async Task<Ok<MeshAgentResponse>> Kill(HttpContext http, string address_id, IGrainFactory grains, DeliveryQueries deliveries) =>
         TypedResults.Ok(await MeshOperations.KillAsync(grains, deliveries, ApiKeyAuthFilter.CallerOf(http), address_id, await RequestBody.ReadAsync(http), http.RequestAborted));
 
-    public static async Task<Ok<MeshAgentResponse>> Resume(HttpContext http, string address_id, IGrainFactory grains, DeliveryQueries deliveries) =>
-        TypedResults.Ok(await MeshOperations.ResumeAsync(grains, deliveries, ApiKeyAuthFilter.CallerOf(http), address_id, http.RequestAborted));
+    public static async Task<Ok<MeshAgentResponse>> Resume(HttpContext http, string address_id, IGrainFactory grains, DeliveryQueries deliveries)
+    {
+        await RequestBody.ReadAsync(http); // none is needed; one that is not JSON is refused like anywhere else
+        return TypedResults.Ok(await MeshOperations.ResumeAsync(grains, deliveries, ApiKeyAuthFilter.CallerOf(http), address_id, http.RequestAborted));
+    }
 
     public static async Task<Ok<MeshEventList>> Events(HttpContext http, IGrainFactory grains) =>
         TypedResults.Ok(await MeshOperations.EventsAsync(grains, ApiKeyAuthFilter.CallerOf(http), http.Request.Query));
