@@ -59,6 +59,7 @@ public sealed class MeshTests(NodeFixture f)
         (await op.GetJsonAsync("/v1/mesh/agents?health=sleepy")).Error(HttpStatusCode.UnprocessableEntity, "validation_error");
         Assert.Equal("agent.online", (await op.GetJsonAsync($"/v1/mesh/agents/{id}")).Ok()["events"]![0]!["event_type"].Str());
         (await agent.PostAsync("/v1/mesh/heartbeat", new { metrics = "lots" })).Error(HttpStatusCode.UnprocessableEntity, "validation_error");
+        (await agent.PostAsync("/v1/mesh/heartbeat?owner_agent=operator")).Error(HttpStatusCode.Forbidden, "forbidden"); // not for another agent
         (await f.B.GetJsonAsync($"/v1/mesh/agents/{id}")).Error(HttpStatusCode.NotFound, "agent_not_found"); // another workspace
     }
 
@@ -115,5 +116,21 @@ public sealed class MeshTests(NodeFixture f)
         var done = await Poll.UntilAsync(() => op.GetJsonAsync($"/v1/intents/{sent}").ContinueWith(t => t.Result.Ok()["intent"]!),
             i => i["status"].Str() == "COMPLETED", TimeSpan.FromSeconds(20), "the held delivery after the resume");
         Assert.Equal(1, done["result"]!["echo"]!["ping"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task An_admins_agent_and_a_persons_account_cannot_be_killed()
+    {
+        var admin = (await f.Admin.GetJsonAsync("/v1/mesh/agents")).Ok()["agents"]!.AsArray()
+            .First(a => a!["address"].Str() == "agent://default/default/admin")!;
+        (await f.Admin.PostAsync($"/v1/mesh/agents/{admin["address_id"].Str()}/kill")).Error(HttpStatusCode.Conflict, "admin_agent");
+        (await f.Admin.GetJsonAsync("/v1/intents")).Ok(); // its keys still work
+
+        var (requester, _) = await f.TenantAsync("mesh", "m" + Guid.NewGuid().ToString("N")[..8], "requester");
+        var userId = (await requester.PostAsync("/v1/users", new { name = "pat", email = "pat@example.com" })).Ok()["user"]!["user_id"].Str();
+        (await f.Admin.PostAsync($"/v1/mesh/agents/{userId}/kill")).Error(HttpStatusCode.NotFound, "agent_not_found");
+        var name = "pat" + Guid.NewGuid().ToString("N")[..6];
+        (await f.Admin.PostAsync("/v1/users", new { name, email = $"{name}@example.com" })).Ok(); // in the admin's own workspace
+        (await f.Admin.PostAsync($"/v1/mesh/agents/{name}/kill")).Error(HttpStatusCode.NotFound, "agent_not_found"); // by name too
     }
 }

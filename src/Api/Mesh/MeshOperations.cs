@@ -26,6 +26,9 @@ public static class MeshOperations
     public static async Task<MeshAgentResponse> HeartbeatAsync(IGrainFactory grains, DeliveryQueries deliveries, Caller caller, string? ownerAgent, RequestBody body, CancellationToken ct)
     {
         if (caller.IsHuman) throw ProtocolException.Forbidden("a human user's key has no agent to report: heartbeats come from agents");
+        // An agent says that it is alive, not that another one is: owner_agent is for admins.
+        if (ownerAgent is not null && ownerAgent != caller.AgentAddress && !caller.IsAdmin)
+            throw ProtocolException.Forbidden("an agent's key sends its own heartbeat only (owner_agent is for admin keys)");
         var metrics = body.Root["metrics"] switch
         {
             null => null,

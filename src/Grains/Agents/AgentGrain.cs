@@ -62,7 +62,7 @@ public sealed class AgentGrain(
 
     public async Task<AgentRecord> ConfigureAsync(DeliverySettings settings)
     {
-        var agent = state.State.Agent is { Status: "active" } a ? a : throw ProtocolException.NotFound("agent", this.GetPrimaryKeyString());
+        var agent = Live();
         var updated = agent with
         {
             DeliveryMode = settings.DeliveryMode ?? agent.DeliveryMode,
@@ -132,6 +132,15 @@ public sealed class AgentGrain(
     {
         var agent = Live();
         var now = time.GetUtcNow();
+        // A kill binds every key of the account to "heartbeat only": an admin's would lock the operators out (the last
+        // admin could never resume it), and a person's account is no agent of the mesh.
+        switch (await GrainFactory.GetGrain<IServiceAccountGrain>(agent.ServiceAccountId).GetAsync())
+        {
+            case { IsAdmin: true }:
+                throw ProtocolException.Conflict("admin_agent", $"{agent.Address} is an admin account's agent: killing it would lock its admin keys out");
+            case { IsHuman: true }:
+                throw ProtocolException.NotFound("agent", agent.Address);
+        }
         if (agent.Killed is null)
         {
             // Durable first: from here on deliveries wait (DeliveryGrain reads it) and new streams are refused.
