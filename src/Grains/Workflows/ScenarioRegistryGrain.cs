@@ -15,6 +15,8 @@ public sealed class ScenarioRegistryGrain(
 {
     public const int MaxMacros = 200;
     public const int MaxScenarios = 500;
+    /// <summary>The JSON text of all templates and bundles together: the state is one row, written whole on each change.</summary>
+    public const int MaxBytes = 4 * 1024 * 1024;
 
     public Task<IReadOnlyList<WorkflowMacro>> ListMacrosAsync() =>
         Task.FromResult<IReadOnlyList<WorkflowMacro>>([.. ScenarioMacros.BuiltIns, .. state.State.Macros.OrderBy(m => m.MacroId, StringComparer.Ordinal)]);
@@ -31,6 +33,7 @@ public sealed class ScenarioRegistryGrain(
         var existing = state.State.Macros.Find(m => m.MacroId == macro.MacroId);
         if (existing is null && state.State.Macros.Count >= MaxMacros)
             throw ProtocolException.Conflict("registry_full", $"this workspace has {MaxMacros} templates, the most it may have; delete one first");
+        FitsIn(macro.StepsJson.Length - (existing?.StepsJson.Length ?? 0));
         var now = time.GetUtcNow();
         var saved = macro with
         {
@@ -63,6 +66,7 @@ public sealed class ScenarioRegistryGrain(
         if (existing is not null) MayChange(existing, caller);
         else if (state.State.Scenarios.Count >= MaxScenarios)
             throw ProtocolException.Conflict("registry_full", $"this workspace has {MaxScenarios} registered scenarios, the most it may have; delete one first");
+        FitsIn(scenario.BundleJson.Length - (existing?.BundleJson.Length ?? 0));
         var now = time.GetUtcNow();
         var saved = scenario with
         {
@@ -82,6 +86,13 @@ public sealed class ScenarioRegistryGrain(
         state.State.Scenarios.Remove(existing);
         await state.WriteStateAsync();
         return true;
+    }
+
+    private void FitsIn(int growth)
+    {
+        var size = state.State.Macros.Sum(m => (long)m.StepsJson.Length) + state.State.Scenarios.Sum(s => (long)s.BundleJson.Length);
+        if (size + growth > MaxBytes)
+            throw ProtocolException.Conflict("registry_full", $"this workspace's templates and scenarios would exceed {MaxBytes / (1024 * 1024)} MiB of JSON; delete some first");
     }
 
     /// <summary>A workspace template changes every bundle that names it: an admin's decision, like a payload schema (ADR 017).</summary>
