@@ -122,7 +122,11 @@ public sealed class TemplateTests(NodeFixture f)
         var (client, ws) = await WorkspaceAsync();
         var other = (await f.TenantAsync("tpl", ws, "colleague")).Client;
         var plain = Bundle("""{"steps": [{"step_id": "work", "tool_id": "tool.agent.task.v1", "assigned_to": "worker"}]}""");
+        plain["idempotency_key"] = "the-bundles-own-key"; // names one parent when applied; not every start of the registered one
         (await client.PostAsync("/v1/scenarios", plain.ToJsonString())).Ok();
+        var first = (await client.PostAsync("/v1/scenarios/tpl.review.v1/start", new { })).Ok()["intent_id"].Str();
+        Assert.NotEqual(first, (await client.PostAsync("/v1/scenarios/tpl.review.v1/start", new { })).Ok()["intent_id"].Str());
+        plain.Remove("idempotency_key");
 
         (await client.PostAsync("/v1/scenarios/no.such.v1/start", new { })).Error(HttpStatusCode.NotFound, "scenario_not_found");
         Assert.Equal("parameters", (await client.PostAsync("/v1/scenarios/tpl.review.v1/start", new { parameters = new { x = 1 } }))

@@ -73,6 +73,9 @@ public static class ScenarioRegistry
     {
         var registered = await Registered(grains, caller, scenarioId);
         var bundle = JsonNode.Parse(registered.BundleJson)!.AsObject();
+        // A bundle's own idempotency_key names one parent; a registered scenario is started again and again, each start
+        // named by its own key (Idempotency-Key or the body's idempotency_key), else a new parent each time.
+        bundle.Remove("idempotency_key");
         var intent = bundle["intent"] as JsonObject ?? throw new InvalidOperationException($"registered scenario {scenarioId} has no intent");
         if (run.Root["payload"] is { } payload)
             intent["payload"] = payload is JsonObject ? payload.DeepClone() : throw ProtocolException.Invalid("payload", "payload must be an object");
