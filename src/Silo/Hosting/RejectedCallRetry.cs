@@ -11,9 +11,11 @@ namespace Axme.Silo.Hosting;
 /// caller before the grain saw the call, with the word to forget that location), and while the membership changes a
 /// grain may briefly have two activations, one of which loses its write (nothing written, the activation dropped:
 /// <see cref="Transient.WriteRaced"/>); the retry finds the grain's one activation. A call lost with a silo that went
-/// away (SiloUnavailableException) may have run: only methods that change nothing ([ReadOnly]) are retried then; so is
-/// one whose forwarding to a moved activation failed ("Forwarding failed", seen for an API key's AuthenticateAsync
-/// during a rolling restart in CI, 2026-12-05).
+/// away (SiloUnavailableException) may have run: only methods that change nothing ([ReadOnly]) are retried then. A call
+/// whose forwarding failed ("Forwarding failed … to invalid activation. Rejecting now") reached only activations that
+/// were no longer valid (deactivating, or moved with a silo) and was handed on unread each time, so it never ran
+/// whatever its method: retried too (seen for an API key's AuthenticateAsync, and for an intent's SubscribeAsync as a
+/// finished intent deactivated itself, during rolling restarts in CI, 2026-12-05).
 /// Anything else fails as before (503 with Retry-After).
 /// </summary>
 public sealed partial class RejectedCallRetry(ILogger<RejectedCallRetry> logger) : IOutgoingGrainCallFilter
@@ -49,7 +51,7 @@ public sealed partial class RejectedCallRetry(ILogger<RejectedCallRetry> logger)
     {
         SiloUnavailableException => ReadOnly(context),
         OrleansMessageRejectionException r => r.Message.Contains("Silo stopping", StringComparison.Ordinal)
-            || (r.Message.Contains("Forwarding failed", StringComparison.Ordinal) && ReadOnly(context)),
+            || r.Message.Contains("Forwarding failed", StringComparison.Ordinal),
         ProtocolException { Status: 503 } p => p.Message == Transient.WriteRaced,
         _ => false,
     };
