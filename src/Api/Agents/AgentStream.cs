@@ -33,7 +33,8 @@ public static partial class AgentStream
             // Subscribe before the first read: anything committed after it wakes us, anything before it is read. Both
             // happen before the 200, so a node that cannot serve the stream says so (503, Retry-After) instead of
             // answering and then dropping the connection, which listeners would retry at once.
-            await agentGrain.SubscribeAsync(live.Observer);
+            // (A kill between the caller's check and this subscription is seen here, before the 200.)
+            if (!await agentGrain.SubscribeAsync(live.Observer)) throw Mesh.MeshOperations.Killed(agent.Address);
             var batch = await deliveries.AfterAsync(agent, since, statuses, http.RequestAborted);
             var sse = await SseWriter.StartAsync(http);
             var last = since;
@@ -131,8 +132,7 @@ public static partial class AgentStream
     {
         try
         {
-            await agentGrain.SubscribeAsync(observer);
-            return (await agentGrain.GetAsync())?.Killed is null;
+            return await agentGrain.SubscribeAsync(observer);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

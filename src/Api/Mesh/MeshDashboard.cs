@@ -65,7 +65,7 @@ public sealed class MeshDashboard(IDataProtectionProvider protection, IGrainFact
     {
         if (await session.CallerAsync(http) is not { } caller) return InboxPages.SignInRequired(http);
         var agents = await MeshOperations.ListAsync(grains, deliveries, caller, QueryCollection.Empty, http.RequestAborted);
-        var events = await MeshOperations.EventsAsync(grains, caller, new QueryCollection(new Dictionary<string, Microsoft.Extensions.Primitives.StringValues> { ["limit"] = "20" }));
+        var events = await MeshOperations.EventsAsync(grains, caller, QueryCollection.Empty); // the newest 50
         return new RazorComponentResult<MeshPage>(new Dictionary<string, object?>
         {
             [nameof(MeshPage.User)] = caller.AgentAddress,

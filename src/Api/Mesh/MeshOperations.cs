@@ -17,10 +17,12 @@ public static class MeshOperations
     /// <summary>409 agent_killed for a delivery route of a killed agent (its own keys are already refused at authentication).</summary>
     public static void NotKilled(AgentRecord agent)
     {
-        if (agent.Killed is { } k)
-            throw new ProtocolException(409, "agent_killed", $"{agent.Address} is killed (since {WireTime.Format(k.At)}): nothing is delivered to it until it is resumed",
-                new Dictionary<string, string> { ["address"] = agent.Address });
+        if (agent.Killed is { } k) throw Killed(agent.Address, $" (since {WireTime.Format(k.At)})");
     }
+
+    /// <summary>409 agent_killed for a delivery route of a killed agent.</summary>
+    public static ProtocolException Killed(string address, string since = "") =>
+        new(409, "agent_killed", $"{address} is killed{since}: nothing is delivered to it until it is resumed", new Dictionary<string, string> { ["address"] = address });
 
     /// <summary>The heartbeat of the caller's agent (or, for an admin, of owner_agent).</summary>
     public static async Task<MeshAgentResponse> HeartbeatAsync(IGrainFactory grains, DeliveryQueries deliveries, Caller caller, string? ownerAgent, RequestBody body, CancellationToken ct)

@@ -23,9 +23,9 @@ public interface IAgentGrain : IGrainWithStringKey
     [Alias("Configure")]
     Task<AgentRecord> ConfigureAsync(DeliverySettings settings);
 
-    /// <summary>Adds a listener that is woken when a delivery becomes available.</summary>
+    /// <summary>Adds a listener that is woken when a delivery becomes available; false when the agent is killed (nothing will come).</summary>
     [Alias("Subscribe")]
-    Task SubscribeAsync(IAgentObserver observer);
+    Task<bool> SubscribeAsync(IAgentObserver observer);
 
     [Alias("Unsubscribe")]
     Task UnsubscribeAsync(IAgentObserver observer);

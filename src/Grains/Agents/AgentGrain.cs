@@ -89,10 +89,10 @@ public sealed class AgentGrain(
     public Task<AgentRecord?> GetAsync() =>
         Task.FromResult(state.State.Agent is { Status: "active" } a ? a : null);
 
-    public Task SubscribeAsync(IAgentObserver observer)
+    public Task<bool> SubscribeAsync(IAgentObserver observer)
     {
         _listeners.Subscribe(observer, observer);
-        return Task.CompletedTask;
+        return Task.FromResult(state.State.Agent?.Killed is null);
     }
 
     public Task UnsubscribeAsync(IAgentObserver observer)

@@ -242,7 +242,7 @@ public static partial class ScenarioCompiler
     }
 
     /// <summary>A string member; "" counts as absent (the CLI always sends some fields, possibly empty).</summary>
-    private static string? Str(JsonObject o, string name) =>
+    internal static string? Str(JsonObject o, string name) =>
         o[name] is JsonValue v && v.TryGetValue<string>(out var s) && s.Trim().Length > 0 ? s.Trim() : null;
 
     private static int? PositiveInt(JsonObject o, string name, string path, Action<string, string> error) => Int(o, name, path, 1, error);

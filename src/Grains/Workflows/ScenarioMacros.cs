@@ -41,8 +41,7 @@ public static partial class ScenarioMacros
     public static WorkflowMacro? BuiltIn(string macroId) => BuiltIns.FirstOrDefault(m => m.MacroId == macroId);
 
     /// <summary>The template a bundle names (workflow.macro_id), if any.</summary>
-    public static string? MacroIdOf(JsonObject bundle) =>
-        bundle["workflow"] is JsonObject w && w["macro_id"] is JsonValue v && v.TryGetValue<string>(out var id) && id.Trim().Length > 0 ? id.Trim() : null;
+    public static string? MacroIdOf(JsonObject bundle) => bundle["workflow"] is JsonObject w ? Str(w, "macro_id") : null;
 
     /// <summary>
     /// A template from its definition <c>{macro_id, description, parameters: [{name, default, description, type}], steps}</c>:
@@ -54,10 +53,10 @@ public static partial class ScenarioMacros
         var errors = new List<string>();
         void Error(string path, string message) => errors.Add($"{path}: {message}");
 
-        var macroId = Text(definition["macro_id"]);
+        var macroId = Str(definition, "macro_id");
         if (macroId is null) Error("macro_id", "is required");
         else if (!ScenarioCompiler.IsId(macroId)) Error("macro_id", $"'{macroId}' must match ^[a-z0-9_]+(\\.[a-z0-9_]+)*$ (3–255)");
-        var description = Text(definition["description"]);
+        var description = Str(definition, "description");
         if (description is { Length: > 1000 }) Error("description", "must be at most 1000 characters");
 
         var parameters = new List<MacroParameter>();
@@ -68,8 +67,8 @@ public static partial class ScenarioMacros
         {
             var path = $"parameters[{i}]";
             if (list[i] is not JsonObject p) { Error(path, "must be an object"); continue; }
-            var name = Text(p["name"]);
-            var type = Text(p["type"]) ?? MacroParameterTypes.String;
+            var name = Str(p, "name");
+            var type = Str(p, "type") ?? MacroParameterTypes.String;
             var fallback = Value(p["default"]);
             if (name is null || !ParameterName().IsMatch(name)) { Error($"{path}.name", "is required and must match ^[a-z][a-z0-9_]{0,63}$"); continue; }
             if (parameters.Any(x => x.Name == name)) Error($"{path}.name", $"duplicate parameter '{name}'");
@@ -77,7 +76,7 @@ public static partial class ScenarioMacros
             if (p["default"] is not null && fallback is null) Error($"{path}.default", "must be a string, a number or a boolean");
             if (type == MacroParameterTypes.Integer && fallback is not null && !int.TryParse(fallback, NumberStyles.None, CultureInfo.InvariantCulture, out _))
                 Error($"{path}.default", $"'{fallback}' is not an integer");
-            parameters.Add(new MacroParameter { Name = name, Default = fallback, Description = Text(p["description"]), Type = type });
+            parameters.Add(new MacroParameter { Name = name, Default = fallback, Description = Str(p, "description"), Type = type });
         }
 
         var steps = definition["steps"] as JsonArray;
@@ -85,7 +84,7 @@ public static partial class ScenarioMacros
         else
         {
             for (var i = 0; i < steps.Count; i++)
-                if (steps[i] is not JsonObject s || Text(s["step_id"]) is null) Error($"steps[{i}]", "must be an object with a step_id");
+                if (steps[i] is not JsonObject s || Str(s, "step_id") is null) Error($"steps[{i}]", "must be an object with a step_id");
             foreach (Match m in Placeholder().Matches(steps.ToJsonString()))
                 if (parameters.All(p => p.Name != m.Groups[1].Value)) Error("steps", $"{{{{{m.Groups[1].Value}}}}} names no parameter");
         }
@@ -139,14 +138,15 @@ public static partial class ScenarioMacros
         };
         if (overrides is null) Error("workflow.steps", "must be a list (overrides of the template's steps)");
         for (var i = 0; i < (overrides?.Count ?? 0); i++)
-            if (overrides![i] is not JsonObject s || Text(s["step_id"]) is null) Error($"workflow.steps[{i}]", "must be an object with a step_id");
+            if (overrides![i] is not JsonObject s || Str(s, "step_id") is null) Error($"workflow.steps[{i}]", "must be an object with a step_id");
         if (errors.Count > 0) return (null, errors);
 
-        var steps = (JsonArray)Substitute(JsonNode.Parse(macro.StepsJson)!, macro, values)!;
+        var steps = (JsonArray)JsonNode.Parse(macro.StepsJson)!;
+        Substitute(steps, macro, values);
         foreach (var o in overrides!.Cast<JsonObject>())
         {
-            var id = Text(o["step_id"]);
-            if (steps.OfType<JsonObject>().FirstOrDefault(s => Text(s["step_id"]) == id) is { } step)
+            var id = Str(o, "step_id");
+            if (steps.OfType<JsonObject>().FirstOrDefault(s => Str(s, "step_id") == id) is { } step)
             {
                 foreach (var (key, value) in o)
                 {
@@ -164,32 +164,39 @@ public static partial class ScenarioMacros
     }
 
     /// <summary>
-    /// Placeholders replaced, in every string of the steps: a string that is one placeholder of an integer parameter
-    /// becomes that number (step_deadline_seconds: "{{deadline}}" → 60); elsewhere the value is put into the text.
+    /// Placeholders replaced in place, in every string of the (freshly parsed) steps: a string that is one placeholder of
+    /// an integer parameter becomes that number (step_deadline_seconds: "{{deadline}}" → 60); elsewhere the value is put
+    /// into the text.
     /// </summary>
-    private static JsonNode? Substitute(JsonNode? node, WorkflowMacro macro, IReadOnlyDictionary<string, string> values)
+    private static void Substitute(JsonNode? node, WorkflowMacro macro, IReadOnlyDictionary<string, string> values)
     {
         switch (node)
         {
             case JsonObject o:
-                foreach (var key in o.Select(p => p.Key).ToArray()) o[key] = Substitute(o[key]?.DeepClone(), macro, values);
-                return o;
+                foreach (var key in o.Select(p => p.Key).ToArray())
+                    if (Filled(o[key], macro, values) is { } filled) o[key] = filled;
+                    else Substitute(o[key], macro, values);
+                break;
             case JsonArray a:
-                for (var i = 0; i < a.Count; i++) a[i] = Substitute(a[i]?.DeepClone(), macro, values);
-                return a;
-            case JsonValue v when v.TryGetValue<string>(out var s) && s.Contains("{{", StringComparison.Ordinal):
-                var whole = Placeholder().Match(s);
-                if (whole.Success && whole.Length == s.Length
-                    && macro.Parameters.First(p => p.Name == whole.Groups[1].Value).Type == MacroParameterTypes.Integer)
-                    return JsonValue.Create(int.Parse(values[whole.Groups[1].Value], CultureInfo.InvariantCulture));
-                return JsonValue.Create(Placeholder().Replace(s, m => values[m.Groups[1].Value]));
-            default:
-                return node;
+                for (var i = 0; i < a.Count; i++)
+                    if (Filled(a[i], macro, values) is { } filled) a[i] = filled;
+                    else Substitute(a[i], macro, values);
+                break;
         }
     }
 
-    private static string? Text(JsonNode? node) =>
-        node is JsonValue v && v.TryGetValue<string>(out var s) && s.Trim().Length > 0 ? s.Trim() : null;
+    /// <summary>The value that replaces a string with placeholders; null for any other node.</summary>
+    private static JsonValue? Filled(JsonNode? node, WorkflowMacro macro, IReadOnlyDictionary<string, string> values)
+    {
+        if (node is not JsonValue v || !v.TryGetValue<string>(out var s) || !s.Contains("{{", StringComparison.Ordinal)) return null;
+        var whole = Placeholder().Match(s);
+        if (whole.Success && whole.Length == s.Length && macro.Parameters.First(p => p.Name == whole.Groups[1].Value).Type == MacroParameterTypes.Integer)
+            return JsonValue.Create(int.Parse(values[whole.Groups[1].Value], CultureInfo.InvariantCulture));
+        return JsonValue.Create(Placeholder().Replace(s, m => values[m.Groups[1].Value]));
+    }
+
+    /// <summary>A string member, "" as absent (the compiler's rule).</summary>
+    private static string? Str(JsonObject o, string name) => ScenarioCompiler.Str(o, name);
 
     /// <summary>A parameter value as text: strings as they are, numbers and booleans as JSON writes them.</summary>
     private static string? Value(JsonNode? node) => node switch
