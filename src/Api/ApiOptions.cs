@@ -83,6 +83,19 @@ public sealed class ApiOptions
     /// </summary>
     public string? PublicUrl { get; set; }
 
+    /// <summary>The largest media file (POST /v1/media/create-upload; PROTOCOL §12: 100 MiB, at most the gateway's 2 GiB).</summary>
+    public long MediaMaxBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>
+    /// Content types a media upload may declare, comma-separated; "type/*" takes a whole type. Downloads are always
+    /// served as attachments with nosniff, and only raster images, PDF and plain text are shown inline (preview).
+    /// </summary>
+    public string MediaContentTypes { get; set; } =
+        "image/*,audio/*,video/*,text/plain,text/csv,text/markdown,application/pdf,application/json,application/zip,application/gzip,application/octet-stream,application/msword,application/vnd.*";
+
+    /// <summary>How long an upload may stay unfinished when create-upload names no ttl_seconds.</summary>
+    public TimeSpan MediaUploadTtl { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How long an actor token (POST /v1/users/{id}/tokens) works.</summary>
     public TimeSpan ActorTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 

@@ -10,6 +10,7 @@ using Axme.Api.Humans;
 using Axme.Api.Intents;
 using Axme.Api.Scenarios;
 using Axme.Api.Mcp;
+using Axme.Api.Media;
 using Axme.Api.Mesh;
 using Axme.Api.Schemas;
 using Axme.Api.Notifications;
@@ -33,6 +34,8 @@ public static class ApiHosting
     {
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section))
             .Validate(o => o.MaxRequestBodyBytes > 0, "Axme:Api:MaxRequestBodyBytes must be positive")
+            .Validate(o => o.MediaMaxBytes is > 0 and <= 2147483648L, "Axme:Api:MediaMaxBytes must be from 1 to 2147483648")
+            .Validate(o => o.MediaUploadTtl >= TimeSpan.FromMinutes(1) && o.MediaUploadTtl <= TimeSpan.FromDays(7), "Axme:Api:MediaUploadTtl must be from 1 minute to 7 days")
             .Validate(o => o.RateLimitPermits >= 0, "Axme:Api:RateLimitPermits must not be negative")
             .Validate(o => o.SignInPermits >= 0, "Axme:Api:SignInPermits must not be negative")
             .Validate(o => o.MaxStreams > 0 && o.MaxStreamsPerKey > 0 && o.StreamRetryAfterSeconds > 0, "Axme:Api:MaxStreams, MaxStreamsPerKey and StreamRetryAfterSeconds must be positive")
@@ -68,6 +71,9 @@ public static class ApiHosting
         services.AddSingleton<IMagicLinkIssuer>(sp => sp.GetRequiredService<MagicLinks>());
         services.AddSingleton<InboxSession>();
         services.AddSingleton<MeshDashboard>();
+        services.AddSingleton<MediaStore>();
+        services.AddSingleton<MediaLinks>();
+        services.AddSingleton<MediaOperations>();
         services.AddRazorComponents();
         services.AddAntiforgery(o =>
         {
@@ -113,6 +119,8 @@ public static class ApiHosting
         v1.MapMagicLinkEndpoints();
         v1.MapSchemaEndpoints();
         v1.MapReceivePolicyEndpoints();
+        v1.MapMediaEndpoints();
+        app.MapMediaRelays();
         // A request no route takes: the protocol's error body saying why (no such route, another method, not JSON) rather
         // than an empty one (the web inbox's pages keep a plain 404).
         var miss = new Errors.RouteMiss(app.Services.GetRequiredService<EndpointDataSource>(), app.Services.GetRequiredService<IInlineConstraintResolver>());

@@ -53,6 +53,19 @@ public sealed class RequestBody(JsonObject root)
         return i;
     }
 
+    /// <summary>An integer in [min, max] that may pass int's range (sizes in bytes).</summary>
+    public long? Long(string name, long min, long max)
+    {
+        var n = Present(name);
+        if (n is null) return null;
+        long l;
+        if (n is JsonValue v && v.TryGetValue(out l)) { }
+        else if (n is JsonValue w && w.TryGetValue<double>(out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e18) l = (long)d; // 1e9 is an integer too
+        else throw ProtocolException.Invalid(name, $"{name} must be an integer");
+        if (l < min || l > max) throw ProtocolException.Invalid(name, $"{name} must be between {min} and {max}");
+        return l;
+    }
+
     /// <summary>A number in [min, max]: every caller names the range its arithmetic can take (no 1e300 hours).</summary>
     public double? Number(string name, double min, double max)
     {

@@ -31,6 +31,9 @@ public static class AxmeNames
     public const string MeshEventLogState = "mesheventlog";
     public const string OneTimeTokenState = "onetimetoken";
 
+    /// <summary>Data Protection purpose of media relay links (upload_url, download_url, preview_url: docs/adr/023).</summary>
+    public const string MediaLinkPurpose = "Axme.MediaLink.v1";
+
     /// <summary>Data Protection purpose of webhook signing secrets: the API encrypts with it, delivery grains decrypt.</summary>
     public const string WebhookSecretPurpose = "Axme.WebhookSecret.v1";
     /// <summary>Inbox threads; the axme_inbox_threads view trigger matches it (Schema/003_axme_inbox.sql).</summary>
