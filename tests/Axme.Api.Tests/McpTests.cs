@@ -71,7 +71,7 @@ public sealed class McpTests(NodeFixture f)
             "axme.scenarios_validate", "axme.scenarios_apply", "axme.scenarios_list_templates", "axme.scenarios_get_template",
             "axme.scenarios_register_template", "axme.scenarios_register", "axme.scenarios_list", "axme.scenarios_start",
             "axme.mesh_heartbeat", "axme.mesh_agents", "axme.mesh_kill", "axme.mesh_resume", "axme.mesh_events",
-            "axme.send", "axme.send_message", "axme.reply", "axme.list_inbox", "axme.resolve_contact"];
+            "axme.media_upload", "axme.media_get", "axme.send", "axme.send_message", "axme.reply", "axme.list_inbox", "axme.resolve_contact"];
         Assert.Equal(expected.Order(), tools.Select(t => t["name"].Str()).Order());
         foreach (var tool in tools)
         {

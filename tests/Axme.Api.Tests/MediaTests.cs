@@ -197,4 +197,29 @@ public sealed class MediaTests(NodeFixture f)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, empty.StatusCode);
         Assert.Equal("media_empty", (await JsonOf(empty))["error"]!["code"].Str());
     }
+    [Fact]
+    public async Task A_task_answered_with_a_file_as_evidence_needs_a_ready_upload_of_its_own_workspace()
+    {
+        var task = (await f.A.PostAsync("/v1/intents", new
+        {
+            intent_type = "intent.test.evidence.v1", to_agent = "auditor", payload = new { n = 1 },
+            human_task = new { title = "Sign the audit", task_type = "approval", evidence_required = true },
+        })).Ok()["intent_id"].Str();
+        var pending = await CreateAsync(f.A, "audit.pdf", "application/pdf", 4);
+        (await f.A.PostAsync($"/v1/intents/{task}/resume", new { task_result = new { outcome = "approved", evidence = new[] { new { upload_id = pending["upload_id"].Str() } } } }))
+            .Error(HttpStatusCode.UnprocessableEntity, "evidence_media_not_ready");
+        var theirs = (await f.B.PostAsync("/v1/media/create-upload", new { owner_agent = "beta", filename = "x.pdf", mime_type = "application/pdf", size_bytes = 4 })).Ok();
+        (await f.A.PostAsync($"/v1/intents/{task}/resume", new { task_result = new { outcome = "approved", data = new { evidence = new { upload_id = theirs["upload_id"].Str() } } } }))
+            .Error(HttpStatusCode.UnprocessableEntity, "evidence_media_not_found");
+        Assert.Equal("WAITING", (await f.A.GetJsonAsync($"/v1/intents/{task}")).Ok()["intent"]!["status"].Str());
+
+        Assert.Equal(HttpStatusCode.OK, (await PutAsync(Anonymous, pending["upload_url"].Str(), new ByteArrayContent("%PDF"u8.ToArray()))).StatusCode);
+        (await f.A.PostAsync("/v1/media/finalize-upload", new { upload_id = pending["upload_id"].Str(), size_bytes = 4 })).Ok();
+        var done = (await f.A.PostAsync($"/v1/intents/{task}/resume", new
+        {
+            task_result = new { outcome = "approved", evidence = new[] { new { upload_id = pending["upload_id"].Str(), filename = "audit.pdf" } } },
+        })).Ok();
+        Assert.Equal("COMPLETED", done["intent"]!["status"].Str());
+        Assert.Equal(pending["upload_id"].Str(), done["intent"]!["result"]!["task_result"]!["evidence"]![0]!["upload_id"].Str());
+    }
 }

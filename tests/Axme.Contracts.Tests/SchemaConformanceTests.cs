@@ -52,6 +52,11 @@ public sealed partial class SchemaConformanceTests
         { "api.inbox.delegate.request.v1.json", typeof(InboxDelegateRequest) },
         { "api.inbox.decision.request.v1.json", typeof(InboxDecisionRequest) },
         { "api.inbox.messages.delete.request.v1.json", typeof(InboxMessagesDeleteRequest) },
+        { "api.media.create_upload.request.v1.json", typeof(MediaCreateUploadRequest) },
+        { "api.media.create_upload.response.v1.json", typeof(MediaCreateUploadResponse) },
+        { "api.media.finalize_upload.request.v1.json", typeof(MediaFinalizeUploadRequest) },
+        { "api.media.finalize_upload.response.v1.json", typeof(MediaFinalizeUploadResponse) },
+        { "api.media.get.response.v1.json", typeof(MediaGetResponse) },
     };
 
     [Theory]

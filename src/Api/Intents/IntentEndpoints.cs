@@ -74,8 +74,12 @@ public static partial class IntentEndpoints
     public static async Task<Ok<IntentWriteResponse>> Resolve(HttpContext http, string intent_id, IGrainFactory grains) =>
         TypedResults.Ok(IntentOperations.ResolveResponse(await WriteAsync(http, intent_id, grains, "resolve", IntentOperations.ResolveWrite)));
 
-    public static async Task<Ok<IntentWriteResponse>> Resume(HttpContext http, string intent_id, IGrainFactory grains) =>
-        TypedResults.Ok(IntentOperations.WriteResponse(await WriteAsync(http, intent_id, grains, "resume", IntentOperations.ResumeWrite)));
+    public static async Task<Ok<IntentWriteResponse>> Resume(HttpContext http, string intent_id, IGrainFactory grains, Media.MediaOperations media) =>
+        TypedResults.Ok(IntentOperations.WriteResponse(await WriteAsync(http, intent_id, grains, "resume", async (body, caller, grain, token) =>
+        {
+            await media.CheckEvidenceAsync(caller, body.Root["task_result"], http.RequestAborted);
+            return await IntentOperations.ResumeWrite(body, caller, grain, token);
+        })));
 
     public static async Task<Ok<IntentWriteResponse>> Acknowledge(HttpContext http, string intent_id, IGrainFactory grains)
     {

@@ -113,7 +113,7 @@ public static partial class McpEndpoint
             throw new ProtocolException(429, "rate_limit_exceeded", $"rate limit exceeded for {name}; retry after {retryAfter} s",
                 new Dictionary<string, string> { ["retry_after"] = retryAfter.ToString(CultureInfo.InvariantCulture) });
 
-        var call = new McpCall(caller, owner, Arguments(arguments), Text(arguments, "idempotency_key"), services, http.RequestAborted);
+        var call = new McpCall(caller, owner, Arguments(arguments), Text(arguments, "idempotency_key"), services, http, http.RequestAborted);
         var fields = await tool.RunAsync(call);
         var result = new JsonObject { ["ok"] = true, ["tool"] = name, ["status"] = "completed" };
         foreach (var (key, value) in fields)

@@ -15,7 +15,7 @@ using Microsoft.Extensions.Primitives;
 namespace Axme.Api.Mcp;
 
 /// <summary>One tools/call: who calls, for which owner (§2.8), its arguments, and the node's services.</summary>
-public sealed record McpCall(Caller Caller, string? Owner, RequestBody Args, string? IdempotencyKey, IServiceProvider Services, CancellationToken Aborted)
+public sealed record McpCall(Caller Caller, string? Owner, RequestBody Args, string? IdempotencyKey, IServiceProvider Services, HttpContext Http, CancellationToken Aborted)
 {
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
@@ -89,8 +89,18 @@ public static class McpTools
             AxpJson.Node(await TaskOperations.MyTasksAsync(c.Services.GetRequiredService<IntentQueries>(), c.Caller, c.Aborted))),
         new("axme.tasks_submit", "Answer a human task", ["intent_id", "outcome"],
             [IntentId, ("outcome", "string", "e.g. approved, rejected, submitted"), ("comment", "string", "note"),
-             ("data", "object", "form data"), IdempotencyKey, Owner],
+             ("data", "object", "form data"), ("evidence", new JsonArray("array", "object"), "files that back the answer: [{\"upload_id\": …}] (axme.media_upload)"),
+             IdempotencyKey, Owner],
             SubmitTaskAsync),
+        new("axme.media_upload", "Store a file (up to 10 MiB, base64) in the workspace: ready at once, with signed download and preview links; cite it as {\"upload_id\": …}",
+            ["filename", "mime_type", "content_base64"],
+            [("filename", "string", "the file's name"), ("mime_type", "string", "its content type, e.g. image/png"),
+             ("content_base64", "string", "its bytes, base64"), Owner],
+            MediaUploadAsync),
+        new("axme.media_get", "A file of the workspace: name, type, size, SHA-256, status and signed links (1 hour)", ["upload_id"],
+            [("upload_id", "string", "the upload's id"), Owner],
+            async c => AxpJson.Node(await c.Services.GetRequiredService<Media.MediaOperations>().GetAsync(c.Http, c.Caller,
+                Media.MediaOperations.UploadId(c.Args.String("upload_id", 64, required: true)!, "upload_id"), c.Aborted))),
         new("axme.agents_list", "List the workspace's agents", [], [("limit", "integer", "1 to 1000, default 100"), Owner],
             async c => AxpJson.Node(await AgentOperations.ListAsync(c.Grains, c.Caller, c.AsQuery()))),
         new("axme.agents_register", "Register an agent: a service account and a key (the token is returned once)", ["name"],
@@ -209,8 +219,33 @@ public static class McpTools
         var result = new JsonObject { ["outcome"] = c.Args.String("outcome", 64, required: true) };
         if (c.Args.String("comment", 2000) is { } comment) result["comment"] = comment;
         if (c.Args.Object("data") is not null) result["data"] = c.Args.Root["data"]!.DeepClone();
+        if (c.Args.Root["evidence"] is { } evidence) result["evidence"] = evidence.DeepClone();
+        await c.Services.GetRequiredService<Media.MediaOperations>().CheckEvidenceAsync(c.Acting, result, CancellationToken.None);
         var body = new RequestBody(new JsonObject { ["task_result"] = result });
         return AxpJson.Node(IntentOperations.WriteResponse(await IntentOperations.WriteAsync(c.Grains, c.Acting, Id(c), "resume", body, c.IdempotencyKey, IntentOperations.ResumeWrite)));
+    }
+
+    /// <summary>The most an MCP upload takes: a JSON-RPC message is no channel for large files (use create-upload's link).</summary>
+    private const int MaxMcpUploadBytes = 10 * 1024 * 1024;
+
+    private static async Task<JsonObject> MediaUploadAsync(McpCall c)
+    {
+        var base64 = c.Args.String("content_base64", MaxMcpUploadBytes / 3 * 4 + 8, required: true)!;
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(base64);
+        }
+        catch (FormatException)
+        {
+            throw ProtocolException.Invalid("content_base64", "content_base64 is not base64");
+        }
+        var caller = c.Acting;
+        var media = c.Services.GetRequiredService<Media.MediaOperations>();
+        using var content = new MemoryStream(bytes);
+        var stored = await media.StoreAsync(caller.OrgId, caller.WorkspaceId, caller.AgentAddress, caller.ServiceAccountId,
+            c.Args.String("filename", 1024, required: true)!, c.Args.String("mime_type", 255, required: true)!, bytes.Length, content, c.Aborted);
+        return AxpJson.Node(new MediaGetResponse { Upload = media.Describe(c.Http, stored) });
     }
 
     private static async Task<JsonObject> RegisterAsync(McpCall c)

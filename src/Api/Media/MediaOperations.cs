@@ -1,9 +1,14 @@
+using System.Text.Json.Nodes;
 using Axme.Api.Http;
 using Axme.Contracts;
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Intents;
 
 namespace Axme.Api.Media;
+
+/// <summary>A file shown beside an intent in the web inbox, with signed links.</summary>
+public sealed record MediaAttachment(Guid UploadId, string Filename, string MimeType, long SizeBytes, string DownloadUrl, string? PreviewUrl);
 
 /// <summary>
 /// Media uploads (PERIPHERAL "Media", docs/adr/023): create an upload, receive its bytes, finalize it against its size
@@ -112,6 +117,87 @@ public sealed class MediaOperations(MediaStore store, MediaLinks links, Microsof
         response.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue(inline ? "inline" : "attachment")
             { FileNameStar = m.Filename }.ToString();
         await store.CopyToAsync(m.UploadId, response.Body, ct);
+    }
+
+    /// <summary>The ready files an intent's payload and result name (its own workspace's only), for the web inbox.</summary>
+    public async Task<IReadOnlyList<MediaAttachment>> AttachmentsAsync(HttpContext http, IntentRecord intent, CancellationToken ct)
+    {
+        var ids = MediaEvidence.References(intent.PayloadJson).Concat(MediaEvidence.References(intent.ResultJson)).Distinct().Take(MediaEvidence.MaxReferences).ToArray();
+        var found = await store.ReadyAsync(intent.OrgId, intent.WorkspaceId, ids, ct);
+        return [.. found.Select(m => Describe(http, m)).Select(d => new MediaAttachment(d.UploadId, d.Filename, d.MimeType, d.SizeBytes, d.DownloadUrl!, d.PreviewUrl))];
+    }
+
+    /// <summary>
+    /// An answer's evidence (task_result.evidence or task_result.data.evidence) may name only ready uploads the caller
+    /// can read: 422 otherwise, before the task is touched.
+    /// </summary>
+    public async Task CheckEvidenceAsync(Caller caller, JsonNode? taskResult, CancellationToken ct)
+    {
+        if (taskResult is not JsonObject result) return;
+        foreach (var id in MediaEvidence.References(result["evidence"]).Concat(MediaEvidence.References(result["data"]?["evidence"])).Distinct())
+        {
+            StoredMedia m;
+            try
+            {
+                m = await store.GetAsync(caller, id, ct);
+            }
+            catch (ProtocolException e) when (e.Status == 404)
+            {
+                throw ProtocolException.Invalid("task_result.evidence", $"the evidence names upload {id}, which is not in this workspace", "evidence_media_not_found");
+            }
+            if (m.Status != MediaStatus.Ready)
+                throw ProtocolException.Invalid("task_result.evidence", $"the evidence names upload {id}, which is not finalized", "evidence_media_not_ready");
+        }
+    }
+
+    /// <summary>
+    /// Files posted with a web inbox answer, stored whole and ready in the intent's workspace; the evidence that names
+    /// them. A file the node does not take (type, size) refuses the whole answer with the reason.
+    /// </summary>
+    public async Task<(JsonArray Evidence, IReadOnlyList<Guid> Stored)> AttachAsync(IntentRecord intent, string ownerAgent, string createdBy,
+        IEnumerable<IFormFile> files, CancellationToken ct)
+    {
+        var evidence = new JsonArray();
+        var stored = new List<Guid>();
+        try
+        {
+            foreach (var file in files.Where(f => f.Length > 0)) // a file input left empty posts an empty part
+            {
+                await using var content = file.OpenReadStream();
+                var ready = await StoreAsync(intent.OrgId, intent.WorkspaceId, ownerAgent, createdBy, file.FileName,
+                    string.IsNullOrEmpty(file.ContentType) ? "application/octet-stream" : file.ContentType, file.Length, content, ct);
+                stored.Add(ready.UploadId);
+                evidence.Add(new JsonObject
+                {
+                    ["upload_id"] = ready.UploadId.ToString(), ["filename"] = ready.Filename, ["mime_type"] = ready.MimeType,
+                    ["size_bytes"] = ready.SizeBytes, ["sha256"] = ready.Sha256,
+                });
+            }
+        }
+        catch
+        {
+            await ForgetAsync(stored);
+            throw;
+        }
+        return (evidence, stored);
+    }
+
+    /// <summary>A whole file stored ready at once (a web inbox answer's file, an MCP upload), by the rules of create-upload.</summary>
+    public async Task<StoredMedia> StoreAsync(string orgId, string workspaceId, string ownerAgent, string createdBy, string filename, string contentType,
+        long length, Stream content, CancellationToken ct)
+    {
+        var o = options.Value;
+        var now = time.GetUtcNow();
+        var m = new StoredMedia(Guid.NewGuid(), orgId, workspaceId, ownerAgent, createdBy, MediaRules.FileName(filename),
+            MediaRules.ContentType(contentType, o.MediaContentTypes), MediaRules.Size(length, o.MediaMaxBytes), null, null, null,
+            MediaStatus.Pending, now, now + o.MediaUploadTtl, null, null);
+        return await store.StoreReadyAsync(m, content, ct);
+    }
+
+    /// <summary>Deletes files stored for an answer that was then refused (best effort: an orphan costs only space).</summary>
+    public async Task ForgetAsync(IReadOnlyList<Guid> ids)
+    {
+        foreach (var id in ids) await store.DeleteAsync(Caller.System, id, CancellationToken.None);
     }
 
     public static Guid UploadId(string raw, string field) =>

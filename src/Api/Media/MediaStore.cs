@@ -32,10 +32,32 @@ public sealed class MediaStore(NpgsqlDataSource db, IOptions<ApiOptions> options
 
     public async Task CreateAsync(StoredMedia m, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"""
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await InsertAsync(conn, m, ct);
+    }
+
+    /// <summary>
+    /// A whole file in one transaction: the upload row, its bytes, ready (a file attached to a web inbox answer, which
+    /// has no separate create and finalize). Returns the upload as stored.
+    /// </summary>
+    public async Task<StoredMedia> StoreReadyAsync(StoredMedia m, Stream body, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await InsertAsync(conn, m, ct);
+        var (size, sha) = await WriteChunksAsync(conn, m, body, ct);
+        var now = time.GetUtcNow();
+        await SetReceivedAsync(conn, m.UploadId, size, sha, now, MediaStatus.Ready, ct);
+        await tx.CommitAsync(ct);
+        return m with { SizeBytes = size, Sha256 = sha, Status = MediaStatus.Ready, UploadedAt = now, FinalizedAt = now };
+    }
+
+    private async Task InsertAsync(NpgsqlConnection conn, StoredMedia m, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"""
             INSERT INTO axme_media (service_id, {Columns})
             VALUES (@service, @id, @org, @ws, @owner, @by, @filename, @mime, @size, @sha, NULL, NULL, @status, @created, @expires, NULL, NULL)
-            """);
+            """, conn);
         cmd.Parameters.AddWithValue("service", Service);
         cmd.Parameters.AddWithValue("id", m.UploadId);
         cmd.Parameters.AddWithValue("org", m.OrgId);
@@ -78,6 +100,15 @@ public sealed class MediaStore(NpgsqlDataSource db, IOptions<ApiOptions> options
             clear.Parameters.AddWithValue("id", id);
             await clear.ExecuteNonQueryAsync(ct);
         }
+        var (total, hash) = await WriteChunksAsync(conn, m, body, ct);
+        await SetReceivedAsync(conn, id, total, hash, time.GetUtcNow(), MediaStatus.Pending, ct);
+        await tx.CommitAsync(ct);
+        return (total, hash);
+    }
+
+    /// <summary>Stores a stream as an upload's chunks, hashing as it goes; 413 past its declared size, 422 when empty.</summary>
+    private async Task<(long Size, string Sha256)> WriteChunksAsync(NpgsqlConnection conn, StoredMedia m, Stream body, CancellationToken ct)
+    {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         long total = 0;
@@ -86,7 +117,7 @@ public sealed class MediaStore(NpgsqlDataSource db, IOptions<ApiOptions> options
             await using var insert = new NpgsqlCommand(
                 "INSERT INTO axme_media_chunks (service_id, upload_id, seq, data) VALUES (@service, @id, @seq, @data)", conn);
             insert.Parameters.AddWithValue("service", Service);
-            insert.Parameters.AddWithValue("id", id);
+            insert.Parameters.AddWithValue("id", m.UploadId);
             var seq = insert.Parameters.Add("seq", NpgsqlDbType.Integer);
             var data = insert.Parameters.Add("data", NpgsqlDbType.Bytea);
             for (var n = 0; ; n++)
@@ -107,20 +138,41 @@ public sealed class MediaStore(NpgsqlDataSource db, IOptions<ApiOptions> options
             ArrayPool<byte>.Shared.Return(buffer);
         }
         if (total == 0) throw ProtocolException.Invalid("body", "the upload's body is empty", "media_empty");
-        var hash = Convert.ToHexStringLower(sha.GetHashAndReset());
-        await using (var update = new NpgsqlCommand("""
-            UPDATE axme_media SET size_bytes = @size, sha256 = @sha, uploaded_at = @now WHERE service_id = @service AND upload_id = @id
-            """, conn))
-        {
-            update.Parameters.AddWithValue("service", Service);
-            update.Parameters.AddWithValue("id", id);
-            update.Parameters.AddWithValue("size", total);
-            update.Parameters.AddWithValue("sha", hash);
-            update.Parameters.AddWithValue("now", time.GetUtcNow());
-            await update.ExecuteNonQueryAsync(ct);
-        }
-        await tx.CommitAsync(ct);
-        return (total, hash);
+        return (total, Convert.ToHexStringLower(sha.GetHashAndReset()));
+    }
+
+    private async Task SetReceivedAsync(NpgsqlConnection conn, Guid id, long size, string sha, DateTimeOffset now, string status, CancellationToken ct)
+    {
+        await using var update = new NpgsqlCommand("""
+            UPDATE axme_media SET size_bytes = @size, sha256 = @sha, uploaded_at = @now, status = @status,
+                finalized_at = CASE WHEN @status = 'ready' THEN @now END
+            WHERE service_id = @service AND upload_id = @id
+            """, conn);
+        update.Parameters.AddWithValue("service", Service);
+        update.Parameters.AddWithValue("id", id);
+        update.Parameters.AddWithValue("size", size);
+        update.Parameters.AddWithValue("sha", sha);
+        update.Parameters.AddWithValue("now", now);
+        update.Parameters.AddWithValue("status", status);
+        await update.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The ready uploads of a workspace among some ids (the attachments an intent's payload or result names).</summary>
+    public async Task<IReadOnlyList<StoredMedia>> ReadyAsync(string orgId, string workspaceId, IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        await using var cmd = db.CreateCommand($"""
+            SELECT {Columns} FROM axme_media
+            WHERE service_id = @service AND upload_id = ANY(@ids) AND org_id = @org AND workspace_id = @ws AND status = 'ready'
+            """);
+        cmd.Parameters.AddWithValue("service", Service);
+        cmd.Parameters.AddWithValue("ids", ids.ToArray());
+        cmd.Parameters.AddWithValue("org", orgId);
+        cmd.Parameters.AddWithValue("ws", workspaceId);
+        var found = new Dictionary<Guid, StoredMedia>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) found[reader.GetGuid(0)] = Read(reader);
+        return [.. ids.Where(found.ContainsKey).Select(id => found[id])];
     }
 
     /// <summary>

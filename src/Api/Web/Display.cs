@@ -27,6 +27,15 @@ public static class Display
         }
     }
 
+    /// <summary>A file's size for people: 812 B, 4.2 KB, 50.0 MB.</summary>
+    public static string Size(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => (bytes / 1024.0).ToString("0.0 'KB'", CultureInfo.InvariantCulture),
+        < 1024L * 1024 * 1024 => (bytes / (1024.0 * 1024)).ToString("0.0 'MB'", CultureInfo.InvariantCulture),
+        _ => (bytes / (1024.0 * 1024 * 1024)).ToString("0.0 'GB'", CultureInfo.InvariantCulture),
+    };
+
     /// <summary>An event's details worth showing, or null for {}.</summary>
     public static string? Details(string? json) => json is null or "{}" ? null : Json(json);
 

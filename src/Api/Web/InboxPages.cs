@@ -1,8 +1,10 @@
 using Axme.Api.Humans;
 using Axme.Api.Intents;
+using Axme.Api.Media;
 using Axme.Api.Web.Components;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -27,10 +29,10 @@ public static class InboxPages
         inbox.MapPost("/signin", SignIn).RequireRateLimiting(InboxRateLimit.Name);
         inbox.MapPost("/signout", SignOut);
         inbox.MapGet("/tasks/{intent_id}", ShowTask);
-        inbox.MapPost("/tasks/{intent_id}", AnswerTask);
+        inbox.MapPost("/tasks/{intent_id}", AnswerTask).WithFilesUpTo(app);
         inbox.MapGet("/intents/{intent_id}", ShowIntent);
         inbox.MapGet("/m/{token}", MagicLinkPages.Show);
-        inbox.MapPost("/m/{token}", MagicLinkPages.Answer).RequireRateLimiting(InboxRateLimit.Name);
+        inbox.MapPost("/m/{token}", MagicLinkPages.Answer).RequireRateLimiting(InboxRateLimit.Name).WithFilesUpTo(app);
         inbox.MapGet("/mesh", Mesh.MeshDashboard.PageAsync);
         inbox.MapPost("/mesh/{address_id}/{action}", Mesh.MeshDashboard.ActAsync);
         app.MapGet(Mesh.MeshDashboard.ExchangePath, (HttpContext http, Mesh.MeshDashboard dashboard) => dashboard.ExchangeAsync(http)).ExcludeFromDescription();
@@ -70,8 +72,8 @@ public static class InboxPages
     {
         if (await session.CallerAsync(http) is not { } caller) return SignInPage(http, null, 401);
         return await WithIntentAsync(http, caller, intent_id, grains, (intent, events) => intent.HumanTaskJson is null
-            ? Message(http, caller, "No task", "This intent has no human task.", 404)
-            : TaskPage(http, intent, events, $"/inbox/tasks/{intent.IntentId}", Who(caller), null));
+            ? Task.FromResult(Message(http, caller, "No task", "This intent has no human task.", 404))
+            : TaskPageAsync(http, intent, events, $"/inbox/tasks/{intent.IntentId}", Who(caller), null));
     }
 
     public static async Task<IResult> AnswerTask(HttpContext http, string intent_id, [FromForm] IFormCollection form, InboxSession session, IGrainFactory grains)
@@ -82,15 +84,12 @@ public static class InboxPages
             if (intent.HumanTaskJson is null) return Message(http, caller, "No task", "This intent has no human task.", 404);
             try
             {
-                await grains.GetGrain<IIntentGrain>(intent.IntentId).ResumeAsync(caller, new ResumeCommand
-                {
-                    Kind = ResumeKind.TaskResult,
-                    BodyJson = TaskForm.Parse(intent.HumanTaskJson).Answer(form),
-                }, null);
+                await AnswerWithFilesAsync(http, intent, caller.AgentAddress, caller.ServiceAccountId, form, answer =>
+                    grains.GetGrain<IIntentGrain>(intent.IntentId).ResumeAsync(caller, new ResumeCommand { Kind = ResumeKind.TaskResult, BodyJson = answer }, null));
             }
             catch (ProtocolException e) when (e.Status == 422)
             {
-                return TaskPage(http, intent, events, $"/inbox/tasks/{intent.IntentId}", Who(caller), null, e, form);
+                return await TaskPageAsync(http, intent, events, $"/inbox/tasks/{intent.IntentId}", Who(caller), null, e, form);
             }
             return TypedResults.Redirect($"/inbox/intents/{intent.IntentId}?answered=1");
         });
@@ -99,10 +98,11 @@ public static class InboxPages
     public static async Task<IResult> ShowIntent(HttpContext http, string intent_id, InboxSession session, IGrainFactory grains)
     {
         if (await session.CallerAsync(http) is not { } caller) return SignInPage(http, null, 401);
-        return await WithIntentAsync(http, caller, intent_id, grains, (intent, events) => Render<TimelinePage>(new()
+        return await WithIntentAsync(http, caller, intent_id, grains, async (intent, events) => Render<TimelinePage>(new()
         {
             [nameof(TimelinePage.Intent)] = intent,
             [nameof(TimelinePage.Events)] = events,
+            [nameof(TimelinePage.Attachments)] = await Attachments(http, intent),
             [nameof(TimelinePage.User)] = Who(caller),
             [nameof(TimelinePage.Token)] = Token(http),
             [nameof(TimelinePage.Notice)] = http.Request.Query.ContainsKey("answered") ? $"Your answer was recorded. The intent is now {intent.Status}." : null,
@@ -125,17 +125,14 @@ public static class InboxPages
         }
     }
 
-    private static Task<IResult> WithIntentAsync(HttpContext http, Caller caller, string intentId, IGrainFactory grains,
-        Func<IntentRecord, IReadOnlyList<IntentEvent>, IResult> render) =>
-        WithIntentAsync(http, caller, intentId, grains, (i, e) => Task.FromResult(render(i, e)));
-
-    /// <summary>A task with its answer form; after a 422 the same form with the server's messages beside the inputs.</summary>
-    public static IResult TaskPage(HttpContext http, IntentRecord intent, IReadOnlyList<IntentEvent> events, string action, string? user,
+    /// <summary>A task with its answer form and the files it names; after a 422 the same form with the server's messages beside the inputs.</summary>
+    public static async Task<IResult> TaskPageAsync(HttpContext http, IntentRecord intent, IReadOnlyList<IntentEvent> events, string action, string? user,
         string? assignee, ProtocolException? refusal = null, IFormCollection? form = null) =>
         Render<TaskPage>(new()
         {
             [nameof(Components.TaskPage.Intent)] = intent,
             [nameof(Components.TaskPage.Events)] = events,
+            [nameof(Components.TaskPage.Attachments)] = await Attachments(http, intent),
             [nameof(Components.TaskPage.Action)] = action,
             [nameof(Components.TaskPage.Token)] = Token(http),
             [nameof(Components.TaskPage.User)] = user,
@@ -144,6 +141,48 @@ public static class InboxPages
             [nameof(Components.TaskPage.Errors)] = refusal is null ? new Dictionary<string, string>() : TaskForm.Errors(refusal),
             [nameof(Components.TaskPage.Values)] = form is null ? new Dictionary<string, string>() : TaskForm.Values(form),
         }, refusal?.Status ?? 200);
+
+    /// <summary>
+    /// Stores the files posted with an answer (the form's evidence input), then answers with the evidence naming them; the
+    /// files go again if the answer is refused. A file the node does not take is a 422 on the files input.
+    /// </summary>
+    public static async Task<T> AnswerWithFilesAsync<T>(HttpContext http, IntentRecord intent, string owner, string createdBy, IFormCollection form,
+        Func<string, Task<T>> answer)
+    {
+        var media = http.RequestServices.GetRequiredService<MediaOperations>();
+        JsonArray evidence;
+        IReadOnlyList<Guid> stored;
+        try
+        {
+            (evidence, stored) = await media.AttachAsync(intent, owner, createdBy, form.Files.GetFiles(TaskForm.EvidenceInput), http.RequestAborted);
+        }
+        catch (ProtocolException e) when (e.Status is >= 400 and < 500)
+        {
+            throw new ProtocolException(422, e.Code, $"A file was refused: {e.Message}", new Dictionary<string, string> { ["field"] = "task_result.evidence" });
+        }
+        try
+        {
+            return await answer(TaskForm.Parse(intent.HumanTaskJson!).Answer(form, evidence));
+        }
+        catch
+        {
+            await media.ForgetAsync(stored);
+            throw;
+        }
+    }
+
+    /// <summary>Room for files on a page whose form takes them: the node's body limit is for JSON, a file may reach the media limit.</summary>
+    private static RouteHandlerBuilder WithFilesUpTo(this RouteHandlerBuilder route, WebApplication app)
+    {
+        var limit = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.MediaMaxBytes + FormOverhead;
+        return route.WithMetadata(new RequestSizeLimitAttribute(limit)).WithFormOptions(multipartBodyLengthLimit: limit);
+    }
+
+    /// <summary>What a form adds around its files: the other inputs, boundaries, headers.</summary>
+    private const long FormOverhead = 1024 * 1024;
+
+    private static Task<IReadOnlyList<MediaAttachment>> Attachments(HttpContext http, IntentRecord intent) =>
+        http.RequestServices.GetRequiredService<MediaOperations>().AttachmentsAsync(http, intent, http.RequestAborted);
 
     public static IResult Message(HttpContext http, Caller? caller, string title, string message, int status) =>
         Render<MessagePage>(new()

@@ -19,7 +19,7 @@ public static class MagicLinkPages
         var grain = grains.GetGrain<IIntentGrain>(claim!.IntentId);
         var intent = await grain.GetAsync(Caller.System);
         if (Waits(intent) is { } notWaiting) return notWaiting(http);
-        return InboxPages.TaskPage(http, intent, await grain.GetEventsAsync(Caller.System, 0), MagicLinks.PathPrefix + token, null, claim.Assignee);
+        return await InboxPages.TaskPageAsync(http, intent, await grain.GetEventsAsync(Caller.System, 0), MagicLinks.PathPrefix + token, null, claim.Assignee);
     }
 
     public static async Task<IResult> Answer(HttpContext http, string token, [FromForm] IFormCollection form, MagicLinks links, IGrainFactory grains)
@@ -31,13 +31,13 @@ public static class MagicLinkPages
         if (Waits(intent) is { } notWaiting) return notWaiting(http);
         try
         {
-            var done = await grains.GetGrain<IMagicLinkGrain>(claim.Nonce)
-                .RedeemAsync(claim.IntentId, claim.Assignee, TaskForm.Parse(intent.HumanTaskJson!).Answer(form));
+            var done = await InboxPages.AnswerWithFilesAsync(http, intent, claim.Assignee, "magic-link", form, answer =>
+                grains.GetGrain<IMagicLinkGrain>(claim.Nonce).RedeemAsync(claim.IntentId, claim.Assignee, answer));
             return InboxPages.Message(http, null, "Thank you", $"Your answer was recorded. The intent is now {done.Intent.Status}.", 200);
         }
         catch (ProtocolException e) when (e.Status == 422)
         {
-            return InboxPages.TaskPage(http, intent, await grain.GetEventsAsync(Caller.System, 0), MagicLinks.PathPrefix + token, null, claim.Assignee, e, form);
+            return await InboxPages.TaskPageAsync(http, intent, await grain.GetEventsAsync(Caller.System, 0), MagicLinks.PathPrefix + token, null, claim.Assignee, e, form);
         }
         catch (ProtocolException e) when (e.Code == "magic_link_used")
         {

@@ -24,6 +24,7 @@ public sealed class TaskForm
         Title = Text(task, "title") ?? Type + " task";
         Description = Text(task, "description");
         RequiredComment = task["required_comment"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+        RequiresEvidence = task["evidence_required"] is JsonValue e && e.TryGetValue<bool>(out var needed) && needed;
         Outcomes = task["allowed_outcomes"] is JsonArray { Count: > 0 } allowed
             ? [.. allowed.Select(a => a?.GetValue<string>()).OfType<string>()]
             : [.. HumanTaskTypes.Accept(Type), .. HumanTaskTypes.Decline(Type)];
@@ -34,6 +35,8 @@ public sealed class TaskForm
     public string Title { get; }
     public string? Description { get; }
     public bool RequiredComment { get; }
+    /// <summary>The answer must carry evidence (files attached with the form count).</summary>
+    public bool RequiresEvidence { get; }
     public IReadOnlyList<string> Outcomes { get; }
     public IReadOnlyList<FormField> Fields { get; }
 
@@ -54,8 +57,14 @@ public sealed class TaskForm
         _ => char.ToUpperInvariant(outcome[0]) + outcome[1..].Replace('_', ' '),
     };
 
-    /// <summary>The task_result of a posted form: outcome, comment and the non-empty field values as strings.</summary>
-    public string Answer(IFormCollection form)
+    /// <summary>The input of a form's files: each is stored and named in the answer's evidence (docs/adr/023).</summary>
+    public const string EvidenceInput = "evidence";
+
+    /// <summary>
+    /// The task_result of a posted form: outcome, comment and the non-empty field values as strings, and the evidence that
+    /// names the files posted with it (stored already).
+    /// </summary>
+    public string Answer(IFormCollection form, JsonArray? evidence = null)
     {
         var result = new JsonObject { ["outcome"] = form["outcome"].ToString() };
         if (form["comment"].ToString() is { Length: > 0 } comment) result["comment"] = comment;
@@ -63,6 +72,7 @@ public sealed class TaskForm
         {
             if (form[FieldPrefix + field.Name].ToString() is { Length: > 0 } value) result[field.Name] = value;
         }
+        if (evidence is { Count: > 0 }) result["evidence"] = evidence;
         return result.ToJsonString();
     }
 
@@ -79,16 +89,18 @@ public sealed class TaskForm
         {
             if (key == "field") continue;
             var name = key.StartsWith("task_result.", StringComparison.Ordinal) ? key["task_result.".Length..] : key;
-            errors[name == "comment" ? "comment" : FieldPrefix + name] = message;
+            errors[Input(name)] = message;
         }
         // Single-field refusals (comment_required, …) name their field under "field" with the message as the text.
         if (e.Details?.TryGetValue("field", out var field) == true && field.StartsWith("task_result.", StringComparison.Ordinal) && e.Code != "form_invalid")
         {
-            var name = field["task_result.".Length..];
-            errors[name == "comment" ? "comment" : FieldPrefix + name] = e.Message;
+            errors[Input(field["task_result.".Length..])] = e.Message;
         }
         return errors;
     }
+
+    /// <summary>The form input of a task_result member: comment and evidence have their own, fields are prefixed.</summary>
+    private static string Input(string member) => member is "comment" or EvidenceInput ? member : FieldPrefix + member;
 
     private static IReadOnlyList<FormField> ReadFields(JsonObject schema)
     {
