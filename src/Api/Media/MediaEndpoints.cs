@@ -31,7 +31,7 @@ public static class MediaEndpoints
     public static WebApplication MapMediaRelays(this WebApplication app)
     {
         var g = app.MapGroup("/v1/media").WithTags("Media").ProducesErrors();
-        g.MapPut("/upload/{upload_id}", Upload).Accepts<Stream>("application/octet-stream").WithName("UploadMedia")
+        g.MapPut("/upload/{upload_id}", Upload).Accepts(typeof(Stream), isOptional: true, "application/octet-stream", "*/*").WithName("UploadMedia")
             .WithSummary("The file's bytes as the body (any content type), at most the size declared at create-upload; ?token= from upload_url, or an API key");
         g.MapGet("/download/{upload_id}", Download).Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream").WithName("DownloadMedia").WithSummary("A ready file, as an attachment (?token= from download_url, or an API key)");
         g.MapGet("/preview/{upload_id}", Preview).Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream").WithName("PreviewMedia").WithSummary("A ready image, PDF or text file, inline (?token= from preview_url, or an API key)");
