@@ -87,6 +87,14 @@ app.Configure(c =>
         b.AddCommand<MeshEventsCommand>("events").WithDescription("The mesh log: kills, resumes, agents coming online");
         b.AddCommand<MeshDashboardCommand>("dashboard").WithDescription("Open the mesh page of the web UI, signed in by a one-time link");
     });
+    c.AddBranch("media", b =>
+    {
+        b.SetDescription("Files in the workspace: upload one, show it, download it (an intent or a task's evidence names it by upload_id)");
+        b.AddCommand<MediaUploadCommand>("upload").WithDescription("Upload a file (create, send, finalize with its SHA-256)");
+        b.AddCommand<MediaGetCommand>("get").WithDescription("An upload: name, type, size, status, signed links");
+        b.AddCommand<MediaDownloadCommand>("download").WithDescription("Download a file, checked against its SHA-256");
+        b.AddCommand<MediaDeleteCommand>("delete").WithDescription("Delete a file");
+    });
     c.AddBranch("examples", b =>
     {
         b.SetDescription("Built-in example scenarios");

@@ -26,6 +26,10 @@ public sealed class TaskResultSettings : GlobalSettings
     [CommandOption("--data-json <JSON>")]
     [Description("task_result fields as a JSON object (values are sent as strings)")]
     public string? DataJson { get; set; }
+
+    [CommandOption("--evidence <FILE>")]
+    [Description("A file that backs the answer: uploaded, then named in task_result.evidence (repeatable)")]
+    public string[] Evidence { get; set; } = [];
 }
 
 /// <summary>tasks approve|reject|confirm|complete|assign|submit: POST /v1/intents/{id}/resume {"task_result": {...}}.</summary>
@@ -47,6 +51,7 @@ public sealed class TaskResultCommand : AxmeCommand<TaskResultSettings>
             fields[pair[..eq]] = pair[(eq + 1)..];
         }
         using var client = Connection.Resolve(s).CreateClient();
+        if (s.Evidence.Length > 0) fields["evidence"] = await Files.EvidenceAsync(client, s.Evidence, ct);
         var r = await client.SubmitTaskResultAsync(s.Id, outcome, s.Comment, fields, ct);
         if (s.Json) PrintJson(Raw(r));
         else AnsiConsole.MarkupLine($"Task [bold]{Esc(s.Id)}[/]: {Esc(outcome)} → {StatusMarkup(r.Intent?.Status)}");

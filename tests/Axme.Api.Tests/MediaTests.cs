@@ -183,7 +183,9 @@ public sealed class MediaTests(NodeFixture f)
         (await f.A.PostAsync("/v1/media/create-upload", Body(sha: "abc"))).Error(HttpStatusCode.UnprocessableEntity, "validation_error");
         (await f.A.PostAsync("/v1/media/create-upload", Body(ttl: 5))).Error(HttpStatusCode.UnprocessableEntity, "validation_error");
         (await f.A.PostAsync("/v1/media/create-upload", Body(filename: "dir/"))).Error(HttpStatusCode.UnprocessableEntity, "validation_error");
-        (await f.A.PostAsync("/v1/media/create-upload", new { filename = "a.txt", mime_type = "text/plain", size_bytes = 1 })).Error(HttpStatusCode.UnprocessableEntity, "missing_field");
+        (await f.A.PostAsync("/v1/media/create-upload", new { owner_agent = f.AgentA, mime_type = "text/plain", size_bytes = 1 })).Error(HttpStatusCode.UnprocessableEntity, "missing_field");
+        // No owner_agent: the key's own agent (as x-owner-agent and owner_agent mean elsewhere, §2.8).
+        Assert.Equal(f.AgentA, (await f.A.PostAsync("/v1/media/create-upload", new { filename = "a.txt", mime_type = "text/plain", size_bytes = 1 })).Ok()["owner_agent"].Str());
         (await f.A.PostAsync("/v1/media/finalize-upload", new { upload_id = "nope", size_bytes = 1 })).Error(HttpStatusCode.UnprocessableEntity, "validation_error");
         (await f.A.GetJsonAsync("/v1/media/not-an-id")).Error(HttpStatusCode.NotFound, "media_not_found");
         (await f.A.GetJsonAsync($"/v1/media/{Guid.NewGuid()}")).Error(HttpStatusCode.NotFound, "media_not_found");

@@ -169,4 +169,27 @@ public sealed partial class ClientTests
         Assert.True((await client.DeleteScenarioAsync("sdk.started.v1")).Deleted);
         await Assert.ThrowsAsync<AxmeNotFoundException>(() => client.StartScenarioAsync("sdk.started.v1"));
     }
+    [Fact]
+    public async Task A_file_uploaded_through_the_SDK_is_ready_downloads_whole_and_a_bad_one_raises_the_typed_errors()
+    {
+        var (client, _) = await f.ClientAsync(NodeFixture.NewWorkspace(), "uploader");
+        var bytes = new byte[2 * 1024 * 1024 + 17]; // three chunks
+        new Random(11).NextBytes(bytes);
+        var upload = await client.UploadFileAsync(new MemoryStream(bytes), "scan.bin", "application/octet-stream");
+        Assert.Equal("ready", upload.Status);
+        Assert.Equal(bytes.Length, upload.SizeBytes);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), upload.Sha256);
+        Assert.NotNull(upload.DownloadUrl);
+        var copy = new MemoryStream();
+        await client.DownloadMediaAsync(upload.UploadId, copy);
+        Assert.Equal(bytes, copy.ToArray());
+
+        var created = await client.CreateMediaUploadAsync(new MediaCreateUploadRequest { OwnerAgent = "uploader", Filename = "a.txt", MimeType = "text/plain", SizeBytes = 3 });
+        await client.UploadMediaAsync(created.UploadUrl, new MemoryStream("abc"u8.ToArray()), "text/plain");
+        var mismatch = await Assert.ThrowsAsync<AxmeValidationException>(() => client.FinalizeMediaUploadAsync(created.UploadId, 3, new string('0', 64)));
+        Assert.Equal("media_checksum_mismatch", mismatch.Code);
+        Assert.Equal("ready", (await client.FinalizeMediaUploadAsync(created.UploadId, 3)).Status);
+        await client.DeleteMediaAsync(created.UploadId);
+        await Assert.ThrowsAsync<AxmeNotFoundException>(() => client.GetMediaAsync(created.UploadId));
+    }
 }

@@ -24,7 +24,9 @@ public sealed class MediaOperations(MediaStore store, MediaLinks links, Microsof
     {
         var o = options.Value;
         var (org, ws) = Query.Workspace(http.Request, caller);
-        var owner = AgentAddress.Canonical(body.String("owner_agent", 255, required: true)!, caller);
+        // owner_agent is required by the gateway's schema; absent (or ""), the node reads it as §2.8 does elsewhere: the
+        // x-owner-agent header, else the key's own agent.
+        var owner = body.String("owner_agent", 255) is { } named ? AgentAddress.Canonical(named, caller) : Query.OwnerAgent(http.Request, caller) ?? caller.AgentAddress;
         if (!owner.StartsWith($"{AgentAddress.Scheme}{org}/{ws}/", StringComparison.Ordinal))
             throw ProtocolException.Forbidden($"owner_agent {owner} is outside the workspace {org}/{ws}");
         var filename = MediaRules.FileName(body.String("filename", 1024, required: true)!);
