@@ -37,6 +37,15 @@ public sealed partial class SchemaConformanceTests
         ("api.intents.resolve.response.v1.json: event", Kind.Optional, "absent when nothing was applied (the answer then says why in reason)"),
         ("api.intents.resolve.response.v1.json: completion_delivery", Kind.Optional, "absent when nothing was applied"),
         ("api.intents.resolve.response.v1.json: intent", Kind.Optional, "the write answer is shared with controls and policy, which answer without the intent"),
+        ("api.principals.create.response.v1.json: principal.address", Kind.Extension, "the principal's agent address, where intents to it and its aliases go (ADR 024)"),
+        ("api.principals.get.response.v1.json: principal.address", Kind.Extension, "the principal's agent address (ADR 024)"),
+        // The alias resolution's principal is the gateway's short form; the node answers with the whole principal.
+        ("api.aliases.resolve.response.v1.json: resolution.principal.org_id", Kind.Extension, "the whole principal, as GET /v1/principals/{id} (ADR 024)"),
+        ("api.aliases.resolve.response.v1.json: resolution.principal.workspace_id", Kind.Extension, "the whole principal (ADR 024)"),
+        ("api.aliases.resolve.response.v1.json: resolution.principal.metadata", Kind.Extension, "the whole principal (ADR 024)"),
+        ("api.aliases.resolve.response.v1.json: resolution.principal.created_at", Kind.Extension, "the whole principal (ADR 024)"),
+        ("api.aliases.resolve.response.v1.json: resolution.principal.updated_at", Kind.Extension, "the whole principal (ADR 024)"),
+        ("api.aliases.resolve.response.v1.json: resolution.principal.address", Kind.Extension, "the principal's agent address (ADR 024)"),
         ("api.approvals.decision.response.v1.json: approval.intent_id", Kind.Extension, "the task's intent (the approval id is the intent id, ADR 011)"),
         ("api.approvals.decision.response.v1.json: approval.status", Kind.Extension, "the intent's status after the decision"),
         // Service accounts and keys (PROTOCOL §6.2).

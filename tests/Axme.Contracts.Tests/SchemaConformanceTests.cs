@@ -57,6 +57,16 @@ public sealed partial class SchemaConformanceTests
         { "api.media.finalize_upload.request.v1.json", typeof(MediaFinalizeUploadRequest) },
         { "api.media.finalize_upload.response.v1.json", typeof(MediaFinalizeUploadResponse) },
         { "api.media.get.response.v1.json", typeof(MediaGetResponse) },
+        { "api.principals.create.request.v1.json", typeof(PrincipalCreateRequest) },
+        { "api.principals.create.response.v1.json", typeof(PrincipalResponse) },
+        { "api.principals.get.response.v1.json", typeof(PrincipalResponse) },
+        { "api.aliases.bind.request.v1.json", typeof(AliasBindRequest) },
+        { "api.aliases.bind.response.v1.json", typeof(AliasResponse) },
+        { "api.aliases.revoke.response.v1.json", typeof(AliasResponse) },
+        { "api.aliases.list.response.v1.json", typeof(AliasList) },
+        { "api.aliases.resolve.response.v1.json", typeof(AliasResolveResponse) },
+        { "api.routing.resolve.request.v1.json", typeof(RoutingResolveRequest) },
+        { "api.routing.resolve.response.v1.json", typeof(RoutingResolveResponse) },
     };
 
     [Theory]

@@ -92,6 +92,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
             host.Services.AddSingleton<LifecycleSubscribers>();
             host.Services.AddSingleton<Axme.Grains.Schemas.SemanticSchemaCache>();
+            host.Services.AddSingleton<Axme.Grains.Accounts.AliasDirectory>();
             host.Services.AddSingleton<Axme.Grains.Workflows.ScenarioPlans>();
             host.Services.AddSingleton<IInternalHandler, EchoHandler>();
             host.Services.AddSingleton<IInternalHandler>(FlakyHandler.Instance);

@@ -11,6 +11,7 @@ using Axme.Api.Intents;
 using Axme.Api.Scenarios;
 using Axme.Api.Mcp;
 using Axme.Api.Media;
+using Axme.Api.Routing;
 using Axme.Api.Mesh;
 using Axme.Api.Schemas;
 using Axme.Api.Notifications;
@@ -120,6 +121,7 @@ public static class ApiHosting
         v1.MapSchemaEndpoints();
         v1.MapReceivePolicyEndpoints();
         v1.MapMediaEndpoints();
+        v1.MapRoutingEndpoints();
         app.MapMediaRelays();
         // A request no route takes: the protocol's error body saying why (no such route, another method, not JSON) rather
         // than an empty one (the web inbox's pages keep a plain 404).

@@ -24,7 +24,7 @@ public sealed class MediaLinks(IDataProtectionProvider protection, IOptions<ApiO
 
     /// <summary>A link for one action on one upload, valid until <paramref name="expires"/>.</summary>
     public string Url(HttpContext http, string action, Guid id, DateTimeOffset expires) =>
-        $"{Origin(http)}/v1/media/{action}/{id}?token={Uri.EscapeDataString(_protector.Protect($"{action}\n{id}", expires))}";
+        $"{Http.PublicOrigin.Of(http, options.Value)}/v1/media/{action}/{id}?token={Uri.EscapeDataString(_protector.Protect($"{action}\n{id}", expires))}";
 
     /// <summary>
     /// Who a relay request acts as: anyone holding a valid token for this action and upload (as the runtime, the token
@@ -47,8 +47,4 @@ public sealed class MediaLinks(IDataProtectionProvider protection, IOptions<ApiO
         if (await auth.AuthenticateAsync(http) is { } refused) throw refused;
         return ApiKeyAuthFilter.CallerOf(http);
     }
-
-    /// <summary>Axme:Api:PublicUrl when set (behind a proxy), else the request's own origin.</summary>
-    private string Origin(HttpContext http) =>
-        string.IsNullOrWhiteSpace(options.Value.PublicUrl) ? $"{http.Request.Scheme}://{http.Request.Host}" : options.Value.PublicUrl.TrimEnd('/');
 }

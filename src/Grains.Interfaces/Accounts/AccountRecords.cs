@@ -29,6 +29,10 @@ public sealed record ServiceAccountRecord
     [Id(15)] public IReadOnlyList<string> Roles { get; init; } = [];
     /// <summary>A human user's teams (lower-case), matched by team:&lt;name&gt; assignees.</summary>
     [Id(16)] public IReadOnlyList<string> Teams { get; init; } = [];
+    /// <summary>The principal type it was created as through /v1/principals (user, service_agent, service_account); null otherwise.</summary>
+    [Id(17)] public string? PrincipalType { get; init; }
+    /// <summary>Free-form facts given at /v1/principals (a JSON object).</summary>
+    [Id(18)] public string? MetadataJson { get; init; }
 
     public bool IsHuman => Kind == AccountKinds.Human;
 }
@@ -95,6 +99,8 @@ public sealed record CreateServiceAccountCommand
     [Id(8)] public string? Email { get; init; }
     [Id(9)] public IReadOnlyList<string> Roles { get; init; } = [];
     [Id(10)] public IReadOnlyList<string> Teams { get; init; } = [];
+    [Id(11)] public string? PrincipalType { get; init; }
+    [Id(12)] public string? MetadataJson { get; init; }
 }
 
 /// <summary>Input of PATCH /v1/users/{id} after validation: null members are left as they are.</summary>

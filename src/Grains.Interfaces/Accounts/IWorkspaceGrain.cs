@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Axme.Grains.Interfaces.Accounts;
 
 /// <summary>
@@ -18,6 +20,25 @@ public interface IWorkspaceGrain : IGrainWithStringKey
     /// <summary>Forgets a deleted account so its name can be reused.</summary>
     [Alias("Remove")]
     Task RemoveServiceAccountAsync(string serviceAccountId);
+
+    /// <summary>
+    /// Binds an alias to one of the workspace's accounts (docs/adr/024): the same active alias of the same principal is
+    /// returned as it is (created = false); 409 when the name is an account's or another principal's alias.
+    /// </summary>
+    [Alias("BindAlias")]
+    Task<(AliasRecord Alias, bool Created)> BindAliasAsync(BindAliasCommand command);
+
+    /// <summary>Revokes an alias (already revoked: returned as it is); intents to its name stop going to its principal.</summary>
+    [Alias("RevokeAlias")]
+    Task<AliasRecord> RevokeAliasAsync(string aliasId);
+
+    /// <summary>The workspace's aliases, active and revoked, oldest first.</summary>
+    [Alias("ListAliases"), ReadOnly]
+    Task<IReadOnlyList<AliasRecord>> ListAliasesAsync();
+
+    /// <summary>The active alias with this address, or null (the intents' create path, through AliasDirectory's cache).</summary>
+    [Alias("FindAlias"), ReadOnly]
+    Task<AliasRecord?> FindAliasAsync(string address);
 
     /// <summary>Workspace key for org and workspace ids.</summary>
     static string KeyFor(string orgId, string workspaceId) => $"{orgId}/{workspaceId}";

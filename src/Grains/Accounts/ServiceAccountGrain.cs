@@ -33,6 +33,8 @@ public sealed class ServiceAccountGrain(
             Email = command.Email,
             Roles = command.Roles,
             Teams = command.Teams,
+            PrincipalType = command.PrincipalType,
+            MetadataJson = command.MetadataJson,
         };
         await state.WriteStateAsync();
         return state.State.Account;

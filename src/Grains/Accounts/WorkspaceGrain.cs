@@ -4,10 +4,18 @@ using Axme.Grains.Interfaces.Common;
 
 namespace Axme.Grains.Accounts;
 
-/// <summary>A workspace's directory of service accounts; enforces unique names so creation is idempotent by name.</summary>
+/// <summary>
+/// A workspace's directory: its service accounts by unique name (creation is idempotent by name) and the aliases of
+/// those accounts (docs/adr/024). Account names and aliases share one namespace, so an address names one of them.
+/// </summary>
 public sealed class WorkspaceGrain(
-    [PersistentState(AxmeNames.WorkspaceState, AxmeNames.Storage)] IPersistentState<WorkspaceState> state) : Grain, IWorkspaceGrain
+    [PersistentState(AxmeNames.WorkspaceState, AxmeNames.Storage)] IPersistentState<WorkspaceState> state,
+    AliasDirectory aliases,
+    TimeProvider time) : Grain, IWorkspaceGrain
 {
+    /// <summary>Active aliases a workspace may hold.</summary>
+    public const int MaxAliases = 1000;
+
     public async Task<(ServiceAccountRecord Account, bool Created)> CreateServiceAccountAsync(CreateServiceAccountCommand command)
     {
         var address = AgentAddress.ForServiceAccount(command.OrgId, command.WorkspaceId, command.Name);
@@ -16,6 +24,8 @@ public sealed class WorkspaceGrain(
             var existing = await GrainFactory.GetGrain<IServiceAccountGrain>(member.ServiceAccountId).GetAsync();
             if (existing is not null) return (existing, false);
         }
+        if (ActiveAlias(address) is { } alias)
+            throw ProtocolException.Conflict("name_is_alias", $"{address} is an alias of {alias.PrincipalAddress}: revoke it first, or choose another name");
         var id = "sa_" + Guid.NewGuid().ToString("N")[..20];
         // Initialise the account before listing it: a listed id must always resolve.
         var account = await GrainFactory.GetGrain<IServiceAccountGrain>(id).InitializeAsync(command);
@@ -29,9 +39,83 @@ public sealed class WorkspaceGrain(
     public Task<IReadOnlyList<string>> ListServiceAccountIdsAsync() =>
         Task.FromResult<IReadOnlyList<string>>(state.State.ServiceAccounts.Select(m => m.ServiceAccountId).ToArray());
 
+    /// <summary>Forgets a deleted account (its name can be reused) and revokes its aliases: they would lead nowhere.</summary>
     public async Task RemoveServiceAccountAsync(string serviceAccountId)
     {
-        if (state.State.ServiceAccounts.RemoveAll(m => m.ServiceAccountId == serviceAccountId) > 0)
-            await state.WriteStateAsync();
+        var removed = state.State.ServiceAccounts.RemoveAll(m => m.ServiceAccountId == serviceAccountId) > 0;
+        var revoked = state.State.Aliases.Where(a => a.PrincipalId == serviceAccountId && a.Active).Select(a => a.AliasId).ToList();
+        foreach (var id in revoked) Revoke(id);
+        if (removed || revoked.Count > 0) await state.WriteStateAsync();
+        foreach (var id in revoked) aliases.Invalidate(Find(id).Address);
+    }
+
+    public async Task<(AliasRecord Alias, bool Created)> BindAliasAsync(BindAliasCommand command)
+    {
+        var (org, ws) = Workspace();
+        if (state.State.ServiceAccounts.Find(m => m.ServiceAccountId == command.PrincipalId) is not { } member
+            || await GrainFactory.GetGrain<IServiceAccountGrain>(member.ServiceAccountId).GetAsync() is not { Status: "active" } principal)
+            throw ProtocolException.NotFound("principal", command.PrincipalId);
+        string address;
+        try
+        {
+            address = AgentAddress.ForServiceAccount(org, ws, command.Alias.Trim());
+        }
+        catch (ProtocolException e)
+        {
+            throw ProtocolException.Invalid("alias", e.Message, "invalid_alias");
+        }
+        if (state.State.ServiceAccounts.Any(m => m.Name == address))
+            throw ProtocolException.Conflict("alias_conflicts_with_agent", $"{address} is an account's own address: an alias needs a name no account has");
+        if (ActiveAlias(address) is { } taken)
+            return taken.PrincipalId == principal.ServiceAccountId
+                ? (taken, false)
+                : throw ProtocolException.Conflict("alias_taken", $"{address} is already an alias of {taken.PrincipalAddress}");
+        if (state.State.Aliases.Count(a => a.Active) >= MaxAliases)
+            throw ProtocolException.Conflict("alias_limit", $"a workspace holds at most {MaxAliases} active aliases: revoke one first");
+        var now = time.GetUtcNow();
+        var alias = new AliasRecord
+        {
+            AliasId = "alias_" + Guid.NewGuid().ToString("N")[..20], PrincipalId = principal.ServiceAccountId, PrincipalAddress = principal.AgentAddress,
+            OrgId = org, WorkspaceId = ws, Name = address[(address.LastIndexOf('/') + 1)..], Address = address, AliasType = command.AliasType,
+            Status = AliasStatus.Active, MetadataJson = command.MetadataJson, CreatedBy = command.Actor, CreatedAt = now, UpdatedAt = now,
+        };
+        state.State.Aliases.Add(alias);
+        await state.WriteStateAsync();
+        aliases.Invalidate(address);
+        return (alias, true);
+    }
+
+    public async Task<AliasRecord> RevokeAliasAsync(string aliasId)
+    {
+        var alias = Find(aliasId);
+        if (!alias.Active) return alias;
+        Revoke(aliasId);
+        await state.WriteStateAsync();
+        aliases.Invalidate(alias.Address);
+        return Find(aliasId);
+    }
+
+    public Task<IReadOnlyList<AliasRecord>> ListAliasesAsync() => Task.FromResult<IReadOnlyList<AliasRecord>>([.. state.State.Aliases]);
+
+    public Task<AliasRecord?> FindAliasAsync(string address) => Task.FromResult(ActiveAlias(address));
+
+    private AliasRecord? ActiveAlias(string address) => state.State.Aliases.Find(a => a.Active && a.Address == address);
+
+    private AliasRecord Find(string aliasId) =>
+        state.State.Aliases.Find(a => a.AliasId == aliasId) ?? throw ProtocolException.NotFound("alias", aliasId);
+
+    private void Revoke(string aliasId)
+    {
+        var i = state.State.Aliases.FindIndex(a => a.AliasId == aliasId);
+        var now = time.GetUtcNow();
+        state.State.Aliases[i] = state.State.Aliases[i] with { Status = AliasStatus.Revoked, RevokedAt = now, UpdatedAt = now };
+    }
+
+    /// <summary>The grain's key, "org/workspace".</summary>
+    private (string Org, string Workspace) Workspace()
+    {
+        var key = this.GetPrimaryKeyString();
+        var slash = key.IndexOf('/');
+        return (key[..slash], key[(slash + 1)..]);
     }
 }

@@ -1,3 +1,5 @@
+using Axme.Grains.Interfaces.Accounts;
+
 namespace Axme.Grains.Accounts;
 
 /// <summary>Durable state of a workspace directory: its service accounts by unique name.</summary>
@@ -6,6 +8,8 @@ public sealed class WorkspaceState
 {
     [Id(0)] public int SchemaVersion { get; set; } = 1;
     [Id(1)] public List<WorkspaceMember> ServiceAccounts { get; set; } = [];
+    /// <summary>Aliases of its accounts, active and revoked (docs/adr/024).</summary>
+    [Id(2)] public List<AliasRecord> Aliases { get; set; } = [];
 }
 
 /// <summary>A service account listed in a workspace.</summary>

@@ -16,6 +16,7 @@ public static class OrleansHosting
     {
         builder.Services.AddOptions<IntentOptions>().Bind(builder.Configuration.GetSection(IntentOptions.Section));
         builder.Services.AddSingleton<Axme.Grains.Schemas.SemanticSchemaCache>();
+        builder.Services.AddSingleton<Axme.Grains.Accounts.AliasDirectory>();
         builder.Services.AddSingleton<Axme.Grains.Workflows.ScenarioPlans>();
         GrainInterfaceTypeCache.AddTo(builder.Services);
         builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(s => StorageJson.Configure(s.JsonSerializerOptions));
