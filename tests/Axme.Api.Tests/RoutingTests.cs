@@ -163,4 +163,84 @@ public sealed class RoutingTests(NodeFixture f)
         (await client.PostAsync("/v1/routing/resolve", new { org_id = org, workspace_id = ws, alias = "nobody" })).Error(HttpStatusCode.NotFound, "alias_not_found");
         (await f.B.PostAsync("/v1/routing/resolve", new { org_id = org, workspace_id = ws, alias = "billing" })).Error(HttpStatusCode.Forbidden);
     }
+    [Fact]
+    public async Task A_registered_route_is_the_agents_binding_and_an_alias_delivers_to_its_url_signed()
+    {
+        var (client, org, ws) = await WorkspaceAsync();
+        var ledger = await AccountAsync(client, "ledger");
+        var id = ledger["service_account_id"].Str();
+        (await client.PostAsync("/v1/aliases", new { principal_id = id, alias = "billing", alias_type = "service" })).Ok();
+        const string secret = "route-secret-0123456789abcdef0123";
+        await using var receiver = await WebhookReceiver.StartAsync(secret, (_, _) => 200);
+
+        var route = (await client.PostAsync("/v1/routing/endpoints", new
+        {
+            principal_id = id, transport_type = "webhook", endpoint_url = receiver.BaseUrl + "/ledger", auth_mode = "signed_key",
+            metadata = new { webhook_secret = secret, max_delivery_attempts = 3 },
+        })).Ok()["route"]!;
+        Assert.Equal("route_" + id, route["route_id"].Str());
+        Assert.Equal("http", route["transport_type"].Str());
+        Assert.Equal(receiver.BaseUrl + "/ledger", route["endpoint_url"].Str());
+        Assert.Null(route["metadata"]!["webhook_secret"]); // given, so not shown
+        // One source of truth: the agent's binding is the route.
+        var agent = (await client.GetJsonAsync($"/v1/agents/{org}/{ws}/ledger")).Ok()["agent"]!;
+        Assert.Equal("http", agent["delivery_mode"].Str());
+        Assert.Equal(receiver.BaseUrl + "/ledger", agent["webhook_url"].Str());
+        Assert.Equal(3, agent["max_delivery_attempts"]!.GetValue<int>());
+
+        // An intent to the alias is POSTed to the route's URL, signed with its secret.
+        var sent = await SendAsync(client, "billing");
+        var hook = await Poll.UntilAsync(() => Task.FromResult(receiver.Received.FirstOrDefault(r => r.Body.Contains(sent["intent_id"].Str()))),
+            r => r is not null, TimeSpan.FromSeconds(20), "the pushed delivery");
+        Assert.True(hook!.SignatureValid);
+        Assert.Equal("/ledger", hook.Path);
+
+        var listed = (await client.GetJsonAsync($"/v1/routing/endpoints?principal_id={id}")).Ok()["routes"]!.AsArray();
+        Assert.Equal(receiver.BaseUrl + "/ledger", Assert.Single(listed)!["endpoint_url"].Str());
+        var binding = Assert.Single((await client.GetJsonAsync($"/v1/transports/bindings?principal_id={id}")).Ok()["bindings"]!.AsArray())!;
+        Assert.Equal("binding_" + id, binding["binding_id"].Str());
+        Assert.Equal(receiver.BaseUrl + "/ledger", binding["transport_handle"].Str());
+
+        // PATCH draining kills the agent (its deliveries wait); active resumes it.
+        Assert.Equal("draining", (await client.SendJsonAsync(HttpMethod.Patch, $"/v1/routing/endpoints/route_{id}", new { status = "draining" })).Ok()["route"]!["status"].Str());
+        Assert.Equal("killed", (await client.GetJsonAsync($"/v1/mesh/agents/{id}")).Ok()["agent"]!["health_status"].Str());
+        Assert.Equal("active", (await client.SendJsonAsync(HttpMethod.Patch, $"/v1/routing/endpoints/route_{id}", new { status = "active" })).Ok()["route"]!["status"].Str());
+        (await client.SendJsonAsync(HttpMethod.Patch, $"/v1/routing/endpoints/route_{id}", new { health_status = "healthy" })).Error(HttpStatusCode.UnprocessableEntity, "health_status_read_only");
+
+        // A transport binding is the same record: a queue handle makes the agent drain its queue again.
+        var polled = (await client.PostAsync("/v1/transports/bindings", new { principal_id = id, transport_type = "queue", transport_handle = "poll" })).Ok()["binding"]!;
+        Assert.Equal("poll", polled["transport_handle"].Str());
+        Assert.Equal("poll", (await client.GetJsonAsync($"/v1/agents/{org}/{ws}/ledger")).Ok()["agent"]!["delivery_mode"].Str());
+        Assert.True((await client.SendJsonAsync(HttpMethod.Delete, $"/v1/routing/endpoints/route_{id}")).Ok()["route"]!["removed"]!.GetValue<bool>());
+        Assert.Equal("stream", (await client.GetJsonAsync($"/v1/agents/{org}/{ws}/ledger")).Ok()["agent"]!["delivery_mode"].Str());
+
+        // A principal that never had a secret gets one generated, shown once (the ledger keeps the one it was given).
+        var other = (await AccountAsync(client, "auditor"))["service_account_id"].Str();
+        var generated = (await client.PostAsync("/v1/routing/endpoints", new { principal_id = other, transport_type = "http", endpoint_url = receiver.BaseUrl + "/x", auth_mode = "signed_key" }))
+            .Ok()["route"]!["metadata"]!["webhook_secret"].Str();
+        Assert.StartsWith("whsec_", generated);
+        Assert.Null((await client.GetJsonAsync($"/v1/routing/endpoints?principal_id={other}")).Ok()["routes"]![0]!["metadata"]!["webhook_secret"]);
+    }
+
+    [Fact]
+    public async Task Routes_and_bindings_refuse_what_one_route_per_principal_cannot_do_and_other_workspaces()
+    {
+        var (client, _, _) = await WorkspaceAsync();
+        var id = (await AccountAsync(client, "ledger"))["service_account_id"].Str();
+        object Route(string transport = "http", string url = "https://hooks.example.com/a", string auth = "signed_key", object? extra = null) =>
+            new Dictionary<string, object?> { ["principal_id"] = id, ["transport_type"] = transport, ["endpoint_url"] = url, ["auth_mode"] = auth, ["region"] = extra };
+        (await client.PostAsync("/v1/routing/endpoints", Route("matrix"))).Error(HttpStatusCode.UnprocessableEntity, "transport_not_supported");
+        (await client.PostAsync("/v1/routing/endpoints", Route("carrier-pigeon"))).Error(HttpStatusCode.UnprocessableEntity, "invalid_transport_type");
+        (await client.PostAsync("/v1/routing/endpoints", Route(auth: "mtls"))).Error(HttpStatusCode.UnprocessableEntity, "auth_mode_not_supported");
+        (await client.PostAsync("/v1/routing/endpoints", Route(extra: "eu-west"))).Error(HttpStatusCode.UnprocessableEntity, "route_option_not_supported");
+        (await client.PostAsync("/v1/routing/endpoints", Route(url: "ftp://files.example.com/x"))).Error(HttpStatusCode.UnprocessableEntity, "invalid_callback_url");
+        (await client.PostAsync("/v1/routing/endpoints", new { principal_id = id, transport_type = "http", endpoint_url = "https://h.example.com/a", auth_mode = "signed_key", priority = 5 }))
+            .Error(HttpStatusCode.UnprocessableEntity, "route_option_not_supported");
+        (await client.PostAsync("/v1/transports/bindings", new { principal_id = id, transport_type = "queue", transport_handle = "carrier" }))
+            .Error(HttpStatusCode.UnprocessableEntity, "invalid_transport_handle");
+        (await f.B.PostAsync("/v1/routing/endpoints", Route())).Error(HttpStatusCode.NotFound, "principal_not_found");
+        (await f.B.SendJsonAsync(HttpMethod.Delete, $"/v1/routing/endpoints/route_{id}")).Error(HttpStatusCode.NotFound, "principal_not_found");
+        (await client.SendJsonAsync(HttpMethod.Delete, "/v1/routing/endpoints/nope")).Error(HttpStatusCode.NotFound);
+        Assert.Equal("stream", (await client.GetJsonAsync($"/v1/routing/endpoints?principal_id={id}")).Ok()["routes"]![0]!["metadata"]!["delivery_mode"].Str());
+    }
 }

@@ -67,6 +67,16 @@ public sealed partial class SchemaConformanceTests
         { "api.aliases.resolve.response.v1.json", typeof(AliasResolveResponse) },
         { "api.routing.resolve.request.v1.json", typeof(RoutingResolveRequest) },
         { "api.routing.resolve.response.v1.json", typeof(RoutingResolveResponse) },
+        { "api.routing.endpoints.register.request.v1.json", typeof(RouteRegisterRequest) },
+        { "api.routing.endpoints.register.response.v1.json", typeof(RouteResponse) },
+        { "api.routing.endpoints.update.request.v1.json", typeof(RouteUpdateRequest) },
+        { "api.routing.endpoints.update.response.v1.json", typeof(RouteResponse) },
+        { "api.routing.endpoints.list.response.v1.json", typeof(RouteList) },
+        { "api.routing.endpoints.remove.response.v1.json", typeof(RouteRemoved) },
+        { "api.transports.bindings.upsert.request.v1.json", typeof(TransportBindingRequest) },
+        { "api.transports.bindings.upsert.response.v1.json", typeof(TransportBindingResponse) },
+        { "api.transports.bindings.list.response.v1.json", typeof(TransportBindingList) },
+        { "api.transports.bindings.remove.response.v1.json", typeof(TransportBindingRemoved) },
     };
 
     [Theory]

@@ -28,6 +28,20 @@ public static class RoutingEndpoints
 
         v1.MapPost("/routing/resolve", ResolveRoute).WithTags("Routing").Accepts<RoutingResolveRequest>("application/json")
             .WithName("ResolveRoute").WithSummary("Alias or principal → principal → its route (its agent's delivery binding)");
+
+        var routes = v1.MapGroup("/routing/endpoints").WithTags("Routing");
+        routes.MapPost("", RegisterRoute).Accepts<RouteRegisterRequest>("application/json").AddEndpointFilter<IdempotencyFilter>()
+            .WithName("RegisterRoute").WithSummary("Set a principal's route: its agent's delivery binding (http/webhook: POSTed to endpoint_url, signed; queue: drained by the agent)");
+        routes.MapGet("", ListRoutes).WithName("ListRoutes").WithSummary("One route per agent of the workspace (org_id, workspace_id, principal_id)");
+        routes.MapPatch("/{route_id}", UpdateRoute).Accepts<RouteUpdateRequest>("application/json").WithName("UpdateRoute")
+            .WithSummary("Change a route's URL or mode; status draining kills the agent (deliveries wait), active resumes it");
+        routes.MapDelete("/{route_id}", RemoveRoute).WithName("RemoveRoute").WithSummary("Set the principal's binding back to stream (the default)");
+
+        var bindings = v1.MapGroup("/transports/bindings").WithTags("Routing");
+        bindings.MapPost("", UpsertBinding).Accepts<TransportBindingRequest>("application/json").AddEndpointFilter<IdempotencyFilter>()
+            .WithName("UpsertTransportBinding").WithSummary("A principal's route by its transport handle (http: the URL; queue: stream, poll or inbox)");
+        bindings.MapGet("", ListBindings).WithName("ListTransportBindings").WithSummary("One binding per agent of the workspace (org_id, workspace_id, principal_id)");
+        bindings.MapDelete("/{binding_id}", RemoveBinding).WithName("RemoveTransportBinding").WithSummary("Set the principal's binding back to stream");
         return v1;
     }
 
@@ -63,4 +77,28 @@ public static class RoutingEndpoints
     public static async Task<Ok<RoutingResolveResponse>> ResolveRoute(HttpContext http, IGrainFactory grains, IOptions<ApiOptions> options) =>
         TypedResults.Ok(await RoutingOperations.ResolveRouteAsync(grains, ApiKeyAuthFilter.CallerOf(http), await RequestBody.ReadAsync(http),
             PublicOrigin.Of(http, options.Value)));
+
+    public static async Task<Ok<RouteResponse>> RegisterRoute(HttpContext http, IGrainFactory grains, Webhooks.WebhookSecrets secrets, Agents.DeliveryQueries deliveries, IOptions<ApiOptions> options) =>
+        TypedResults.Ok(await RouteOperations.RegisterAsync(Context(http, grains, secrets, deliveries, options), await RequestBody.ReadAsync(http)));
+
+    public static async Task<Ok<RouteList>> ListRoutes(HttpContext http, IGrainFactory grains, Webhooks.WebhookSecrets secrets, Agents.DeliveryQueries deliveries, IOptions<ApiOptions> options) =>
+        TypedResults.Ok(await RouteOperations.ListAsync(Context(http, grains, secrets, deliveries, options), Query.Workspace(http.Request, ApiKeyAuthFilter.CallerOf(http)), http.Request.Query));
+
+    public static async Task<Ok<RouteResponse>> UpdateRoute(HttpContext http, string route_id, IGrainFactory grains, Webhooks.WebhookSecrets secrets, Agents.DeliveryQueries deliveries, IOptions<ApiOptions> options) =>
+        TypedResults.Ok(await RouteOperations.UpdateAsync(Context(http, grains, secrets, deliveries, options), route_id, await RequestBody.ReadAsync(http)));
+
+    public static async Task<Ok<RouteRemoved>> RemoveRoute(HttpContext http, string route_id, IGrainFactory grains, Webhooks.WebhookSecrets secrets, Agents.DeliveryQueries deliveries, IOptions<ApiOptions> options) =>
+        TypedResults.Ok(await RouteOperations.RemoveAsync(Context(http, grains, secrets, deliveries, options), route_id));
+
+    public static async Task<Ok<TransportBindingResponse>> UpsertBinding(HttpContext http, IGrainFactory grains, Webhooks.WebhookSecrets secrets, Agents.DeliveryQueries deliveries, IOptions<ApiOptions> options) =>
+        TypedResults.Ok(await RouteOperations.UpsertBindingAsync(Context(http, grains, secrets, deliveries, options), await RequestBody.ReadAsync(http)));
+
+    public static async Task<Ok<TransportBindingList>> ListBindings(HttpContext http, IGrainFactory grains, Webhooks.WebhookSecrets secrets, Agents.DeliveryQueries deliveries, IOptions<ApiOptions> options) =>
+        TypedResults.Ok(await RouteOperations.ListBindingsAsync(Context(http, grains, secrets, deliveries, options), Query.Workspace(http.Request, ApiKeyAuthFilter.CallerOf(http)), http.Request.Query));
+
+    public static async Task<Ok<TransportBindingRemoved>> RemoveBinding(HttpContext http, string binding_id, IGrainFactory grains, Webhooks.WebhookSecrets secrets, Agents.DeliveryQueries deliveries, IOptions<ApiOptions> options) =>
+        TypedResults.Ok(await RouteOperations.RemoveBindingAsync(Context(http, grains, secrets, deliveries, options), binding_id));
+
+    private static RouteOperations.Context Context(HttpContext http, IGrainFactory grains, Webhooks.WebhookSecrets secrets, Agents.DeliveryQueries deliveries, IOptions<ApiOptions> options) =>
+        new(grains, secrets, deliveries, ApiKeyAuthFilter.CallerOf(http), PublicOrigin.Of(http, options.Value), http.RequestAborted);
 }
