@@ -192,4 +192,26 @@ public sealed partial class ClientTests
         await client.DeleteMediaAsync(created.UploadId);
         await Assert.ThrowsAsync<AxmeNotFoundException>(() => client.GetMediaAsync(created.UploadId));
     }
+    [Fact]
+    public async Task An_alias_bound_through_the_SDK_sends_intents_to_its_principal_and_a_route_sets_its_binding()
+    {
+        var ws = NodeFixture.NewWorkspace();
+        var (client, _) = await f.ClientAsync(ws, "router");
+        var principal = (await client.CreatePrincipalAsync(new PrincipalCreateRequest { OrgId = "sdk", WorkspaceId = ws, PrincipalType = "service_agent", DisplayName = "Clerk" })).Principal;
+        var alias = (await client.BindAliasAsync(new AliasBindRequest { PrincipalId = principal.PrincipalId, Alias = "front-desk", AliasType = "communication" })).Alias;
+        Assert.Equal(principal.Address, alias.PrincipalAddress);
+        var sent = await client.SendIntentAsync("front-desk", new { n = 1 });
+        Assert.Equal(principal.Address, (await client.GetIntentAsync(sent.IntentId.ToString())).ToAgent);
+        Assert.Equal(principal.PrincipalId, (await client.ResolveAliasAsync("front-desk")).Resolution.Principal.PrincipalId);
+
+        var route = (await client.RegisterRouteAsync(new RouteRegisterRequest
+            { PrincipalId = principal.PrincipalId, TransportType = "queue", EndpointUrl = "node's own", AuthMode = "none", Metadata = new JsonObject { ["delivery_mode"] = "poll" } })).Route;
+        Assert.Equal("poll", route.Metadata["delivery_mode"]!.GetValue<string>());
+        var resolved = (await client.ResolveRouteAsync(new RoutingResolveRequest { OrgId = "sdk", WorkspaceId = ws, Alias = "front-desk" })).Resolution;
+        Assert.Equal(route.RouteId, resolved.SelectedRoute!.RouteId);
+        Assert.Equal("poll", Assert.Single((await client.ListTransportBindingsAsync(principal.PrincipalId)).Bindings).TransportHandle);
+        Assert.True((await client.RemoveRouteAsync(route.RouteId)).Route.Removed);
+        Assert.Equal("revoked", (await client.RevokeAliasAsync(alias.AliasId)).Alias.Status);
+        Assert.Empty((await client.ListAliasesAsync(status: "active")).Aliases);
+    }
 }
