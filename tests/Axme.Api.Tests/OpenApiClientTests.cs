@@ -128,6 +128,7 @@ public sealed class OpenApiClientTests(NodeFixture f)
         "POST /v1/users/{user_id}/tokens",
         "POST /v1/webhooks/events/{event_id}/replay",
         "POST /v1/aliases/{alias_id}/revoke",
+        "POST /v1/deliveries/{delivery_id}/replay",
         // The mesh's: an optional body the official SDKs leave out (no content type may be required: ADR 022).
         "POST /v1/auth/dashboard-token",
         "POST /v1/mesh/heartbeat",

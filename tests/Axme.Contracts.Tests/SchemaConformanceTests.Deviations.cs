@@ -46,6 +46,7 @@ public sealed partial class SchemaConformanceTests
         ("api.aliases.resolve.response.v1.json: resolution.principal.created_at", Kind.Extension, "the whole principal (ADR 024)"),
         ("api.aliases.resolve.response.v1.json: resolution.principal.updated_at", Kind.Extension, "the whole principal (ADR 024)"),
         ("api.aliases.resolve.response.v1.json: resolution.principal.address", Kind.Extension, "the principal's agent address (ADR 024)"),
+        ("api.deliveries.list.response.v1.json: next_cursor", Kind.Extension, "paging: the cursor of the next page (ADR 025)"),
         ("api.approvals.decision.response.v1.json: approval.intent_id", Kind.Extension, "the task's intent (the approval id is the intent id, ADR 011)"),
         ("api.approvals.decision.response.v1.json: approval.status", Kind.Extension, "the intent's status after the decision"),
         // Service accounts and keys (PROTOCOL §6.2).

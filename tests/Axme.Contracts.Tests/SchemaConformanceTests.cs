@@ -77,6 +77,11 @@ public sealed partial class SchemaConformanceTests
         { "api.transports.bindings.upsert.response.v1.json", typeof(TransportBindingResponse) },
         { "api.transports.bindings.list.response.v1.json", typeof(TransportBindingList) },
         { "api.transports.bindings.remove.response.v1.json", typeof(TransportBindingRemoved) },
+        { "api.deliveries.get.response.v1.json", typeof(DeliveryResponse) },
+        { "api.deliveries.list.response.v1.json", typeof(DeliveryList) },
+        { "api.deliveries.replay.response.v1.json", typeof(DeliveryResponse) },
+        { "api.deliveries.submit.request.v1.json", typeof(DeliverySubmitRequest) },
+        { "api.deliveries.submit.response.v1.json", typeof(DeliveryResponse) },
     };
 
     [Theory]

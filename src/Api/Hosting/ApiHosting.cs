@@ -12,6 +12,7 @@ using Axme.Api.Scenarios;
 using Axme.Api.Mcp;
 using Axme.Api.Media;
 using Axme.Api.Routing;
+using Axme.Api.Deliveries;
 using Axme.Api.Mesh;
 using Axme.Api.Schemas;
 using Axme.Api.Notifications;
@@ -75,6 +76,7 @@ public static class ApiHosting
         services.AddSingleton<MediaStore>();
         services.AddSingleton<MediaLinks>();
         services.AddSingleton<MediaOperations>();
+        services.AddSingleton<DeliveryService>();
         services.AddRazorComponents();
         services.AddAntiforgery(o =>
         {
@@ -122,6 +124,7 @@ public static class ApiHosting
         v1.MapReceivePolicyEndpoints();
         v1.MapMediaEndpoints();
         v1.MapRoutingEndpoints();
+        v1.MapDeliveryEndpoints();
         app.MapMediaRelays();
         // A request no route takes: the protocol's error body saying why (no such route, another method, not JSON) rather
         // than an empty one (the web inbox's pages keep a plain 404).

@@ -30,6 +30,10 @@ public sealed record CreateIntentCommand
     /// <summary>A workflow step intent's parent and step.</summary>
     [Id(18)] public Guid? ParentIntentId { get; init; }
     [Id(19)] public string? ParentStepId { get; init; }
+    /// <summary>Set by the create itself when to_agent was an alias: the alias (docs/adr/024).</summary>
+    [Id(20)] public string? ViaAlias { get; init; }
+    /// <summary>The delivery this intent replays (docs/adr/025).</summary>
+    [Id(21)] public string? ReplayOfDeliveryId { get; init; }
 }
 
 /// <summary>POST /v1/intents/{id}/resolve (PROTOCOL §5.7).</summary>

@@ -65,6 +65,10 @@ public sealed record IntentRecord
     /// <summary>A workflow step intent: its parent and step; the parent hears of its end.</summary>
     [Id(42)] public Guid? ParentIntentId { get; init; }
     [Id(43)] public string? ParentStepId { get; init; }
+    /// <summary>The alias it was sent to, when to_agent named one (to_agent is then its principal: docs/adr/024).</summary>
+    [Id(44)] public string? ViaAlias { get; init; }
+    /// <summary>The delivery it replays (POST /v1/deliveries/{id}/replay: docs/adr/025).</summary>
+    [Id(45)] public string? ReplayOfDeliveryId { get; init; }
 
     public bool IsTerminal => IntentStatus.IsTerminal(Status);
 }

@@ -58,7 +58,8 @@ public sealed partial class IntentGrain(
         }
         // An intent to an alias goes to its principal (docs/adr/024): resolved once, here, so the intent, its listings
         // and its deliveries all name the principal.
-        command = command with { ToAgent = await aliases.ResolveAsync(command.ToAgent) };
+        var target = await aliases.ResolveAsync(command.ToAgent);
+        if (target != command.ToAgent) command = command with { ToAgent = target, ViaAlias = command.ToAgent };
         var transition = IntentTransitions.Create(this.GetPrimaryKey(), command, time.GetUtcNow());
         // Before anything is written: a payload its type's schema refuses creates nothing (§9.4, 422 schema_invalid).
         // Not a workflow's step intent: it shares the parent's type but carries the runtime's envelope

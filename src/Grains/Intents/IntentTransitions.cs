@@ -73,6 +73,8 @@ public static partial class IntentTransitions
             Workflow = c.Workflow,
             ParentIntentId = c.ParentIntentId,
             ParentStepId = c.ParentStepId,
+            ViaAlias = c.ViaAlias,
+            ReplayOfDeliveryId = c.ReplayOfDeliveryId,
             WakeAt = step is not null && Steps.RuntimeSteps.Waits(c.RuntimeType!) ? Steps.RuntimeSteps.WakeAt(c.RuntimeType!, step, now) : null,
         };
         if (c.RuntimeType == Steps.RuntimeSteps.Timeout)
