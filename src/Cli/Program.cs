@@ -87,6 +87,13 @@ app.Configure(c =>
         b.AddCommand<MeshEventsCommand>("events").WithDescription("The mesh log: kills, resumes, agents coming online");
         b.AddCommand<MeshDashboardCommand>("dashboard").WithDescription("Open the mesh page of the web UI, signed in by a one-time link");
     });
+    c.AddBranch("deliveries", b =>
+    {
+        b.SetDescription("Deliveries of intents to their principals: list (dead letters with --status dead_lettered), inspect, replay");
+        b.AddCommand<DeliveriesListCommand>("list").WithDescription("The workspace's deliveries, newest first");
+        b.AddCommand<DeliveriesGetCommand>("get").WithDescription("A delivery with every attempt");
+        b.AddCommand<DeliveriesReplayCommand>("replay").WithDescription("Deliver a finished delivery's payload again (a new delivery)");
+    });
     c.AddBranch("media", b =>
     {
         b.SetDescription("Files in the workspace: upload one, show it, download it (an intent or a task's evidence names it by upload_id)");

@@ -71,7 +71,7 @@ public sealed class McpTests(NodeFixture f)
             "axme.scenarios_validate", "axme.scenarios_apply", "axme.scenarios_list_templates", "axme.scenarios_get_template",
             "axme.scenarios_register_template", "axme.scenarios_register", "axme.scenarios_list", "axme.scenarios_start",
             "axme.mesh_heartbeat", "axme.mesh_agents", "axme.mesh_kill", "axme.mesh_resume", "axme.mesh_events",
-            "axme.media_upload", "axme.media_get", "axme.send", "axme.send_message", "axme.reply", "axme.list_inbox", "axme.resolve_contact"];
+            "axme.media_upload", "axme.media_get", "axme.deliveries_list", "axme.deliveries_get", "axme.deliveries_replay", "axme.send", "axme.send_message", "axme.reply", "axme.list_inbox", "axme.resolve_contact"];
         Assert.Equal(expected.Order(), tools.Select(t => t["name"].Str()).Order());
         foreach (var tool in tools)
         {
@@ -303,5 +303,23 @@ public sealed class McpTests(NodeFixture f)
         Assert.Equal("healthy", (await CallAsync(op, "axme.mesh_resume", new { address_id = sa["service_account_id"].Str() }))["agent"]!["health_status"].Str());
         var events = await CallAsync(op, "axme.mesh_events", new { event_type = "agent.killed" });
         Assert.Equal("mcp test", Assert.Single(events["events"]!.AsArray())!["details"]!["reason"].Str());
+    }
+    [Fact]
+    public async Task Media_and_delivery_tools_run_the_REST_operations()
+    {
+        var uploaded = await CallAsync(f.A, "axme.media_upload", new { filename = "note.txt", mime_type = "text/plain", content_base64 = Convert.ToBase64String("hello"u8.ToArray()) });
+        var upload = uploaded["upload"]!;
+        Assert.Equal("ready", upload["status"].Str());
+        Assert.Equal(5, upload["size_bytes"]!.GetValue<long>());
+        Assert.Equal("hello", await new HttpClient().GetStringAsync(upload["download_url"].Str()));
+        Assert.Equal("note.txt", (await CallAsync(f.A, "axme.media_get", new { upload_id = upload["upload_id"].Str() }))["upload"]!["filename"].Str());
+
+        var to = "mcp-deliveries-" + Guid.NewGuid().ToString("N")[..6];
+        var intent = (await f.A.PostAsync("/v1/intents", new { intent_type = "intent.test.mcp.v1", to_agent = to, payload = new { n = 1 } })).Ok()["intent_id"].Str();
+        var dlv = "dlv_" + Guid.Parse(intent).ToString("N");
+        var listed = await CallAsync(f.A, "axme.deliveries_list", new { status = "submitted", limit = 500 });
+        Assert.Contains(listed["deliveries"]!.AsArray(), d => d!["delivery_id"].Str() == dlv);
+        Assert.Equal("submitted", (await CallAsync(f.A, "axme.deliveries_get", new { delivery_id = dlv }))["delivery"]!["status"].Str());
+        await ErrorAsync(f.A, "tools/call", new { name = "axme.deliveries_replay", arguments = new { delivery_id = dlv } }, -32602); // still in flight
     }
 }
