@@ -22,6 +22,7 @@ public sealed class MeshDashboard(IDataProtectionProvider protection, IGrainFact
     public const string PagePath = "/inbox/mesh";
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
     private const int RefreshSeconds = 5;
+    private const int DeadLettersShown = 20;
 
     private readonly ITimeLimitedDataProtector _protector = protection.CreateProtector(AxmeNames.DashboardTokenPurpose).ToTimeLimitedDataProtector();
 
@@ -61,20 +62,43 @@ public sealed class MeshDashboard(IDataProtectionProvider protection, IGrainFact
     }
 
     /// <summary>GET /inbox/mesh: the signed-in key's workspace's agents and mesh log.</summary>
-    public static async Task<IResult> PageAsync(HttpContext http, InboxSession session, IGrainFactory grains, DeliveryQueries deliveries)
+    public static async Task<IResult> PageAsync(HttpContext http, InboxSession session, IGrainFactory grains, DeliveryQueries deliveries,
+        Deliveries.DeliveryService records)
     {
         if (await session.CallerAsync(http) is not { } caller) return InboxPages.SignInRequired(http);
         var agents = await MeshOperations.ListAsync(grains, deliveries, caller, QueryCollection.Empty, http.RequestAborted);
         var events = await MeshOperations.EventsAsync(grains, caller, QueryCollection.Empty); // the newest 50
+        var dead = await records.ListAsync(caller, new QueryCollection(new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>
+        {
+            ["status"] = Deliveries.DeliveryRules.DeadLettered, ["limit"] = DeadLettersShown.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }), http.RequestAborted);
         return new RazorComponentResult<MeshPage>(new Dictionary<string, object?>
         {
             [nameof(MeshPage.User)] = caller.AgentAddress,
             [nameof(MeshPage.Token)] = InboxPages.FormTokenOf(http),
             [nameof(MeshPage.Agents)] = agents,
             [nameof(MeshPage.Events)] = events.Events,
+            [nameof(MeshPage.DeadLetters)] = dead.Deliveries,
             [nameof(MeshPage.RefreshSeconds)] = RefreshSeconds,
             [nameof(MeshPage.Notice)] = http.Request.Query["done"].ToString() is { Length: > 0 } done ? done : null,
         });
+    }
+
+    /// <summary>POST /inbox/mesh/deliveries/{delivery_id}/replay: a dead letter's payload delivered again (a form of the page).</summary>
+    public static async Task<IResult> ReplayAsync(HttpContext http, string delivery_id, [Microsoft.AspNetCore.Mvc.FromForm] IFormCollection form,
+        InboxSession session, Deliveries.DeliveryService records)
+    {
+        if (await session.CallerAsync(http) is not { } caller) return InboxPages.SignInRequired(http);
+        try
+        {
+            // The form's own nonce as the key: a double click replays once.
+            var replay = await records.ReplayAsync(caller, delivery_id, form["nonce"].ToString() is { Length: > 0 } nonce ? nonce : null, http.RequestAborted);
+            return TypedResults.Redirect($"{PagePath}?done={Uri.EscapeDataString($"{delivery_id} replayed as {replay.Delivery.DeliveryId}")}");
+        }
+        catch (ProtocolException e) when (e.Status is >= 400 and < 500)
+        {
+            return InboxPages.Message(http, caller, e.Status == 404 ? "Not found" : "Not replayed", e.Message, e.Status);
+        }
     }
 
     /// <summary>POST /inbox/mesh/{address_id}/kill|resume (a form of the page; antiforgery checked).</summary>

@@ -35,6 +35,7 @@ public static class InboxPages
         inbox.MapPost("/m/{token}", MagicLinkPages.Answer).RequireRateLimiting(InboxRateLimit.Name).WithFilesUpTo(app);
         inbox.MapGet("/mesh", Mesh.MeshDashboard.PageAsync);
         inbox.MapPost("/mesh/{address_id}/{action}", Mesh.MeshDashboard.ActAsync);
+        inbox.MapPost("/mesh/deliveries/{delivery_id}/replay", Mesh.MeshDashboard.ReplayAsync);
         app.MapGet(Mesh.MeshDashboard.ExchangePath, (HttpContext http, Mesh.MeshDashboard dashboard) => dashboard.ExchangeAsync(http)).ExcludeFromDescription();
         return app;
     }
