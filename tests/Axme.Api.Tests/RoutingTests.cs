@@ -204,7 +204,9 @@ public sealed class RoutingTests(NodeFixture f)
         // PATCH draining kills the agent (its deliveries wait); active resumes it.
         Assert.Equal("draining", (await client.SendJsonAsync(HttpMethod.Patch, $"/v1/routing/endpoints/route_{id}", new { status = "draining" })).Ok()["route"]!["status"].Str());
         Assert.Equal("killed", (await client.GetJsonAsync($"/v1/mesh/agents/{id}")).Ok()["agent"]!["health_status"].Str());
+        var held = (await SendAsync(client, "billing"))["intent_id"].Str(); // waits while the agent is killed
         Assert.Equal("active", (await client.SendJsonAsync(HttpMethod.Patch, $"/v1/routing/endpoints/route_{id}", new { status = "active" })).Ok()["route"]!["status"].Str());
+        await Poll.UntilAsync(() => Task.FromResult(receiver.Received.Any(r => r.Body.Contains(held))), got => got, TimeSpan.FromSeconds(20), "the held delivery after resume");
         (await client.SendJsonAsync(HttpMethod.Patch, $"/v1/routing/endpoints/route_{id}", new { health_status = "healthy" })).Error(HttpStatusCode.UnprocessableEntity, "health_status_read_only");
 
         // A transport binding is the same record: a queue handle makes the agent drain its queue again.

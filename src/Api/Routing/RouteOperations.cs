@@ -42,6 +42,7 @@ public static class RouteOperations
     public static async Task<RouteResponse> UpdateAsync(Context c, string routeId, RequestBody body)
     {
         var (account, agent) = await PrincipalAsync(c, Principal(routeId, RoutePrefix));
+        await AccountAccess.MustManageAgentAsync(c.Grains, c.Caller, agent, "change its route");
         if (body.String("health_status", 32) is not null)
             throw ProtocolException.Invalid("health_status", "health_status is what the mesh measures (heartbeats, reported failures): it cannot be set", "health_status_read_only");
         SingleRoute(body);
@@ -55,15 +56,21 @@ public static class RouteOperations
             : agent.DeliveryMode == DeliveryModes.Http ? "http" : "queue";
         var url = transport == "http" ? c.Secrets.Url(body, "endpoint_url") : null;
         var auth = body.String("auth_mode", 16) ?? (transport == "http" ? "signed_key" : "none");
-        var route = await SetAsync(c, account.ServiceAccountId, transport, auth, Meta(body, transport, url));
+        // Only a body that changes the binding writes it (a status alone does not).
+        var binding = body.Root.ContainsKey("endpoint_url") || body.Root.ContainsKey("auth_mode") || body.Root["metadata"] is JsonObject;
+        var route = binding ? await SetAsync(c, account.ServiceAccountId, transport, auth, Meta(body, transport, url)) : null;
         if (status is not null)
         {
+            // The mesh's own kill and resume (logged there); what waited for a push binding goes out on resume.
             var grain = c.Grains.GetGrain<IAgentGrain>(account.AgentAddress);
             if (status == "draining" && agent.Killed is null) await grain.KillAsync(c.Caller.ServiceAccountId, "route drained (PATCH /v1/routing/endpoints)");
-            if (status == "active" && agent.Killed is not null) await grain.ResumeAsync(c.Caller.ServiceAccountId);
-            route = await RouteAsync(c, account);
+            if (status == "active" && agent.Killed is not null)
+                await AgentOperations.RedispatchWaitingAsync(c.Grains, c.Deliveries, (await grain.ResumeAsync(c.Caller.ServiceAccountId)).Agent, c.Ct);
         }
-        return new RouteResponse { Route = route };
+        if (status is null && route is not null) return new RouteResponse { Route = route };
+        var now = await RouteAsync(c, account);
+        if (route?.Metadata["webhook_secret"] is { } secret) now.Metadata["webhook_secret"] = secret.DeepClone(); // generated just now: shown once
+        return new RouteResponse { Route = now };
     }
 
     /// <summary>DELETE /v1/routing/endpoints/{route_id}: the binding goes back to stream (the default).</summary>
