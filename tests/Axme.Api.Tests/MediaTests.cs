@@ -214,6 +214,9 @@ public sealed class MediaTests(NodeFixture f)
         (await f.A.PostAsync($"/v1/intents/{task}/resume", new { task_result = new { outcome = "approved", data = new { evidence = new { upload_id = theirs["upload_id"].Str() } } } }))
             .Error(HttpStatusCode.UnprocessableEntity, "evidence_media_not_found");
         Assert.Equal("WAITING", (await f.A.GetJsonAsync($"/v1/intents/{task}")).Ok()["intent"]!["status"].Str());
+        // data that is no object carries no evidence (found by the fuzzer: it was a 500).
+        (await f.A.PostAsync($"/v1/intents/{task}/resume", new { task_result = new { outcome = "approved", data = "a string" } }))
+            .Error(HttpStatusCode.UnprocessableEntity, "evidence_required");
 
         Assert.Equal(HttpStatusCode.OK, (await PutAsync(Anonymous, pending["upload_url"].Str(), new ByteArrayContent("%PDF"u8.ToArray()))).StatusCode);
         (await f.A.PostAsync("/v1/media/finalize-upload", new { upload_id = pending["upload_id"].Str(), size_bytes = 4 })).Ok();

@@ -129,7 +129,9 @@ public static class ApiHosting
         // A request no route takes: the protocol's error body saying why (no such route, another method, not JSON) rather
         // than an empty one (the web inbox's pages keep a plain 404).
         var miss = new Errors.RouteMiss(app.Services.GetRequiredService<EndpointDataSource>(), app.Services.GetRequiredService<IInlineConstraintResolver>());
-        app.MapFallback((HttpContext http) => http.Request.Path.StartsWithSegments("/inbox") ? Results.NotFound() : miss.Answer(http));
+        // "{**path}", not MapFallback's default "{*path:nonfile}": a path whose last segment has a dot ("..", "a.json") is
+        // a miss like any other, answered with the body rather than the framework's empty 404.
+        app.MapFallback("{**path}", (HttpContext http) => http.Request.Path.StartsWithSegments("/inbox") ? Results.NotFound() : miss.Answer(http));
         app.MapInboxPages();
         app.MapMcp();
         return app;

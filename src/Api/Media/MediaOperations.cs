@@ -136,7 +136,8 @@ public sealed class MediaOperations(MediaStore store, MediaLinks links, Microsof
     public async Task CheckEvidenceAsync(Caller caller, JsonNode? taskResult, CancellationToken ct)
     {
         if (taskResult is not JsonObject result) return;
-        foreach (var id in MediaEvidence.References(result["evidence"]).Concat(MediaEvidence.References(result["data"]?["evidence"])).Distinct())
+        // data may be anything a client sends (a string, a list): only an object's evidence counts.
+        foreach (var id in MediaEvidence.References(result["evidence"]).Concat(MediaEvidence.References((result["data"] as JsonObject)?["evidence"])).Distinct())
         {
             StoredMedia m;
             try

@@ -87,9 +87,9 @@ public static class HumanTasks
         if ((Flag(task, "required_comment") || outcome is "changes_requested" or "override_approved") && string.IsNullOrWhiteSpace(comment))
             throw Invalid("task_result.comment", outcome is "changes_requested" or "override_approved" ? $"a comment is required with {outcome}" : "a comment is required", "comment_required");
         if (declined) return result.ToJsonString(); // a refusal carries no data
-        if (Flag(task, "evidence_required") && IsEmpty(result["evidence"]) && IsEmpty(result["data"]?["evidence"]))
+        if (Flag(task, "evidence_required") && IsEmpty(result["evidence"]) && IsEmpty((result["data"] as JsonObject)?["evidence"]))
             throw Invalid("task_result.evidence", "evidence is required (task_result.evidence or task_result.data.evidence)", "evidence_required");
-        if (type == "assignment" && IsEmpty(result["assignee"]) && IsEmpty(result["data"]?["assignee"]))
+        if (type == "assignment" && IsEmpty(result["assignee"]) && IsEmpty((result["data"] as JsonObject)?["assignee"]))
             throw Invalid("task_result.assignee", "an assignment names the assignee (task_result.assignee)", "assignee_required");
         if (type is "clarification" or "provide_data" && !result.Any(p => !Envelope.Contains(p.Key)) && IsEmpty(result["data"]))
             throw Invalid("task_result", $"a {type} answer carries the data asked for", "data_required");
