@@ -22,6 +22,9 @@ public sealed class DeliveryService(IGrainFactory grains, IntentQueries queries,
     public const string SubmitType = "axme.delivery.v1";
     private const int MaxPagesPerList = 10;
 
+    /// <summary><see cref="DeliveryRules.IsDelivery"/> over a row's stored intent (no human task, built-in step or scenario parent).</summary>
+    private const string DeliveriesOnly = "NOT (doc::jsonb ? 'human_task_json' OR doc::jsonb ? 'runtime_type' OR doc::jsonb ? 'workflow')";
+
     /// <summary>GET /v1/deliveries[?principal_id&amp;status&amp;limit&amp;cursor].</summary>
     public async Task<DeliveryList> ListAsync(Caller caller, IQueryCollection query, CancellationToken ct)
     {
@@ -30,7 +33,7 @@ public sealed class DeliveryService(IGrainFactory grains, IntentQueries queries,
         if (status is not null && !DeliveryRules.All.Contains(status))
             throw ProtocolException.Invalid("status", $"status must be one of {string.Join(", ", DeliveryRules.All)}");
         var limit = Query.Int(query, "limit", 1, 500) ?? 50;
-        var toAgent = Query.String(query, "principal_id") is { } principal ? (await PrincipalAsync(caller, principal)).AgentAddress : null;
+        var toAgent = Query.String(query, "principal_id") is { } principal ? (await Routing.RoutingOperations.AccountAsync(grains, caller, principal)).AgentAddress : null;
         var found = new List<IntentRecord>();
         var cursor = Query.String(query, "cursor");
         // A delivery status is read from the intent (DeliveryRules.Status): pages of candidate intents, each no longer
@@ -81,14 +84,12 @@ public sealed class DeliveryService(IGrainFactory grains, IntentQueries queries,
     /// <summary>POST /v1/deliveries: a payload to an alias or a principal, as an intent of type axme.delivery.v1.</summary>
     public async Task<DeliveryResponse> SubmitAsync(Caller caller, RequestBody body, string? idempotencyKey, CancellationToken ct)
     {
-        var org = TenantNames.Canonical(body.String("org_id", 255, required: true)!, "org_id");
-        var ws = TenantNames.Canonical(body.String("workspace_id", 255, required: true)!, "workspace_id");
-        if (!caller.CanAccess(org, ws)) throw ProtocolException.Forbidden("no access to that workspace");
+        var (org, ws) = Query.Workspace(body, caller);
         var alias = body.String("alias", 255);
         var principal = body.String("principal_id", 64);
         if (alias is null == principal is null) throw ProtocolException.Invalid("alias", "one of alias or principal_id is required", "missing_field");
         if (body.Object("payload", required: true) is null) throw ProtocolException.Invalid("payload", "payload is required", "missing_field");
-        var to = alias is not null ? AgentAddress.ForServiceAccount(org, ws, alias) : (await PrincipalAsync(caller, principal!)).AgentAddress;
+        var to = alias is not null ? AgentAddress.ForServiceAccount(org, ws, alias) : (await Routing.RoutingOperations.AccountAsync(grains, caller, principal!)).AgentAddress;
         var intentBody = new JsonObject
         {
             ["intent_type"] = SubmitType, ["to_agent"] = to, ["payload"] = body.Root["payload"]!.DeepClone(), ["correlation_id"] = body.String("correlation_id", 255),
@@ -106,9 +107,7 @@ public sealed class DeliveryService(IGrainFactory grains, IntentQueries queries,
     {
         // It fails other senders' intents: an operator's (admin key's) act, as the runtime, in the caller's name.
         if (!caller.IsAdmin) throw new ProtocolException(403, "admin_required", "only an admin key may reconcile deliveries");
-        var org = TenantNames.Canonical(body.String("org_id", 255, required: true)!, "org_id");
-        var ws = body.String("workspace_id", 255) is { } w ? TenantNames.Canonical(w, "workspace_id") : caller.WorkspaceId;
-        if (!caller.CanAccess(org, ws)) throw ProtocolException.Forbidden("no access to that workspace");
+        var (org, ws) = Query.Workspace(body, caller, workspaceOptional: true);
         var age = body.Int("max_pending_age_seconds", 0, 86400) ?? 300;
         var limit = body.Int("limit", 1, 5000) ?? 500;
         var target = body.String("target_status", 32) ?? DeliveryRules.DeadLettered;
@@ -137,16 +136,15 @@ public sealed class DeliveryService(IGrainFactory grains, IntentQueries queries,
         var (org, ws) = Query.Workspace(query, caller);
         var hours = Query.Int(query, "window_hours", 1, 720) ?? 24;
         var now = time.GetUtcNow();
-        // The same rule as DeliveryRules.Status, in SQL over the rows' stored intents (deliveries only: no human task,
-        // built-in step or scenario parent).
-        await using var cmd = db.CreateCommand("""
+        // The same rule as DeliveryRules.Status, in SQL over the rows' stored intents (deliveries only).
+        await using var cmd = db.CreateCommand($"""
             WITH d AS (
                 SELECT status, created_at, (doc::jsonb ->> 'delivery_attempt')::int AS attempts,
                        CASE WHEN status = 'FAILED' AND doc::jsonb ? 'error_json' THEN ((doc::jsonb ->> 'error_json')::jsonb ->> 'code') END AS error_code
                 FROM axme_intents
                 WHERE axme_scope(service_id, org_id, workspace_id) = axme_scope(@service, @org, @ws)
                   AND service_id = @service AND org_id = @org AND workspace_id = @ws AND updated_at >= @since
-                  AND NOT (doc::jsonb ? 'human_task_json' OR doc::jsonb ? 'runtime_type' OR doc::jsonb ? 'workflow'))
+                  AND {DeliveriesOnly})
             SELECT CASE
                      WHEN status IN ('CREATED', 'SUBMITTED') THEN CASE WHEN coalesce(attempts, 0) > 0 THEN 'pending' ELSE 'submitted' END
                      WHEN error_code = 'delivery_failed' THEN 'dead_lettered'
@@ -175,11 +173,11 @@ public sealed class DeliveryService(IGrainFactory grains, IntentQueries queries,
 
     private async Task<IReadOnlyList<Guid>> SubmittedBeforeAsync(string org, string ws, DateTimeOffset before, int limit, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = db.CreateCommand($"""
             SELECT intent_id FROM axme_intents
             WHERE status = 'SUBMITTED' AND updated_at < @before
               AND service_id = @service AND org_id = @org AND workspace_id = @ws
-              AND NOT (doc::jsonb ? 'human_task_json' OR doc::jsonb ? 'runtime_type' OR doc::jsonb ? 'workflow')
+              AND {DeliveriesOnly}
             ORDER BY updated_at LIMIT @limit
             """);
         cmd.Parameters.AddWithValue("service", options.Value.ServiceId);
@@ -217,12 +215,6 @@ public sealed class DeliveryService(IGrainFactory grains, IntentQueries queries,
         }
         return DeliveryRules.IsDelivery(intent) ? intent : throw ProtocolException.NotFound("delivery", deliveryId);
     }
-
-    private async Task<ServiceAccountRecord> PrincipalAsync(Caller caller, string principalId) =>
-        principalId.StartsWith("sa_", StringComparison.Ordinal) && await grains.GetGrain<IServiceAccountGrain>(principalId).GetAsync() is { } account
-        && caller.CanAccess(account.OrgId, account.WorkspaceId)
-            ? account
-            : throw ProtocolException.NotFound("principal", principalId);
 
     /// <summary>Wire views of intents as deliveries, looking each principal's agent up once.</summary>
     private sealed class Views(IGrainFactory grains)

@@ -67,6 +67,18 @@ public static class Query
     }
 
     /// <summary>
+    /// The workspace a body names (the gateway's org_id and workspace_id members), canonical; 403 unless the caller may act
+    /// there. org_id is required; workspace_id too unless <paramref name="workspaceOptional"/> (then the caller's).
+    /// </summary>
+    public static (string OrgId, string WorkspaceId) Workspace(RequestBody body, Caller caller, bool workspaceOptional = false)
+    {
+        var org = Axme.Grains.Interfaces.Accounts.TenantNames.Canonical(body.String("org_id", 255, required: true)!, "org_id");
+        var ws = body.String("workspace_id", 255, required: !workspaceOptional) is { } w
+            ? Axme.Grains.Interfaces.Accounts.TenantNames.Canonical(w, "workspace_id") : caller.WorkspaceId;
+        return caller.CanAccess(org, ws) ? (org, ws) : throw ProtocolException.Forbidden("no access to that workspace");
+    }
+
+    /// <summary>
     /// The owner_agent a request acts for (PROTOCOL §2.8): the owner_agent query parameter or the
     /// x-owner-agent header — 400 owner_agent_mismatch when both are given and differ — canonical (a bare
     /// name lies in the caller's workspace); null when neither is given.

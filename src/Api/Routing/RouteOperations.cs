@@ -151,9 +151,8 @@ public static class RouteOperations
 
     private static async Task<(ServiceAccountRecord Account, AgentRecord Agent)> PrincipalAsync(Context c, string principalId)
     {
-        if (principalId.StartsWith("sa_", StringComparison.Ordinal)
-            && await c.Grains.GetGrain<IServiceAccountGrain>(principalId).GetAsync() is { IsHuman: false } account
-            && c.Caller.CanAccess(account.OrgId, account.WorkspaceId)
+        // A human user's account has no delivery binding: no route either.
+        if (await RoutingOperations.AccountAsync(c.Grains, c.Caller, principalId) is { IsHuman: false } account
             && await c.Grains.GetGrain<IAgentGrain>(account.AgentAddress).GetAsync() is { } agent)
             return (account, agent);
         throw ProtocolException.NotFound("principal", principalId);

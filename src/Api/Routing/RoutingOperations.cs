@@ -21,9 +21,7 @@ public static class RoutingOperations
     public static async Task<PrincipalResponse> CreatePrincipalAsync(IGrainFactory grains, Caller caller, RequestBody body)
     {
         var managing = ServiceAccountOperations.ManagingCaller(caller);
-        var org = TenantNames.Canonical(body.String("org_id", 255, required: true)!, "org_id");
-        var ws = TenantNames.Canonical(body.String("workspace_id", 255, required: true)!, "workspace_id");
-        if (!managing.CanAccess(org, ws)) throw ProtocolException.Forbidden("no access to that workspace");
+        var (org, ws) = Query.Workspace(body, managing);
         var type = body.String("principal_type", 32, required: true)!;
         if (!PrincipalTypes.Contains(type))
             throw ProtocolException.Invalid("principal_type", "principal_type must be user, service_agent or service_account", "invalid_principal_type");
@@ -100,9 +98,7 @@ public static class RoutingOperations
     /// </summary>
     public static async Task<RoutingResolveResponse> ResolveRouteAsync(IGrainFactory grains, Caller caller, RequestBody body, string origin)
     {
-        var org = TenantNames.Canonical(body.String("org_id", 255, required: true)!, "org_id");
-        var ws = TenantNames.Canonical(body.String("workspace_id", 255, required: true)!, "workspace_id");
-        if (!caller.CanAccess(org, ws)) throw ProtocolException.Forbidden("no access to that workspace");
+        var (org, ws) = Query.Workspace(body, caller);
         var aliasName = body.String("alias", 255);
         var principalId = body.String("principal_id", 64);
         if (aliasName is null && principalId is null) throw ProtocolException.Invalid("alias", "alias or principal_id is required", "missing_field");
@@ -178,7 +174,7 @@ public static class RoutingOperations
     };
 
     /// <summary>An account the caller may see (its workspace's, any for an admin); 404 principal_not_found otherwise.</summary>
-    private static async Task<ServiceAccountRecord> AccountAsync(IGrainFactory grains, Caller caller, string principalId) =>
+    public static async Task<ServiceAccountRecord> AccountAsync(IGrainFactory grains, Caller caller, string principalId) =>
         principalId.StartsWith("sa_", StringComparison.Ordinal)
         && await grains.GetGrain<IServiceAccountGrain>(principalId).GetAsync() is { } account && caller.CanAccess(account.OrgId, account.WorkspaceId)
             ? account
