@@ -32,6 +32,7 @@ public sealed class PagingTests(NodeFixture f)
     {
         var ws = "pg" + Guid.NewGuid().ToString("N")[..8];
         var scope = $"org_id=paging&workspace_id={ws}";
+        await Tenants.EnsureWorkspaceAsync(f.Admin, "paging", ws);
         var accounts = new List<string>();
         for (var i = 0; i < 5; i++)
             accounts.Add((await f.Admin.PostAsync("/v1/service-accounts", new { org_id = "paging", workspace_id = ws, name = $"agent-{i}" })).Ok()["service_account"]!["service_account_id"].Str());

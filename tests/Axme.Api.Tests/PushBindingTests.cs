@@ -14,6 +14,7 @@ public sealed class PushBindingTests(NodeFixture f)
         body["org_id"] = "push";
         body["workspace_id"] = ws;
         body["name"] = "handler";
+        await Tenants.EnsureWorkspaceAsync(f.Admin, "push", ws);
         var sa = (await f.Admin.PostAsync("/v1/service-accounts", body.ToJsonString())).Ok();
         var key = (await f.Admin.PostAsync($"/v1/service-accounts/{sa["service_account"]!["service_account_id"].Str()}/keys", new { })).Ok();
         var client = f.Node.CreateClient(key["key"]!["token"].Str());

@@ -9,6 +9,7 @@ public sealed class ServiceAccountTests(NodeFixture f)
     [Fact]
     public async Task Create_list_get_key_and_delete_a_service_account()
     {
+        await Tenants.EnsureWorkspaceAsync(f.Admin, "sa-org", "sa-ws");
         var created = (await f.Admin.PostAsync("/v1/service-accounts",
             new { org_id = "sa-org", workspace_id = "sa-ws", name = "Approver Bot", display_name = "Approver", description = "approves" })).Ok()["service_account"]!;
         var id = created["service_account_id"].Str();

@@ -10,6 +10,7 @@ public sealed class TenantNameTests(NodeFixture f)
     [Fact]
     public async Task Two_spellings_of_one_name_are_one_tenant_not_two_sharing_an_address()
     {
+        await Tenants.EnsureWorkspaceAsync(f.Admin, "Collide", "PROD");
         var upper = (await f.Admin.PostAsync("/v1/service-accounts", new { org_id = "Collide", workspace_id = "PROD", name = "Worker One" })).Ok()["service_account"]!;
         Assert.Equal("collide", upper["org_id"].Str());
         Assert.Equal("prod", upper["workspace_id"].Str());

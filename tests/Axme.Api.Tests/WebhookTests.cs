@@ -18,6 +18,7 @@ public sealed class WebhookTests(NodeFixture f)
         body["org_id"] = "hooks";
         body["workspace_id"] = ws;
         body["name"] = "receiver";
+        await Tenants.EnsureWorkspaceAsync(f.Admin, "hooks", ws);
         var sa = (await f.Admin.PostAsync("/v1/service-accounts", body.ToJsonString())).Ok();
         var id = sa["service_account"]!["service_account_id"].Str();
         var key = (await f.Admin.PostAsync($"/v1/service-accounts/{id}/keys", new { })).Ok();
@@ -122,6 +123,7 @@ public sealed class WebhookTests(NodeFixture f)
         (await agent.SendJsonAsync(HttpMethod.Put, "/v1/agents/receiver/delivery", new { delivery_mode = "carrier-pigeon" })).Error(HttpStatusCode.UnprocessableEntity, "unsupported_delivery_mode");
         Assert.Equal("stream", (await agent.GetJsonAsync("/v1/agents/receiver")).Ok()["agent"]!["delivery_mode"].Str()); // nothing written
         var ws = "wh" + Guid.NewGuid().ToString("N")[..8];
+        await Tenants.EnsureWorkspaceAsync(f.Admin, "hooks", ws);
         (await f.Admin.PostAsync("/v1/service-accounts", new { org_id = "hooks", workspace_id = ws, name = "x1", delivery_mode = "http" })).Error(HttpStatusCode.UnprocessableEntity);
         Assert.Empty((await f.Admin.GetJsonAsync($"/v1/service-accounts?org_id=hooks&workspace_id={ws}")).Ok()["service_accounts"]!.AsArray()); // no partial write
     }

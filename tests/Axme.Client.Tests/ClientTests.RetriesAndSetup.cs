@@ -214,4 +214,34 @@ public sealed partial class ClientTests
         Assert.Equal("revoked", (await client.RevokeAliasAsync(alias.AliasId)).Alias.Status);
         Assert.Empty((await client.ListAliasesAsync(status: "active")).Aliases);
     }
+
+    [Fact]
+    public async Task An_organization_its_workspaces_and_members_are_managed_through_the_SDK_and_a_suspended_workspace_refuses_its_keys()
+    {
+        var admin = f.Client(f.Node.AdminKey);
+        var org = "sdk-org-" + Guid.NewGuid().ToString("N")[..6];
+        var created = (await admin.CreateOrganizationAsync(new OrganizationCreateRequest { Name = "SDK Org", OrgId = org, RequestedByActorId = "usr_founder" })).Organization;
+        Assert.Equal((org, "active"), (created.OrgId, created.Status));
+        var ws = (await admin.CreateWorkspaceAsync(org, new WorkspaceCreateRequest { Name = "Main", Environment = "staging" })).Workspace;
+        Assert.Equal(("main", "staging"), (ws.WorkspaceId, ws.Environment));
+        Assert.Contains(org, (await admin.ListOrganizationsAsync()).Organizations.Select(o => o.OrgId));
+        var got = (await admin.GetOrganizationAsync(org)).Organization;
+        Assert.Equal((1, 1), (got.WorkspacesCount, got.MembersCount));
+        Assert.Equal(["main"], (await admin.ListWorkspacesAsync(org)).Workspaces.Select(w => w.WorkspaceId));
+
+        var member = (await admin.AddMemberAsync(org, new MemberAddRequest { ActorId = "usr_ops", Role = "member", WorkspaceId = "main" })).Member;
+        Assert.Equal("workspace_admin", (await admin.UpdateMemberAsync(org, member.MemberId, new MemberUpdateRequest { Role = "workspace_admin" })).Member.Role);
+        Assert.Equal(2, (await admin.ListMembersAsync(org, "main")).Members.Count);
+        Assert.True((await admin.RemoveMemberAsync(org, member.MemberId)).Removed);
+
+        var (_, _, key) = await Tenants.CreateAsync(f.Node, f.Admin, org, "main", "worker");
+        var worker = f.Client(key);
+        Assert.Equal(org, Assert.Single((await worker.ListOrganizationsAsync()).Organizations).OrgId);
+        Assert.Equal("suspended", (await admin.UpdateWorkspaceAsync(org, "main", new WorkspaceUpdateRequest { Status = "suspended" })).Workspace.Status);
+        var refused = await Assert.ThrowsAsync<AxmeAuthException>(() => worker.ListOrganizationsAsync());
+        Assert.Equal("workspace_suspended", refused.Code);
+        Assert.Equal("Main workspace", (await admin.UpdateWorkspaceAsync(org, "main", new WorkspaceUpdateRequest { Status = "active", Name = "Main workspace" })).Workspace.Name);
+        Assert.Single((await worker.ListOrganizationsAsync()).Organizations);
+        Assert.Equal("Renamed", (await admin.UpdateOrganizationAsync(org, new OrganizationUpdateRequest { Name = "Renamed" })).Organization.Name);
+    }
 }

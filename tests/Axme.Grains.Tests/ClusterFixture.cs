@@ -93,6 +93,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<LifecycleSubscribers>();
             host.Services.AddSingleton<Axme.Grains.Schemas.SemanticSchemaCache>();
             host.Services.AddSingleton<Axme.Grains.Accounts.AliasDirectory>();
+            host.Services.AddSingleton<Axme.Grains.Interfaces.Tenancy.TenantGate>();
             host.Services.AddSingleton<Axme.Grains.Workflows.ScenarioPlans>();
             host.Services.AddSingleton<IInternalHandler, EchoHandler>();
             host.Services.AddSingleton<IInternalHandler>(FlakyHandler.Instance);

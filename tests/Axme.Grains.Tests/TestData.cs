@@ -40,5 +40,15 @@ internal static class TestData
         new() { Status = IntentStatus.Completed, ResultJson = resultJson };
 
     /// <summary>A random workspace, so tests never share an account directory.</summary>
+    /// <summary>
+    /// The directory of a workspace that exists (docs/adr/026: accounts are made only in one), with its organization,
+    /// recorded as a start-up adoption does.
+    /// </summary>
+    public static async Task<Axme.Grains.Interfaces.Accounts.IWorkspaceGrain> WorkspaceAsync(IGrainFactory grains, string org, string workspace)
+    {
+        await grains.GetGrain<Axme.Grains.Interfaces.Tenancy.IOrganizationGrain>(org).AdoptWorkspaceAsync(workspace, "tests");
+        return grains.GetGrain<Axme.Grains.Interfaces.Accounts.IWorkspaceGrain>(Axme.Grains.Interfaces.Accounts.IWorkspaceGrain.KeyFor(org, workspace));
+    }
+
     public static string NewName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 }

@@ -1,6 +1,7 @@
 using Axme.Api.Errors;
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Tenancy;
 
 namespace Axme.Api.Auth;
 
@@ -10,7 +11,7 @@ namespace Axme.Api.Auth;
 /// is seen by all nodes at once. An actor token in the bearer (ActorTokens) makes the request act as that
 /// human user: alone, or on top of a key of the user's workspace (or an admin key).
 /// </summary>
-public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorTokens, AuthFailureLimiter failures) : IEndpointFilter
+public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorTokens, AuthFailureLimiter failures, TenantGate tenants) : IEndpointFilter
 {
     private const string CallerItem = "axme.caller";
 
@@ -54,6 +55,7 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
                 if (!machine.CanAccess(user.OrgId, user.WorkspaceId))
                     return ProtocolException.Forbidden("the actor token's user is not in the key's workspace");
             }
+            if (await tenants.RefusalAsync(user.OrgId, user.WorkspaceId) is { } userClosed) return userClosed;
             http.Items[CallerItem] = ActorTokens.CallerFor(user, claim!.Value.IssuerId);
             return null;
         }
@@ -69,6 +71,8 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
         if (caller.AgentKilled && !(HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Equals(Mesh.MeshEndpoints.HeartbeatPath, StringComparison.Ordinal)))
             return new ProtocolException(403, "agent_killed",
                 $"{caller.AgentAddress} is killed by an operator: only its heartbeat is accepted until it is resumed (POST /v1/mesh/agents/{{id}}/resume)");
+        // A suspended or archived workspace or organization (docs/adr/026): its keys are refused; admin keys act anywhere.
+        if (!caller.IsAdmin && await tenants.RefusalAsync(caller.OrgId, caller.WorkspaceId) is { } closed) return closed;
         http.Items[CallerItem] = caller;
         return null;
     }

@@ -15,6 +15,7 @@ using Axme.Api.Routing;
 using Axme.Api.Deliveries;
 using Axme.Api.Mesh;
 using Axme.Api.Schemas;
+using Axme.Api.Tenancy;
 using Axme.Api.Notifications;
 using Axme.Api.Web;
 using Axme.Api.Webhooks;
@@ -125,6 +126,7 @@ public static class ApiHosting
         v1.MapMediaEndpoints();
         v1.MapRoutingEndpoints();
         v1.MapDeliveryEndpoints();
+        v1.MapTenancyEndpoints();
         app.MapMediaRelays();
         // A request no route takes: the protocol's error body saying why (no such route, another method, not JSON) rather
         // than an empty one (the web inbox's pages keep a plain 404).

@@ -111,6 +111,36 @@ public sealed class IntentQueries(NpgsqlDataSource db, IOptions<ApiOptions> opti
     }
 
     /// <summary>
+    /// Some live (non-terminal) intents a workspace still has, up to <paramref name="limit"/>: created in it, or addressed
+    /// to one of <paramref name="agents"/> (its accounts). Archiving a workspace waits until there are none (docs/adr/026).
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> LiveAsync(string orgId, string workspaceId, IReadOnlyList<string> agents, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            (SELECT intent_id FROM axme_intents
+             WHERE axme_scope(service_id, org_id, workspace_id) = axme_scope(@service, @org, @ws)
+               AND service_id = @service AND org_id = @org AND workspace_id = @ws
+               AND status NOT IN ('COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT')
+             LIMIT @limit)
+            UNION
+            (SELECT intent_id FROM axme_intents
+             WHERE axme_key(to_agent) IN (SELECT axme_key(a) FROM unnest(@agents) a) AND to_agent = ANY(@agents)
+               AND service_id = @service AND status NOT IN ('COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT')
+             LIMIT @limit)
+            LIMIT @limit
+            """);
+        cmd.Parameters.AddWithValue("service", options.Value.ServiceId);
+        cmd.Parameters.AddWithValue("org", orgId);
+        cmd.Parameters.AddWithValue("ws", workspaceId);
+        cmd.Parameters.AddWithValue("agents", agents.ToArray());
+        cmd.Parameters.AddWithValue("limit", limit);
+        var ids = new List<Guid>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) ids.Add(reader.GetGuid(0));
+        return ids;
+    }
+
+    /// <summary>
     /// Non-terminal intents of a workspace not updated since the given time (bulk cancel); for a non-admin
     /// only those it may change: sent by it or addressed to it.
     /// </summary>

@@ -30,6 +30,8 @@ public static class AxmeNames
     public const string ScenarioRegistryState = "scenarioregistry";
     public const string MeshEventLogState = "mesheventlog";
     public const string OneTimeTokenState = "onetimetoken";
+    public const string OrganizationState = "organization";
+    public const string OrganizationDirectoryState = "organizationdirectory";
 
     /// <summary>Data Protection purpose of media relay links (upload_url, download_url, preview_url: docs/adr/023).</summary>
     public const string MediaLinkPurpose = "Axme.MediaLink.v1";

@@ -1,4 +1,4 @@
-using Axme.Grains.Common;
+using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Accounts;
 
 namespace Axme.Grains.Accounts;

@@ -1,6 +1,7 @@
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Tenancy;
 
 namespace Axme.Grains.Accounts;
 
@@ -24,6 +25,8 @@ public sealed class WorkspaceGrain(
             var existing = await GrainFactory.GetGrain<IServiceAccountGrain>(member.ServiceAccountId).GetAsync();
             if (existing is not null) return (existing, false);
         }
+        // A new account only in a workspace that exists and is active (docs/adr/026): 404 or 409 otherwise.
+        await GrainFactory.GetGrain<IOrganizationGrain>(command.OrgId).RequireActiveWorkspaceAsync(command.WorkspaceId);
         if (ActiveAlias(address) is { } alias)
             throw ProtocolException.Conflict("name_is_alias", $"{address} is an alias of {alias.PrincipalAddress}: revoke it first, or choose another name");
         var id = "sa_" + Guid.NewGuid().ToString("N")[..20];

@@ -1,18 +1,25 @@
 using Axme.Grains.Interfaces.Accounts;
+using Axme.Grains.Interfaces.Tenancy;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Axme.Silo.Hosting;
 
 /// <summary>
-/// Ensures an admin service account exists once the silo runs. AXME_ADMIN_KEY, when set, is bound to
+/// Ensures the admin's organization and workspace and an admin service account exist once the silo runs. AXME_ADMIN_KEY, when set, is bound to
 /// it (by hash). Otherwise, when the account has no active key, one is generated and printed once:
 /// only its hash is stored, so it cannot be shown again.
 /// </summary>
-public sealed partial class AdminKeyBootstrap(IGrainFactory grains, IOptions<AxmeOptions> options, ILogger<AdminKeyBootstrap> logger) : IHostedService
+public sealed partial class AdminKeyBootstrap(IGrainFactory grains, NpgsqlDataSource db, IOptions<AxmeOptions> options, ILogger<AdminKeyBootstrap> logger)
+    : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
+        // The admin's tenant is an ordinary organization and workspace (docs/adr/026), made before anything is put in it.
+        await TenantAdoption.AdoptAsync(db, grains, o.ServiceId);
+        var org = grains.GetGrain<IOrganizationGrain>(o.AdminOrg);
+        await org.AdoptWorkspaceAsync(o.AdminWorkspace, "system");
         var workspace = grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(o.AdminOrg, o.AdminWorkspace));
         var (admin, _) = await workspace.CreateServiceAccountAsync(new CreateServiceAccountCommand
         {
@@ -24,6 +31,7 @@ public sealed partial class AdminKeyBootstrap(IGrainFactory grains, IOptions<Axm
             CreatedByActorId = "system",
             IsAdmin = true,
         });
+        await org.AddMemberAsync(new AddMemberCommand { ActorId = admin.ServiceAccountId, Role = MemberRoles.Owner });
         var account = grains.GetGrain<IServiceAccountGrain>(admin.ServiceAccountId);
         if (!string.IsNullOrEmpty(o.AdminKey))
         {

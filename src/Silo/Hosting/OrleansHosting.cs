@@ -17,6 +17,7 @@ public static class OrleansHosting
         builder.Services.AddOptions<IntentOptions>().Bind(builder.Configuration.GetSection(IntentOptions.Section));
         builder.Services.AddSingleton<Axme.Grains.Schemas.SemanticSchemaCache>();
         builder.Services.AddSingleton<Axme.Grains.Accounts.AliasDirectory>();
+        builder.Services.AddSingleton<Axme.Grains.Interfaces.Tenancy.TenantGate>();
         builder.Services.AddSingleton<Axme.Grains.Workflows.ScenarioPlans>();
         GrainInterfaceTypeCache.AddTo(builder.Services);
         builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(s => StorageJson.Configure(s.JsonSerializerOptions));

@@ -11,7 +11,7 @@ public sealed class AccountGrainTests(ClusterFixture fx)
     [Fact]
     public async Task Creating_a_service_account_by_the_same_name_is_idempotent()
     {
-        var workspace = Workspace();
+        var workspace = await Workspace();
 
         var (first, firstCreated) = await workspace.CreateServiceAccountAsync(Command("billing"));
         var (second, secondCreated) = await workspace.CreateServiceAccountAsync(Command("billing"));
@@ -29,7 +29,7 @@ public sealed class AccountGrainTests(ClusterFixture fx)
     [Fact]
     public async Task A_key_authenticates_until_revoked_and_its_secret_is_never_stored()
     {
-        var (account, _) = await Workspace().CreateServiceAccountAsync(Command("billing"));
+        var (account, _) = await (await Workspace()).CreateServiceAccountAsync(Command("billing"));
         var accountGrain = fx.Client.GetGrain<IServiceAccountGrain>(account.ServiceAccountId);
 
         var created = await accountGrain.CreateKeyAsync(null);
@@ -61,7 +61,7 @@ public sealed class AccountGrainTests(ClusterFixture fx)
         Assert.Equal(0, leaks);
     }
 
-    private IWorkspaceGrain Workspace() => fx.Client.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(_org, _workspace));
+    private Task<IWorkspaceGrain> Workspace() => TestData.WorkspaceAsync(fx.Client, _org, _workspace);
 
     private CreateServiceAccountCommand Command(string name) => new()
     {

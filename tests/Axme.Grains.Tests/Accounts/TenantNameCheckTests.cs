@@ -12,7 +12,7 @@ public sealed class TenantNameCheckTests(ClusterFixture fx)
     {
         // Written straight to the grain, as a node before ADR 017 accepted it from the API.
         var legacy = "Legacy Corp " + Guid.NewGuid().ToString("N")[..6];
-        await fx.Client.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(legacy, "Prod")).CreateServiceAccountAsync(new CreateServiceAccountCommand
+        await (await TestData.WorkspaceAsync(fx.Client, legacy, "Prod")).CreateServiceAccountAsync(new CreateServiceAccountCommand
         {
             OrgId = legacy, WorkspaceId = "Prod", Name = "old-agent", CreatedByActorId = "test",
         });

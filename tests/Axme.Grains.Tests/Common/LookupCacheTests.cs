@@ -1,4 +1,4 @@
-using Axme.Grains.Common;
+using Axme.Grains.Interfaces.Common;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Axme.Grains.Tests.Common;

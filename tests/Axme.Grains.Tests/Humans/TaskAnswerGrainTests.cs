@@ -15,7 +15,7 @@ public sealed class TaskAnswerGrainTests(ClusterFixture fx)
     public async Task A_user_answers_only_while_it_holds_the_assigned_role_and_a_refusal_writes_nothing()
     {
         var sender = TestData.Caller(_org, _workspace, "sa_sender");
-        var (user, created) = await fx.Client.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(_org, _workspace))
+        var (user, created) = await (await TestData.WorkspaceAsync(fx.Client, _org, _workspace))
             .CreateServiceAccountAsync(new CreateServiceAccountCommand
             {
                 OrgId = _org, WorkspaceId = _workspace, Name = "dana", CreatedByActorId = "sa_admin",
@@ -49,7 +49,7 @@ public sealed class TaskAnswerGrainTests(ClusterFixture fx)
     [Fact]
     public async Task Only_human_accounts_take_a_profile_update()
     {
-        var (agent, _) = await fx.Client.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(_org, _workspace))
+        var (agent, _) = await (await TestData.WorkspaceAsync(fx.Client, _org, _workspace))
             .CreateServiceAccountAsync(new CreateServiceAccountCommand { OrgId = _org, WorkspaceId = _workspace, Name = "bot", CreatedByActorId = "sa_admin" });
         Assert.Equal(AccountKinds.Agent, agent.Kind);
         var e = await Assert.ThrowsAsync<ProtocolException>(() =>

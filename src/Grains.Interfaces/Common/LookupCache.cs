@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Axme.Grains.Common;
+namespace Axme.Grains.Interfaces.Common;
 
 /// <summary>
 /// Answers of a grain that is only consulted (is there a schema for this type, does this workspace have lifecycle
