@@ -94,6 +94,30 @@ app.Configure(c =>
         b.AddCommand<DeliveriesGetCommand>("get").WithDescription("A delivery with every attempt");
         b.AddCommand<DeliveriesReplayCommand>("replay").WithDescription("Deliver a finished delivery's payload again (a new delivery)");
     });
+    c.AddBranch("org", b =>
+    {
+        b.SetDescription("Organizations: list, show, create (admin key), rename, suspend or archive");
+        b.AddCommand<OrgListCommand>("list").WithDescription("The organizations the key may see");
+        b.AddCommand<OrgShowCommand>("show").WithDescription("One organization with its counts");
+        b.AddCommand<OrgCreateCommand>("create").WithDescription("Create an organization (admin key)");
+        b.AddCommand<OrgUpdateCommand>("update").WithDescription("Rename it or change its status");
+    });
+    c.AddBranch("workspace", b =>
+    {
+        b.SetDescription("Workspaces of an organization: list, create, rename, suspend or archive, use");
+        b.AddCommand<WorkspaceListCommand>("list").WithDescription("The organization's workspaces (* marks the context's)");
+        b.AddCommand<WorkspaceCreateCommand>("create").WithDescription("Create a workspace");
+        b.AddCommand<WorkspaceUpdateCommand>("update").WithDescription("Rename it or change its status");
+        b.AddCommand<WorkspaceUseCommand>("use").WithDescription("Make a workspace the context's (org_id, workspace_id)");
+    });
+    c.AddBranch("member", b =>
+    {
+        b.SetDescription("Members of an organization: people with a role");
+        b.AddCommand<MemberListCommand>("list").WithDescription("The organization's members");
+        b.AddCommand<MemberAddCommand>("add").WithDescription("Add a member with a role");
+        b.AddCommand<MemberUpdateCommand>("update").WithDescription("Change a member's role or status");
+        b.AddCommand<MemberRemoveCommand>("remove").WithDescription("Remove a member");
+    });
     c.AddBranch("media", b =>
     {
         b.SetDescription("Files in the workspace: upload one, show it, download it (an intent or a task's evidence names it by upload_id)");

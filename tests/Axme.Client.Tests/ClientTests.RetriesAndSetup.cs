@@ -234,7 +234,7 @@ public sealed partial class ClientTests
         Assert.Equal(2, (await admin.ListMembersAsync(org, "main")).Members.Count);
         Assert.True((await admin.RemoveMemberAsync(org, member.MemberId)).Removed);
 
-        var (_, _, key) = await Tenants.CreateAsync(f.Node, f.Admin, org, "main", "worker");
+        var (_, _, key) = await Axme.Testing.Tenants.CreateAsync(f.Node, f.Admin, org, "main", "worker");
         var worker = f.Client(key);
         Assert.Equal(org, Assert.Single((await worker.ListOrganizationsAsync()).Organizations).OrgId);
         Assert.Equal("suspended", (await admin.UpdateWorkspaceAsync(org, "main", new WorkspaceUpdateRequest { Status = "suspended" })).Workspace.Status);

@@ -38,6 +38,7 @@ public sealed partial class SchemaConformanceTests
         ("api.intents.resolve.response.v1.json: completion_delivery", Kind.Optional, "absent when nothing was applied"),
         ("api.intents.resolve.response.v1.json: intent", Kind.Optional, "the write answer is shared with controls and policy, which answer without the intent"),
         // Organizations and workspaces (ADR 026): ids are canonical names, given or made from the name; the path names them.
+        ("api.organizations.create.request.v1.json: requested_by_actor_id", Kind.Optional, "default: the caller's account, the first owner (ADR 026)"),
         ("api.organizations.create.request.v1.json: org_id", Kind.Extension, "the id to use, a canonical name (default: the name's slug; ADR 026)"),
         ("api.organizations.create.response.v1.json: organization.workspaces_count", Kind.Extension, "the create answer leaves it out (null is not written)"),
         ("api.organizations.create.response.v1.json: organization.members_count", Kind.Extension, "the create answer leaves it out (null is not written)"),

@@ -8,8 +8,8 @@ public sealed record OrganizationCreateRequest
 {
     /// <summary>What people read, 2-120 characters.</summary>
     public required string Name { get; init; }
-    /// <summary>The actor who asked: the organization's first member, its org_owner.</summary>
-    public required string RequestedByActorId { get; init; }
+    /// <summary>The actor who asked: the organization's first member, its org_owner (default: the caller's account).</summary>
+    public string? RequestedByActorId { get; init; }
     /// <summary>Its legal name.</summary>
     public string? LegalName { get; init; }
     /// <summary>Its primary e-mail/web domain.</summary>

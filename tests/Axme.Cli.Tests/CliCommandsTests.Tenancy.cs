@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+using Axme.Testing;
+
+namespace Axme.Cli.Tests;
+
+/// <summary>Organizations, workspaces and members from the CLI (issue 14 item 1, docs/adr/026).</summary>
+public sealed partial class CliCommandsTests
+{
+    [Fact]
+    public async Task Org_workspace_and_member_commands_manage_a_tenant_and_workspace_use_switches_the_context()
+    {
+        var admin = new Dictionary<string, string?> { ["AXME_API_KEY"] = Fixture.Node.AdminKey };
+        var org = Unique("cli-org");
+        var created = await RunAsync(admin, "org", "create", "CLI Org", "--id", org, "--json");
+        Ok(created);
+        Assert.Equal((org, "active"), (created.Json["org_id"].Str(), created.Json["status"].Str()));
+        Ok(await RunAsync(admin, "workspace", "create", "Main Line", "--org", org, "--environment", "staging"));
+        var listed = await RunAsync(admin, "workspace", "list", "--org", org, "--json");
+        Ok(listed);
+        Assert.Equal("main-line", Assert.Single(listed.Json["workspaces"]!.AsArray())!["workspace_id"].Str());
+        Assert.Contains(org, (await RunAsync(admin, "org", "list")).Stdout);
+
+        var used = await RunAsync(admin, "workspace", "use", "main-line", "--org", org);
+        Ok(used);
+        var context = await RunAsync(admin, "context", "show", "--json");
+        Assert.Equal((org, "main-line"), (context.Json["org_id"].Str(), context.Json["workspace_id"].Str()));
+        // The context's organization is now the default of the tenancy commands.
+        var shown = await RunAsync(admin, "org", "show", "--json");
+        Ok(shown);
+        Assert.Equal(1, shown.Json["workspaces_count"]!.GetValue<int>());
+        Assert.Equal(2, (await RunAsync(admin, "workspace", "use", "nope")).ExitCode);
+
+        var member = await RunAsync(admin, "member", "add", "usr_cli", "--role", "member", "--workspace", "main-line", "--json");
+        Ok(member);
+        var memberId = member.Json["member_id"].Str();
+        var updated = await RunAsync(admin, "member", "update", memberId, "--role", "org_admin", "--json");
+        Ok(updated);
+        Assert.Equal("org_admin", updated.Json["role"].Str());
+        Assert.Contains("usr_cli", (await RunAsync(admin, "member", "list")).Stdout);
+        Ok(await RunAsync(admin, "member", "remove", memberId));
+        Assert.DoesNotContain(JsonNode.Parse((await RunAsync(admin, "member", "list", "--json")).Stdout)!["members"]!.AsArray(), m => m!["member_id"].Str() == memberId);
+
+        var suspended = await RunAsync(admin, "workspace", "update", "main-line", "--status", "suspended", "--json");
+        Ok(suspended);
+        Assert.Equal("suspended", suspended.Json["status"].Str());
+        Assert.Equal("Renamed", (await RunAsync(admin, "org", "update", "--name", "Renamed", "--json")).Json["name"].Str());
+
+        // A workspace key sees its own organization, and may not create one.
+        var own = await RunAsync("org", "list", "--json");
+        Ok(own);
+        Assert.Equal("acme", Assert.Single(own.Json["organizations"]!.AsArray())!["org_id"].Str());
+        Assert.Equal(3, (await RunAsync("org", "create", "Not Mine")).ExitCode); // 403: an admin key creates organizations
+    }
+}
