@@ -92,3 +92,32 @@ public sealed class OrganizationGrainTests(ClusterFixture fx)
         Assert.Contains(_org, await fx.Client.GetGrain<IOrganizationDirectoryGrain>(IOrganizationDirectoryGrain.Key).ListAsync());
     }
 }
+
+/// <summary>The start-up adoption reads every stored workspace directory (docs/adr/026 §4).</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class TenantAdoptionTests(ClusterFixture fx)
+{
+    [Fact]
+    public async Task Every_stored_workspace_directory_gets_its_organization_and_workspace_records()
+    {
+        // A directory as a node before workspaces were resources stored it: a row of the workspace grain type, and
+        // no organization record. (Copied from a real row under another key: only the key is read.)
+        var org = TestData.NewName("legacy");
+        var seedOrg = TestData.NewName("seed");
+        await (await TestData.WorkspaceAsync(fx.Client, seedOrg, "ws"))
+            .CreateServiceAccountAsync(new CreateServiceAccountCommand { OrgId = seedOrg, WorkspaceId = "ws", Name = "a", CreatedByActorId = "t" });
+        var copied = await fx.ScalarAsync<int>("""
+            WITH src AS (SELECT * FROM orleansstorage WHERE serviceid = @service AND graintypestring = 'workspace' AND payloadbinary IS NOT NULL LIMIT 1)
+            INSERT INTO orleansstorage (grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, serviceid, payloadbinary, version)
+            SELECT grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, @key, serviceid, payloadbinary, version FROM src
+            RETURNING 1
+            """, ("service", fx.ServiceId), ("key", $"{org}/old-ws"));
+        Assert.Equal(1, copied);
+        Assert.Null(await fx.Client.GetGrain<IOrganizationGrain>(org).FindAsync());
+
+        Assert.True(await Axme.Silo.Hosting.TenantAdoption.AdoptAsync(fx.Db, fx.Client, fx.ServiceId) >= 1);
+        var workspace = await fx.Client.GetGrain<IOrganizationGrain>(org).GetWorkspaceAsync("old-ws");
+        Assert.Equal((TenantStatus.Active, "old-ws", "production"), (workspace.Status, workspace.Name, workspace.Environment));
+        Assert.Contains(org, await fx.Client.GetGrain<IOrganizationDirectoryGrain>(IOrganizationDirectoryGrain.Key).ListAsync());
+    }
+}
