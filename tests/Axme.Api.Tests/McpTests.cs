@@ -71,7 +71,10 @@ public sealed class McpTests(NodeFixture f)
             "axme.scenarios_validate", "axme.scenarios_apply", "axme.scenarios_list_templates", "axme.scenarios_get_template",
             "axme.scenarios_register_template", "axme.scenarios_register", "axme.scenarios_list", "axme.scenarios_start",
             "axme.mesh_heartbeat", "axme.mesh_agents", "axme.mesh_kill", "axme.mesh_resume", "axme.mesh_events",
-            "axme.media_upload", "axme.media_get", "axme.deliveries_list", "axme.deliveries_get", "axme.deliveries_replay", "axme.send", "axme.send_message", "axme.reply", "axme.list_inbox", "axme.resolve_contact"];
+            "axme.media_upload", "axme.media_get", "axme.deliveries_list", "axme.deliveries_get", "axme.deliveries_replay",
+            "axme.organizations_list", "axme.organizations_get", "axme.organizations_create", "axme.organizations_update", "axme.workspaces_list",
+            "axme.workspaces_create", "axme.workspaces_update", "axme.members_list", "axme.members_add", "axme.members_update", "axme.members_remove",
+            "axme.send", "axme.send_message", "axme.reply", "axme.list_inbox", "axme.resolve_contact"];
         Assert.Equal(expected.Order(), tools.Select(t => t["name"].Str()).Order());
         foreach (var tool in tools)
         {
@@ -321,5 +324,27 @@ public sealed class McpTests(NodeFixture f)
         Assert.Contains(listed["deliveries"]!.AsArray(), d => d!["delivery_id"].Str() == dlv);
         Assert.Equal("submitted", (await CallAsync(f.A, "axme.deliveries_get", new { delivery_id = dlv }))["delivery"]!["status"].Str());
         await ErrorAsync(f.A, "tools/call", new { name = "axme.deliveries_replay", arguments = new { delivery_id = dlv } }, -32602); // still in flight
+    }
+
+    [Fact]
+    public async Task Tenancy_tools_run_the_REST_operations()
+    {
+        var org = "mcp-org-" + Guid.NewGuid().ToString("N")[..6];
+        var created = await CallAsync(f.Admin, "axme.organizations_create", new { name = "MCP Org", org_id = org });
+        Assert.Equal(org, created["organization"]!["org_id"].Str());
+        Assert.Equal("staging", (await CallAsync(f.Admin, "axme.workspaces_create", new { org_id = org, name = "Ops", environment = "staging" }))["workspace"]!["environment"].Str());
+        Assert.Contains((await CallAsync(f.Admin, "axme.organizations_list", new { }))["organizations"]!.AsArray(), o => o!["org_id"].Str() == org);
+        Assert.Equal(1, (await CallAsync(f.Admin, "axme.organizations_get", new { org_id = org }))["organization"]!["workspaces_count"]!.GetValue<int>());
+        Assert.Equal("ops", Assert.Single((await CallAsync(f.Admin, "axme.workspaces_list", new { org_id = org }))["workspaces"]!.AsArray())!["workspace_id"].Str());
+        Assert.Equal("suspended", (await CallAsync(f.Admin, "axme.workspaces_update", new { org_id = org, workspace_id = "ops", status = "suspended" }))["workspace"]!["status"].Str());
+        Assert.Equal("Renamed", (await CallAsync(f.Admin, "axme.organizations_update", new { org_id = org, name = "Renamed" }))["organization"]!["name"].Str());
+        var member = (await CallAsync(f.Admin, "axme.members_add", new { org_id = org, actor_id = "usr_mcp", role = "member" }))["member"]!;
+        Assert.Equal("org_admin", (await CallAsync(f.Admin, "axme.members_update", new { org_id = org, member_id = member["member_id"].Str(), role = "org_admin" }))["member"]!["role"].Str());
+        Assert.Equal(2, (await CallAsync(f.Admin, "axme.members_list", new { org_id = org }))["members"]!.AsArray().Count);
+        Assert.True((await CallAsync(f.Admin, "axme.members_remove", new { org_id = org, member_id = member["member_id"].Str() }))["removed"]!.GetValue<bool>());
+
+        // A workspace key reads its own organization by default, and may not create one.
+        Assert.Equal("acme", (await CallAsync(f.A, "axme.organizations_get", new { }))["organization"]!["org_id"].Str());
+        await ErrorAsync(f.A, "tools/call", new { name = "axme.organizations_create", arguments = new { name = "Mine" } }, -32003);
     }
 }
