@@ -137,4 +137,19 @@ public sealed class TenancyTests(NodeFixture f)
         (await f.Admin.SendJsonAsync(HttpMethod.Patch, $"/v1/organizations/{org}/members/mem_nope", new { role = "member" })).Error(HttpStatusCode.NotFound, "member_not_found");
         (await f.Admin.GetJsonAsync("/v1/organizations/Not%20Valid")).Error(HttpStatusCode.UnprocessableEntity, "invalid_name");
     }
+
+    [Fact]
+    public async Task An_admin_key_writes_schemas_templates_and_files_only_into_a_workspace_that_exists()
+    {
+        var scope = $"?org_id={NewId("tw")}&workspace_id=nowhere";
+        (await f.Admin.PostAsync("/v1/schemas" + scope, new { semantic_type = "intent.tenancy.schema.v1", schema_json = new { type = "object" } }))
+            .Error(HttpStatusCode.NotFound, "workspace_not_found");
+        (await f.Admin.PostAsync("/v1/tool-registry/macros" + scope, new { macro_id = "nowhere", steps = new[] { new { id = "a", type = "agent", agent = "x" } } }))
+            .Error(HttpStatusCode.NotFound, "workspace_not_found");
+        (await f.Admin.PostAsync("/v1/media/create-upload" + scope, new { filename = "a.txt", mime_type = "text/plain", size_bytes = 1 }))
+            .Error(HttpStatusCode.NotFound, "workspace_not_found");
+        // The admin's own workspace, or one that exists, takes them.
+        (await f.Admin.PostAsync("/v1/schemas?org_id=acme&workspace_id=prod", new { semantic_type = "intent.tenancy.schema.v1", schema_json = new { type = "object" } })).Ok();
+    }
 }
+

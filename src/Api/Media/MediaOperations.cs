@@ -24,6 +24,7 @@ public sealed class MediaOperations(MediaStore store, MediaLinks links, Microsof
     {
         var o = options.Value;
         var (org, ws) = Query.Workspace(http.Request, caller);
+        await Tenancy.TenancyOperations.RequireWorkspaceAsync(http.RequestServices.GetRequiredService<IGrainFactory>(), caller, (org, ws));
         // owner_agent is required by the gateway's schema; absent (or ""), the node reads it as §2.8 does elsewhere: the
         // x-owner-agent header, else the key's own agent.
         var owner = body.String("owner_agent", 255) is { } named ? AgentAddress.Canonical(named, caller) : Query.OwnerAgent(http.Request, caller) ?? caller.AgentAddress;

@@ -30,8 +30,11 @@ public static class ScenarioRegistry
         new() { Macro = Wire(await Registry(grains, workspace).GetMacroAsync(macroId) ?? throw ProtocolException.NotFound("macro", macroId)) };
 
     /// <summary>Registers or replaces a workspace template (admin: every bundle of the workspace that names it changes with it).</summary>
-    public static async Task<MacroResponse> PutMacroAsync(IGrainFactory grains, Caller caller, (string, string) workspace, JsonObject definition) =>
-        new() { Macro = Wire(await Registry(grains, workspace).PutMacroAsync(definition.ToJsonString(), caller)) };
+    public static async Task<MacroResponse> PutMacroAsync(IGrainFactory grains, Caller caller, (string, string) workspace, JsonObject definition)
+    {
+        await Tenancy.TenancyOperations.RequireWorkspaceAsync(grains, caller, workspace);
+        return new() { Macro = Wire(await Registry(grains, workspace).PutMacroAsync(definition.ToJsonString(), caller)) };
+    }
 
     public static async Task<RegistryEntryDeleted> DeleteMacroAsync(IGrainFactory grains, Caller caller, (string, string) workspace, string macroId) =>
         await Registry(grains, workspace).DeleteMacroAsync(macroId, caller)

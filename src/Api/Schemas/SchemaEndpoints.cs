@@ -39,6 +39,7 @@ public static class SchemaEndpoints
         var scope = body.String("scope", 16) ?? "tenant";
         if (scope is not ("tenant" or "core")) throw ProtocolException.Invalid("scope", "scope must be tenant or core");
         var (org, ws) = Query.Workspace(http.Request, caller);
+        if (scope != "core") await Tenancy.TenancyOperations.RequireWorkspaceAsync(grains, caller, (org, ws));
         var key = scope == "core" ? ISemanticSchemaGrain.CoreKeyFor(type) : ISemanticSchemaGrain.KeyFor(org, ws, type);
         var saved = await grains.GetGrain<ISemanticSchemaGrain>(key).UpsertAsync(new UpsertSchemaCommand
         {

@@ -160,6 +160,16 @@ public static class TenancyOperations
             throw ProtocolException.Invalid(field, $"{field} in the body names another {field[..^3]} than the path");
     }
 
+    /// <summary>
+    /// A write an admin key aims at another workspace (schemas, templates, media) needs that workspace to exist and be
+    /// active (docs/adr/026): 404 workspace_not_found, 409 when suspended or archived. The caller's own always exists.
+    /// </summary>
+    public static async Task RequireWorkspaceAsync(IGrainFactory grains, Caller caller, (string OrgId, string WorkspaceId) workspace)
+    {
+        if (workspace == (caller.OrgId, caller.WorkspaceId)) return;
+        await grains.GetGrain<IOrganizationGrain>(workspace.OrgId).RequireActiveWorkspaceAsync(workspace.WorkspaceId);
+    }
+
     private static string Canonical(string orgId) => TenantNames.Canonical(orgId, "org_id");
 
     /// <summary>The organization when the caller may read it: a key of it, or an admin key (another organization: 403).</summary>
