@@ -99,6 +99,12 @@ public sealed class ApiOptions
     /// <summary>How long an actor token (POST /v1/users/{id}/tokens) works.</summary>
     public TimeSpan ActorTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long a session's access token (JWT) is good for; the refresh token renews it (docs/adr/027).</summary>
+    public TimeSpan SessionAccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long a session lives without a refresh (each refresh moves it on).</summary>
+    public TimeSpan SessionRefreshLifetime { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>How long a web inbox sign-in lasts.</summary>
     public TimeSpan InboxSessionLifetime { get; set; } = TimeSpan.FromHours(12);
 

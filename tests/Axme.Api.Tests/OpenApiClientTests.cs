@@ -129,6 +129,9 @@ public sealed class OpenApiClientTests(NodeFixture f)
         "POST /v1/webhooks/events/{event_id}/replay",
         "POST /v1/aliases/{alias_id}/revoke",
         "POST /v1/deliveries/{delivery_id}/replay",
+        // Ending the request's session, or all of the person's: the access token says whose (ADR 027).
+        "POST /v1/auth/logout",
+        "POST /v1/auth/logout-all",
         // The mesh's: an optional body the official SDKs leave out (no content type may be required: ADR 022).
         "POST /v1/auth/dashboard-token",
         "POST /v1/mesh/heartbeat",

@@ -1,7 +1,9 @@
 using Axme.Api.Errors;
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.People;
 using Axme.Grains.Interfaces.Tenancy;
+using Axme.Api.Sessions;
 
 namespace Axme.Api.Auth;
 
@@ -11,7 +13,8 @@ namespace Axme.Api.Auth;
 /// is seen by all nodes at once. An actor token in the bearer (ActorTokens) makes the request act as that
 /// human user: alone, or on top of a key of the user's workspace (or an admin key).
 /// </summary>
-public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorTokens, AuthFailureLimiter failures, TenantGate tenants) : IEndpointFilter
+public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorTokens, Sessions.SessionTokens sessions, AuthFailureLimiter failures, TenantGate tenants,
+    TimeProvider time) : IEndpointFilter
 {
     private const string CallerItem = "axme.caller";
 
@@ -42,22 +45,18 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
         {
             var claim = actorTokens.Read(bearer);
             var user = claim is { } c ? await grains.GetGrain<IServiceAccountGrain>(c.UserId).GetAsync() : null;
-            if (user is not { Status: "active", IsHuman: true })
-                return new ProtocolException(401, "invalid_actor_token", "invalid or expired actor token",
-                    new Dictionary<string, string> { ["header"] = "authorization" });
-            var keyToken = http.Request.Headers["x-api-key"].ToString().Trim();
-            if (keyToken.Length > 0)
-            {
-                var machine = await grains.GetGrain<IApiKeyGrain>(TokenHash.Of(keyToken)).AuthenticateAsync();
-                if (machine is null)
-                    return new ProtocolException(401, "invalid_platform_api_key", "invalid platform api key",
-                        new Dictionary<string, string> { ["header"] = "x-api-key" });
-                if (!machine.CanAccess(user.OrgId, user.WorkspaceId))
-                    return ProtocolException.Forbidden("the actor token's user is not in the key's workspace");
-            }
-            if (await tenants.RefusalAsync(user.OrgId, user.WorkspaceId) is { } userClosed) return userClosed;
-            http.Items[CallerItem] = ActorTokens.CallerFor(user, claim!.Value.IssuerId);
-            return null;
+            return await PersonAsync(http, user, "invalid_actor_token", "invalid or expired actor token", u => ActorTokens.CallerFor(u, claim!.Value.IssuerId));
+        }
+        if (bearer is not null && SessionTokens.LooksLikeAccessToken(bearer))
+        {
+            // A person's session (docs/adr/027): the token names the session, the session names the account it acts as now.
+            var (sessionId, refusal) = await sessions.ReadAsync(bearer);
+            var session = sessionId is null ? null : await grains.GetGrain<ISessionGrain>(sessionId).GetAsync();
+            var live = session is not null && session.ActiveAt(time.GetUtcNow());
+            var user = live ? await grains.GetGrain<IServiceAccountGrain>(session!.AccountId).GetAsync() : null;
+            return await PersonAsync(http, user, refusal ?? "invalid_actor_token",
+                refusal == "token_expired" ? "the access token expired: refresh it (POST /v1/auth/refresh)" : "invalid, expired or revoked session",
+                u => ActorTokens.CallerFor(u) with { SessionId = sessionId, KeyId = "session" });
         }
         var token = Token(http.Request);
         if (token is null)
@@ -74,6 +73,29 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
         // A suspended or archived workspace or organization (docs/adr/026): its keys are refused; admin keys act anywhere.
         if (!caller.IsAdmin && await tenants.RefusalAsync(caller.OrgId, caller.WorkspaceId) is { } closed) return closed;
         http.Items[CallerItem] = caller;
+        return null;
+    }
+
+    /// <summary>
+    /// A request acting as a person (actor token or session): the user must be a live human user; a key sent beside the
+    /// bearer must be one of the user's workspace (or an admin key); the workspace must let its keys act.
+    /// </summary>
+    private async Task<ProtocolException?> PersonAsync(HttpContext http, ServiceAccountRecord? user, string code, string message, Func<ServiceAccountRecord, Caller> caller)
+    {
+        if (user is not { Status: "active", IsHuman: true })
+            return new ProtocolException(401, code, message, new Dictionary<string, string> { ["header"] = "authorization" });
+        var keyToken = http.Request.Headers["x-api-key"].ToString().Trim();
+        if (keyToken.Length > 0)
+        {
+            var machine = await grains.GetGrain<IApiKeyGrain>(TokenHash.Of(keyToken)).AuthenticateAsync();
+            if (machine is null)
+                return new ProtocolException(401, "invalid_platform_api_key", "invalid platform api key",
+                    new Dictionary<string, string> { ["header"] = "x-api-key" });
+            if (!machine.CanAccess(user.OrgId, user.WorkspaceId))
+                return ProtocolException.Forbidden("the actor token's user is not in the key's workspace");
+        }
+        if (await tenants.RefusalAsync(user.OrgId, user.WorkspaceId) is { } closed) return closed;
+        http.Items[CallerItem] = caller(user);
         return null;
     }
 

@@ -15,6 +15,7 @@ using Axme.Api.Routing;
 using Axme.Api.Deliveries;
 using Axme.Api.Mesh;
 using Axme.Api.Schemas;
+using Axme.Api.Sessions;
 using Axme.Api.Tenancy;
 using Axme.Api.Notifications;
 using Axme.Api.Web;
@@ -56,6 +57,8 @@ public static class ApiHosting
             foreach (var network in api.Value.TrustedProxyNetworks() ?? []) forwarded.KnownIPNetworks.Add(network);
         });
         services.AddSingleton<IntentQueries>();
+        services.AddSingleton<SessionTokens>();
+        services.AddSingleton<SessionOperations>();
         services.AddSingleton<Agents.DeliveryQueries>();
         services.AddSingleton<InboxQueries>();
         services.AddSingleton<ApiKeyAuthFilter>();
@@ -127,6 +130,8 @@ public static class ApiHosting
         v1.MapRoutingEndpoints();
         v1.MapDeliveryEndpoints();
         v1.MapTenancyEndpoints();
+        v1.MapPortalEndpoints();
+        app.MapSessionEndpoints();
         app.MapMediaRelays();
         // A request no route takes: the protocol's error body saying why (no such route, another method, not JSON) rather
         // than an empty one (the web inbox's pages keep a plain 404).

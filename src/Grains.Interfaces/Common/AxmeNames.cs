@@ -32,6 +32,9 @@ public static class AxmeNames
     public const string OneTimeTokenState = "onetimetoken";
     public const string OrganizationState = "organization";
     public const string OrganizationDirectoryState = "organizationdirectory";
+    public const string PersonState = "person";
+    public const string SessionState = "session";
+    public const string NodeSecretState = "nodesecret";
 
     /// <summary>Data Protection purpose of media relay links (upload_url, download_url, preview_url: docs/adr/023).</summary>
     public const string MediaLinkPurpose = "Axme.MediaLink.v1";

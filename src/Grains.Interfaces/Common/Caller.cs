@@ -23,6 +23,8 @@ public sealed record Caller
     [Id(7)] public string? ActorTokenIssuer { get; init; }
     /// <summary>The key's agent is killed (the mesh): the request is refused unless it is the agent's heartbeat.</summary>
     [Id(8)] public bool AgentKilled { get; init; }
+    /// <summary>The sign-in session a person's request came with (its access token), or null (docs/adr/027).</summary>
+    [Id(9)] public string? SessionId { get; init; }
 
     /// <summary>The runtime itself (delivery, timers): acts on any intent, never comes from a request.</summary>
     public static readonly Caller System = new()

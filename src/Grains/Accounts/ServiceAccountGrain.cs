@@ -1,6 +1,7 @@
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.People;
 
 namespace Axme.Grains.Accounts;
 
@@ -37,8 +38,12 @@ public sealed class ServiceAccountGrain(
             MetadataJson = command.MetadataJson,
         };
         await state.WriteStateAsync();
+        // A person signs in by e-mail (docs/adr/027): their accounts are found through the address.
+        if (state.State.Account is { IsHuman: true, Email: { } email }) await Person(email).LinkAsync(Id);
         return state.State.Account;
     }
+
+    private IPersonGrain Person(string email) => GrainFactory.GetGrain<IPersonGrain>(Persons.Key(email));
 
     public Task<ServiceAccountRecord?> GetAsync() => Task.FromResult(state.State.Account);
 
@@ -116,6 +121,11 @@ public sealed class ServiceAccountGrain(
         };
         state.State.Account = updated with { UpdatedAt = time.GetUtcNow() };
         await state.WriteStateAsync();
+        if (account.Email != updated.Email)
+        {
+            if (account.Email is { } old) await Person(old).UnlinkAsync(Id);
+            if (updated.Email is { } email) await Person(email).LinkAsync(Id);
+        }
         return state.State.Account;
     }
 
@@ -127,6 +137,7 @@ public sealed class ServiceAccountGrain(
         state.State.Account = state.State.Account! with { Status = "deleted", UpdatedAt = time.GetUtcNow() };
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IAgentGrain>(account.AgentAddress).UnregisterAsync();
+        if (account is { IsHuman: true, Email: { } email }) await Person(email).UnlinkAsync(Id);
         await GrainFactory.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(account.OrgId, account.WorkspaceId))
             .RemoveServiceAccountAsync(Id);
         return state.State.Account;

@@ -1,4 +1,5 @@
 using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.People;
 using Axme.Grains.Interfaces.Tenancy;
 using Npgsql;
 
@@ -29,6 +30,28 @@ public static class TenantAdoption
             if (slash <= 0) continue;
             await grains.GetGrain<IOrganizationGrain>(key[..slash]).AdoptWorkspaceAsync(key[(slash + 1)..], "system");
         }
+        await LinkPeopleAsync(db, grains, serviceId);
         return keys.Count;
+    }
+
+    /// <summary>
+    /// Human users made before people could sign in (docs/adr/027) are linked to their person, by e-mail address, so
+    /// they can; linking is idempotent.
+    /// </summary>
+    private static async Task LinkPeopleAsync(NpgsqlDataSource db, IGrainFactory grains, string serviceId)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT j -> 'account' ->> 'service_account_id', j -> 'account' ->> 'email'
+            FROM (SELECT convert_from(payloadbinary, 'UTF8')::jsonb AS j FROM orleansstorage
+                  WHERE serviceid = @service AND graintypestring = @type AND payloadbinary IS NOT NULL) s
+            WHERE j -> 'account' ->> 'kind' = 'human' AND j -> 'account' ->> 'status' = 'active' AND j -> 'account' ->> 'email' IS NOT NULL
+            """);
+        cmd.Parameters.AddWithValue("service", serviceId);
+        cmd.Parameters.AddWithValue("type", AxmeNames.ServiceAccountState);
+        var people = new List<(string Id, string Email)>();
+        await using (var reader = await cmd.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                people.Add((reader.GetString(0), reader.GetString(1)));
+        foreach (var (id, email) in people) await grains.GetGrain<IPersonGrain>(Persons.Key(email)).LinkAsync(id);
     }
 }

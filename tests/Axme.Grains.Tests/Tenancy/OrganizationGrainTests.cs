@@ -120,4 +120,21 @@ public sealed class TenantAdoptionTests(ClusterFixture fx)
         Assert.Equal((TenantStatus.Active, "old-ws", "production"), (workspace.Status, workspace.Name, workspace.Environment));
         Assert.Contains(org, await fx.Client.GetGrain<IOrganizationDirectoryGrain>(IOrganizationDirectoryGrain.Key).ListAsync());
     }
+
+    [Fact]
+    public async Task Human_users_stored_before_people_could_sign_in_are_linked_to_their_person()
+    {
+        var org = TestData.NewName("people");
+        var email = $"{org}@Example.com";
+        var (user, _) = await (await TestData.WorkspaceAsync(fx.Client, org, "ws")).CreateServiceAccountAsync(new CreateServiceAccountCommand
+        {
+            OrgId = org, WorkspaceId = "ws", Name = "dana", CreatedByActorId = "t", Kind = AccountKinds.Human, Email = email,
+        });
+        var person = fx.Client.GetGrain<Axme.Grains.Interfaces.People.IPersonGrain>(Axme.Grains.Interfaces.People.Persons.Key(email));
+        Assert.Equal([user.ServiceAccountId], await person.AccountIdsAsync()); // linked as it was created
+        await person.UnlinkAsync(user.ServiceAccountId); // as a node before people stored it
+        await Axme.Silo.Hosting.TenantAdoption.AdoptAsync(fx.Db, fx.Client, fx.ServiceId);
+        Assert.Equal([user.ServiceAccountId], await person.AccountIdsAsync());
+    }
 }
+

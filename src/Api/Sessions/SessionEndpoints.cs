@@ -1,0 +1,59 @@
+using Axme.Api.Auth;
+using Axme.Api.Hosting;
+using Axme.Api.Http;
+using Axme.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Axme.Api.Sessions;
+
+/// <summary>
+/// People sign in and hold sessions (PROTOCOL §3.1, §3.4, §11.2; docs/adr/027). Login and refresh need no key (the
+/// official CLI refreshes with none); the rest need the person (their session, actor token or key) or an admin key.
+/// </summary>
+public static class SessionEndpoints
+{
+    public static WebApplication MapSessionEndpoints(this WebApplication app)
+    {
+        var auth = app.MapGroup("/v1/auth").WithTags("Sessions").ProducesErrors();
+        auth.MapPost("/login", Login).Accepts<PasswordSignInRequest>("application/json")
+            .WithName("Login").WithSummary("Sign in with e-mail address and password: an access token (JWT, Authorization: Bearer) and a refresh token");
+        auth.MapPost("/refresh", Refresh).Accepts<RefreshRequest>("application/json")
+            .WithName("RefreshSession").WithSummary("Spend the refresh token for a new access token and the next refresh token");
+        var person = auth.MapGroup("").AddEndpointFilter<ApiKeyAuthFilter>();
+        person.MapPost("/register-password", RegisterPassword).Accepts<PasswordSignInRequest>("application/json")
+            .WithName("RegisterPassword").WithSummary("Set a person's password (the person, or an admin key) and sign them in");
+        person.MapPost("/logout", Logout).WithName("Logout").WithSummary("End the session of the request's access token");
+        person.MapPost("/logout-all", LogoutAll).WithName("LogoutAll").WithSummary("End every session of the person");
+        person.MapGet("/sessions", List).WithName("ListSessions").WithSummary("The person's sessions, newest first (?include_revoked=true: ended ones too)");
+        person.MapPost("/sessions/revoke", Revoke).Accepts<SessionRevokeRequest>("application/json")
+            .WithName("RevokeSession").WithSummary("End one of the person's sessions");
+        return app;
+    }
+
+    public static async Task<Ok<SessionGrant>> Login(HttpContext http, SessionOperations sessions) =>
+        TypedResults.Ok(await sessions.LoginAsync(http, await RequestBody.ReadAsync(http)));
+
+    public static async Task<Ok<RefreshResponse>> Refresh(HttpContext http, SessionOperations sessions) =>
+        TypedResults.Ok(await sessions.RefreshAsync(http, await RequestBody.ReadAsync(http)));
+
+    public static async Task<Ok<SessionGrant>> RegisterPassword(HttpContext http, SessionOperations sessions) =>
+        TypedResults.Ok(await sessions.RegisterPasswordAsync(http, ApiKeyAuthFilter.CallerOf(http), await RequestBody.ReadAsync(http)));
+
+    public static async Task<Ok<SessionsRevoked>> Logout(HttpContext http, SessionOperations sessions)
+    {
+        await RequestBody.ReadAsync(http); // none is needed; one that is not JSON is refused like anywhere else
+        return TypedResults.Ok(await sessions.LogoutAsync(ApiKeyAuthFilter.CallerOf(http)));
+    }
+
+    public static async Task<Ok<SessionsRevoked>> LogoutAll(HttpContext http, SessionOperations sessions)
+    {
+        await RequestBody.ReadAsync(http);
+        return TypedResults.Ok(await sessions.LogoutAllAsync(ApiKeyAuthFilter.CallerOf(http)));
+    }
+
+    public static async Task<Ok<AccountSessionList>> List(HttpContext http, SessionOperations sessions) =>
+        TypedResults.Ok(await sessions.ListAsync(ApiKeyAuthFilter.CallerOf(http), Query.String(http.Request, "include_revoked") is "true" or "1"));
+
+    public static async Task<Ok<SessionsRevoked>> Revoke(HttpContext http, SessionOperations sessions) =>
+        TypedResults.Ok(await sessions.RevokeAsync(ApiKeyAuthFilter.CallerOf(http), (await RequestBody.ReadAsync(http)).String("session_id", 64, required: true)!));
+}
