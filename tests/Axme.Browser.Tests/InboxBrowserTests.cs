@@ -27,7 +27,7 @@ public sealed class InboxBrowserTests(BrowserFixture f)
     {
         await page.GotoAsync("/inbox");
         await page.GetByLabel("API key").FillAsync(key);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with API key" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My tasks" })).ToBeVisibleAsync();
         await Expect(page.Locator("header")).ToContainTextAsync("Signed in as agent://web/");
     }

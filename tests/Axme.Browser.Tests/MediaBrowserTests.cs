@@ -42,7 +42,7 @@ public sealed class MediaBrowserTests(BrowserFixture f)
         var page = await f.PageAsync();
         await page.GotoAsync("/inbox");
         await page.GetByLabel("API key").FillAsync(key);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with API key" }).ClickAsync();
         await page.GotoAsync($"/inbox/tasks/{id}");
         var attachments = page.Locator("#attachments");
         await Expect(attachments.GetByRole(AriaRole.Link, new() { Name = "chart.png" })).ToBeVisibleAsync();

@@ -25,10 +25,18 @@ public sealed class SessionOperations(IGrainFactory grains, SessionTokens tokens
     private static readonly string DummyHash = Hasher.HashPassword("", Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
 
     /// <summary>POST /v1/auth/login: e-mail and password → a session in the person's first workspace.</summary>
-    public async Task<SessionGrant> LoginAsync(HttpContext http, RequestBody body)
+    public Task<SessionGrant> LoginAsync(HttpContext http, RequestBody body)
+    {
+        var (email, password) = Credentials(body);
+        return PasswordSignInAsync(http, email, password, "password");
+    }
+
+    /// <summary>A sign-in by e-mail address and password (the API's, the web inbox's, the CLI approval page's).</summary>
+    public async Task<SessionGrant> PasswordSignInAsync(HttpContext http, string rawEmail, string password, string method)
     {
         if (failures.Refusal(http) is { } tooMany) throw tooMany;
-        var (email, password) = Credentials(body);
+        var email = Persons.Key(rawEmail);
+        if (email.Length == 0 || password.Length == 0) throw new ProtocolException(401, "invalid_credentials", "wrong e-mail address or password");
         var person = grains.GetGrain<IPersonGrain>(email);
         if (await person.LockedUntilAsync() is { } until)
             throw new ProtocolException(429, "too_many_attempts", "too many failed sign-ins for this address: try again later",
@@ -43,7 +51,7 @@ public sealed class SessionOperations(IGrainFactory grains, SessionTokens tokens
             throw new ProtocolException(401, "invalid_credentials", "wrong e-mail address or password");
         }
         await person.RecordSignInAsync(true);
-        return await OpenAsync(http, email, account, "password");
+        return await OpenAsync(http, email, account, method);
     }
 
     /// <summary>

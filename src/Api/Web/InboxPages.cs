@@ -27,6 +27,7 @@ public static class InboxPages
         inbox.MapGet("", Home);
         inbox.MapGet("/" + InboxStyle.FileName, InboxStyle.Get);
         inbox.MapPost("/signin", SignIn).RequireRateLimiting(InboxRateLimit.Name);
+        inbox.MapPost("/signin/password", SignInWithPassword).RequireRateLimiting(InboxRateLimit.Name);
         inbox.MapPost("/signout", SignOut);
         inbox.MapGet("/tasks/{intent_id}", ShowTask);
         inbox.MapPost("/tasks/{intent_id}", AnswerTask).WithFilesUpTo(app);
@@ -63,8 +64,26 @@ public static class InboxPages
         return TypedResults.Redirect("/inbox");
     }
 
-    public static IResult SignOut(HttpContext http, [FromForm] IFormCollection form)
+    /// <summary>A person signs in with e-mail address and password (docs/adr/027): the inbox holds their session.</summary>
+    public static async Task<IResult> SignInWithPassword(HttpContext http, [FromForm(Name = "email")] string? email, [FromForm(Name = "password")] string? password,
+        InboxSession session, Sessions.SessionOperations sessions)
     {
+        try
+        {
+            var grant = await sessions.PasswordSignInAsync(http, email ?? "", password ?? "", "web");
+            session.SignInSession(http, grant.SessionId);
+            return TypedResults.Redirect(http.Request.Query["return"] is [{ } back] && back.StartsWith("/inbox/", StringComparison.Ordinal) ? back : "/inbox");
+        }
+        catch (ProtocolException e) when (e.Status is 401 or 422 or 429)
+        {
+            return SignInPage(http, e.Status == 429 ? "Too many failed sign-ins for this address: try again later." : "Wrong e-mail address or password.", e.Status);
+        }
+    }
+
+    public static async Task<IResult> SignOut(HttpContext http, [FromForm] IFormCollection form, InboxSession session, IGrainFactory grains)
+    {
+        // A person's session ends with it, not only this browser's cookie.
+        if (session.SessionIdOf(http) is { } sessionId) await grains.GetGrain<Grains.Interfaces.People.ISessionGrain>(sessionId).RevokeAsync();
         InboxSession.SignOut(http);
         return TypedResults.Redirect("/inbox");
     }

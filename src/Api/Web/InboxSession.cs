@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.People;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,8 @@ namespace Axme.Api.Web;
 /// SameSite=Strict cookie scoped to /inbox. Every request re-authenticates the key through its ApiKeyGrain,
 /// so a revoked key ends its sessions at once.
 /// </summary>
-public sealed class InboxSession(IDataProtectionProvider protection, IGrainFactory grains, IOptions<ApiOptions> options)
+public sealed class InboxSession(IDataProtectionProvider protection, IGrainFactory grains, IOptions<ApiOptions> options,
+    Grains.Interfaces.Tenancy.TenantGate tenants, TimeProvider time)
 {
     public const string CookieName = "axme_inbox";
 
@@ -25,6 +27,9 @@ public sealed class InboxSession(IDataProtectionProvider protection, IGrainFacto
     /// <summary>Marks a session that holds a key's hash (a dashboard link's), not the key: no key text starts with a control character.</summary>
     private const string HashMark = "\u0001hash:";
 
+    /// <summary>Marks a person's sign-in session (docs/adr/027): the cookie holds the session id, checked on every request.</summary>
+    private const string SessionMark = "\u0001session:";
+
     /// <summary>The signed-in caller of this request, or null.</summary>
     public async Task<Caller?> CallerAsync(HttpContext http)
     {
@@ -32,6 +37,7 @@ public sealed class InboxSession(IDataProtectionProvider protection, IGrainFacto
         try
         {
             var held = _protector.Unprotect(cookie);
+            if (held.StartsWith(SessionMark, StringComparison.Ordinal)) return await PersonAsync(held[SessionMark.Length..]);
             return held.StartsWith(HashMark, StringComparison.Ordinal)
                 ? await grains.GetGrain<IApiKeyGrain>(held[HashMark.Length..]).AuthenticateAsync()
                 : await AuthenticateAsync(held);
@@ -41,6 +47,34 @@ public sealed class InboxSession(IDataProtectionProvider protection, IGrainFacto
             return null; // expired or not ours
         }
     }
+
+    /// <summary>The person a live session acts as, or null (revoked, expired, or the account or its workspace gone).</summary>
+    private async Task<Caller?> PersonAsync(string sessionId)
+    {
+        if (await grains.GetGrain<ISessionGrain>(sessionId).GetAsync() is not { } s || !s.ActiveAt(time.GetUtcNow())) return null;
+        if (await grains.GetGrain<IServiceAccountGrain>(s.AccountId).GetAsync() is not { Status: "active", IsHuman: true } user) return null;
+        if (await tenants.RefusalAsync(user.OrgId, user.WorkspaceId) is not null) return null;
+        return Auth.ActorTokens.CallerFor(user) with { SessionId = sessionId, KeyId = "session" };
+    }
+
+    /// <summary>The session id the request's cookie holds, if it holds a person's session.</summary>
+    public string? SessionIdOf(HttpContext http)
+    {
+        if (http.Request.Cookies[CookieName] is not { Length: > 0 } cookie) return null;
+        try
+        {
+            var held = _protector.Unprotect(cookie);
+            return held.StartsWith(SessionMark, StringComparison.Ordinal) ? held[SessionMark.Length..] : null;
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Signs a person in by their session (password or e-mail sign-in).</summary>
+    public void SignInSession(HttpContext http, string sessionId) =>
+        http.Response.Cookies.Append(CookieName, _protector.Protect(SessionMark + sessionId, options.Value.InboxSessionLifetime), Cookie(http));
 
     public void SignIn(HttpContext http, string apiKey) =>
         http.Response.Cookies.Append(CookieName, _protector.Protect(apiKey.Trim(), options.Value.InboxSessionLifetime), Cookie(http));
