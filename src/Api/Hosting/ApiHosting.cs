@@ -59,6 +59,7 @@ public static class ApiHosting
         services.AddSingleton<IntentQueries>();
         services.AddSingleton<SessionTokens>();
         services.AddSingleton<SessionOperations>();
+        services.AddSingleton<CliSignIn>();
         services.AddSingleton<Agents.DeliveryQueries>();
         services.AddSingleton<InboxQueries>();
         services.AddSingleton<ApiKeyAuthFilter>();

@@ -19,6 +19,14 @@ public static class SessionEndpoints
             .WithName("Login").WithSummary("Sign in with e-mail address and password: an access token (JWT, Authorization: Bearer) and a refresh token");
         auth.MapPost("/refresh", Refresh).Accepts<RefreshRequest>("application/json")
             .WithName("RefreshSession").WithSummary("Spend the refresh token for a new access token and the next refresh token");
+        auth.MapPost("/login-intent", LoginIntent).Accepts<LoginIntentRequest>("application/json")
+            .WithName("StartEmailLogin").WithSummary("Start a CLI sign-in by e-mail: a six-digit code and an approval link go to the person's address");
+        auth.MapPost("/login-intent/{intent_id}/verify", Verify).Accepts<LoginVerifyRequest>("application/json")
+            .WithName("VerifyEmailLogin").WithSummary("The e-mailed code → a session and an API key of the person's account");
+        auth.MapPost("/cli-grants", StartBrowser).WithName("StartBrowserLogin")
+            .WithSummary("Start a CLI sign-in in the browser: a code and the approval page (a person signed in to the web inbox approves)");
+        auth.MapGet("/cli-grants/{grant_id}", Poll).WithName("PollLogin")
+            .WithSummary("A CLI sign-in: pending, denied, or approved once with the session and an API key");
         var person = auth.MapGroup("").AddEndpointFilter<ApiKeyAuthFilter>();
         person.MapPost("/register-password", RegisterPassword).Accepts<PasswordSignInRequest>("application/json")
             .WithName("RegisterPassword").WithSummary("Set a person's password (the person, or an admin key) and sign them in");
@@ -32,6 +40,25 @@ public static class SessionEndpoints
 
     public static async Task<Ok<SessionGrant>> Login(HttpContext http, SessionOperations sessions) =>
         TypedResults.Ok(await sessions.LoginAsync(http, await RequestBody.ReadAsync(http)));
+
+    public static async Task<Ok<LoginPending>> LoginIntent(HttpContext http, CliSignIn signIn) =>
+        TypedResults.Ok(await signIn.StartEmailAsync(http, await RequestBody.ReadAsync(http)));
+
+    public static async Task<Ok<SessionGrant>> Verify(HttpContext http, string intent_id, CliSignIn signIn) =>
+        TypedResults.Ok(await signIn.VerifyAsync(http, intent_id, await RequestBody.ReadAsync(http)));
+
+    public static async Task<Ok<LoginPending>> StartBrowser(HttpContext http, CliSignIn signIn)
+    {
+        await RequestBody.ReadAsync(http); // the CLI sends none; one that is not JSON is refused like anywhere else
+        return TypedResults.Ok(await signIn.StartBrowserAsync(http));
+    }
+
+    public static async Task<Results<Ok<SessionGrant>, Ok<LoginState>>> Poll(HttpContext http, string grant_id, CliSignIn signIn) =>
+        await signIn.PollAsync(http, grant_id) switch
+        {
+            SessionGrant grant => TypedResults.Ok(grant),
+            var state => TypedResults.Ok((LoginState)state),
+        };
 
     public static async Task<Ok<RefreshResponse>> Refresh(HttpContext http, SessionOperations sessions) =>
         TypedResults.Ok(await sessions.RefreshAsync(http, await RequestBody.ReadAsync(http)));

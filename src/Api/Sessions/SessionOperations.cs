@@ -138,17 +138,21 @@ public sealed class SessionOperations(IGrainFactory grains, SessionTokens tokens
     }
 
     /// <summary>Opens a session for a person acting as one of their accounts.</summary>
-    public async Task<SessionGrant> OpenAsync(HttpContext http, string email, ServiceAccountRecord account, string method)
+    public async Task<SessionGrant> OpenAsync(HttpContext http, string email, ServiceAccountRecord account, string method, bool withKey = false)
     {
         var now = time.GetUtcNow();
         var sessionId = "ses_" + Guid.NewGuid().ToString("N")[..24];
         var (refresh, refreshHash) = SessionTokens.NewRefreshToken(sessionId);
+        // The CLI keeps an API key beside the session (PROTOCOL §11.2); it ends with the session, or with its 30 days.
+        var key = withKey
+            ? await grains.GetGrain<IServiceAccountGrain>(account.ServiceAccountId).CreateKeyAsync(now + options.Value.SessionRefreshLifetime)
+            : null;
         var session = await grains.GetGrain<ISessionGrain>(sessionId).OpenAsync(new SessionRecord
         {
             SessionId = sessionId, Email = email, AccountId = account.ServiceAccountId, RefreshHash = refreshHash, CreatedAt = now, LastUsedAt = now,
             ExpiresAt = now + options.Value.SessionRefreshLifetime, Method = method,
             UserAgent = http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 200)] : null,
-            IpAddress = http.Connection.RemoteIpAddress?.ToString(),
+            IpAddress = http.Connection.RemoteIpAddress?.ToString(), KeyId = key?.Key.KeyId, KeyAccountId = key is null ? null : account.ServiceAccountId,
         });
         await grains.GetGrain<IPersonGrain>(email).AddSessionAsync(sessionId);
         var (access, expires) = await tokens.AccessTokenAsync(session, account);
@@ -156,6 +160,7 @@ public sealed class SessionOperations(IGrainFactory grains, SessionTokens tokens
         {
             AccountSessionToken = access, AccessToken = access, RefreshToken = refresh, ExpiresIn = Seconds(expires), ExpiresAt = expires,
             SessionId = sessionId, UserId = account.ServiceAccountId, Email = email, OrgId = account.OrgId, WorkspaceId = account.WorkspaceId,
+            ApiKey = key?.Token,
         };
     }
 
@@ -175,7 +180,7 @@ public sealed class SessionOperations(IGrainFactory grains, SessionTokens tokens
             ? email
             : throw new ProtocolException(401, "missing_actor_token", "this needs a person: sign in (POST /v1/auth/login) and send the access token as Authorization: Bearer");
 
-    private async Task<ServiceAccountRecord?> FirstAccountAsync(string email) => (await AccountsAsync(email)).FirstOrDefault();
+    public async Task<ServiceAccountRecord?> FirstAccountAsync(string email) => (await AccountsAsync(email)).FirstOrDefault();
 
     private async Task<string?> EmailOfAsync(string accountId) =>
         await grains.GetGrain<IServiceAccountGrain>(accountId).GetAsync() is { IsHuman: true, Email: { } e } ? Persons.Key(e) : null;

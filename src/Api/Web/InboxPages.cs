@@ -28,6 +28,7 @@ public static class InboxPages
         inbox.MapGet("/" + InboxStyle.FileName, InboxStyle.Get);
         inbox.MapPost("/signin", SignIn).RequireRateLimiting(InboxRateLimit.Name);
         inbox.MapPost("/signin/password", SignInWithPassword).RequireRateLimiting(InboxRateLimit.Name);
+        LoginApprovalPages.Map(inbox);
         inbox.MapPost("/signout", SignOut);
         inbox.MapGet("/tasks/{intent_id}", ShowTask);
         inbox.MapPost("/tasks/{intent_id}", AnswerTask).WithFilesUpTo(app);
@@ -217,13 +218,21 @@ public static class InboxPages
     /// <summary>The sign-in page, for a page that needs a signed-in caller.</summary>
     public static IResult SignInRequired(HttpContext http) => SignInPage(http, null, 401);
 
+    /// <summary>The sign-in page of a page that needs a signed-in person; the password sign-in comes back to it.</summary>
+    public static IResult SignInRequired(HttpContext http, string returnTo) =>
+        Render<SignInPage>(new()
+        {
+            [nameof(Components.SignInPage.Token)] = Token(http), [nameof(Components.SignInPage.ReturnTo)] = returnTo,
+            [nameof(Components.SignInPage.Error)] = "Sign in as yourself (e-mail address and password) to continue.",
+        }, 401);
+
     /// <summary>The antiforgery token of a page's forms.</summary>
     public static FormToken FormTokenOf(HttpContext http) => Token(http);
 
     private static IResult SignInPage(HttpContext http, string? error, int status) =>
         Render<SignInPage>(new() { [nameof(Components.SignInPage.Token)] = Token(http), [nameof(Components.SignInPage.Error)] = error }, status);
 
-    private static RazorComponentResult<T> Render<T>(Dictionary<string, object?> parameters, int status = 200) where T : Microsoft.AspNetCore.Components.IComponent =>
+    public static RazorComponentResult<T> Render<T>(Dictionary<string, object?> parameters, int status = 200) where T : Microsoft.AspNetCore.Components.IComponent =>
         new(parameters) { StatusCode = status };
 
     private static FormToken Token(HttpContext http)

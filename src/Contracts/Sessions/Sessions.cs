@@ -39,6 +39,64 @@ public sealed record SessionGrant
     public required string OrgId { get; init; }
     /// <summary>Its workspace.</summary>
     public required string WorkspaceId { get; init; }
+    /// <summary>
+    /// The CLI's sign-ins (e-mail code, browser approval): an API key of the person's account, shown once, revoked with
+    /// the session. Absent from password sign-ins.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? ApiKey { get; init; }
+    /// <summary>approved, on a CLI sign-in's pick-up (GET /v1/auth/cli-grants/{id}).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? State { get; init; }
+}
+
+/// <summary>POST /v1/auth/login-intent: an e-mail sign-in for the CLI.</summary>
+public sealed record LoginIntentRequest
+{
+    /// <summary>The person's e-mail address: a code and a link go there (when it is a person's).</summary>
+    public required string Email { get; init; }
+}
+
+/// <summary>
+/// POST /v1/auth/login-intent and POST /v1/auth/cli-grants: a pending CLI sign-in. The same answer for every address,
+/// so it does not tell who has an account.
+/// </summary>
+public sealed record LoginPending
+{
+    /// <summary>Always true.</summary>
+    public bool Ok { get; init; } = true;
+    /// <summary>The sign-in (verify a code with POST /v1/auth/login-intent/{intent_id}/verify).</summary>
+    public required string IntentId { get; init; }
+    /// <summary>The same id, to poll with GET /v1/auth/cli-grants/{grant_id}.</summary>
+    public required string GrantId { get; init; }
+    /// <summary>Seconds until it expires.</summary>
+    public required int ExpiresIn { get; init; }
+    /// <summary>Seconds between polls.</summary>
+    public int PollInterval { get; init; } = 2;
+    /// <summary>A browser sign-in's code, shown by the CLI and on the approval page.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? UserCode { get; init; }
+    /// <summary>A browser sign-in's approval page (it has a query already: the CLI appends &amp;grant=…).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? ApprovalUrl { get; init; }
+}
+
+/// <summary>GET /v1/auth/cli-grants/{id} while it is not approved: pending or denied (expired and used ones are 410).</summary>
+public sealed record LoginState
+{
+    /// <summary>Always true.</summary>
+    public bool Ok { get; init; } = true;
+    /// <summary>pending or denied.</summary>
+    public required string State { get; init; }
+    /// <summary>The sign-in.</summary>
+    public required string GrantId { get; init; }
+}
+
+/// <summary>POST /v1/auth/login-intent/{intent_id}/verify.</summary>
+public sealed record LoginVerifyRequest
+{
+    /// <summary>The six-digit code of the e-mail.</summary>
+    public required string Code { get; init; }
 }
 
 /// <summary>POST /v1/auth/refresh.</summary>

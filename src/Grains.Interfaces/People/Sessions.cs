@@ -27,6 +27,9 @@ public sealed record SessionRecord
     /// <summary>The client's User-Agent and address at sign-in, for the session list.</summary>
     [Id(10)] public string? UserAgent { get; init; }
     [Id(11)] public string? IpAddress { get; init; }
+    /// <summary>The API key a CLI sign-in was given with the session (and its account): revoked with the session.</summary>
+    [Id(12)] public string? KeyId { get; init; }
+    [Id(13)] public string? KeyAccountId { get; init; }
 
     public bool ActiveAt(DateTimeOffset now) => RevokedAt is null && ExpiresAt > now;
 }

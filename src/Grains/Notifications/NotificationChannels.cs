@@ -23,6 +23,9 @@ public sealed class NotificationChannels(IOptions<EmailOptions> email, IOptions<
     /// <summary>Why this node cannot deliver the job's notification (its channel is not configured); null when it can.</summary>
     public string? Unavailable(DeliveryJob job) => Unavailable(job.Kind, email.Value, notifications.Value);
 
+    /// <summary>Why this node cannot send e-mail, or null when it can.</summary>
+    public string? EmailUnavailable => Unavailable(DeliveryKinds.Email, email.Value, notifications.Value);
+
     public static string? Unavailable(string kind, EmailOptions email, NotificationOptions notifications) => kind switch
     {
         DeliveryKinds.Email when !email.Enabled => "e-mail is not configured on this node (set Axme:Email:Host and Axme:Email:From, or AXME_SMTP_HOST and AXME_SMTP_FROM)",

@@ -1,3 +1,4 @@
+using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.People;
 
@@ -35,8 +36,7 @@ public sealed class SessionGrain(
         if (s.PreviousRefreshHash == presentedHash)
         {
             // A refresh token is good once: its replay means two holders, so neither keeps the session.
-            state.State.Session = s with { RevokedAt = now };
-            await state.WriteStateAsync();
+            await RevokeAsync();
             return null;
         }
         if (s.RefreshHash != presentedHash) return null;
@@ -56,9 +56,16 @@ public sealed class SessionGrain(
     public async Task<SessionRecord?> RevokeAsync()
     {
         if (state.State.Session is not { } s) return null;
-        if (s.RevokedAt is not null) return s;
-        state.State.Session = s with { RevokedAt = time.GetUtcNow() };
-        await state.WriteStateAsync();
+        if (s.RevokedAt is null)
+        {
+            state.State.Session = s with { RevokedAt = time.GetUtcNow() };
+            await state.WriteStateAsync();
+        }
+        // Every time, not only the first: a revoke a crash interrupted after the write still ends the key.
+        if (s is { KeyId: { } keyId, KeyAccountId: { } owner }
+            && await GrainFactory.GetGrain<IServiceAccountGrain>(owner).GetAsync() is { Status: "active" } account
+            && account.Keys.Any(k => k.KeyId == keyId && k.Status == "active"))
+            await GrainFactory.GetGrain<IServiceAccountGrain>(owner).RevokeKeyAsync(keyId);
         return state.State.Session;
     }
 }
