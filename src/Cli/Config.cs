@@ -12,6 +12,10 @@ public sealed class CliContext
     public string? WorkspaceId { get; set; }
     public string? ActorToken { get; set; }
     public string? OwnerAgent { get; set; }
+    /// <summary>A signed-in person's refresh token (axme login), spent to renew <see cref="ActorToken"/> when it is about to expire.</summary>
+    public string? RefreshToken { get; set; }
+    /// <summary>The API key came with a sign-in (the session's own key, revoked with it): logout forgets it too.</summary>
+    public bool LoginKey { get; set; }
 }
 
 /// <summary>
@@ -61,6 +65,8 @@ public sealed class CliConfig
                     WorkspaceId = Str(o, "workspace_id"),
                     ActorToken = Str(o, "actor_token"),
                     OwnerAgent = Str(o, "owner_agent"),
+                    RefreshToken = Str(o, "refresh_token"),
+                    LoginKey = o["login_key"] is JsonValue v && v.TryGetValue<bool>(out var b) && b,
                 };
             }
         }
@@ -81,6 +87,8 @@ public sealed class CliConfig
             if (c.WorkspaceId is not null) o["workspace_id"] = c.WorkspaceId;
             if (c.ActorToken is not null) o["actor_token"] = c.ActorToken;
             if (c.OwnerAgent is not null) o["owner_agent"] = c.OwnerAgent;
+            if (c.RefreshToken is not null) o["refresh_token"] = c.RefreshToken;
+            if (c.LoginKey) o["login_key"] = true;
             contexts[name] = o;
         }
         var root = new JsonObject { ["current_context"] = CurrentContext, ["contexts"] = contexts };

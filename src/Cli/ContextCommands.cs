@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 
 namespace Axme.Cli;
 
-public sealed class ContextSetSettings : GlobalSettings
+public class ContextSetSettings : GlobalSettings
 {
     [CommandArgument(0, "[name]")]
     [Description("Context name (default: the current one)")]
@@ -23,7 +23,10 @@ public sealed class ContextSetSettings : GlobalSettings
 /// <summary>axme context set [name] / axme login: stores base URL, key, org, workspace and, optionally, an actor token and owner agent ("" clears them).</summary>
 public sealed class ContextSetCommand : AxmeCommand<ContextSetSettings>
 {
-    protected override Task<int> RunAsync(ContextSetSettings s, CancellationToken ct)
+    protected override Task<int> RunAsync(ContextSetSettings s, CancellationToken ct) => Task.FromResult(Store(s));
+
+    /// <summary>Writes the settings given into the named (or current) context and makes it current.</summary>
+    internal static int Store(ContextSetSettings s)
     {
         var config = CliConfig.Load();
         var name = s.Name ?? s.ContextName ?? config.CurrentContext;
@@ -38,7 +41,7 @@ public sealed class ContextSetCommand : AxmeCommand<ContextSetSettings>
         config.Save();
         if (s.Json) PrintJson(new JsonObject { ["context"] = name, ["path"] = CliConfig.FilePath });
         else AnsiConsole.MarkupLine($"Context [bold]{Esc(name)}[/] saved to {Esc(CliConfig.FilePath)}");
-        return Task.FromResult(0);
+        return 0;
     }
 }
 

@@ -78,7 +78,8 @@ public sealed record Connection(string BaseUrl, string? ApiKey, string? OrgId, s
             Pick(null, "AXME_WORKSPACE_ID", ctx.WorkspaceId))
         {
             ContextName = name,
-            ActorToken = Pick(s.ActorToken, "AXME_ACTOR_TOKEN", ctx.ActorToken),
+            // A signed-in person's access token is renewed when it is about to expire (only the context's own).
+            ActorToken = Sessions.Fresh(name, Pick(s.BaseUrl, "AXME_BASE_URL", ctx.BaseUrl) ?? CliConfig.DefaultBaseUrl, Pick(s.ActorToken, "AXME_ACTOR_TOKEN", ctx.ActorToken)),
             OwnerAgent = Pick(s.OwnerAgent, "AXME_OWNER_AGENT", ctx.OwnerAgent),
         };
     }
@@ -244,5 +245,24 @@ public abstract class AxmeCommand<TSettings> : AsyncCommand<TSettings> where TSe
         // A story (examples run) tells the end itself; a plain watch ends with the status.
         if (!json && story is null) AnsiConsole.MarkupLine($"Final status: {StatusMarkup(final)}");
         return final == IntentStatus.Completed ? ExitCodes.Ok : ExitCodes.NotCompleted;
+    }
+}
+
+/// <summary>Opens a URL in the user's browser.</summary>
+public static class Browser
+{
+    /// <summary>True when an opener started; false when this machine has none (the caller prints the link instead).</summary>
+    public static bool TryOpen(string url)
+    {
+        try
+        {
+            var opener = OperatingSystem.IsMacOS() ? "open" : OperatingSystem.IsWindows() ? "explorer" : "xdg-open";
+            using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(opener, url) { UseShellExecute = false, RedirectStandardError = true });
+            return p is not null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
     }
 }

@@ -125,7 +125,7 @@ public sealed class MeshDashboardCommand : AxmeCommand<MeshDashboardSettings>
             PrintJson(new System.Text.Json.Nodes.JsonObject { ["ok"] = true, ["exchange_url"] = link.ExchangeUrl, ["expires_in"] = link.ExpiresIn });
             return 0;
         }
-        if (!s.NoBrowser && TryOpen(link.ExchangeUrl))
+        if (!s.NoBrowser && Browser.TryOpen(link.ExchangeUrl))
         {
             Console.Error.WriteLine("Opening the mesh in your browser…");
             return 0;
@@ -133,19 +133,5 @@ public sealed class MeshDashboardCommand : AxmeCommand<MeshDashboardSettings>
         Console.Error.WriteLine($"Open this link in your browser (it works once, for {link.ExpiresIn / 60} minutes):");
         Console.Out.WriteLine(link.ExchangeUrl);
         return 0;
-    }
-
-    private static bool TryOpen(string url)
-    {
-        try
-        {
-            var opener = OperatingSystem.IsMacOS() ? "open" : OperatingSystem.IsWindows() ? "explorer" : "xdg-open";
-            using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(opener, url) { UseShellExecute = false, RedirectStandardError = true });
-            return p is not null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false; // no opener on this machine: the link is printed instead
-        }
     }
 }

@@ -19,7 +19,6 @@ app.Configure(c =>
         b.AddCommand<ContextListCommand>("list").WithDescription("List the stored contexts (keys masked)");
         b.AddCommand<ContextShowCommand>("show").WithDescription("Show the effective settings");
     });
-    c.AddCommand<ContextSetCommand>("login").WithDescription("Store an API key (same as context set)");
     c.AddCommand<WhoamiCommand>("whoami").WithDescription("Who the API key belongs to: org, workspace, account, agent address, key");
     c.AddCommand<StatusCommand>("status").WithDescription("Node health and capabilities");
     c.AddCommand<DoctorCommand>("doctor").WithDescription("Check config file, node reachability, health and the API key (exit non-zero when a check fails)");
@@ -93,6 +92,14 @@ app.Configure(c =>
         b.AddCommand<DeliveriesListCommand>("list").WithDescription("The workspace's deliveries, newest first");
         b.AddCommand<DeliveriesGetCommand>("get").WithDescription("A delivery with every attempt");
         b.AddCommand<DeliveriesReplayCommand>("replay").WithDescription("Deliver a finished delivery's payload again (a new delivery)");
+    });
+    c.AddCommand<LoginCommand>("login").WithDescription("Sign in as a person: an e-mailed code or link, --browser, or --password (--api-key K: store a key, as context set)");
+    c.AddCommand<LogoutCommand>("logout").WithDescription("End this context's session (--all-sessions: every one of yours)");
+    c.AddBranch("session", b =>
+    {
+        b.SetDescription("Your sign-in sessions");
+        b.AddCommand<SessionListCommand>("list").WithDescription("Your sessions, newest first (* this one)");
+        b.AddCommand<SessionRevokeCommand>("revoke").WithDescription("End a session (--current: this one)");
     });
     c.AddBranch("org", b =>
     {

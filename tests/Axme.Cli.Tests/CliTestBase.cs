@@ -12,6 +12,9 @@ public abstract class CliTestBase(CliNodeFixture fixture) : IDisposable
 
     protected readonly string _config = Directory.CreateTempSubdirectory("axme-cli-").FullName;
 
+    /// <summary>The config file the CLI writes for this test.</summary>
+    protected string ConfigFile => Path.Combine(_config, "axme", "config.json");
+
     public void Dispose() => Directory.Delete(_config, recursive: true);
 
     protected static string RepoRoot => NodeProcess.RepositoryRoot;

@@ -18,7 +18,9 @@ public sealed class CliNodeFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await TestPostgres.CreateDatabaseAsync("axme_cli");
-        Node = new NodeProcess(Database, "cli-tests");
+        // Access tokens shorter than the CLI's renewal margin (300 s): every command renews the session first, so the
+        // tests exercise the refresh the official CLI relies on.
+        Node = new NodeProcess(Database, "cli-tests", new Dictionary<string, string> { ["Axme__Api__SessionAccessTokenLifetime"] = "00:04:00" });
         await Node.StartAsync();
         Admin = Node.CreateClient();
         (A, Address, Key) = await Tenants.CreateAsync(Node, Admin, "acme", "prod", "cli");
