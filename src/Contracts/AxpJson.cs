@@ -137,6 +137,7 @@ public static class AxpJson
 [JsonSerializable(typeof(LoginPending))]
 [JsonSerializable(typeof(LoginState))]
 [JsonSerializable(typeof(LoginVerifyRequest))]
+[JsonSerializable(typeof(AuditEventPage))]
 [JsonSerializable(typeof(AliasBindRequest))]
 [JsonSerializable(typeof(AliasResponse))]
 [JsonSerializable(typeof(AliasList))]

@@ -342,6 +342,10 @@ public sealed class McpTests(NodeFixture f)
         Assert.Equal("org_admin", (await CallAsync(f.Admin, "axme.members_update", new { org_id = org, member_id = member["member_id"].Str(), role = "org_admin" }))["member"]!["role"].Str());
         Assert.Equal(2, (await CallAsync(f.Admin, "axme.members_list", new { org_id = org }))["members"]!.AsArray().Count);
         Assert.True((await CallAsync(f.Admin, "axme.members_remove", new { org_id = org, member_id = member["member_id"].Str() }))["removed"]!.GetValue<bool>());
+        // Audited like their REST routes (ADR 028).
+        var audited = (await f.Admin.GetJsonAsync($"/v1/audit/events?org_id={org}&action_prefix=member.")).Ok()["events"]!.AsArray();
+        Assert.Equal(["member.remove", "member.update", "member.add"], audited.Select(e => e!["action"].Str()));
+        Assert.All(audited, e => Assert.Equal("mcp", e!["details"]!["via"].Str()));
 
         // A workspace key reads its own organization by default, and may not create one.
         Assert.Equal("acme", (await CallAsync(f.A, "axme.organizations_get", new { }))["organization"]!["org_id"].Str());

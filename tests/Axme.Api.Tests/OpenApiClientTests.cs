@@ -132,6 +132,8 @@ public sealed class OpenApiClientTests(NodeFixture f)
         // Ending the request's session, or all of the person's: the access token says whose (ADR 027).
         "POST /v1/auth/logout",
         "POST /v1/auth/logout-all",
+        // A browser sign-in for the CLI: the official CLI sends no body (PROTOCOL §11.2).
+        "POST /v1/auth/cli-grants",
         // The mesh's: an optional body the official SDKs leave out (no content type may be required: ADR 022).
         "POST /v1/auth/dashboard-token",
         "POST /v1/mesh/heartbeat",

@@ -1,3 +1,4 @@
+using Axme.Api.Audit;
 using Axme.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Axme.Api.Auth;
@@ -21,9 +22,9 @@ public static class ReceivePolicyEndpoints
     {
         var g = v1.MapGroup("/organizations/{org_id}/receive-policy").WithTags("Receive policy");
         g.MapGet("", GetOrg).WithName("GetOrgReceivePolicy").WithSummary("An organization's receive policy for senders of other organizations (default closed)");
-        g.MapPut("", SetOrg).Accepts<ReceivePolicyRequest>("application/json").WithName("SetOrgReceivePolicy").WithSummary("Set its mode: open, allowlist or closed (admin)");
-        g.MapPost("/entries", AddOrgEntry).Accepts<ReceivePolicyRequest>("application/json").WithName("AddOrgReceivePolicyEntry").WithSummary("Allow a sender pattern (admin)");
-        g.MapDelete("/entries/{entry_id}", RemoveOrgEntry).WithName("RemoveOrgReceivePolicyEntry").WithSummary("Remove an allowed sender pattern (admin)");
+        g.MapPut("", SetOrg).Accepts<ReceivePolicyRequest>("application/json").WithName("SetOrgReceivePolicy").WithSummary("Set its mode: open, allowlist or closed (admin)").Audit("policy.receive.set", "organization", "org_id");
+        g.MapPost("/entries", AddOrgEntry).Accepts<ReceivePolicyRequest>("application/json").WithName("AddOrgReceivePolicyEntry").WithSummary("Allow a sender pattern (admin)").Audit("policy.receive.entry.add", "organization", "org_id");
+        g.MapDelete("/entries/{entry_id}", RemoveOrgEntry).WithName("RemoveOrgReceivePolicyEntry").WithSummary("Remove an allowed sender pattern (admin)").Audit("policy.receive.entry.remove", "receive_policy_entry", "entry_id");
         return v1;
     }
 

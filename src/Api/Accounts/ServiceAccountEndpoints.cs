@@ -1,3 +1,4 @@
+using Axme.Api.Audit;
 using Axme.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Axme.Api.Auth;
@@ -13,12 +14,12 @@ public static class ServiceAccountEndpoints
     public static RouteGroupBuilder MapServiceAccountEndpoints(this RouteGroupBuilder v1)
     {
         var g = v1.MapGroup("/service-accounts").WithTags("Service accounts");
-        g.MapPost("", Create).Accepts<CreateServiceAccountRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("CreateServiceAccount").WithSummary("Create a service account (idempotent by name)");
+        g.MapPost("", Create).Accepts<CreateServiceAccountRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("CreateServiceAccount").WithSummary("Create a service account (idempotent by name)").Audit("account.create", "service_account");
         g.MapGet("", List).WithName("ListServiceAccounts").WithSummary("List a workspace's service accounts");
         g.MapGet("/{service_account_id}", Get).WithName("GetServiceAccount").WithSummary("Get a service account");
-        g.MapDelete("/{service_account_id}", Delete).AddEndpointFilter<IdempotencyFilter>().WithName("DeleteServiceAccount").WithSummary("Revoke all keys and delete a service account");
-        g.MapPost("/{service_account_id}/keys", CreateKey).Accepts<CreateKeyRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("CreateServiceAccountKey").WithSummary("Create a key (the token is returned once)");
-        g.MapPost("/{service_account_id}/keys/{key_id}/revoke", RevokeKey).AddEndpointFilter<IdempotencyFilter>().WithName("RevokeServiceAccountKey").WithSummary("Revoke a key");
+        g.MapDelete("/{service_account_id}", Delete).AddEndpointFilter<IdempotencyFilter>().WithName("DeleteServiceAccount").WithSummary("Revoke all keys and delete a service account").Audit("account.delete", "service_account", "service_account_id");
+        g.MapPost("/{service_account_id}/keys", CreateKey).Accepts<CreateKeyRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("CreateServiceAccountKey").WithSummary("Create a key (the token is returned once)").Audit("key.create", "service_account", "service_account_id");
+        g.MapPost("/{service_account_id}/keys/{key_id}/revoke", RevokeKey).AddEndpointFilter<IdempotencyFilter>().WithName("RevokeServiceAccountKey").WithSummary("Revoke a key").Audit("key.revoke", "key", "key_id");
         v1.MapGet("/whoami", WhoAmI).WithTags("Service accounts").WithName("WhoAmI").WithSummary("Who the request's key or actor token belongs to (extension)");
         return v1;
     }

@@ -1,3 +1,4 @@
+using Axme.Api.Audit;
 using System.Text.Json.Nodes;
 using Axme.Api.Accounts;
 using Axme.Api.Auth;
@@ -30,12 +31,12 @@ public static class AgentEndpoints
                 "(data = AgentDelivery, then stream.timeout); {address}/receive-override: its receive override (AgentReceiveOverrideResponse).");
         g.MapPut("/{**address}", Configure).Accepts<AgentDeliveryRequest>("application/json").WithName("ConfigureAgent").Produces<AgentResponse>()
             .WithSummary("…/delivery: set the agent's delivery binding (stream, poll, http with webhook_url and webhook_secret, inbox, internal with internal_handler) and its lease and attempt limits")
-            .WithDescription("{address}/delivery answers AgentResponse; {address}/receive-override (override_type) answers AgentReceiveOverrideResponse.");
+            .WithDescription("{address}/delivery answers AgentResponse; {address}/receive-override (override_type) answers AgentReceiveOverrideResponse.").Audit("agent.configure", "agent", "address");
         g.MapPost("/{**address}", Lease).Accepts<System.Text.Json.Nodes.JsonObject>("application/json").WithName("LeaseAgentDeliveries").Produces<AgentLease>()
             .WithSummary("…/intents/lease: a poller leases up to max deliveries; …/receive-override/entries: allow a sender pattern")
             .WithDescription("{address}/intents/lease answers AgentLease; {address}/receive-override/entries (sender_pattern) answers AgentReceiveOverrideResponse.");
         g.MapDelete("/{**address}", RemoveOverrideEntry).WithName("RemoveAgentReceiveOverrideEntry").Produces<AgentReceiveOverrideResponse>()
-            .WithSummary("…/receive-override/entries/{entry_id}: remove an allowed sender pattern");
+            .WithSummary("…/receive-override/entries/{entry_id}: remove an allowed sender pattern").Audit("policy.receive_override.entry.remove", "agent", "address");
         return v1;
     }
 

@@ -112,6 +112,9 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
         return auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && auth.Length > 7 ? auth[7..].Trim() : null;
     }
 
+    /// <summary>The caller when the request was authenticated, else null.</summary>
+    public static Caller? CallerOrNull(HttpContext http) => http.Items[CallerItem] as Caller;
+
     /// <summary>The authenticated caller of the current request.</summary>
     public static Caller CallerOf(HttpContext http) =>
         http.Items[CallerItem] as Caller ?? throw new InvalidOperationException("endpoint is not behind ApiKeyAuthFilter");

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Axme.Api.Accounts;
 using Axme.Api.Agents;
+using Axme.Api.Audit;
 using Axme.Api.Auth;
 using Axme.Api.Errors;
 using Axme.Api.Health;
@@ -60,6 +61,7 @@ public static class ApiHosting
         services.AddSingleton<SessionTokens>();
         services.AddSingleton<SessionOperations>();
         services.AddSingleton<CliSignIn>();
+        services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<Agents.DeliveryQueries>();
         services.AddSingleton<InboxQueries>();
         services.AddSingleton<ApiKeyAuthFilter>();
@@ -132,6 +134,7 @@ public static class ApiHosting
         v1.MapDeliveryEndpoints();
         v1.MapTenancyEndpoints();
         v1.MapPortalEndpoints();
+        v1.MapAuditEndpoints();
         app.MapSessionEndpoints();
         app.MapMediaRelays();
         // A request no route takes: the protocol's error body saying why (no such route, another method, not JSON) rather

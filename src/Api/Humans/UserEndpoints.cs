@@ -1,3 +1,4 @@
+using Axme.Api.Audit;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Axme.Api.Accounts;
@@ -21,13 +22,13 @@ public static partial class UserEndpoints
     public static RouteGroupBuilder MapUserEndpoints(this RouteGroupBuilder v1)
     {
         var g = v1.MapGroup("/users").WithTags("Users");
-        g.MapPost("", Create).Accepts<Contracts.UserRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("CreateUser").WithSummary("Create a human user (idempotent by name)");
+        g.MapPost("", Create).Accepts<Contracts.UserRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("CreateUser").WithSummary("Create a human user (idempotent by name)").Audit("user.create", "user");
         g.MapGet("", List).WithName("ListUsers").WithSummary("List a workspace's human users");
         g.MapGet("/{user_id:userid}", Get).WithName("GetUser").WithSummary("Get a human user");
-        g.MapPatch("/{user_id:userid}", Update).Accepts<Contracts.UserRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("UpdateUser").WithSummary("Change a user's e-mail, roles, teams or display name");
-        g.MapDelete("/{user_id:userid}", Delete).AddEndpointFilter<IdempotencyFilter>().WithName("DeleteUser").WithSummary("Revoke a user's keys and delete the user");
-        g.MapPost("/{user_id:userid}/tokens", CreateToken).WithName("CreateUserActorToken").WithSummary("An actor token for a user (Authorization: Bearer; 15 minutes): the user's own key, or an admin's answering for the person (its events then name both)");
-        g.MapPost("/{user_id:userid}/keys", CreateKey).Accepts<Contracts.CreateKeyRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("CreateUserKey").WithSummary("Create a key for a user (the token is returned once)");
+        g.MapPatch("/{user_id:userid}", Update).Accepts<Contracts.UserRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("UpdateUser").WithSummary("Change a user's e-mail, roles, teams or display name").Audit("user.update", "user", "user_id");
+        g.MapDelete("/{user_id:userid}", Delete).AddEndpointFilter<IdempotencyFilter>().WithName("DeleteUser").WithSummary("Revoke a user's keys and delete the user").Audit("user.delete", "user", "user_id");
+        g.MapPost("/{user_id:userid}/tokens", CreateToken).WithName("CreateUserActorToken").WithSummary("An actor token for a user (Authorization: Bearer; 15 minutes): the user's own key, or an admin's answering for the person (its events then name both)").Audit("user.actor_token.create", "user", "user_id");
+        g.MapPost("/{user_id:userid}/keys", CreateKey).Accepts<Contracts.CreateKeyRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("CreateUserKey").WithSummary("Create a key for a user (the token is returned once)").Audit("key.create", "user", "user_id");
         return v1;
     }
 

@@ -114,7 +114,7 @@ public static partial class McpEndpoint
                 new Dictionary<string, string> { ["retry_after"] = retryAfter.ToString(CultureInfo.InvariantCulture) });
 
         var call = new McpCall(caller, owner, Arguments(arguments), Text(arguments, "idempotency_key"), services, http, http.RequestAborted);
-        var fields = await tool.RunAsync(call);
+        var fields = await tool.InvokeAsync(call);
         var result = new JsonObject { ["ok"] = true, ["tool"] = name, ["status"] = "completed" };
         foreach (var (key, value) in fields)
             if (key is not ("ok" or "tool" or "status")) result[key] = value?.DeepClone();

@@ -36,6 +36,30 @@ public sealed record McpCall(Caller Caller, string? Owner, RequestBody Args, str
 public sealed record McpTool(string Name, string Description, string[] Required, (string Name, JsonNode Type, string Description)[] Properties,
     Func<McpCall, Task<JsonObject>> RunAsync)
 {
+    /// <summary>The audit log's action of a tool that changes something security-relevant (docs/adr/028), its target's type and argument.</summary>
+    public (string Action, string TargetType, string? TargetArgument)? Audit { get; init; }
+
+    /// <summary>Runs the tool; an audited one records its call as its REST route does (after success, or when the caller is refused).</summary>
+    public async Task<JsonObject> InvokeAsync(McpCall call)
+    {
+        if (Audit is not { } a) return await RunAsync(call);
+        var log = call.Services.GetRequiredService<Audit.AuditLog>();
+        var org = call.Args.Root["org_id"] is JsonValue o && o.TryGetValue<string>(out var named) ? named.Trim().ToLowerInvariant() : call.Caller.OrgId;
+        var target = a.TargetArgument is { } arg && call.Args.Root[arg] is JsonValue t && t.TryGetValue<string>(out var id) ? id : null;
+        try
+        {
+            var result = await RunAsync(call);
+            await log.RecordAsync(call.Http, call.Caller, new Audit.AuditEntry(a.Action, "succeeded", org, null, a.TargetType, target, new JsonObject { ["via"] = "mcp" }));
+            return result;
+        }
+        catch (ProtocolException e) when (e.Status is 401 or 403)
+        {
+            await log.RecordAsync(call.Http, call.Caller, new Audit.AuditEntry(a.Action, "refused", org, null, a.TargetType, target,
+                new JsonObject { ["via"] = "mcp", ["code"] = e.Code, ["message"] = e.Message }));
+            throw;
+        }
+    }
+
     public JsonObject Describe()
     {
         var properties = new JsonObject();
@@ -125,23 +149,23 @@ public static class McpTools
             [("name", "string", "its name, 2-120 characters"), ("org_id", "string", "its id, a-z 0-9 . _ - (default: the name's slug)"),
              ("requested_by_actor_id", "string", "its first owner (default: the caller's account)"), ("legal_name", "string", "legal name"),
              ("primary_domain", "string", "primary domain"), ("metadata", "object", "free-form facts"), Owner],
-            async c => AxpJson.Node(await Tenancy.TenancyOperations.CreateOrganizationAsync(c.Grains, c.Caller, c.Args))),
+            async c => AxpJson.Node(await Tenancy.TenancyOperations.CreateOrganizationAsync(c.Grains, c.Caller, c.Args))) { Audit = ("organization.create", "organization", null) },
         new("axme.organizations_update", "Change an organization: name, legal name, domain, metadata, or status (suspended refuses its keys)", [],
             [OrgId, ("name", "string", "new name"), ("legal_name", "string", "new legal name"), ("primary_domain", "string", "new domain"),
              ("status", "string", "pending, active, suspended or archived"), ("metadata", "object", "new free-form facts"), Owner],
-            async c => AxpJson.Node(await Tenancy.TenancyOperations.UpdateOrganizationAsync(c.Grains, c.Caller, Org(c), c.Args))),
+            async c => AxpJson.Node(await Tenancy.TenancyOperations.UpdateOrganizationAsync(c.Grains, c.Caller, Org(c), c.Args))) { Audit = ("organization.update", "organization", "org_id") },
         new("axme.workspaces_list", "An organization's workspaces, oldest first", [], [OrgId, Owner],
             async c => AxpJson.Node(await Tenancy.TenancyOperations.ListWorkspacesAsync(c.Grains, c.Caller, Org(c)))),
         new("axme.workspaces_create", "Create a workspace of an organization", ["name", "environment"],
             [OrgId, ("name", "string", "its name, 2-120 characters"), ("workspace_id", "string", "its id (default: the name's slug)"),
              ("environment", "string", "sandbox, staging or production"), ("region", "string", "its region"), Owner],
-            async c => AxpJson.Node(await Tenancy.TenancyOperations.CreateWorkspaceAsync(c.Grains, c.Caller, Org(c), c.Args))),
+            async c => AxpJson.Node(await Tenancy.TenancyOperations.CreateWorkspaceAsync(c.Grains, c.Caller, Org(c), c.Args))) { Audit = ("workspace.create", "organization", "org_id") },
         new("axme.workspaces_update", "Change a workspace: name, environment, region, or status (suspended refuses its keys; archived once no intent is live)",
             ["workspace_id"],
             [OrgId, ("workspace_id", "string", "the workspace"), ("name", "string", "new name"), ("environment", "string", "sandbox, staging or production"),
              ("region", "string", "new region"), ("status", "string", "active, suspended or archived"), Owner],
             async c => AxpJson.Node(await Tenancy.TenancyOperations.UpdateWorkspaceAsync(c.Grains, c.Services.GetRequiredService<IntentQueries>(), c.Caller,
-                Org(c), c.Args.String("workspace_id", 255, required: true)!, c.Args, c.Aborted))),
+                Org(c), c.Args.String("workspace_id", 255, required: true)!, c.Args, c.Aborted))) { Audit = ("workspace.update", "workspace", "workspace_id") },
         new("axme.members_list", "An organization's members (with workspace_id: that workspace's and the organization-wide ones)", [],
             [OrgId, ("workspace_id", "string", "only this workspace's"), Owner],
             async c => AxpJson.Node(await Tenancy.TenancyOperations.ListMembersAsync(c.Grains, c.Caller, Org(c), c.Args.String("workspace_id", 255)))),
@@ -149,19 +173,19 @@ public static class McpTools
             [OrgId, ("actor_id", "string", "the person's account id"),
              ("role", "string", "org_owner, org_admin, workspace_admin, member, billing_viewer or security_auditor"),
              ("workspace_id", "string", "limit the membership to this workspace"), Owner],
-            async c => AxpJson.Node((await Tenancy.TenancyOperations.AddMemberAsync(c.Grains, c.Caller, Org(c), c.Args)).Member)),
+            async c => AxpJson.Node((await Tenancy.TenancyOperations.AddMemberAsync(c.Grains, c.Caller, Org(c), c.Args)).Member)) { Audit = ("member.add", "organization", "org_id") },
         new("axme.members_update", "Change a member's role or status (the last org_owner stays)", ["member_id"],
             [OrgId, ("member_id", "string", "the membership (mem_…)"), ("role", "string", "new role"), ("status", "string", "active, invited, suspended or removed"), Owner],
             async c => AxpJson.Node(await Tenancy.TenancyOperations.UpdateMemberAsync(c.Grains, c.Caller, Org(c),
-                c.Args.String("member_id", 255, required: true)!, c.Args))),
+                c.Args.String("member_id", 255, required: true)!, c.Args))) { Audit = ("member.update", "member", "member_id") },
         new("axme.members_remove", "Remove a member (its status becomes removed)", ["member_id"],
             [OrgId, ("member_id", "string", "the membership (mem_…)"), Owner],
-            async c => AxpJson.Node(await Tenancy.TenancyOperations.RemoveMemberAsync(c.Grains, c.Caller, Org(c), c.Args.String("member_id", 255, required: true)!))),
+            async c => AxpJson.Node(await Tenancy.TenancyOperations.RemoveMemberAsync(c.Grains, c.Caller, Org(c), c.Args.String("member_id", 255, required: true)!))) { Audit = ("member.remove", "member", "member_id") },
         new("axme.agents_list", "List the workspace's agents", [], [("limit", "integer", "1 to 1000, default 100"), Owner],
             async c => AxpJson.Node(await AgentOperations.ListAsync(c.Grains, c.Caller, c.AsQuery()))),
         new("axme.agents_register", "Register an agent: a service account and a key (the token is returned once)", ["name"],
             [("name", "string", "the agent's name"), ("display_name", "string", "display name"), ("description", "string", "description"), Owner],
-            RegisterAsync),
+            RegisterAsync) { Audit = ("account.create", "service_account", null) },
         new("axme.scenarios_validate", "Check a ScenarioBundle: every problem with its JSON path; creates nothing", ["bundle"],
             [("bundle", "object", "the ScenarioBundle (PROTOCOL §8.1)"), Owner], async c =>
                 AxpJson.Node(await Scenarios.ScenarioOperations.ValidateAsync(c.Grains, c.Caller, Bundle(c)))),
@@ -203,11 +227,11 @@ public static class McpTools
         new("axme.mesh_kill", "Kill an agent: every delivery to it stops at once (its intents wait), its keys may only heartbeat", ["address_id"],
             [("address_id", "string", "the agent's service account id, name or address"), ("reason", "string", "why (kept in the mesh log)"), Owner],
             async c => AxpJson.Node(await Mesh.MeshOperations.KillAsync(c.Grains, c.Services.GetRequiredService<Agents.DeliveryQueries>(), c.Caller,
-                c.Args.String("address_id", 383, required: true)!, c.Args, c.Aborted))),
+                c.Args.String("address_id", 383, required: true)!, c.Args, c.Aborted))) { Audit = ("agent.kill", "agent", "address_id") },
         new("axme.mesh_resume", "Resume a killed agent: what waited for it is delivered", ["address_id"],
             [("address_id", "string", "the agent's service account id, name or address"), Owner],
             async c => AxpJson.Node(await Mesh.MeshOperations.ResumeAsync(c.Grains, c.Services.GetRequiredService<Agents.DeliveryQueries>(), c.Caller,
-                c.Args.String("address_id", 383, required: true)!, c.Aborted))),
+                c.Args.String("address_id", 383, required: true)!, c.Aborted))) { Audit = ("agent.resume", "agent", "address_id") },
         new("axme.mesh_events", "The mesh log, newest first: kills, resumes, agents coming online", [],
             [("limit", "integer", "at most this many (50)"), ("event_type", "string", "agent.killed, agent.resumed or agent.online"), Owner],
             async c => AxpJson.Node(await Mesh.MeshOperations.EventsAsync(c.Grains, c.Caller, c.AsQuery()))),

@@ -1,3 +1,4 @@
+using Axme.Api.Audit;
 using Axme.Api.Agents;
 using Axme.Api.Auth;
 using Axme.Api.Http;
@@ -21,8 +22,8 @@ public static class MeshEndpoints
         g.MapPost("/heartbeat", Heartbeat).WithName("MeshHeartbeat").WithSummary("The calling agent is alive; optional body {metrics, version, metadata}");
         g.MapGet("/agents", List).WithName("ListMeshAgents").WithSummary("The workspace's agents with health, last heartbeat, work in flight (limit, health, window=day|week|month)");
         g.MapGet("/agents/{address_id}", Get).WithName("GetMeshAgent").WithSummary("One agent (service account id, name or address) with its recent mesh events");
-        g.MapPost("/agents/{address_id}/kill", Kill).WithName("KillMeshAgent").WithSummary("Stop every delivery to the agent at once (optional body {reason}); its intents wait");
-        g.MapPost("/agents/{address_id}/resume", Resume).WithName("ResumeMeshAgent").WithSummary("Resume a killed agent: what waited is delivered");
+        g.MapPost("/agents/{address_id}/kill", Kill).WithName("KillMeshAgent").WithSummary("Stop every delivery to the agent at once (optional body {reason}); its intents wait").Audit("agent.kill", "agent", "address_id");
+        g.MapPost("/agents/{address_id}/resume", Resume).WithName("ResumeMeshAgent").WithSummary("Resume a killed agent: what waited is delivered").Audit("agent.resume", "agent", "address_id");
         g.MapGet("/events", Events).WithName("ListMeshEvents").WithSummary("The mesh log, newest first (limit, event_type)");
         v1.MapPost("/auth/dashboard-token", (HttpContext http, MeshDashboard dashboard) => dashboard.CreateTokenAsync(http)).WithTags("Mesh")
             .WithName("CreateDashboardToken").WithSummary("A one-time link (5 min) that signs a browser in to the mesh page with this key");

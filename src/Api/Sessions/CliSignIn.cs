@@ -16,7 +16,8 @@ namespace Axme.Api.Sessions;
 /// GET /v1/auth/cli-grants/{id}. Approved, the sign-in is picked up once: a session and an API key of the person's
 /// account, revoked together. Every start answers the same for every address: it does not tell who has an account.
 /// </summary>
-public sealed class CliSignIn(IGrainFactory grains, SessionOperations sessions, AuthFailureLimiter failures, IOptions<ApiOptions> options, TimeProvider time)
+public sealed class CliSignIn(IGrainFactory grains, SessionOperations sessions, AuthFailureLimiter failures, Audit.AuditLog audit, IOptions<ApiOptions> options,
+    TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
     public const string ApprovalPath = "/inbox/login/cli";
@@ -63,7 +64,7 @@ public sealed class CliSignIn(IGrainFactory grains, SessionOperations sessions, 
             case LoginGrantStates.Approved:
                 var account = await sessions.FirstAccountAsync(grant!.Email!)
                               ?? throw new ProtocolException(410, "login_expired", "this person has no active account any more");
-                return await sessions.OpenAsync(http, grant.Email!, account, "email_code", withKey: true);
+                return await AuditedAsync(http, account, await sessions.OpenAsync(http, grant.Email!, account, "email_code", withKey: true));
             case LoginGrantStates.Expired:
                 throw new ProtocolException(410, "login_expired", "this sign-in expired (or had too many wrong codes): run axme login again");
             case "used":
@@ -107,7 +108,8 @@ public sealed class CliSignIn(IGrainFactory grains, SessionOperations sessions, 
             var account = (grant.ApprovedAccountId is { } id ? (await sessions.AccountsAsync(email)).FirstOrDefault(a => a.ServiceAccountId == id) : null)
                           ?? await sessions.FirstAccountAsync(email)
                           ?? throw new ProtocolException(410, "login_expired", "this person has no active account any more");
-            return await sessions.OpenAsync(http, email, account, grant.Kind == "email" ? "email_link" : "cli_grant", withKey: true) with { State = LoginGrantStates.Approved };
+            return await AuditedAsync(http, account,
+                await sessions.OpenAsync(http, email, account, grant.Kind == "email" ? "email_link" : "cli_grant", withKey: true) with { State = LoginGrantStates.Approved });
         }
         switch (state)
         {
@@ -118,6 +120,15 @@ public sealed class CliSignIn(IGrainFactory grains, SessionOperations sessions, 
             default:
                 return new LoginState { State = state, GrantId = grant.GrantId };
         }
+    }
+
+    /// <summary>A CLI sign-in picked up is an audited sign-in (the key it came with is named).</summary>
+    private async Task<SessionGrant> AuditedAsync(HttpContext http, ServiceAccountRecord account, SessionGrant grant)
+    {
+        await audit.RecordAsync(http, ActorTokens.CallerFor(account) with { SessionId = grant.SessionId },
+            new Audit.AuditEntry("auth.login", "succeeded", account.OrgId, account.WorkspaceId, "session", grant.SessionId,
+                new System.Text.Json.Nodes.JsonObject { ["method"] = "cli", ["api_key_issued"] = grant.ApiKey is not null }));
+        return grant;
     }
 
     private static string NewId() => "lg_" + Guid.NewGuid().ToString("N")[..24];

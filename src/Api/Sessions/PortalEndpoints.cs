@@ -1,3 +1,4 @@
+using Axme.Api.Audit;
 using Axme.Api.Auth;
 using Axme.Api.Http;
 using Axme.Contracts;
@@ -20,7 +21,7 @@ public static class PortalEndpoints
         var g = v1.MapGroup("/portal/personal").WithTags("Sessions");
         g.MapGet("/context", Context).WithName("PersonalContext").WithSummary("The person's organizations and workspaces, and the one the request acts in");
         g.MapPost("/workspace-selection", Select).Accepts<WorkspaceSelectionRequest>("application/json")
-            .WithName("SelectWorkspace").WithSummary("Make the session act in another workspace the person has an account in");
+            .WithName("SelectWorkspace").WithSummary("Make the session act in another workspace the person has an account in").Audit("auth.workspace.select");
         return v1;
     }
 

@@ -1,3 +1,4 @@
+using Axme.Api.Audit;
 using Axme.Api.Auth;
 using Axme.Api.Hosting;
 using Axme.Api.Http;
@@ -29,12 +30,12 @@ public static class SessionEndpoints
             .WithSummary("A CLI sign-in: pending, denied, or approved once with the session and an API key");
         var person = auth.MapGroup("").AddEndpointFilter<ApiKeyAuthFilter>();
         person.MapPost("/register-password", RegisterPassword).Accepts<PasswordSignInRequest>("application/json")
-            .WithName("RegisterPassword").WithSummary("Set a person's password (the person, or an admin key) and sign them in");
-        person.MapPost("/logout", Logout).WithName("Logout").WithSummary("End the session of the request's access token");
-        person.MapPost("/logout-all", LogoutAll).WithName("LogoutAll").WithSummary("End every session of the person");
+            .WithName("RegisterPassword").WithSummary("Set a person's password (the person, or an admin key) and sign them in").Audit("auth.password.set");
+        person.MapPost("/logout", Logout).WithName("Logout").WithSummary("End the session of the request's access token").Audit("auth.logout");
+        person.MapPost("/logout-all", LogoutAll).WithName("LogoutAll").WithSummary("End every session of the person").Audit("auth.logout_all");
         person.MapGet("/sessions", List).WithName("ListSessions").WithSummary("The person's sessions, newest first (?include_revoked=true: ended ones too)");
         person.MapPost("/sessions/revoke", Revoke).Accepts<SessionRevokeRequest>("application/json")
-            .WithName("RevokeSession").WithSummary("End one of the person's sessions");
+            .WithName("RevokeSession").WithSummary("End one of the person's sessions").Audit("auth.session.revoke");
         return app;
     }
 

@@ -16,7 +16,8 @@ namespace Axme.Api.Sessions;
 /// (one per workspace they belong to); a password and sessions belong to the person; a session acts as one of their
 /// accounts at a time. Passwords are hashed with ASP.NET Core Identity's PasswordHasher (PBKDF2-HMAC-SHA512, salted).
 /// </summary>
-public sealed class SessionOperations(IGrainFactory grains, SessionTokens tokens, AuthFailureLimiter failures, IOptions<ApiOptions> options, TimeProvider time)
+public sealed class SessionOperations(IGrainFactory grains, SessionTokens tokens, AuthFailureLimiter failures, Audit.AuditLog audit, IOptions<ApiOptions> options,
+    TimeProvider time)
 {
     public const int MinPasswordLength = 10;
     public const int MaxPasswordLength = 256;
@@ -48,10 +49,16 @@ public sealed class SessionOperations(IGrainFactory grains, SessionTokens tokens
         {
             if (hash is not null) await person.RecordSignInAsync(false);
             failures.Failed(http);
+            await audit.RecordAsync(http, null, new Audit.AuditEntry("auth.login", "refused", null, null, "person", email,
+                new System.Text.Json.Nodes.JsonObject { ["method"] = method, ["code"] = "invalid_credentials" }), actor: email);
             throw new ProtocolException(401, "invalid_credentials", "wrong e-mail address or password");
         }
         await person.RecordSignInAsync(true);
-        return await OpenAsync(http, email, account, method);
+        var grant = await OpenAsync(http, email, account, method);
+        await audit.RecordAsync(http, ActorTokens.CallerFor(account) with { SessionId = grant.SessionId },
+            new Audit.AuditEntry("auth.login", "succeeded", account.OrgId, account.WorkspaceId, "session", grant.SessionId,
+                new System.Text.Json.Nodes.JsonObject { ["method"] = method }));
+        return grant;
     }
 
     /// <summary>

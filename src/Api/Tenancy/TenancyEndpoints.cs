@@ -1,3 +1,4 @@
+using Axme.Api.Audit;
 using Axme.Api.Auth;
 using Axme.Api.Http;
 using Axme.Api.Intents;
@@ -16,25 +17,25 @@ public static class TenancyEndpoints
     {
         var orgs = v1.MapGroup("/organizations").WithTags("Organizations");
         orgs.MapPost("", CreateOrganization).Accepts<OrganizationCreateRequest>("application/json").AddEndpointFilter<IdempotencyFilter>()
-            .WithName("CreateOrganization").WithSummary("Create an organization (admin key); its requester becomes its org_owner member");
+            .WithName("CreateOrganization").WithSummary("Create an organization (admin key); its requester becomes its org_owner member").Audit("organization.create", "organization");
         orgs.MapGet("", ListOrganizations).WithName("ListOrganizations").WithSummary("The organizations the key may see: all for an admin key, else its own");
         orgs.MapGet("/{org_id}", GetOrganization).WithName("GetOrganization").WithSummary("An organization with its workspace and member counts");
         orgs.MapPatch("/{org_id}", UpdateOrganization).Accepts<OrganizationUpdateRequest>("application/json").WithName("UpdateOrganization")
-            .WithSummary("Change an organization; suspended or archived (once its workspaces are) refuses its keys");
+            .WithSummary("Change an organization; suspended or archived (once its workspaces are) refuses its keys").Audit("organization.update", "organization", "org_id");
 
         orgs.MapPost("/{org_id}/workspaces", CreateWorkspace).Accepts<WorkspaceCreateRequest>("application/json").AddEndpointFilter<IdempotencyFilter>()
-            .WithName("CreateWorkspace").WithSummary("Create a workspace of the organization; its id is the second segment of its agents' addresses");
+            .WithName("CreateWorkspace").WithSummary("Create a workspace of the organization; its id is the second segment of its agents' addresses").Audit("workspace.create", "organization", "org_id");
         orgs.MapGet("/{org_id}/workspaces", ListWorkspaces).WithName("ListWorkspaces").WithSummary("The organization's workspaces, oldest first");
         orgs.MapGet("/{org_id}/workspaces/{workspace_id}", GetWorkspace).WithName("GetWorkspace").WithSummary("One workspace");
         orgs.MapPatch("/{org_id}/workspaces/{workspace_id}", UpdateWorkspace).Accepts<WorkspaceUpdateRequest>("application/json")
-            .WithName("UpdateWorkspace").WithSummary("Change a workspace; suspended refuses its keys, archived too (only once it has no live intents)");
+            .WithName("UpdateWorkspace").WithSummary("Change a workspace; suspended refuses its keys, archived too (only once it has no live intents)").Audit("workspace.update", "workspace", "workspace_id");
 
         orgs.MapGet("/{org_id}/members", ListMembers).WithName("ListMembers").WithSummary("The organization's members (?workspace_id: those of one workspace and the organization-wide ones)");
         orgs.MapPost("/{org_id}/members", AddMember).Accepts<MemberAddRequest>("application/json").AddEndpointFilter<IdempotencyFilter>()
-            .WithName("AddMember").WithSummary("Add a member with a role (admin key or org_owner/org_admin member)");
+            .WithName("AddMember").WithSummary("Add a member with a role (admin key or org_owner/org_admin member)").Audit("member.add", "organization", "org_id");
         orgs.MapPatch("/{org_id}/members/{member_id}", UpdateMember).Accepts<MemberUpdateRequest>("application/json").WithName("UpdateMember")
-            .WithSummary("Change a member's role or status; the last org_owner stays");
-        orgs.MapDelete("/{org_id}/members/{member_id}", RemoveMember).WithName("RemoveMember").WithSummary("Remove a member (its status becomes removed)");
+            .WithSummary("Change a member's role or status; the last org_owner stays").Audit("member.update", "member", "member_id");
+        orgs.MapDelete("/{org_id}/members/{member_id}", RemoveMember).WithName("RemoveMember").WithSummary("Remove a member (its status becomes removed)").Audit("member.remove", "member", "member_id");
         return v1;
     }
 

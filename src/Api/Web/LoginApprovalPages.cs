@@ -45,7 +45,11 @@ public static class LoginApprovalPages
         if (await grain.GetAsync() is not { Kind: "browser" } grant || grant.UserCode != form["code"].ToString()
             || LoginGrantStates.At(grant, time.GetUtcNow()) != LoginGrantStates.Pending)
             return Gone(http, caller);
-        if (form["decision"].ToString() != "approve")
+        var audit = http.RequestServices.GetRequiredService<Audit.AuditLog>();
+        var approve = form["decision"].ToString() == "approve";
+        await audit.RecordAsync(http, caller, new Audit.AuditEntry(approve ? "auth.cli_grant.approve" : "auth.cli_grant.deny", "succeeded",
+            caller.OrgId, caller.WorkspaceId, "login", grant.GrantId));
+        if (!approve)
         {
             await grain.DenyAsync();
             return InboxPages.Message(http, caller, "Sign-in denied", "The command line was not signed in. If you did not start it, nothing else is needed.", 200);
