@@ -24,7 +24,7 @@ public static class TenancyEndpoints
             .WithSummary("Change an organization; suspended or archived (once its workspaces are) refuses its keys").Audit("organization.update", "organization", "org_id");
 
         orgs.MapPost("/{org_id}/workspaces", CreateWorkspace).Accepts<WorkspaceCreateRequest>("application/json").AddEndpointFilter<IdempotencyFilter>()
-            .WithName("CreateWorkspace").WithSummary("Create a workspace of the organization; its id is the second segment of its agents' addresses").Audit("workspace.create", "organization", "org_id");
+            .WithName("CreateWorkspace").WithSummary("Create a workspace of the organization; its id is the second segment of its agents' addresses").Audit("workspace.create", "workspace");
         orgs.MapGet("/{org_id}/workspaces", ListWorkspaces).WithName("ListWorkspaces").WithSummary("The organization's workspaces, oldest first");
         orgs.MapGet("/{org_id}/workspaces/{workspace_id}", GetWorkspace).WithName("GetWorkspace").WithSummary("One workspace");
         orgs.MapPatch("/{org_id}/workspaces/{workspace_id}", UpdateWorkspace).Accepts<WorkspaceUpdateRequest>("application/json")
@@ -32,7 +32,7 @@ public static class TenancyEndpoints
 
         orgs.MapGet("/{org_id}/members", ListMembers).WithName("ListMembers").WithSummary("The organization's members (?workspace_id: those of one workspace and the organization-wide ones)");
         orgs.MapPost("/{org_id}/members", AddMember).Accepts<MemberAddRequest>("application/json").AddEndpointFilter<IdempotencyFilter>()
-            .WithName("AddMember").WithSummary("Add a member with a role (admin key or org_owner/org_admin member)").Audit("member.add", "organization", "org_id");
+            .WithName("AddMember").WithSummary("Add a member with a role (admin key or org_owner/org_admin member)").Audit("member.add", "member");
         orgs.MapPatch("/{org_id}/members/{member_id}", UpdateMember).Accepts<MemberUpdateRequest>("application/json").WithName("UpdateMember")
             .WithSummary("Change a member's role or status; the last org_owner stays").Audit("member.update", "member", "member_id");
         orgs.MapDelete("/{org_id}/members/{member_id}", RemoveMember).WithName("RemoveMember").WithSummary("Remove a member (its status becomes removed)").Audit("member.remove", "member", "member_id");
