@@ -99,6 +99,9 @@ public sealed class ApiOptions
     /// <summary>How long an actor token (POST /v1/users/{id}/tokens) works.</summary>
     public TimeSpan ActorTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>The domain of nicks' public addresses (@dana → dana@&lt;domain&gt;): 2-32 of a-z, 0-9, '-'.</summary>
+    public string NickDomain { get; set; } = "axme";
+
     /// <summary>How long a session's access token (JWT) is good for; the refresh token renews it (docs/adr/027).</summary>
     public TimeSpan SessionAccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 

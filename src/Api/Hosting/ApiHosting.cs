@@ -122,6 +122,7 @@ public static class ApiHosting
         v1.MapInboxEndpoints();
         v1.MapTaskEndpoints();
         v1.MapNotificationEndpoints();
+        v1.MapNickEndpoints();
         v1.MapUserEndpoints();
         v1.MapScenarioEndpoints();
         v1.MapMacroEndpoints();

@@ -33,6 +33,10 @@ public sealed record ServiceAccountRecord
     [Id(17)] public string? PrincipalType { get; init; }
     /// <summary>Free-form facts given at /v1/principals (a JSON object).</summary>
     [Id(18)] public string? MetadataJson { get; init; }
+    /// <summary>A human user's nick (@name, unique on the node), or null (docs/adr/027).</summary>
+    [Id(19)] public string? Nick { get; init; }
+    /// <summary>A human user's phone number, as they gave it.</summary>
+    [Id(20)] public string? Phone { get; init; }
 
     public bool IsHuman => Kind == AccountKinds.Human;
 }
@@ -111,4 +115,7 @@ public sealed record UpdateHumanCommand
     [Id(1)] public string? Email { get; init; }
     [Id(2)] public IReadOnlyList<string>? Roles { get; init; }
     [Id(3)] public IReadOnlyList<string>? Teams { get; init; }
+    /// <summary>A new nick (checked by <see cref="People.Nicks"/>); claimed on the node before it is set, the old one released after.</summary>
+    [Id(4)] public string? Nick { get; init; }
+    [Id(5)] public string? Phone { get; init; }
 }

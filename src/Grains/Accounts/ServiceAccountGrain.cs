@@ -112,15 +112,23 @@ public sealed class ServiceAccountGrain(
     {
         var account = Live();
         if (!account.IsHuman) throw ProtocolException.NotFound("user", Id);
+        var nick = command.Nick is { } wanted ? Nicks.Parse(wanted) : ((string, string)?)null;
+        // The new nick is taken first (one grain per nick: unique on the node), the old one freed once this is written.
+        if (nick is { } n && !await GrainFactory.GetGrain<INickGrain>(n.Item2).ClaimAsync(Id))
+            throw ProtocolException.Conflict("nick_taken", $"the nick {n.Item1} is taken");
         var updated = account with
         {
             DisplayName = command.DisplayName ?? account.DisplayName,
             Email = command.Email ?? account.Email,
             Roles = command.Roles ?? account.Roles,
             Teams = command.Teams ?? account.Teams,
+            Nick = nick?.Item1 ?? account.Nick,
+            Phone = command.Phone ?? account.Phone,
         };
         state.State.Account = updated with { UpdatedAt = time.GetUtcNow() };
         await state.WriteStateAsync();
+        if (account.Nick is { } oldNick && nick is { } changed && Nicks.Parse(oldNick).Normalized != changed.Item2)
+            await GrainFactory.GetGrain<INickGrain>(Nicks.Parse(oldNick).Normalized).ReleaseAsync(Id);
         if (account.Email != updated.Email)
         {
             if (account.Email is { } old) await Person(old).UnlinkAsync(Id);
@@ -138,6 +146,7 @@ public sealed class ServiceAccountGrain(
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IAgentGrain>(account.AgentAddress).UnregisterAsync();
         if (account is { IsHuman: true, Email: { } email }) await Person(email).UnlinkAsync(Id);
+        if (account.Nick is { } nick) await GrainFactory.GetGrain<INickGrain>(Nicks.Parse(nick).Normalized).ReleaseAsync(Id);
         await GrainFactory.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(account.OrgId, account.WorkspaceId))
             .RemoveServiceAccountAsync(Id);
         return state.State.Account;
