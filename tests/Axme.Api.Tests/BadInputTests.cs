@@ -99,9 +99,10 @@ public sealed class BadInputTests(NodeFixture f)
         (await f.A.GetJsonAsync("/v1/no-such-thing")).Error(HttpStatusCode.NotFound, "not_found");
         (await f.A.GetJsonAsync("/v1/inbox/%2e%2e")).Error(HttpStatusCode.NotFound, "not_found");
         Assert.Contains("GET /no-such-thing", (await f.A.GetJsonAsync("/no-such-thing")).Error(HttpStatusCode.NotFound, "not_found")["error"]!["message"].Str());
-        // The gateway's own /v1/users paths are not read as a user's id ("user not found: check-nick").
-        foreach (var path in new[] { "/v1/users/check-nick?nick=ann", "/v1/users/profile", "/v1/users/resolve-nick?nick=ann" })
-            Assert.Contains("no such route", (await f.A.GetJsonAsync(path)).Error(HttpStatusCode.NotFound, "not_found")["error"]!["message"].Str());
+        // The gateway's own /v1/users paths are their routes, not read as a user's id ("user not found: check-nick").
+        Assert.Equal("@ann", (await f.A.GetJsonAsync("/v1/users/check-nick?nick=ann")).Ok()["normalized_nick"].Str());
+        Assert.Equal("@zz-nobody", (await f.A.GetJsonAsync("/v1/users/resolve-nick?nick=zz-nobody")).Ok()["normalized_nick"].Str());
+        (await f.A.GetJsonAsync("/v1/users/profile")).Error(HttpStatusCode.UnprocessableEntity, "missing_field"); // an agent's key names the person
         (await f.Admin.GetJsonAsync("/v1/users/sa_doesnotexist0000000")).Error(HttpStatusCode.NotFound, "user_not_found");
         // A last segment with a dot ("..", "a.json") misses like any other path: with the body, not an empty 404
         // (the fuzzer at scale 20 found PATCH /v1/users/..%2f with a garbage content type answered empty).

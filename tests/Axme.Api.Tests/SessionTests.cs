@@ -166,4 +166,20 @@ public sealed class SessionTests(NodeFixture f)
         (await f.A.GetJsonAsync("/v1/portal/personal/context")).Error(HttpStatusCode.Unauthorized, "missing_actor_token");
         Assert.NotEqual(userA, second["user_id"].Str());
     }
+
+    [Fact]
+    public async Task MCP_takes_the_access_token_as_its_bearer_and_acts_as_the_person()
+    {
+        var (email, userId) = await PersonAsync();
+        using var anonymous = Anonymous();
+        var grant = (await anonymous.PostAsync("/v1/auth/login", new { email, password = Password })).Ok();
+        using var person = Bearer(grant["access_token"].Str());
+        var tasks = await McpTests.CallAsync(person, "axme.tasks_list", new { });
+        Assert.NotNull(tasks["tasks"]);
+        Assert.Equal("acme", (await McpTests.CallAsync(person, "axme.organizations_get", new { }))["organization"]!["org_id"].Str());
+        (await person.PostAsync("/v1/auth/logout")).Ok();
+        await McpTests.ErrorAsync(person, "tools/call", new { name = "axme.tasks_list", arguments = new { } }, -32001); // the session is over
+        Assert.NotEmpty(userId);
+    }
 }
+
