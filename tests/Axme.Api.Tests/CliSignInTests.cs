@@ -122,5 +122,7 @@ public sealed class BrowserSignInTests(NodeFixture f)
         Assert.Equal("denied", (await cli.GetJsonAsync($"/v1/auth/cli-grants/{other["grant_id"].Str()}")).Ok()["state"].Str());
         Assert.Equal(HttpStatusCode.Gone, (await browser.GetAsync(otherPage)).Status);
         Assert.Equal(HttpStatusCode.Gone, (await browser.GetAsync($"/inbox/login/cli?code=XXXX-XXXX&grant={grant}")).Status);
+        Assert.Equal(HttpStatusCode.Gone, (await browser.GetAsync("/inbox/login/cli?code=XXXX-XXXX&grant=not-a-sign-in")).Status); // never reaches a grain
+        Assert.Equal(HttpStatusCode.Gone, (await browser.GetAsync("/inbox/login/email/not-a-sign-in?token=abc")).Status);
     }
 }

@@ -134,10 +134,11 @@ public sealed class CliSignIn(IGrainFactory grains, SessionOperations sessions, 
     private static string NewId() => "lg_" + Guid.NewGuid().ToString("N")[..24];
 
     /// <summary>A sign-in id as a grain key: only ids of the node's own shape (anything else is no sign-in).</summary>
-    private static string Id(string grantId) =>
-        grantId.Length == 27 && grantId.StartsWith("lg_", StringComparison.Ordinal) && grantId[3..].All(char.IsAsciiHexDigitLower)
-            ? grantId
-            : throw ProtocolException.NotFound("login", grantId);
+    private static string Id(string grantId) => IsGrantId(grantId) ? grantId : throw ProtocolException.NotFound("login", grantId);
+
+    /// <summary>Whether a string has the shape of a sign-in id (lg_ and 24 hex digits): others never reach a grain.</summary>
+    public static bool IsGrantId(string grantId) =>
+        grantId.Length == 27 && grantId.StartsWith("lg_", StringComparison.Ordinal) && grantId[3..].All(char.IsAsciiHexDigitLower);
 
     /// <summary>The code's hash, salted with the sign-in's id (a million codes: unsalted, one table would reverse them all).</summary>
     private static string CodeHash(string grantId, string code) => TokenHash.Of($"{grantId}:{code}");

@@ -41,7 +41,9 @@ public static class LoginApprovalPages
         SessionOperations sessions, TimeProvider time)
     {
         if (await session.CallerAsync(http) is not { IsHuman: true } caller) return InboxPages.SignInRequired(http, CliSignIn.ApprovalPath);
-        var grain = grains.GetGrain<ILoginGrantGrain>(form["grant"].ToString());
+        var grantId = form["grant"].ToString();
+        if (!CliSignIn.IsGrantId(grantId)) return Gone(http, caller);
+        var grain = grains.GetGrain<ILoginGrantGrain>(grantId);
         if (await grain.GetAsync() is not { Kind: "browser" } grant || grant.UserCode != form["code"].ToString()
             || LoginGrantStates.At(grant, time.GetUtcNow()) != LoginGrantStates.Pending)
             return Gone(http, caller);
@@ -84,7 +86,7 @@ public static class LoginApprovalPages
     private static async Task<LoginGrantRecord?> PendingBrowserAsync(HttpContext http, IGrainFactory grains, TimeProvider time)
     {
         var id = http.Request.Query["grant"].ToString();
-        if (id.Length == 0) return null;
+        if (!CliSignIn.IsGrantId(id)) return null;
         var grant = await grains.GetGrain<ILoginGrantGrain>(id).GetAsync();
         return grant is { Kind: "browser" } && grant.UserCode == http.Request.Query["code"].ToString()
                && LoginGrantStates.At(grant, time.GetUtcNow()) == LoginGrantStates.Pending ? grant : null;
@@ -92,7 +94,7 @@ public static class LoginApprovalPages
 
     private static async Task<LoginGrantRecord?> PendingEmailAsync(IGrainFactory grains, string grantId, string token, TimeProvider time)
     {
-        if (token.Length == 0) return null;
+        if (token.Length == 0 || !CliSignIn.IsGrantId(grantId)) return null;
         var grant = await grains.GetGrain<ILoginGrantGrain>(grantId).GetAsync();
         return grant is { Kind: "email" } && grant.LinkHash == CliSignIn.LinkHash(token)
                && LoginGrantStates.At(grant, time.GetUtcNow()) == LoginGrantStates.Pending ? grant : null;
