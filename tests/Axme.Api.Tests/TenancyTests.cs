@@ -151,5 +151,22 @@ public sealed class TenancyTests(NodeFixture f)
         // The admin's own workspace, or one that exists, takes them.
         (await f.Admin.PostAsync("/v1/schemas?org_id=acme&workspace_id=prod", new { semantic_type = "intent.tenancy.schema.v1", schema_json = new { type = "object" } })).Ok();
     }
+
+    [Fact]
+    public async Task Workspace_members_are_included_and_excluded_as_the_CLI_does_it()
+    {
+        var org = NewId("ti");
+        await Tenants.EnsureWorkspaceAsync(f.Admin, org, "team");
+        var included = (await f.Admin.PostAsync("/v1/workspaces/team/members/include", new { org_id = org, actor_id = "usr_team", role = "workspace_admin" })).Ok()["member"]!;
+        Assert.Equal(("team", "workspace_admin", org), (included["workspace_id"].Str(), included["role"].Str(), included["org_id"].Str()));
+        Assert.Contains((await f.Admin.GetJsonAsync($"/v1/organizations/{org}/members?workspace_id=team")).Ok()["members"]!.AsArray(),
+            m => m!["member_id"].Str() == included["member_id"].Str());
+        (await f.Admin.PostAsync("/v1/workspaces/nowhere/members/include", new { org_id = org, actor_id = "usr_x", role = "member" })).Error(HttpStatusCode.NotFound, "workspace_not_found");
+        var owner = (await f.Admin.GetJsonAsync($"/v1/organizations/{org}/members")).Ok()["members"]!.AsArray().Single(m => m!["role"].Str() == "org_owner")!;
+        (await f.Admin.SendJsonAsync(HttpMethod.Delete, $"/v1/workspaces/team/members/{owner["member_id"].Str()}/exclude?org_id={org}")).Error(HttpStatusCode.Conflict, "member_not_in_workspace");
+        var excluded = (await f.Admin.SendJsonAsync(HttpMethod.Delete, $"/v1/workspaces/team/members/{included["member_id"].Str()}/exclude?org_id={org}")).Ok();
+        Assert.True(excluded["removed"]!.GetValue<bool>());
+        (await f.A.PostAsync("/v1/workspaces/prod/members/include", new { actor_id = "usr_y", role = "member" })).Error(HttpStatusCode.Forbidden); // not acme's admin
+    }
 }
 

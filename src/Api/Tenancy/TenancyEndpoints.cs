@@ -36,7 +36,23 @@ public static class TenancyEndpoints
         orgs.MapPatch("/{org_id}/members/{member_id}", UpdateMember).Accepts<MemberUpdateRequest>("application/json").WithName("UpdateMember")
             .WithSummary("Change a member's role or status; the last org_owner stays").Audit("member.update", "member", "member_id");
         orgs.MapDelete("/{org_id}/members/{member_id}", RemoveMember).WithName("RemoveMember").WithSummary("Remove a member (its status becomes removed)").Audit("member.remove", "member", "member_id");
+        // The CLI's workspace members include/exclude (PROTOCOL §11.2): members limited to one workspace.
+        var workspaces = v1.MapGroup("/workspaces/{workspace_id}/members").WithTags("Organizations");
+        workspaces.MapPost("/include", Include).Accepts<MemberAddRequest>("application/json").AddEndpointFilter<IdempotencyFilter>()
+            .WithName("IncludeWorkspaceMember").WithSummary("Add a member limited to this workspace (body org_id: default the caller's organization)")
+            .Audit("member.add", "member");
+        workspaces.MapDelete("/{member_id}/exclude", Exclude).WithName("ExcludeWorkspaceMember")
+            .WithSummary("Remove a member limited to this workspace (?org_id: default the caller's organization)").Audit("member.remove", "member", "member_id");
         return v1;
+    }
+
+    public static async Task<Ok<MemberResponse>> Include(HttpContext http, string workspace_id, IGrainFactory grains) =>
+        TypedResults.Ok((await TenancyOperations.IncludeAsync(grains, ApiKeyAuthFilter.CallerOf(http), workspace_id, await RequestBody.ReadAsync(http))).Member);
+
+    public static async Task<Ok<MemberRemoved>> Exclude(HttpContext http, string workspace_id, string member_id, IGrainFactory grains)
+    {
+        var caller = ApiKeyAuthFilter.CallerOf(http);
+        return TypedResults.Ok(await TenancyOperations.ExcludeAsync(grains, caller, Query.String(http.Request, "org_id") ?? caller.OrgId, workspace_id, member_id));
     }
 
     public static async Task<Ok<OrganizationResponse>> CreateOrganization(HttpContext http, IGrainFactory grains) =>

@@ -122,17 +122,34 @@ public static class TenancyOperations
                 .Select(Wire)],
         };
 
-    public static async Task<(MemberResponse Member, bool Created)> AddMemberAsync(IGrainFactory grains, Caller caller, string orgId, RequestBody body)
+    public static async Task<(MemberResponse Member, bool Created)> AddMemberAsync(IGrainFactory grains, Caller caller, string orgId, RequestBody body,
+        string? workspaceId = null)
     {
         var org = await Managed(grains, caller, orgId);
         SameAsPath(body, "org_id", Canonical(orgId));
+        if (workspaceId is not null) SameAsPath(body, "workspace_id", workspaceId);
         var (member, created) = await org.AddMemberAsync(new AddMemberCommand
         {
             ActorId = body.String("actor_id", 255, required: true)!,
             Role = OneOf(body, "role", MemberRoles.All) ?? throw ProtocolException.Invalid("role", "role is required", "missing_field"),
-            WorkspaceId = body.String("workspace_id", 255) is { } ws ? TenantNames.Canonical(ws, "workspace_id") : null,
+            WorkspaceId = workspaceId ?? (body.String("workspace_id", 255) is { } ws ? TenantNames.Canonical(ws, "workspace_id") : null),
         });
         return (new MemberResponse { Member = Wire(member) }, created);
+    }
+
+    /// <summary>POST /v1/workspaces/{ws}/members/include (the CLI's workspace members include): a member of that workspace.</summary>
+    public static Task<(MemberResponse Member, bool Created)> IncludeAsync(IGrainFactory grains, Caller caller, string workspaceId, RequestBody body) =>
+        AddMemberAsync(grains, caller, body.String("org_id", 255) ?? caller.OrgId, body, TenantNames.Canonical(workspaceId, "workspace_id"));
+
+    /// <summary>DELETE /v1/workspaces/{ws}/members/{member}/exclude: removes a member of that workspace (an organization-wide one: 409).</summary>
+    public static async Task<MemberRemoved> ExcludeAsync(IGrainFactory grains, Caller caller, string orgId, string workspaceId, string memberId)
+    {
+        var ws = TenantNames.Canonical(workspaceId, "workspace_id");
+        var org = await Managed(grains, caller, orgId);
+        var member = (await org.ListMembersAsync(ws)).FirstOrDefault(m => m.MemberId == memberId) ?? throw ProtocolException.NotFound("member", memberId);
+        if (member.WorkspaceId != ws)
+            throw ProtocolException.Conflict("member_not_in_workspace", $"{memberId} is a member of the whole organization: remove it with DELETE /v1/organizations/{Canonical(orgId)}/members/{memberId}");
+        return await RemoveMemberAsync(grains, caller, orgId, memberId);
     }
 
     public static async Task<MemberResponse> UpdateMemberAsync(IGrainFactory grains, Caller caller, string orgId, string memberId, RequestBody body)
