@@ -223,6 +223,28 @@ public sealed class McpTests(NodeFixture f)
     }
 
     [Fact]
+    public async Task The_ModelContextProtocol_client_manages_an_organization_with_the_tenancy_tools()
+    {
+        using var http = f.Node.CreateClient(); // the admin key
+        var transport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(f.Node.BaseAddress, "/mcp") }, http);
+        await using var client = await McpClient.CreateAsync(transport);
+        var org = "mcp-sdk-" + Guid.NewGuid().ToString("N")[..6];
+        async Task<JsonNode> Call(string tool, Dictionary<string, object?> args)
+        {
+            var result = await client.CallToolAsync(tool, args);
+            Assert.NotEqual(true, result.IsError);
+            return JsonNode.Parse(Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text)!;
+        }
+        Assert.Equal(org, (await Call("axme.organizations_create", new() { ["name"] = "MCP SDK Org", ["org_id"] = org }))["organization"]!["org_id"].Str());
+        Assert.Equal("main", (await Call("axme.workspaces_create", new() { ["org_id"] = org, ["name"] = "Main", ["environment"] = "sandbox" }))["workspace"]!["workspace_id"].Str());
+        var member = (await Call("axme.members_add", new() { ["org_id"] = org, ["actor_id"] = "usr_sdk", ["role"] = "member", ["workspace_id"] = "main" }))["member"]!;
+        Assert.Equal(2, (await Call("axme.members_list", new() { ["org_id"] = org }))["members"]!.AsArray().Count);
+        Assert.Equal("suspended", (await Call("axme.workspaces_update", new() { ["org_id"] = org, ["workspace_id"] = "main", ["status"] = "suspended" }))["workspace"]!["status"].Str());
+        Assert.True((await Call("axme.members_remove", new() { ["org_id"] = org, ["member_id"] = member["member_id"].Str() }))["removed"]!.GetValue<bool>());
+        Assert.Equal(1, (await Call("axme.organizations_get", new() { ["org_id"] = org }))["organization"]!["workspaces_count"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task The_ModelContextProtocol_client_connects_with_its_default_options()
     {
         // No ProtocolVersion set: the SDK's own default revision still connects and lists tools.
