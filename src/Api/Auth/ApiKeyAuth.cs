@@ -1,7 +1,6 @@
 using Axme.Api.Errors;
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Common;
-using Axme.Grains.Interfaces.People;
 using Axme.Grains.Interfaces.Tenancy;
 using Axme.Api.Sessions;
 
@@ -13,8 +12,8 @@ namespace Axme.Api.Auth;
 /// is seen by all nodes at once. An actor token in the bearer (ActorTokens) makes the request act as that
 /// human user: alone, or on top of a key of the user's workspace (or an admin key).
 /// </summary>
-public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorTokens, Sessions.SessionTokens sessions, AuthFailureLimiter failures, TenantGate tenants,
-    TimeProvider time) : IEndpointFilter
+public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorTokens, Sessions.SessionTokens sessions, AuthFailureLimiter failures, TenantGate tenants)
+    : IEndpointFilter
 {
     private const string CallerItem = "axme.caller";
 
@@ -51,9 +50,7 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
         {
             // A person's session (docs/adr/027): the token names the session, the session names the account it acts as now.
             var (sessionId, refusal) = await sessions.ReadAsync(bearer);
-            var session = sessionId is null ? null : await grains.GetGrain<ISessionGrain>(sessionId).GetAsync();
-            var live = session is not null && session.ActiveAt(time.GetUtcNow());
-            var user = live ? await grains.GetGrain<IServiceAccountGrain>(session!.AccountId).GetAsync() : null;
+            var user = sessionId is null ? null : await sessions.ActingAccountAsync(sessionId);
             return await PersonAsync(http, user, refusal ?? "invalid_actor_token",
                 refusal == "token_expired" ? "the access token expired: refresh it (POST /v1/auth/refresh)" : "invalid, expired or revoked session",
                 u => ActorTokens.CallerFor(u) with { SessionId = sessionId, KeyId = "session" });

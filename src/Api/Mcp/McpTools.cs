@@ -14,79 +14,12 @@ using Microsoft.Extensions.Primitives;
 
 namespace Axme.Api.Mcp;
 
-/// <summary>One tools/call: who calls, for which owner (§2.8), its arguments, and the node's services.</summary>
-public sealed record McpCall(Caller Caller, string? Owner, RequestBody Args, string? IdempotencyKey, IServiceProvider Services, HttpContext Http, CancellationToken Aborted)
-{
-    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
-
-    /// <summary>The caller a write acts as: owner_agent by the REST rules (IntentOperations.Acting).</summary>
-    public Caller Acting => IntentOperations.Acting(Caller, Query.InWorkspace(Owner, Caller));
-
-    /// <summary>The arguments as query parameters, for the list endpoints that read their filters from the query string.</summary>
-    public IQueryCollection AsQuery() => new QueryCollection(Args.Root.Where(p => p.Value is not null).ToDictionary(p => p.Key,
-        p => p.Value switch
-        {
-            JsonArray a => new StringValues(string.Join(',', a.Select(x => x is JsonValue v && v.TryGetValue<string>(out var s) ? s : x?.ToJsonString()))),
-            JsonValue v when v.TryGetValue<string>(out var s) => new StringValues(s),
-            var other => new StringValues(other!.ToJsonString()),
-        }));
-}
-
-/// <summary>A tool: its name, description, input schema (§10.2: the SDKs validate against it locally) and code.</summary>
-public sealed record McpTool(string Name, string Description, string[] Required, (string Name, JsonNode Type, string Description)[] Properties,
-    Func<McpCall, Task<JsonObject>> RunAsync)
-{
-    /// <summary>The audit log's action of a tool that changes something security-relevant (docs/adr/028), its target's type and argument.</summary>
-    public (string Action, string TargetType, string? TargetArgument)? Audit { get; init; }
-
-    /// <summary>Runs the tool; an audited one records its call as its REST route does (after success, or when the caller is refused).</summary>
-    public async Task<JsonObject> InvokeAsync(McpCall call)
-    {
-        if (Audit is not { } a) return await RunAsync(call);
-        var log = call.Services.GetRequiredService<Audit.AuditLog>();
-        var org = call.Args.Root["org_id"] is JsonValue o && o.TryGetValue<string>(out var named) ? named.Trim().ToLowerInvariant() : call.Caller.OrgId;
-        var target = a.TargetArgument is { } arg && call.Args.Root[arg] is JsonValue t && t.TryGetValue<string>(out var id) ? id : null;
-        try
-        {
-            var result = await RunAsync(call);
-            await log.RecordAsync(call.Http, call.Caller, new Audit.AuditEntry(a.Action, "succeeded", org, null, a.TargetType, target, new JsonObject { ["via"] = "mcp" }));
-            return result;
-        }
-        catch (ProtocolException e) when (e.Status is 401 or 403)
-        {
-            await log.RecordAsync(call.Http, call.Caller, new Audit.AuditEntry(a.Action, "refused", org, null, a.TargetType, target,
-                new JsonObject { ["via"] = "mcp", ["code"] = e.Code, ["message"] = e.Message }));
-            throw;
-        }
-    }
-
-    public JsonObject Describe()
-    {
-        var properties = new JsonObject();
-        foreach (var (name, type, description) in Properties)
-            properties[name] = new JsonObject { ["type"] = type.DeepClone(), ["description"] = description };
-        return new JsonObject
-        {
-            ["name"] = Name,
-            ["description"] = Description,
-            ["inputSchema"] = new JsonObject
-            {
-                ["type"] = "object",
-                ["required"] = new JsonArray([.. Required.Select(r => (JsonNode)r)]),
-                ["properties"] = properties,
-            },
-        };
-    }
-}
-
 /// <summary>
 /// The tools (§10.4 names plus intent, task and agent tools as an extension). Each calls the code of its REST
 /// endpoint (the same validation, grain calls and JSON), so MCP and REST cannot drift apart.
 /// </summary>
-public static class McpTools
+public static partial class McpTools
 {
-    /// <summary>The organization a tenancy tool is about: org_id, else the caller's.</summary>
-    private static string Org(McpCall c) => c.Args.String("org_id", 255) ?? c.Caller.OrgId;
 
     /// <summary>The intent type of a plain message (axme.send, axme.send_message).</summary>
     public const string MessageIntentType = "intent.message.v1";
@@ -141,46 +74,7 @@ public static class McpTools
             [("upload_id", "string", "the upload's id"), Owner],
             async c => AxpJson.Node(await c.Services.GetRequiredService<Media.MediaOperations>().GetAsync(c.Http, c.Caller,
                 Media.MediaOperations.UploadId(c.Args.String("upload_id", 64, required: true)!, "upload_id"), c.Aborted))),
-        new("axme.organizations_list", "The organizations the key may see: every one for an admin key, else its own", [], [Owner],
-            async c => AxpJson.Node(await Tenancy.TenancyOperations.ListOrganizationsAsync(c.Grains, c.Caller))),
-        new("axme.organizations_get", "An organization with its workspace and member counts", [], [OrgId, Owner],
-            async c => AxpJson.Node(await Tenancy.TenancyOperations.GetOrganizationAsync(c.Grains, c.Caller, Org(c)))),
-        new("axme.organizations_create", "Create an organization (admin keys); its requester becomes its org_owner member", ["name"],
-            [("name", "string", "its name, 2-120 characters"), ("org_id", "string", "its id, a-z 0-9 . _ - (default: the name's slug)"),
-             ("requested_by_actor_id", "string", "its first owner (default: the caller's account)"), ("legal_name", "string", "legal name"),
-             ("primary_domain", "string", "primary domain"), ("metadata", "object", "free-form facts"), Owner],
-            async c => AxpJson.Node(await Tenancy.TenancyOperations.CreateOrganizationAsync(c.Grains, c.Caller, c.Args))) { Audit = ("organization.create", "organization", null) },
-        new("axme.organizations_update", "Change an organization: name, legal name, domain, metadata, or status (suspended refuses its keys)", [],
-            [OrgId, ("name", "string", "new name"), ("legal_name", "string", "new legal name"), ("primary_domain", "string", "new domain"),
-             ("status", "string", "pending, active, suspended or archived"), ("metadata", "object", "new free-form facts"), Owner],
-            async c => AxpJson.Node(await Tenancy.TenancyOperations.UpdateOrganizationAsync(c.Grains, c.Caller, Org(c), c.Args))) { Audit = ("organization.update", "organization", "org_id") },
-        new("axme.workspaces_list", "An organization's workspaces, oldest first", [], [OrgId, Owner],
-            async c => AxpJson.Node(await Tenancy.TenancyOperations.ListWorkspacesAsync(c.Grains, c.Caller, Org(c)))),
-        new("axme.workspaces_create", "Create a workspace of an organization", ["name", "environment"],
-            [OrgId, ("name", "string", "its name, 2-120 characters"), ("workspace_id", "string", "its id (default: the name's slug)"),
-             ("environment", "string", "sandbox, staging or production"), ("region", "string", "its region"), Owner],
-            async c => AxpJson.Node(await Tenancy.TenancyOperations.CreateWorkspaceAsync(c.Grains, c.Caller, Org(c), c.Args))) { Audit = ("workspace.create", "organization", "org_id") },
-        new("axme.workspaces_update", "Change a workspace: name, environment, region, or status (suspended refuses its keys; archived once no intent is live)",
-            ["workspace_id"],
-            [OrgId, ("workspace_id", "string", "the workspace"), ("name", "string", "new name"), ("environment", "string", "sandbox, staging or production"),
-             ("region", "string", "new region"), ("status", "string", "active, suspended or archived"), Owner],
-            async c => AxpJson.Node(await Tenancy.TenancyOperations.UpdateWorkspaceAsync(c.Grains, c.Services.GetRequiredService<IntentQueries>(), c.Caller,
-                Org(c), c.Args.String("workspace_id", 255, required: true)!, c.Args, c.Aborted))) { Audit = ("workspace.update", "workspace", "workspace_id") },
-        new("axme.members_list", "An organization's members (with workspace_id: that workspace's and the organization-wide ones)", [],
-            [OrgId, ("workspace_id", "string", "only this workspace's"), Owner],
-            async c => AxpJson.Node(await Tenancy.TenancyOperations.ListMembersAsync(c.Grains, c.Caller, Org(c), c.Args.String("workspace_id", 255)))),
-        new("axme.members_add", "Add a member with a role (admin keys, org owners and admins)", ["actor_id", "role"],
-            [OrgId, ("actor_id", "string", "the person's account id"),
-             ("role", "string", "org_owner, org_admin, workspace_admin, member, billing_viewer or security_auditor"),
-             ("workspace_id", "string", "limit the membership to this workspace"), Owner],
-            async c => AxpJson.Node((await Tenancy.TenancyOperations.AddMemberAsync(c.Grains, c.Caller, Org(c), c.Args)).Member)) { Audit = ("member.add", "organization", "org_id") },
-        new("axme.members_update", "Change a member's role or status (the last org_owner stays)", ["member_id"],
-            [OrgId, ("member_id", "string", "the membership (mem_…)"), ("role", "string", "new role"), ("status", "string", "active, invited, suspended or removed"), Owner],
-            async c => AxpJson.Node(await Tenancy.TenancyOperations.UpdateMemberAsync(c.Grains, c.Caller, Org(c),
-                c.Args.String("member_id", 255, required: true)!, c.Args))) { Audit = ("member.update", "member", "member_id") },
-        new("axme.members_remove", "Remove a member (its status becomes removed)", ["member_id"],
-            [OrgId, ("member_id", "string", "the membership (mem_…)"), Owner],
-            async c => AxpJson.Node(await Tenancy.TenancyOperations.RemoveMemberAsync(c.Grains, c.Caller, Org(c), c.Args.String("member_id", 255, required: true)!))) { Audit = ("member.remove", "member", "member_id") },
+        .. TenancyTools(),
         new("axme.agents_list", "List the workspace's agents", [], [("limit", "integer", "1 to 1000, default 100"), Owner],
             async c => AxpJson.Node(await AgentOperations.ListAsync(c.Grains, c.Caller, c.AsQuery()))),
         new("axme.agents_register", "Register an agent: a service account and a key (the token is returned once)", ["name"],

@@ -59,6 +59,16 @@ public sealed class SessionTokens(IGrainFactory grains, IDataProtectionProvider 
         return (null, result.Exception is SecurityTokenInvalidLifetimeException or SecurityTokenExpiredException ? "token_expired" : "invalid_actor_token");
     }
 
+    /// <summary>
+    /// The human user account a live session acts as now (its workspace selection), or null: revoked, expired, or the
+    /// account gone. The one check of a session on every request (the API's bearer and the web inbox's cookie).
+    /// </summary>
+    public async Task<ServiceAccountRecord?> ActingAccountAsync(string sessionId)
+    {
+        if (await grains.GetGrain<ISessionGrain>(sessionId).GetAsync() is not { } s || !s.ActiveAt(time.GetUtcNow())) return null;
+        return await grains.GetGrain<IServiceAccountGrain>(s.AccountId).GetAsync() is { Status: "active", IsHuman: true } user ? user : null;
+    }
+
     /// <summary>A new refresh token for a session, and the hash that is stored.</summary>
     public static (string Token, string Hash) NewRefreshToken(string sessionId)
     {

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Common;
-using Axme.Grains.Interfaces.People;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +12,7 @@ namespace Axme.Api.Web;
 /// so a revoked key ends its sessions at once.
 /// </summary>
 public sealed class InboxSession(IDataProtectionProvider protection, IGrainFactory grains, IOptions<ApiOptions> options,
-    Grains.Interfaces.Tenancy.TenantGate tenants, TimeProvider time)
+    Grains.Interfaces.Tenancy.TenantGate tenants, Sessions.SessionTokens sessions)
 {
     public const string CookieName = "axme_inbox";
 
@@ -51,8 +50,7 @@ public sealed class InboxSession(IDataProtectionProvider protection, IGrainFacto
     /// <summary>The person a live session acts as, or null (revoked, expired, or the account or its workspace gone).</summary>
     private async Task<Caller?> PersonAsync(string sessionId)
     {
-        if (await grains.GetGrain<ISessionGrain>(sessionId).GetAsync() is not { } s || !s.ActiveAt(time.GetUtcNow())) return null;
-        if (await grains.GetGrain<IServiceAccountGrain>(s.AccountId).GetAsync() is not { Status: "active", IsHuman: true } user) return null;
+        if (await sessions.ActingAccountAsync(sessionId) is not { } user) return null;
         if (await tenants.RefusalAsync(user.OrgId, user.WorkspaceId) is not null) return null;
         return Auth.ActorTokens.CallerFor(user) with { SessionId = sessionId, KeyId = "session" };
     }

@@ -86,4 +86,12 @@ public interface IOrganizationDirectoryGrain : IGrainWithStringKey
     /// <summary>Organization ids in the order they were created.</summary>
     [Alias("List"), ReadOnly]
     Task<IReadOnlyList<string>> ListAsync();
+
+    /// <summary>Whether the start-up adoption of older databases' workspaces and people has run (it runs once).</summary>
+    [Alias("Adopted"), ReadOnly]
+    Task<bool> AdoptedAsync();
+
+    /// <summary>Records that the adoption ran.</summary>
+    [Alias("MarkAdopted")]
+    Task MarkAdoptedAsync();
 }

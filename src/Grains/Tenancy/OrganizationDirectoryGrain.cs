@@ -16,4 +16,13 @@ public sealed class OrganizationDirectoryGrain(
     }
 
     public Task<IReadOnlyList<string>> ListAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.OrgIds]);
+
+    public Task<bool> AdoptedAsync() => Task.FromResult(state.State.Adopted);
+
+    public async Task MarkAdoptedAsync()
+    {
+        if (state.State.Adopted) return;
+        state.State.Adopted = true;
+        await state.WriteStateAsync();
+    }
 }

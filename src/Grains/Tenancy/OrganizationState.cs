@@ -17,4 +17,5 @@ public sealed class OrganizationState
 public sealed class OrganizationDirectoryState
 {
     [Id(0)] public List<string> OrgIds { get; set; } = [];
+    [Id(1)] public bool Adopted { get; set; }
 }

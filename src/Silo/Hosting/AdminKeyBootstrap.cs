@@ -17,7 +17,13 @@ public sealed partial class AdminKeyBootstrap(IGrainFactory grains, NpgsqlDataSo
     {
         var o = options.Value;
         // The admin's tenant is an ordinary organization and workspace (docs/adr/026), made before anything is put in it.
-        await TenantAdoption.AdoptAsync(db, grains, o.ServiceId);
+        // Once per database, not at every start: it reads every stored workspace and account.
+        var directory = grains.GetGrain<IOrganizationDirectoryGrain>(IOrganizationDirectoryGrain.Key);
+        if (!await directory.AdoptedAsync())
+        {
+            await TenantAdoption.AdoptAsync(db, grains, o.ServiceId);
+            await directory.MarkAdoptedAsync();
+        }
         var org = grains.GetGrain<IOrganizationGrain>(o.AdminOrg);
         await org.AdoptWorkspaceAsync(o.AdminWorkspace, "system");
         var workspace = grains.GetGrain<IWorkspaceGrain>(IWorkspaceGrain.KeyFor(o.AdminOrg, o.AdminWorkspace));

@@ -8,7 +8,8 @@ namespace Axme.Silo.Hosting;
 /// <summary>
 /// Workspaces from before organizations and workspaces were resources (docs/adr/026) existed only as the directory
 /// of their accounts. At start, each such directory gets its workspace record (and its organization one), active and
-/// named by its id, so upgraded nodes list them and their keys keep working; known ones are left as they are.
+/// named by its id, so upgraded nodes list them and their keys keep working; known ones are left as they are. Run
+/// once per database (the organization directory remembers it); every workspace made since is made with its record.
 /// </summary>
 public static class TenantAdoption
 {
