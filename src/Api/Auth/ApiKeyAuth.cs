@@ -12,7 +12,8 @@ namespace Axme.Api.Auth;
 /// is seen by all nodes at once. An actor token in the bearer (ActorTokens) makes the request act as that
 /// human user: alone, or on top of a key of the user's workspace (or an admin key).
 /// </summary>
-public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorTokens, Sessions.SessionTokens sessions, AuthFailureLimiter failures, TenantGate tenants)
+public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorTokens, Sessions.SessionTokens sessions, AuthFailureLimiter failures, TenantGate tenants,
+    QuotaGate quotas)
     : IEndpointFilter
 {
     private const string CallerItem = "axme.caller";
@@ -68,7 +69,7 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
             return new ProtocolException(403, "agent_killed",
                 $"{caller.AgentAddress} is killed by an operator: only its heartbeat is accepted until it is resumed (POST /v1/mesh/agents/{{id}}/resume)");
         // A suspended or archived workspace or organization (docs/adr/026): its keys are refused; admin keys act anywhere.
-        if (!caller.IsAdmin && await tenants.RefusalAsync(caller.OrgId, caller.WorkspaceId) is { } closed) return closed;
+        if (!caller.IsAdmin && await WorkspaceRefusalAsync(caller.OrgId, caller.WorkspaceId) is { } closed) return closed;
         http.Items[CallerItem] = caller;
         return null;
     }
@@ -91,7 +92,7 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
             if (!machine.CanAccess(user.OrgId, user.WorkspaceId))
                 return ProtocolException.Forbidden("the actor token's user is not in the key's workspace");
         }
-        if (await tenants.RefusalAsync(user.OrgId, user.WorkspaceId) is { } closed) return closed;
+        if (await WorkspaceRefusalAsync(user.OrgId, user.WorkspaceId) is { } closed) return closed;
         http.Items[CallerItem] = caller(user);
         return null;
     }
@@ -110,6 +111,13 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
     }
 
     /// <summary>The caller when the request was authenticated, else null.</summary>
+    /// <summary>
+    /// Why a workspace's key may not act now: the workspace or its organization is closed (403), or it made more
+    /// requests this minute than its quota allows (429 quota_exceeded, docs/adr/029). Both from per-silo caches.
+    /// </summary>
+    private async ValueTask<ProtocolException?> WorkspaceRefusalAsync(string orgId, string workspaceId) =>
+        await tenants.RefusalAsync(orgId, workspaceId) ?? await quotas.RequestAsync(orgId, workspaceId);
+
     public static Caller? CallerOrNull(HttpContext http) => http.Items[CallerItem] as Caller;
 
     /// <summary>The authenticated caller of the current request.</summary>

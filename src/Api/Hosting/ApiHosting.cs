@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Axme.Api.Accounts;
 using Axme.Api.Agents;
 using Axme.Api.Audit;
+using Axme.Api.Usage;
 using Axme.Api.Auth;
 using Axme.Api.Errors;
 using Axme.Api.Health;
@@ -62,6 +63,11 @@ public static class ApiHosting
         services.AddSingleton<SessionOperations>();
         services.AddSingleton<CliSignIn>();
         services.AddSingleton<Audit.AuditLog>();
+        services.AddSingleton<Usage.UsageStore>();
+        services.AddSingleton<Grains.Interfaces.Tenancy.IUsageStore>(sp => sp.GetRequiredService<Usage.UsageStore>());
+        services.AddSingleton<Usage.UsageFlush>();
+        services.AddHostedService(sp => sp.GetRequiredService<Usage.UsageFlush>());
+        services.AddSingleton<Usage.QuotaOperations>();
         services.AddSingleton<Agents.DeliveryQueries>();
         services.AddSingleton<InboxQueries>();
         services.AddSingleton<ApiKeyAuthFilter>();
@@ -136,6 +142,7 @@ public static class ApiHosting
         v1.MapTenancyEndpoints();
         v1.MapPortalEndpoints();
         v1.MapAuditEndpoints();
+        v1.MapUsageEndpoints();
         app.MapSessionEndpoints();
         app.MapMediaRelays();
         // A request no route takes: the protocol's error body saying why (no such route, another method, not JSON) rather

@@ -11,6 +11,9 @@ using InboxThreadList = Axme.Contracts.InboxThreadList;
 using InboxThreadRead = Axme.Contracts.InboxThreadRead;
 using InboxThreadResponse = Axme.Contracts.InboxThreadResponse;
 
+using Axme.Api.Usage;
+using Axme.Grains.Interfaces.Tenancy;
+
 namespace Axme.Api.Inbox;
 
 /// <summary>Inbox threads (PROTOCOL §7.6), owner-scoped by owner_agent or x-owner-agent (§2.8).</summary>
@@ -22,12 +25,12 @@ public static class InboxEndpoints
         g.MapGet("", List).WithName("ListInboxThreads").WithSummary("List inbox threads (newest first)");
         g.MapGet("/changes", Changes).WithName("ListInboxChanges").WithSummary("Threads changed after a cursor");
         g.MapGet("/{thread_id}", Get).WithName("GetInboxThread").WithSummary("Get a thread");
-        g.MapPost("/{thread_id}/reply", Reply).Accepts<Contracts.InboxReplyRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("ReplyInInboxThread").WithSummary("Post a message into a thread");
-        g.MapPost("/{thread_id}/delegate", Delegate).Accepts<Contracts.InboxDelegateRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("DelegateInboxThread").WithSummary("Hand a thread to another owner");
-        g.MapPost("/{thread_id}/approve", Approve).Accepts<Contracts.InboxDecisionRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("ApproveInboxThread").WithSummary("Approve: the thread is done and a delivered intent completes");
-        g.MapPost("/{thread_id}/reject", Reject).Accepts<Contracts.InboxDecisionRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("RejectInboxThread").WithSummary("Reject: the thread is done and a delivered intent fails");
+        g.MapPost("/{thread_id}/reply", Reply).Accepts<Contracts.InboxReplyRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("ReplyInInboxThread").WithSummary("Post a message into a thread").Quota(QuotaDimensions.InboxWritesPerDay);
+        g.MapPost("/{thread_id}/delegate", Delegate).Accepts<Contracts.InboxDelegateRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("DelegateInboxThread").WithSummary("Hand a thread to another owner").Quota(QuotaDimensions.InboxWritesPerDay);
+        g.MapPost("/{thread_id}/approve", Approve).Accepts<Contracts.InboxDecisionRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("ApproveInboxThread").WithSummary("Approve: the thread is done and a delivered intent completes").Quota(QuotaDimensions.InboxWritesPerDay);
+        g.MapPost("/{thread_id}/reject", Reject).Accepts<Contracts.InboxDecisionRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("RejectInboxThread").WithSummary("Reject: the thread is done and a delivered intent fails").Quota(QuotaDimensions.InboxWritesPerDay);
         g.MapPost("/{thread_id}/read", Read).AddEndpointFilter<IdempotencyFilter>().WithName("MarkInboxThreadRead").WithSummary("Mark a thread read");
-        g.MapPost("/{thread_id}/messages/delete", DeleteMessages).Accepts<Contracts.InboxMessagesDeleteRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("DeleteInboxMessages").WithSummary("Delete messages of a thread");
+        g.MapPost("/{thread_id}/messages/delete", DeleteMessages).Accepts<Contracts.InboxMessagesDeleteRequest>("application/json").AddEndpointFilter<IdempotencyFilter>().WithName("DeleteInboxMessages").WithSummary("Delete messages of a thread").Quota(QuotaDimensions.InboxWritesPerDay);
         return v1;
     }
 

@@ -15,7 +15,8 @@ public sealed record MediaAttachment(Guid UploadId, string Filename, string Mime
 /// and checksum, describe it with signed links. Shared by the REST routes, the web inbox (evidence attached to an
 /// answer) and the MCP tools.
 /// </summary>
-public sealed class MediaOperations(MediaStore store, MediaLinks links, Microsoft.Extensions.Options.IOptions<ApiOptions> options, TimeProvider time)
+public sealed class MediaOperations(MediaStore store, MediaLinks links, Microsoft.Extensions.Options.IOptions<ApiOptions> options, TimeProvider time,
+    Grains.Interfaces.Tenancy.QuotaGate quotas)
 {
     private const int PurgePerCreate = 20;
 
@@ -39,7 +40,9 @@ public sealed class MediaOperations(MediaStore store, MediaLinks links, Microsof
         var m = new StoredMedia(Guid.NewGuid(), org, ws, owner, caller.ServiceAccountId, filename, mime, size, sha, null, null,
             MediaStatus.Pending, now, now + ttl, null, null);
         await store.PurgeExpiredAsync(PurgePerCreate, ct);
+        await CheckQuotasAsync(org, ws, size);
         await store.CreateAsync(m, ct);
+        CountQuotas(org, ws, size);
         return new MediaCreateUploadResponse
         {
             UploadId = m.UploadId, OwnerAgent = owner, Bucket = MediaRules.Bucket, ObjectPath = ObjectPath(m),
@@ -195,7 +198,23 @@ public sealed class MediaOperations(MediaStore store, MediaLinks links, Microsof
         var m = new StoredMedia(Guid.NewGuid(), orgId, workspaceId, ownerAgent, createdBy, MediaRules.FileName(filename),
             MediaRules.ContentType(contentType, o.MediaContentTypes), MediaRules.Size(length, o.MediaMaxBytes), null, null, null,
             MediaStatus.Pending, now, now + o.MediaUploadTtl, null, null);
-        return await store.StoreReadyAsync(m, content, ct);
+        await CheckQuotasAsync(orgId, workspaceId, m.DeclaredSize);
+        var stored = await store.StoreReadyAsync(m, content, ct);
+        CountQuotas(orgId, workspaceId, m.DeclaredSize);
+        return stored;
+    }
+
+    /// <summary>The workspace's media quotas (docs/adr/029): a day's uploaded bytes and the bytes it keeps, the declared size counted at once.</summary>
+    private async Task CheckQuotasAsync(string orgId, string workspaceId, long size)
+    {
+        await quotas.CheckAsync(orgId, workspaceId, Grains.Interfaces.Tenancy.QuotaDimensions.MediaUploadBytesPerDay, size);
+        await quotas.CheckAsync(orgId, workspaceId, Grains.Interfaces.Tenancy.QuotaDimensions.MediaStorageBytes, size);
+    }
+
+    private void CountQuotas(string orgId, string workspaceId, long size)
+    {
+        quotas.Meter.Add(orgId, workspaceId, Grains.Interfaces.Tenancy.QuotaDimensions.MediaUploadBytesPerDay, size);
+        quotas.Meter.Add(orgId, workspaceId, Grains.Interfaces.Tenancy.QuotaDimensions.MediaStorageBytes, size);
     }
 
     /// <summary>Deletes files stored for an answer that was then refused (best effort: an orphan costs only space).</summary>

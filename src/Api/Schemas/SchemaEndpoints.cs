@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Schemas;
 
+using Axme.Api.Usage;
+
 namespace Axme.Api.Schemas;
 
 /// <summary>
@@ -18,7 +20,8 @@ public static class SchemaEndpoints
     public static RouteGroupBuilder MapSchemaEndpoints(this RouteGroupBuilder v1)
     {
         var g = v1.MapGroup("/schemas").WithTags("Schemas");
-        g.MapPost("", Upsert).Accepts<SemanticSchemaRequest>("application/json").WithName("UpsertSemanticSchema").WithSummary("Register or replace the JSON Schema of a semantic (intent) type");
+        g.MapPost("", Upsert).Accepts<SemanticSchemaRequest>("application/json").WithName("UpsertSemanticSchema").WithSummary("Register or replace the JSON Schema of a semantic (intent) type")
+            .Quota(Grains.Interfaces.Tenancy.QuotaDimensions.SchemaWritesPerDay);
         g.MapGet("/{semantic_type}", Get).WithName("GetSemanticSchema").WithSummary("The schema of a semantic type: the workspace's own, else the core one");
         return v1;
     }

@@ -17,6 +17,10 @@ public interface IWorkspaceGrain : IGrainWithStringKey
     [Alias("ListServiceAccounts")]
     Task<IReadOnlyList<string>> ListServiceAccountIdsAsync();
 
+    /// <summary>How many live accounts the workspace has, and how many of them are agents (quotas, docs/adr/029).</summary>
+    [Alias("CountAccounts")]
+    Task<(int Accounts, int Agents)> CountAccountsAsync();
+
     /// <summary>Forgets a deleted account so its name can be reused.</summary>
     [Alias("Remove")]
     Task RemoveServiceAccountAsync(string serviceAccountId);

@@ -125,4 +125,7 @@ public sealed record WebhookTarget
     [Id(2)] public required int MaxAttempts { get; init; }
     /// <summary>False when the target is gone or no longer wants webhooks: the delivery stops.</summary>
     [Id(3)] public bool Active { get; init; } = true;
+    /// <summary>The workspace whose quota counts the POST (docs/adr/029): the subscription's, or the intent's for an agent's webhook.</summary>
+    [Id(4)] public string? OrgId { get; init; }
+    [Id(5)] public string? WorkspaceId { get; init; }
 }

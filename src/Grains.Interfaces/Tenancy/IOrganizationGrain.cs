@@ -60,6 +60,14 @@ public interface IOrganizationGrain : IGrainWithStringKey
     [Alias("Adopt")]
     Task AdoptWorkspaceAsync(string workspaceId, string actor);
 
+    /// <summary>The quota policy an admin set for a workspace, or null while it has the node's defaults (404 when there is no such workspace).</summary>
+    [Alias("GetQuota"), ReadOnly]
+    Task<QuotaPolicy?> GetQuotaAsync(string workspaceId);
+
+    /// <summary>Merges the dimensions and settings given into the workspace's quota policy (docs/adr/029).</summary>
+    [Alias("SetQuota")]
+    Task<QuotaPolicy> SetQuotaAsync(string workspaceId, QuotaPolicy patch);
+
     /// <summary>Adds a member (the same actor with the same workspace scope is returned as it is).</summary>
     [Alias("AddMember")]
     Task<(MemberRecord Member, bool Created)> AddMemberAsync(AddMemberCommand command);

@@ -120,7 +120,8 @@ public sealed record AddMemberCommand
 [GenerateSerializer, Immutable, Alias("axme.tenant-access")]
 public sealed record TenantAccess(
     [property: Id(0)] string OrganizationStatus,
-    [property: Id(1)] string WorkspaceStatus);
+    [property: Id(1)] string WorkspaceStatus,
+    [property: Id(2)] QuotaPolicy? Quota = null);
 
 /// <summary>Statuses of organizations, workspaces and members.</summary>
 public static class TenantStatus

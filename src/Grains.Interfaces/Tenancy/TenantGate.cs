@@ -4,7 +4,7 @@ namespace Axme.Grains.Interfaces.Tenancy;
 
 /// <summary>
 /// Whether a workspace's keys may act (docs/adr/026), asked on every authenticated request: per silo, each workspace's
-/// statuses are kept for <see cref="Lifetime"/>, so a request costs no grain call most of the time. A change clears the
+/// statuses (and quota policy, docs/adr/029) are kept for <see cref="Lifetime"/>, so a request costs no grain call most of the time. A change clears the
 /// entry on the organization grain's silo at once; other silos see it within the lifetime.
 /// </summary>
 public sealed class TenantGate(IGrainFactory grains, TimeProvider time)
@@ -21,7 +21,7 @@ public sealed class TenantGate(IGrainFactory grains, TimeProvider time)
     /// </summary>
     public async ValueTask<ProtocolException?> RefusalAsync(string orgId, string workspaceId)
     {
-        var access = await _access.GetAsync($"{orgId}/{workspaceId}", _ => grains.GetGrain<IOrganizationGrain>(orgId).AccessAsync(workspaceId));
+        var access = await AccessAsync(orgId, workspaceId);
         if (access is null) return null;
         if (access.OrganizationStatus is TenantStatus.Suspended or TenantStatus.Archived)
             return new ProtocolException(403, $"organization_{access.OrganizationStatus}",
@@ -31,4 +31,8 @@ public sealed class TenantGate(IGrainFactory grains, TimeProvider time)
                 $"workspace {orgId}/{workspaceId} is {access.WorkspaceStatus}: its keys act again once an admin sets it active");
         return null;
     }
+
+    /// <summary>The workspace's statuses and quota policy as this silo last read them (null: no record of it).</summary>
+    public ValueTask<TenantAccess?> AccessAsync(string orgId, string workspaceId) =>
+        _access.GetAsync($"{orgId}/{workspaceId}", _ => grains.GetGrain<IOrganizationGrain>(orgId).AccessAsync(workspaceId));
 }

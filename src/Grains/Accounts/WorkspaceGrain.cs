@@ -12,6 +12,7 @@ namespace Axme.Grains.Accounts;
 public sealed class WorkspaceGrain(
     [PersistentState(AxmeNames.WorkspaceState, AxmeNames.Storage)] IPersistentState<WorkspaceState> state,
     AliasDirectory aliases,
+    QuotaGate quotas,
     TimeProvider time) : Grain, IWorkspaceGrain
 {
     /// <summary>Active aliases a workspace may hold.</summary>
@@ -29,14 +30,28 @@ public sealed class WorkspaceGrain(
         await GrainFactory.GetGrain<IOrganizationGrain>(command.OrgId).RequireActiveWorkspaceAsync(command.WorkspaceId);
         if (ActiveAlias(address) is { } alias)
             throw ProtocolException.Conflict("name_is_alias", $"{address} is an alias of {alias.PrincipalAddress}: revoke it first, or choose another name");
+        // The workspace's account quotas (docs/adr/029), counted here where every account is listed: exact, no query.
+        var (accounts, agents) = await CountAccountsAsync();
+        await quotas.CheckAsync(command.OrgId, command.WorkspaceId, QuotaDimensions.ServiceAccounts, 1, accounts);
+        if (command.Kind != AccountKinds.Human)
+            await quotas.CheckAsync(command.OrgId, command.WorkspaceId, QuotaDimensions.ActiveAgents, 1, agents);
         var id = "sa_" + Guid.NewGuid().ToString("N")[..20];
         // Initialise the account before listing it: a listed id must always resolve.
         var account = await GrainFactory.GetGrain<IServiceAccountGrain>(id).InitializeAsync(command);
         // The agent address resolves once the account exists; listing comes last so a listed id always resolves.
         await GrainFactory.GetGrain<IAgentGrain>(account.AgentAddress).RegisterAsync(account);
-        state.State.ServiceAccounts.Add(new WorkspaceMember { ServiceAccountId = id, Name = address });
+        state.State.ServiceAccounts.Add(new WorkspaceMember { ServiceAccountId = id, Name = address, Kind = account.Kind });
         await state.WriteStateAsync();
         return (account, true);
+    }
+
+    public async Task<(int Accounts, int Agents)> CountAccountsAsync()
+    {
+        var unknown = state.State.ServiceAccounts.Where(m => m.Kind is null).ToList();
+        foreach (var member in unknown)
+            member.Kind = (await GrainFactory.GetGrain<IServiceAccountGrain>(member.ServiceAccountId).GetAsync())?.Kind ?? AccountKinds.Agent;
+        if (unknown.Count > 0) await state.WriteStateAsync();
+        return (state.State.ServiceAccounts.Count, state.State.ServiceAccounts.Count(m => m.Kind != AccountKinds.Human));
     }
 
     public Task<IReadOnlyList<string>> ListServiceAccountIdsAsync() =>

@@ -18,4 +18,6 @@ public sealed class WorkspaceMember
 {
     [Id(0)] public required string ServiceAccountId { get; set; }
     [Id(1)] public required string Name { get; set; }
+    /// <summary>agent or human (null for members listed before kinds were kept: looked up once, then kept).</summary>
+    [Id(2)] public string? Kind { get; set; }
 }

@@ -39,7 +39,10 @@ public sealed partial class DeliveryGrain
         var max = intent.MaxDeliveryAttempts ?? agent.MaxDeliveryAttempts;
         var attempt = d.Job.Kind switch
         {
-            DeliveryKinds.Http => await PostAsync(d, new WebhookTarget { Url = agent.WebhookUrl!, ProtectedSecret = agent.ProtectedWebhookSecret!, MaxAttempts = max },
+            DeliveryKinds.Http => await PostAsync(d, new WebhookTarget
+                {
+                    Url = agent.WebhookUrl!, ProtectedSecret = agent.ProtectedWebhookSecret!, MaxAttempts = max, OrgId = intent.OrgId, WorkspaceId = intent.WorkspaceId,
+                },
                 HttpMessage(intent, round), round),
             DeliveryKinds.Inbox => await RunAsync(round, agent.Address, () => OpenThreadAsync(intent, agent)),
             _ => await RunAsync(round, "internal:" + (agent.InternalHandler ?? agent.Name), () => RunHandlerAsync(intent, agent, round)),
@@ -115,6 +118,8 @@ public sealed partial class DeliveryGrain
     private async Task<DeliveryAttempt> PostAsync(DeliveryRecord d, WebhookTarget target, JsonObject body, int round)
     {
         var sentAt = time.GetUtcNow();
+        // Counted, never refused (docs/adr/029): the intent behind it was admitted, and it is delivered.
+        if (target is { OrgId: { } org, WorkspaceId: { } ws }) usage.Add(org, ws, Interfaces.Tenancy.QuotaDimensions.WebhookDeliveriesPerDay, 1);
         // A replay is a new delivery for a receiver that dedupes by id (as docs/api/delivery-and-webhooks.md advises), so it gets its own id.
         body["delivery_id"] = state.State.Replays == 0 ? d.DeliveryId : $"{d.DeliveryId}-replay{state.State.Replays}";
         body["delivery_attempt"] = round;

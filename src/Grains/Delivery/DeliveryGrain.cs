@@ -29,6 +29,7 @@ public sealed partial class DeliveryGrain(
     IDataProtectionProvider protection,
     InternalHandlers handlers,
     NotificationChannels channels,
+    Interfaces.Tenancy.UsageMeter usage,
     TimeProvider time,
     IOptions<DeliveryOptions> options,
     ILogger<DeliveryGrain> logger) : Grain, IDeliveryGrain, IRemindable

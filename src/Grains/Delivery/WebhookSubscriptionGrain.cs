@@ -37,7 +37,7 @@ public sealed class WebhookSubscriptionGrain(
     }
 
     public Task<WebhookTarget?> GetTargetAsync() => Task.FromResult(S is { } s
-        ? new WebhookTarget { Url = s.CallbackUrl, ProtectedSecret = s.ProtectedSecret, MaxAttempts = 0, Active = s.IsLive }
+        ? new WebhookTarget { Url = s.CallbackUrl, ProtectedSecret = s.ProtectedSecret, MaxAttempts = 0, Active = s.IsLive, OrgId = s.OrgId, WorkspaceId = s.WorkspaceId }
         : null);
 
     private async Task SaveAsync()

@@ -31,6 +31,7 @@ public sealed partial class IntentGrain(
     IServiceProvider services,
     Notifications.NotificationChannels channels,
     NewIntents newIntents,
+    Interfaces.Tenancy.QuotaGate quotas,
     ILogger<IntentGrain> logger) : Grain, IIntentGrain, IRemindable
 {
     /// <summary>
@@ -66,6 +67,15 @@ public sealed partial class IntentGrain(
         // ({parent_payload, step_id, input}), and the parent's payload was checked when the scenario was applied.
         if (command.ParentIntentId is null)
             await schemas.CheckPayloadAsync(transition.Intent.OrgId, transition.Intent.WorkspaceId, transition.Intent.IntentType, transition.Intent.PayloadJson);
+        var (org, ws) = (transition.Intent.OrgId, transition.Intent.WorkspaceId);
+        var humanTask = transition.Intent.WaitingReason == WaitingReason.Human;
+        // The workspace's quotas (docs/adr/029) refuse a submission, never a running workflow's step: a run admitted
+        // whole is never stopped halfway. Its steps are counted all the same.
+        if (command.ParentIntentId is null)
+        {
+            await quotas.CheckAsync(org, ws, Interfaces.Tenancy.QuotaDimensions.IntentsPerDay);
+            if (humanTask) await quotas.CheckAsync(org, ws, Interfaces.Tenancy.QuotaDimensions.OpenHumanTasks);
+        }
         // Into another workspace only as its receive policy lets in (ADR 017 §6): checked before anything is written.
         await ReceivePolicies.EnsureAllowedAsync(GrainFactory, command.Caller, transition.Intent.ToAgent, "to_agent");
         if (transition.Intent.ReplyTo is { } replyTo) await ReceivePolicies.EnsureAllowedAsync(GrainFactory, command.Caller, replyTo, "reply_to");
@@ -73,6 +83,8 @@ public sealed partial class IntentGrain(
         S.CreatedStatus = transition.Intent.Status;
         await CommitAsync(transition);
         AxmeMetrics.IntentCreated(transition.Intent);
+        quotas.Meter.Add(org, ws, Interfaces.Tenancy.QuotaDimensions.IntentsPerDay, 1);
+        if (humanTask) quotas.Meter.Add(org, ws, Interfaces.Tenancy.QuotaDimensions.OpenHumanTasks, 1);
         if (transition.Intent.Status == IntentStatus.Submitted) await WakeAgentAsync(transition.Intent);
         return new CreateIntentResult(S.Intent!, Replayed: false, S.CreatedStatus);
     }

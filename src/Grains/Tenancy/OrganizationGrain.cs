@@ -112,8 +112,32 @@ public sealed class OrganizationGrain(
 
     public Task<TenantAccess?> AccessAsync(string workspaceId) => Task.FromResult(
         state.State.Organization is { } org && state.State.Workspaces.Find(w => w.WorkspaceId == workspaceId) is { } w
-            ? new TenantAccess(org.Status, w.Status)
+            ? new TenantAccess(org.Status, w.Status, state.State.Quotas.GetValueOrDefault(workspaceId))
             : null);
+
+    public Task<QuotaPolicy?> GetQuotaAsync(string workspaceId)
+    {
+        Workspace(workspaceId);
+        return Task.FromResult(state.State.Quotas.GetValueOrDefault(workspaceId));
+    }
+
+    public async Task<QuotaPolicy> SetQuotaAsync(string workspaceId, QuotaPolicy patch)
+    {
+        Workspace(workspaceId);
+        var own = state.State.Quotas.GetValueOrDefault(workspaceId);
+        var dimensions = new Dictionary<string, long>(own?.Dimensions ?? []);
+        foreach (var (name, limit) in patch.Dimensions) dimensions[name] = limit;
+        var policy = new QuotaPolicy
+        {
+            QuotaPolicyId = own?.QuotaPolicyId ?? patch.QuotaPolicyId, Dimensions = dimensions,
+            SoftThresholdPercent = patch.SoftThresholdPercent ?? own?.SoftThresholdPercent, HardEnforcement = patch.HardEnforcement ?? own?.HardEnforcement,
+            OverageMode = patch.OverageMode ?? own?.OverageMode, UpdatedBy = patch.UpdatedBy, UpdatedAt = time.GetUtcNow(),
+        };
+        state.State.Quotas[workspaceId] = policy;
+        await state.WriteStateAsync();
+        gate.Invalidate(Id, workspaceId);
+        return policy;
+    }
 
     public async Task AdoptWorkspaceAsync(string workspaceId, string actor)
     {

@@ -10,6 +10,8 @@ public sealed class OrganizationState
     [Id(1)] public OrganizationRecord? Organization { get; set; }
     [Id(2)] public List<WorkspaceRecord> Workspaces { get; set; } = [];
     [Id(3)] public List<MemberRecord> Members { get; set; } = [];
+    /// <summary>Quota policies admins set, by workspace id (a workspace without one has the node's defaults).</summary>
+    [Id(4)] public Dictionary<string, QuotaPolicy> Quotas { get; set; } = [];
 }
 
 /// <summary>Durable state of the organization directory: every organization id, oldest first.</summary>

@@ -18,6 +18,11 @@ public static class OrleansHosting
         builder.Services.AddSingleton<Axme.Grains.Schemas.SemanticSchemaCache>();
         builder.Services.AddSingleton<Axme.Grains.Accounts.AliasDirectory>();
         builder.Services.AddSingleton<Axme.Grains.Interfaces.Tenancy.TenantGate>();
+        // Quotas (docs/adr/029): the counts' store is the API's (axme_usage, flushed by UsageFlush).
+        builder.Services.AddOptions<Axme.Grains.Interfaces.Tenancy.QuotaOptions>().Bind(builder.Configuration.GetSection(Axme.Grains.Interfaces.Tenancy.QuotaOptions.Section));
+        builder.Services.AddSingleton(sp => new Axme.Grains.Interfaces.Tenancy.UsageMeter(sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<Axme.Grains.Interfaces.Tenancy.IUsageStore>()));
+        builder.Services.AddSingleton<Axme.Grains.Interfaces.Tenancy.QuotaGate>();
         builder.Services.AddSingleton<Axme.Grains.Workflows.ScenarioPlans>();
         GrainInterfaceTypeCache.AddTo(builder.Services);
         builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(s => StorageJson.Configure(s.JsonSerializerOptions));
