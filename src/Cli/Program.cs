@@ -125,6 +125,12 @@ app.Configure(c =>
         b.AddCommand<MemberUpdateCommand>("update").WithDescription("Change a member's role or status");
         b.AddCommand<MemberRemoveCommand>("remove").WithDescription("Remove a member");
     });
+    c.AddBranch("quota", b =>
+    {
+        b.SetDescription("The workspace's quotas: what it used against its limits, and (admin key) setting them");
+        b.AddCommand<QuotaShowCommand>("show").WithDescription("Each dimension's count against its limit");
+        b.AddCommand<QuotaSetCommand>("set").WithDescription("Set limits, e.g. intents_per_day=50000 (admin key)");
+    });
     c.AddBranch("media", b =>
     {
         b.SetDescription("Files in the workspace: upload one, show it, download it (an intent or a task's evidence names it by upload_id)");

@@ -115,6 +115,7 @@ public static class AxpJson
 [JsonSerializable(typeof(OrganizationUpdateRequest))]
 [JsonSerializable(typeof(OrganizationResponse))]
 [JsonSerializable(typeof(QuotaPolicyResponse))]
+[JsonSerializable(typeof(QuotaPatchRequest))]
 [JsonSerializable(typeof(UsageSummaryResponse))]
 [JsonSerializable(typeof(UsageSeriesResponse))]
 [JsonSerializable(typeof(UsageRollupResponse))]

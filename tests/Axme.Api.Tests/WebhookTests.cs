@@ -73,6 +73,9 @@ public sealed class WebhookTests(NodeFixture f)
         Assert.Equal("COMPLETED", (await IntentAsync(agent, id))["status"].Str());
         await Task.Delay(500);
         Assert.Equal(4, receiver.Received.Count); // nothing more after the 2xx
+        // Every POST counts against the workspace's webhook quota, and its one intent against the intents quota (ADR 029).
+        var usage = (await agent.GetJsonAsync("/v1/usage/summary")).Ok()["summary"]!["dimensions"]!;
+        Assert.Equal((4L, 1L), (usage["webhook_deliveries_per_day"]!["used"]!.GetValue<long>(), usage["intents_per_day"]!["used"]!.GetValue<long>()));
     }
 
     [Fact]

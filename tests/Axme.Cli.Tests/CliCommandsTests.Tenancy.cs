@@ -51,4 +51,31 @@ public sealed partial class CliCommandsTests
         Assert.Equal("acme", Assert.Single(own.Json["organizations"]!.AsArray())!["org_id"].Str());
         Assert.Equal(3, (await RunAsync("org", "create", "Not Mine")).ExitCode); // 403: an admin key creates organizations
     }
+
+    [Fact]
+    public async Task Quota_show_and_set_read_and_change_the_workspaces_limits()
+    {
+        var admin = new Dictionary<string, string?> { ["AXME_API_KEY"] = Fixture.Node.AdminKey };
+        var org = Unique("cli-quota");
+        Ok(await RunAsync(admin, "org", "create", "CLI Quota", "--id", org));
+        Ok(await RunAsync(admin, "workspace", "create", "Main", "--org", org, "--environment", "production"));
+
+        var set = await RunAsync(admin, "quota", "set", "intents_per_day=5", "open_human_tasks=7", "--org", org, "--workspace", "main", "--enforce", "--json");
+        Ok(set);
+        Assert.Equal((5L, 7L, "block"), (set.Json["dimensions"]!["intents_per_day"]!.GetValue<long>(), set.Json["dimensions"]!["open_human_tasks"]!.GetValue<long>(),
+            set.Json["overage_mode"].Str()));
+        var shown = await RunAsync(admin, "quota", "show", "--org", org, "--workspace", "main", "--json");
+        Ok(shown);
+        var intents = shown.Json["usage_summary"]!["dimensions"]!["intents_per_day"]!;
+        Assert.Equal((0L, 5L, 5L), (intents["used"]!.GetValue<long>(), intents["limit"]!.GetValue<long>(), intents["remaining"]!.GetValue<long>()));
+        var table = await RunAsync(admin, "quota", "show", "--org", org, "--workspace", "main");
+        Ok(table);
+        Assert.Contains("enforced", table.Stdout);
+        Assert.Contains("open_human_tasks", table.Stdout);
+        Assert.Equal(1, (await RunAsync(admin, "quota", "set", "intents_per_day=lots", "--org", org, "--workspace", "main")).ExitCode);
+        Assert.Equal(1, (await RunAsync(admin, "quota", "set", "intents_per_hour=5", "--org", org, "--workspace", "main")).ExitCode); // 422: no such dimension
+        // A workspace key reads its own quotas and may not change them.
+        Ok(await RunAsync("quota", "show"));
+        Assert.Equal(3, (await RunAsync("quota", "set", "intents_per_day=100000000")).ExitCode);
+    }
 }
