@@ -74,7 +74,10 @@ public sealed class McpTests(NodeFixture f)
             "axme.media_upload", "axme.media_get", "axme.deliveries_list", "axme.deliveries_get", "axme.deliveries_replay",
             "axme.organizations_list", "axme.organizations_get", "axme.organizations_create", "axme.organizations_update", "axme.workspaces_list",
             "axme.workspaces_create", "axme.workspaces_update", "axme.members_list", "axme.members_add", "axme.members_update", "axme.members_remove",
+            "axme.quota_show", "axme.quota_update", "axme.usage_timeseries", "axme.sessions_list", "axme.sessions_revoke", "axme.check_nick",
+            "axme.resolve_nick",
             "axme.send", "axme.send_message", "axme.reply", "axme.list_inbox", "axme.resolve_contact"];
+        Assert.True(tools.Count >= 48, "the platform's tool set (issue 14)");
         Assert.Equal(expected.Order(), tools.Select(t => t["name"].Str()).Order());
         foreach (var tool in tools)
         {
@@ -242,6 +245,13 @@ public sealed class McpTests(NodeFixture f)
         Assert.Equal("suspended", (await Call("axme.workspaces_update", new() { ["org_id"] = org, ["workspace_id"] = "main", ["status"] = "suspended" }))["workspace"]!["status"].Str());
         Assert.True((await Call("axme.members_remove", new() { ["org_id"] = org, ["member_id"] = member["member_id"].Str() }))["removed"]!.GetValue<bool>());
         Assert.Equal(1, (await Call("axme.organizations_get", new() { ["org_id"] = org }))["organization"]!["workspaces_count"]!.GetValue<int>());
+        // The quota, usage and nick tools.
+        Assert.Equal(5L, (await Call("axme.quota_update", new() { ["org_id"] = org, ["workspace_id"] = "main", ["dimensions"] = new Dictionary<string, long> { ["open_human_tasks"] = 5 } }))
+            ["quota_policy"]!["dimensions"]!["open_human_tasks"]!.GetValue<long>());
+        Assert.Equal(5L, (await Call("axme.quota_show", new() { ["org_id"] = org, ["workspace_id"] = "main" }))["usage_summary"]!["dimensions"]!["open_human_tasks"]!["limit"]!.GetValue<long>());
+        Assert.Single((await Call("axme.usage_timeseries", new() { ["org_id"] = org, ["workspace_id"] = "main", ["window_days"] = 1 }))["series"]!["points"]!.AsArray());
+        Assert.True((await Call("axme.check_nick", new() { ["nick"] = "sdk" + org.Replace("-", "") }))["available"]!.GetValue<bool>());
+        Assert.False((await Call("axme.resolve_nick", new() { ["nick"] = "sdk" + org.Replace("-", "") }))["resolved"]!.GetValue<bool>());
     }
 
     [Fact]
@@ -346,6 +356,45 @@ public sealed class McpTests(NodeFixture f)
         Assert.Contains(listed["deliveries"]!.AsArray(), d => d!["delivery_id"].Str() == dlv);
         Assert.Equal("submitted", (await CallAsync(f.A, "axme.deliveries_get", new { delivery_id = dlv }))["delivery"]!["status"].Str());
         await ErrorAsync(f.A, "tools/call", new { name = "axme.deliveries_replay", arguments = new { delivery_id = dlv } }, -32602); // still in flight
+    }
+
+    [Fact]
+    public async Task Quota_session_and_nick_tools_run_the_REST_operations()
+    {
+        var org = "mcp-q-" + Guid.NewGuid().ToString("N")[..6];
+        await Tenants.EnsureWorkspaceAsync(f.Admin, org, "main");
+        var set = await CallAsync(f.Admin, "axme.quota_update", new { org_id = org, workspace_id = "main", dimensions = new { intents_per_day = 9 } });
+        Assert.Equal(9L, set["quota_policy"]!["dimensions"]!["intents_per_day"]!.GetValue<long>());
+        var shown = await CallAsync(f.Admin, "axme.quota_show", new { org_id = org, workspace_id = "main", window = "week" });
+        Assert.Equal((9L, 63L), (shown["quota_policy"]!["dimensions"]!["intents_per_day"]!.GetValue<long>(),
+            shown["usage_summary"]!["dimensions"]!["intents_per_day"]!["limit"]!.GetValue<long>())); // a week of days
+        Assert.Equal(2, (await CallAsync(f.Admin, "axme.usage_timeseries", new { org_id = org, workspace_id = "main", window_days = 2 }))["series"]!["points"]!.AsArray().Count);
+        await ErrorAsync(f.A, "tools/call", new { name = "axme.quota_update", arguments = new { dimensions = new { intents_per_day = 1 } } }, -32003); // admin keys only
+        await ErrorAsync(f.A, "tools/call", new { name = "axme.quota_show", arguments = new { org_id = org, workspace_id = "main" } }, -32003); // another workspace
+        Assert.Contains((await f.Admin.GetJsonAsync($"/v1/audit/events?org_id={org}&action_prefix=quota.")).Ok()["events"]!.AsArray(),
+            e => e!["details"]!["via"].Str() == "mcp");
+
+        var nick = "mcpnick" + Guid.NewGuid().ToString("N")[..6];
+        var check = await CallAsync(f.A, "axme.check_nick", new { nick = "@" + nick });
+        Assert.Equal((true, "@" + nick), (check["available"]!.GetValue<bool>(), check["normalized_nick"].Str()));
+        Assert.False((await CallAsync(f.A, "axme.resolve_nick", new { nick }))["resolved"]!.GetValue<bool>());
+
+        // Sessions: a person signed in with a password lists and ends their sessions through MCP with the access token.
+        var email = $"m{Guid.NewGuid():N}"[..12] + "@example.com";
+        (await f.Admin.PostAsync("/v1/users", new { org_id = "acme", workspace_id = "prod", name = email.Split('@')[0], email })).Ok();
+        (await f.Admin.PostAsync("/v1/auth/register-password", new { email, password = "correct horse battery" })).Ok();
+        using var anonymous = new HttpClient { BaseAddress = f.Node.BaseAddress };
+        var first = (await anonymous.PostAsync("/v1/auth/login", new { email, password = "correct horse battery" })).Ok();
+        var second = (await anonymous.PostAsync("/v1/auth/login", new { email, password = "correct horse battery" })).Ok();
+        using var person = new HttpClient { BaseAddress = f.Node.BaseAddress };
+        person.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", first["account_session_token"].Str());
+        var sessions = (await CallAsync(person, "axme.sessions_list", new { }))["sessions"]!.AsArray();
+        Assert.Equal(first["session_id"].Str(), sessions.Single(x => x!["is_current"]!.GetValue<bool>())!["session_id"].Str());
+        Assert.Contains(sessions, x => x!["session_id"].Str() == second["session_id"].Str());
+        await CallAsync(person, "axme.sessions_revoke", new { session_id = second["session_id"].Str() });
+        using var revoked = new HttpClient { BaseAddress = f.Node.BaseAddress };
+        revoked.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", second["account_session_token"].Str());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await revoked.GetJsonAsync("/v1/auth/sessions")).Status);
     }
 
     [Fact]

@@ -59,10 +59,14 @@ public static class Query
     /// <summary>The workspace a request is about: the caller's own, or for an admin key the org_id/workspace_id given.</summary>
     public static (string OrgId, string WorkspaceId) Workspace(HttpRequest request, Caller caller) => Workspace(request.Query, caller);
 
-    public static (string OrgId, string WorkspaceId) Workspace(IQueryCollection query, Caller caller)
+    public static (string OrgId, string WorkspaceId) Workspace(IQueryCollection query, Caller caller) =>
+        Workspace(String(query, "org_id"), String(query, "workspace_id"), caller);
+
+    /// <summary>The workspace named (canonical; the caller's own where not named); 403 unless the caller may act there.</summary>
+    public static (string OrgId, string WorkspaceId) Workspace(string? orgId, string? workspaceId, Caller caller)
     {
-        var org = String(query, "org_id") is { } o ? Axme.Grains.Interfaces.Accounts.TenantNames.Canonical(o, "org_id") : caller.OrgId;
-        var ws = String(query, "workspace_id") is { } w ? Axme.Grains.Interfaces.Accounts.TenantNames.Canonical(w, "workspace_id") : caller.WorkspaceId;
+        var org = orgId is { } o ? Axme.Grains.Interfaces.Accounts.TenantNames.Canonical(o, "org_id") : caller.OrgId;
+        var ws = workspaceId is { } w ? Axme.Grains.Interfaces.Accounts.TenantNames.Canonical(w, "workspace_id") : caller.WorkspaceId;
         return caller.CanAccess(org, ws) ? (org, ws) : throw ProtocolException.Forbidden("no access to that workspace");
     }
 

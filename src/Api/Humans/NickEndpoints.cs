@@ -33,31 +33,38 @@ public static class NickEndpoints
         return v1;
     }
 
-    public static async Task<Ok<NickCheck>> Check(HttpContext http, IGrainFactory grains, IOptions<ApiOptions> options)
+    public static async Task<Ok<NickCheck>> Check(HttpContext http, IGrainFactory grains, IOptions<ApiOptions> options) =>
+        TypedResults.Ok(await CheckAsync(grains, ApiKeyAuthFilter.CallerOf(http), options.Value, Query.String(http.Request, "nick")));
+
+    public static async Task<Ok<NickResolution>> Resolve(HttpContext http, IGrainFactory grains, IOptions<ApiOptions> options) =>
+        TypedResults.Ok(await ResolveAsync(grains, ApiKeyAuthFilter.CallerOf(http), options.Value, Query.String(http.Request, "nick")));
+
+    /// <summary>Whether a nick is free (or the caller's own), and the public address it gives (REST and MCP).</summary>
+    public static async Task<NickCheck> CheckAsync(IGrainFactory grains, Caller caller, ApiOptions options, string? given)
     {
-        var (nick, normalized) = Nicks.Parse(Query.String(http.Request, "nick") ?? throw ProtocolException.Invalid("nick", "nick is required", "missing_field"));
+        var (nick, normalized) = Nicks.Parse(given ?? throw ProtocolException.Invalid("nick", "nick is required", "missing_field"));
         var owner = await grains.GetGrain<INickGrain>(normalized).OwnerAsync();
-        return TypedResults.Ok(new NickCheck
+        return new NickCheck
         {
-            Nick = nick, NormalizedNick = normalized, PublicAddress = Nicks.PublicAddress(normalized, options.Value.NickDomain),
-            Available = owner is null || owner == ApiKeyAuthFilter.CallerOf(http).ServiceAccountId,
-        });
+            Nick = nick, NormalizedNick = normalized, PublicAddress = Nicks.PublicAddress(normalized, options.NickDomain),
+            Available = owner is null || owner == caller.ServiceAccountId,
+        };
     }
 
-    public static async Task<Ok<NickResolution>> Resolve(HttpContext http, IGrainFactory grains, IOptions<ApiOptions> options)
+    /// <summary>Who holds a nick; e-mail and phone only for a caller of the holder's workspace (REST and MCP).</summary>
+    public static async Task<NickResolution> ResolveAsync(IGrainFactory grains, Caller caller, ApiOptions options, string? given)
     {
-        var caller = ApiKeyAuthFilter.CallerOf(http);
-        var (nick, normalized) = Nicks.Parse(Query.String(http.Request, "nick") ?? throw ProtocolException.Invalid("nick", "nick is required", "missing_field"));
-        var address = Nicks.PublicAddress(normalized, options.Value.NickDomain);
+        var (nick, normalized) = Nicks.Parse(given ?? throw ProtocolException.Invalid("nick", "nick is required", "missing_field"));
+        var address = Nicks.PublicAddress(normalized, options.NickDomain);
         var owner = await grains.GetGrain<INickGrain>(normalized).OwnerAsync() is { } id ? await grains.GetGrain<IServiceAccountGrain>(id).GetAsync() : null;
         if (owner is not { Status: "active" })
-            return TypedResults.Ok(new NickResolution { Resolved = false, Nick = nick, NormalizedNick = normalized, PublicAddress = address });
+            return new NickResolution { Resolved = false, Nick = nick, NormalizedNick = normalized, PublicAddress = address };
         var near = caller.CanAccess(owner.OrgId, owner.WorkspaceId);
-        return TypedResults.Ok(new NickResolution
+        return new NickResolution
         {
             Resolved = true, Nick = owner.Nick ?? nick, NormalizedNick = normalized, PublicAddress = address, OwnerAgent = owner.AgentAddress,
             DisplayName = owner.DisplayName, Phone = near ? owner.Phone : null, Email = near ? owner.Email : null,
-        });
+        };
     }
 
     public static async Task<Ok<UserProfile>> Register(HttpContext http, IGrainFactory grains, IOptions<ApiOptions> options)

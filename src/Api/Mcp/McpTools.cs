@@ -75,6 +75,7 @@ public static partial class McpTools
             async c => AxpJson.Node(await c.Services.GetRequiredService<Media.MediaOperations>().GetAsync(c.Http, c.Caller,
                 Media.MediaOperations.UploadId(c.Args.String("upload_id", 64, required: true)!, "upload_id"), c.Aborted))),
         .. TenancyTools(),
+        .. PlatformTools(),
         new("axme.agents_list", "List the workspace's agents", [], [("limit", "integer", "1 to 1000, default 100"), Owner],
             async c => AxpJson.Node(await AgentOperations.ListAsync(c.Grains, c.Caller, c.AsQuery()))),
         new("axme.agents_register", "Register an agent: a service account and a key (the token is returned once)", ["name"],
