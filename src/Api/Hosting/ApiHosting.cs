@@ -144,6 +144,7 @@ public static class ApiHosting
         v1.MapAuditEndpoints();
         v1.MapUsageEndpoints();
         app.MapSessionEndpoints();
+        app.MapInviteEndpoints();
         app.MapMediaRelays();
         // A request no route takes: the protocol's error body saying why (no such route, another method, not JSON) rather
         // than an empty one (the web inbox's pages keep a plain 404).

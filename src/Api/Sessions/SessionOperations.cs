@@ -72,8 +72,18 @@ public sealed class SessionOperations(IGrainFactory grains, SessionTokens tokens
         if (!caller.IsAdmin && (!caller.IsHuman || await EmailOfAsync(caller.ServiceAccountId) != email))
             throw ProtocolException.Forbidden("a password is set by its person (signed in, or with their key) or with an admin key");
         var account = await FirstAccountAsync(email) ?? throw ProtocolException.NotFound("user", $"{email} (an admin creates people with POST /v1/users)");
-        await grains.GetGrain<IPersonGrain>(email).SetPasswordAsync(Hasher.HashPassword("", password));
-        return await OpenAsync(http, email, account, "register");
+        return await SetPasswordAsync(http, email, password, account, "register");
+    }
+
+    /// <summary>
+    /// Sets the password of a person whose address is proven (an admin's word, their own credential, or an invitation
+    /// mailed to it and accepted) and signs them in.
+    /// </summary>
+    public async Task<SessionGrant> SetPasswordAsync(HttpContext http, string email, string password, ServiceAccountRecord account, string method)
+    {
+        CheckPassword(password);
+        await grains.GetGrain<IPersonGrain>(Persons.Key(email)).SetPasswordAsync(Hasher.HashPassword("", password));
+        return await OpenAsync(http, Persons.Key(email), account, method);
     }
 
     /// <summary>POST /v1/auth/refresh: a spent refresh token for a new access token and the next refresh token.</summary>
@@ -204,8 +214,14 @@ public sealed class SessionOperations(IGrainFactory grains, SessionTokens tokens
         var email = body.String("email", 320, required: true)!.Trim();
         if (!email.Contains('@')) throw ProtocolException.Invalid("email", "email must be an e-mail address");
         var password = body.String("password", MaxPasswordLength, required: true)!;
-        if (password.Length < MinPasswordLength) throw ProtocolException.Invalid("password", $"password must be {MinPasswordLength}-{MaxPasswordLength} characters");
+        CheckPassword(password);
         return (Persons.Key(email), password);
+    }
+
+    private static void CheckPassword(string password)
+    {
+        if (password.Length is < MinPasswordLength or > MaxPasswordLength)
+            throw ProtocolException.Invalid("password", $"password must be {MinPasswordLength}-{MaxPasswordLength} characters");
     }
 
     private int Seconds(DateTimeOffset expires) => (int)Math.Max(0, (expires - time.GetUtcNow()).TotalSeconds);

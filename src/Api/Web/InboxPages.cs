@@ -29,6 +29,7 @@ public static class InboxPages
         inbox.MapPost("/signin", SignIn).RequireRateLimiting(InboxRateLimit.Name);
         inbox.MapPost("/signin/password", SignInWithPassword).RequireRateLimiting(InboxRateLimit.Name);
         LoginApprovalPages.Map(inbox);
+        InvitePages.Map(inbox);
         inbox.MapPost("/signout", SignOut);
         inbox.MapGet("/tasks/{intent_id}", ShowTask);
         inbox.MapPost("/tasks/{intent_id}", AnswerTask).WithFilesUpTo(app);

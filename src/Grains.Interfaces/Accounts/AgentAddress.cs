@@ -45,4 +45,13 @@ public static class AgentAddress
             _ => $"{Scheme}{rest}",
         };
     }
+
+    /// <summary>The organization and workspace of a canonical agent://org/workspace/name address; 422 for any other form.</summary>
+    public static (string OrgId, string WorkspaceId) Workspace(string address, string field = "owner_agent")
+    {
+        var parts = address.StartsWith(Scheme, StringComparison.Ordinal) ? address[Scheme.Length..].Split('/') : [];
+        return parts is [{ Length: > 0 } org, { Length: > 0 } ws, { Length: > 0 }]
+            ? (org, ws)
+            : throw ProtocolException.Invalid(field, $"{field} must be an agent address agent://org/workspace/name, not {address}", "invalid_agent_address");
+    }
 }
