@@ -15,6 +15,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public NodeProcess Node { get; private set; } = null!;
     public HttpClient Admin { get; private set; } = null!;
     public string Database { get; private set; } = null!;
+    public SmtpSink Smtp { get; private set; } = null!;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
@@ -28,7 +29,12 @@ public sealed class BrowserFixture : IAsyncLifetime
                 "Install it with `apt-get install -y chromium` (./test.sh does this) or set AXME_CHROMIUM to a Chromium binary.");
         Directory.CreateDirectory(ScreenshotDir);
         Database = await TestPostgres.CreateDatabaseAsync("axme_web");
-        Node = new NodeProcess(Database, "browser-tests");
+        // Mail goes to a local sink: the pages people reach from an e-mail (invitations) are followed from the mail.
+        Smtp = await SmtpSink.StartAsync();
+        Node = new NodeProcess(Database, "browser-tests", new Dictionary<string, string>
+        {
+            ["AXME_SMTP_HOST"] = "127.0.0.1", ["AXME_SMTP_PORT"] = Smtp.Port.ToString(), ["AXME_SMTP_FROM"] = "axme@example.com", ["AXME_SMTP_SECURE"] = "none",
+        });
         await Node.StartAsync();
         Admin = Node.CreateClient();
         _playwright = await Playwright.CreateAsync();
@@ -64,6 +70,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (_browser is not null) await _browser.DisposeAsync();
         _playwright?.Dispose();
         if (Node is not null) await Node.DisposeAsync();
+        if (Smtp is not null) await Smtp.DisposeAsync();
         if (Database is not null) await TestPostgres.DropDatabaseAsync(Database);
     }
 
