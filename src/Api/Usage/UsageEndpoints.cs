@@ -45,11 +45,14 @@ public static class UsageEndpoints
             Series = await quotas.SeriesAsync(Query.Workspace(http.Request, ApiKeyAuthFilter.CallerOf(http)), WindowDays(http), http.RequestAborted),
         });
 
-    public static async Task<Ok<UsageRollupResponse>> Rollup(HttpContext http, QuotaOperations quotas) =>
-        TypedResults.Ok(new UsageRollupResponse
+    public static async Task<Ok<UsageRollupResponse>> Rollup(HttpContext http, QuotaOperations quotas)
+    {
+        await RequestBody.ReadAsync(http); // none is needed (the query names all); one that is not JSON is refused like anywhere else
+        return TypedResults.Ok(new UsageRollupResponse
         {
             Rollup = await quotas.RollupAsync(Query.Workspace(http.Request, ApiKeyAuthFilter.CallerOf(http)), WindowDays(http), http.RequestAborted),
         });
+    }
 
     public static async Task<Ok<EnterpriseOverviewResponse>> Overview(HttpContext http, QuotaOperations quotas) =>
         TypedResults.Ok(new EnterpriseOverviewResponse
