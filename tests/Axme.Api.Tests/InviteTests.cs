@@ -39,6 +39,13 @@ public sealed class InviteTests(NodeFixture f)
         (await agent.PostAsync("/v1/invites/create", new { owner_agent = address, recipient_hint = "ravi@example.com" }))
             .Error(HttpStatusCode.ServiceUnavailable, "email_unavailable");
 
+        // The inviter hears of the acceptance on its webhook subscription.
+        await using var receiver = await WebhookReceiver.StartAsync("invite-secret-0123456789abcdef", (_, _) => 200);
+        (await agent.PostAsync("/v1/webhooks/subscriptions", new
+        {
+            callback_url = receiver.BaseUrl + "/invites", event_types = new[] { "invite.accepted" }, secret = "invite-secret-0123456789abcdef",
+        })).Ok();
+
         var nick = "ravi" + org[3..];
         (await anonymous.PostAsync($"/v1/invites/{token}/accept", new { nick = "no spaces allowed" })).Error(HttpStatusCode.UnprocessableEntity);
         var accepted = (await anonymous.PostAsync($"/v1/invites/{token}/accept", new { nick = "@" + nick, display_name = "Ravi Kumar" })).Ok();
@@ -48,6 +55,9 @@ public sealed class InviteTests(NodeFixture f)
              accepted["display_name"].Str(), accepted["registry_bind_status"].Str()));
         Assert.StartsWith(nick + "@", accepted["public_address"].Str());
 
+        var hook = (await Poll.UntilAsync(() => Task.FromResult(receiver.Received), r => r.Count >= 1, TimeSpan.FromSeconds(20), "invite.accepted"))[0];
+        Assert.True(hook.SignatureValid);
+        Assert.Equal(("invite.accepted", userId, "@" + nick), (hook.Json["event_type"].Str(), hook.Json["payload"]!["user_id"].Str(), hook.Json["payload"]!["nick"].Str()));
         (await anonymous.PostAsync($"/v1/invites/{token}/accept", new { nick = "@other" + org[3..] })).Error(HttpStatusCode.Conflict, "invite_already_accepted");
         var after = (await anonymous.GetJsonAsync($"/v1/invites/{token}")).Ok();
         Assert.Equal(("accepted", $"agent://{org}/main/{nick}", "@" + nick), (after["status"].Str(), after["accepted_owner_agent"].Str(), after["nick"].Str()));

@@ -242,6 +242,17 @@ public sealed partial class ClientTests
         Assert.Equal("workspace_suspended", refused.Code);
         Assert.Equal("Main workspace", (await admin.UpdateWorkspaceAsync(org, "main", new WorkspaceUpdateRequest { Status = "active", Name = "Main workspace" })).Workspace.Name);
         Assert.Single((await worker.ListOrganizationsAsync()).Organizations);
+
+        // An invitation made by the worker, read and accepted with the token alone (a client without a key).
+        var invite = await worker.CreateInviteAsync(new InviteCreateRequest { OwnerAgent = $"agent://{org}/main/worker", RecipientHint = "Noor", TtlSeconds = 600 });
+        var stranger = f.Client(null);
+        Assert.Equal("pending", (await stranger.GetInviteAsync(invite.Token)).Status);
+        var nick = "noor" + org[8..];
+        var accepted = await stranger.AcceptInviteAsync(invite.Token, new InviteAcceptRequest { Nick = nick, DisplayName = "Noor" });
+        Assert.Equal(($"agent://{org}/main/{nick}", "@" + nick), (accepted.OwnerAgent, accepted.Nick));
+        Assert.Equal("invite_already_accepted", (await Assert.ThrowsAsync<AxmeConflictException>(() =>
+            stranger.AcceptInviteAsync(invite.Token, new InviteAcceptRequest { Nick = nick + "x" }))).Code);
+        Assert.Contains((await admin.ListMembersAsync(org, "main")).Members, m => m.ActorId == accepted.UserId);
         Assert.Equal("Renamed", (await admin.UpdateOrganizationAsync(org, new OrganizationUpdateRequest { Name = "Renamed" })).Organization.Name);
     }
 }

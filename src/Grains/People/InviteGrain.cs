@@ -75,6 +75,18 @@ public sealed class InviteGrain(
             Nick = person.Nick, DisplayName = person.DisplayName,
         };
         await state.WriteStateAsync();
+        await PublishAcceptedAsync(state.State.Invite);
         return state.State.Invite;
+    }
+
+    /// <summary>invite.accepted to the inviter's webhook subscriptions (PROTOCOL §9.1), one-way after the write, like inbox events.</summary>
+    private Task PublishAcceptedAsync(InviteRecord invite)
+    {
+        var payload = Common.JsonText.Object(
+            ("owner_agent", invite.OwnerAgent), ("user_id", invite.UserId), ("accepted_owner_agent", invite.AcceptedOwnerAgent), ("nick", invite.Nick),
+            ("display_name", invite.DisplayName), ("org_id", invite.OrgId), ("workspace_id", invite.WorkspaceId),
+            ("accepted_at", Contracts.WireTime.Format(invite.AcceptedAt!.Value)));
+        return GrainFactory.GetGrain<Interfaces.Delivery.IWebhookDirectoryGrain>(Interfaces.Delivery.IWebhookDirectoryGrain.KeyFor(invite.OrgId, invite.WorkspaceId))
+            .PublishOwnerEventAsync(invite.OwnerAgent, $"inv_{this.GetPrimaryKeyString()[..24]}_accepted", "invite.accepted", "axme.invites", payload, invite.AcceptedAt!.Value);
     }
 }
