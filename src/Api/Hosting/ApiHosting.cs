@@ -140,6 +140,7 @@ public static class ApiHosting
         v1.MapRoutingEndpoints();
         v1.MapDeliveryEndpoints();
         v1.MapTenancyEndpoints();
+        v1.MapAccessRequestEndpoints();
         v1.MapPortalEndpoints();
         v1.MapAuditEndpoints();
         v1.MapUsageEndpoints();

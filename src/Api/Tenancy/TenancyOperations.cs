@@ -45,7 +45,7 @@ public static class TenancyOperations
     }
 
     public static async Task<OrganizationResponse> GetOrganizationAsync(IGrainFactory grains, Caller caller, string orgId) =>
-        new() { Organization = Wire(await Readable(grains, caller, orgId).GetAsync()) };
+        new() { Organization = Wire(await (await Readable(grains, caller, orgId)).GetAsync()) };
 
     public static async Task<OrganizationResponse> UpdateOrganizationAsync(IGrainFactory grains, Caller caller, string orgId, RequestBody body)
     {
@@ -79,10 +79,10 @@ public static class TenancyOperations
     }
 
     public static async Task<WorkspaceList> ListWorkspacesAsync(IGrainFactory grains, Caller caller, string orgId) =>
-        new() { Workspaces = [.. (await Readable(grains, caller, orgId).ListWorkspacesAsync()).Select(Wire)] };
+        new() { Workspaces = [.. (await (await Readable(grains, caller, orgId)).ListWorkspacesAsync()).Select(Wire)] };
 
     public static async Task<WorkspaceResponse> GetWorkspaceAsync(IGrainFactory grains, Caller caller, string orgId, string workspaceId) =>
-        new() { Workspace = Wire(await Readable(grains, caller, orgId).GetWorkspaceAsync(TenantNames.Canonical(workspaceId, "workspace_id"))) };
+        new() { Workspace = Wire(await (await Readable(grains, caller, orgId)).GetWorkspaceAsync(TenantNames.Canonical(workspaceId, "workspace_id"))) };
 
     /// <summary>
     /// Archiving is refused while the workspace has live intents (created in it or addressed to its accounts): they would
@@ -118,7 +118,7 @@ public static class TenancyOperations
     public static async Task<MemberList> ListMembersAsync(IGrainFactory grains, Caller caller, string orgId, string? workspaceId) =>
         new()
         {
-            Members = [.. (await Readable(grains, caller, orgId).ListMembersAsync(workspaceId is null ? null : TenantNames.Canonical(workspaceId, "workspace_id")))
+            Members = [.. (await (await Readable(grains, caller, orgId)).ListMembersAsync(workspaceId is null ? null : TenantNames.Canonical(workspaceId, "workspace_id")))
                 .Select(Wire)],
         };
 
@@ -189,23 +189,36 @@ public static class TenancyOperations
 
     private static string Canonical(string orgId) => TenantNames.Canonical(orgId, "org_id");
 
-    /// <summary>The organization when the caller may read it: a key of it, or an admin key (another organization: 403).</summary>
-    private static IOrganizationGrain Readable(IGrainFactory grains, Caller caller, string orgId)
+    /// <summary>
+    /// The organization when the caller may read it: a key of it, an active member's (a person it admitted from another
+    /// organization: an access request, docs/adr/030), or an admin key; another organization is 403.
+    /// </summary>
+    private static async Task<IOrganizationGrain> Readable(IGrainFactory grains, Caller caller, string orgId)
     {
         var org = Canonical(orgId);
-        if (!caller.IsAdmin && caller.OrgId != org) throw ProtocolException.Forbidden($"organization {org} is another tenant's");
-        return grains.GetGrain<IOrganizationGrain>(org);
+        var grain = grains.GetGrain<IOrganizationGrain>(org);
+        if (caller.IsAdmin || caller.OrgId == org) return grain;
+        return await grain.FindAsync() is not null && (await grain.ListMembersAsync(null)).Any(m => m.ActorId == caller.ServiceAccountId && m.Status == "active")
+            ? grain
+            : throw ProtocolException.Forbidden($"organization {org} is another tenant's");
     }
 
     /// <summary>The organization when the caller may change it: an admin key, or an active org_owner/org_admin member's key.</summary>
     private static async Task<IOrganizationGrain> Managed(IGrainFactory grains, Caller caller, string orgId)
     {
-        var org = Readable(grains, caller, orgId);
-        if (caller.IsAdmin) return org;
-        var members = await org.ListMembersAsync(null);
-        return members.Any(m => m.ActorId == caller.ServiceAccountId && m.WorkspaceId is null && m.Status == "active" && ManagerRoles.Contains(m.Role))
+        var org = await Readable(grains, caller, orgId);
+        return await ManagesAsync(grains, caller, Canonical(orgId))
             ? org
             : throw ProtocolException.Forbidden($"changing organization {Canonical(orgId)} needs an admin key or an org_owner/org_admin member's key");
+    }
+
+    /// <summary>Whether the caller manages an organization: an admin key, or an active organization-wide org_owner/org_admin member.</summary>
+    public static async Task<bool> ManagesAsync(IGrainFactory grains, Caller caller, string orgId)
+    {
+        if (caller.IsAdmin) return true;
+        if (await grains.GetGrain<IOrganizationGrain>(orgId).FindAsync() is null) return false;
+        var members = await grains.GetGrain<IOrganizationGrain>(orgId).ListMembersAsync(null);
+        return members.Any(m => m.ActorId == caller.ServiceAccountId && m.WorkspaceId is null && m.Status == "active" && ManagerRoles.Contains(m.Role));
     }
 
     private static string? Name(RequestBody body, bool required)
@@ -229,9 +242,12 @@ public static class TenancyOperations
     }
 
     /// <summary>The id given (canonical), or the name's slug: a name without a usable slug needs an explicit id.</summary>
-    private static string Id(RequestBody body, string field, string name)
+    private static string Id(RequestBody body, string field, string name) =>
+        body.String(field, 255) is { } given ? TenantNames.Canonical(given, field) : Slug(name, field);
+
+    /// <summary>A name's slug as an id (canonical); 422 invalid_name when it gives none.</summary>
+    public static string Slug(string name, string field)
     {
-        if (body.String(field, 255) is { } given) return TenantNames.Canonical(given, field);
         var slug = AgentAddress.Slug(name);
         slug = slug[..Math.Min(slug.Length, TenantNames.MaxLength)].TrimEnd('-');
         return TenantNames.IsCanonical(slug)

@@ -38,6 +38,7 @@ public static class AxmeNames
     public const string LoginGrantState = "logingrant";
     public const string NickState = "nick";
     public const string InviteState = "invite";
+    public const string AccessRequestState = "accessrequests";
 
     /// <summary>Data Protection purpose of media relay links (upload_url, download_url, preview_url: docs/adr/023).</summary>
     public const string MediaLinkPurpose = "Axme.MediaLink.v1";
