@@ -96,4 +96,32 @@ public sealed class AccessRequestTests(NodeFixture f)
             .Ok()["workspace"]!["workspace_id"].Str());
         Assert.Equal(orgId, (await person.GetJsonAsync($"/v1/organizations/{orgId}")).Ok()["organization"]!["org_id"].Str());
     }
+
+    [Fact]
+    public async Task A_person_made_workspace_admin_manages_the_workspaces_agents_but_never_another_persons_keys()
+    {
+        var org = NewId("ar");
+        var (person, personId) = await PersonAsync(org, "main");
+        var (_, colleagueId) = await PersonAsync(org, "main");
+        var agent = (await f.Admin.PostAsync("/v1/service-accounts", new { org_id = org, workspace_id = "main", name = "billing" })).Ok()["service_account"]!["service_account_id"].Str();
+        // A plain person's key manages no accounts.
+        (await person.PostAsync("/v1/service-accounts", new { org_id = org, workspace_id = "main", name = "mine" })).Error(HttpStatusCode.Forbidden);
+        (await person.PostAsync($"/v1/service-accounts/{agent}/keys", new { })).Error(HttpStatusCode.Forbidden);
+
+        var membership = (await f.Admin.PostAsync($"/v1/organizations/{org}/members", new { actor_id = personId, role = "workspace_admin", workspace_id = "main" }))
+            .Ok()["member"]!["member_id"].Str();
+        Assert.Equal($"agent://{org}/main/mine", (await person.PostAsync("/v1/service-accounts", new { org_id = org, workspace_id = "main", name = "mine" }))
+            .Ok()["service_account"]!["agent_address"].Str());
+        (await person.PostAsync($"/v1/service-accounts/{agent}/keys", new { })).Ok(); // the workspace's agent, made by the admin
+        (await person.PostAsync("/v1/users", new { org_id = org, workspace_id = "main", name = "newcomer", email = $"n{org}@example.com" })).Ok();
+        // Never a colleague's credentials: that would be taking their identity.
+        (await person.PostAsync($"/v1/users/{colleagueId}/keys", new { })).Error(HttpStatusCode.Forbidden);
+        // Nor another workspace's accounts.
+        await Tenants.EnsureWorkspaceAsync(f.Admin, org, "other");
+        (await person.PostAsync("/v1/service-accounts", new { org_id = org, workspace_id = "other", name = "there" })).Error(HttpStatusCode.Forbidden);
+
+        // The role removed, the power goes at once.
+        (await f.Admin.SendJsonAsync(HttpMethod.Delete, $"/v1/organizations/{org}/members/{membership}")).Ok();
+        (await person.PostAsync("/v1/service-accounts", new { org_id = org, workspace_id = "main", name = "again" })).Error(HttpStatusCode.Forbidden);
+    }
 }

@@ -8,14 +8,17 @@ namespace Axme.Api.Accounts;
 /// managers' only — the account itself (one of its keys), the key that created it (a service account, not a person:
 /// the CLI provisions agents and then mints their keys), or an admin key. Any other key of the workspace, a human
 /// user's or another agent's, gets 403 and changes nothing. Otherwise a key could redirect another agent's intents to
-/// its own URL, or mint another agent a key and become it. A person's credentials (keys, actor tokens) are theirs
-/// and an admin's only.
+/// its own URL, or mint another agent a key and become it. A person who manages the workspace (org_owner, org_admin,
+/// or its workspace_admin: docs/adr/030) manages its agents too. A person's credentials (keys, actor tokens) are
+/// theirs and an admin's only.
 /// </summary>
 public static class AccountAccess
 {
     public static bool Manages(Caller caller, ServiceAccountRecord account) =>
         caller.IsAdmin || caller.ServiceAccountId == account.ServiceAccountId
-        || (!account.IsHuman && account.CreatedByActorId == caller.ServiceAccountId);
+        || (!account.IsHuman && account.CreatedByActorId == caller.ServiceAccountId)
+        // A person who manages the workspace manages its agents, never another person (no taking a colleague's identity).
+        || (!account.IsHuman && caller.ManagesWorkspace && caller.CanAccess(account.OrgId, account.WorkspaceId));
 
     /// <summary>403 unless the caller manages the account; <paramref name="what"/> says what was refused.</summary>
     public static void MustManage(Caller caller, ServiceAccountRecord account, string what)

@@ -48,13 +48,14 @@ public static class ServiceAccountOperations
     }
 
     /// <summary>
-    /// The caller of an account-changing request. A human user's key manages no accounts and mints no keys:
-    /// otherwise a user could grant itself a role or take a colleague's identity (docs/adr/009).
+    /// The caller of an account-changing request. A human user's key manages no accounts and mints no keys — otherwise a
+    /// user could grant itself a role or take a colleague's identity (docs/adr/009) — unless its person manages the
+    /// workspace (org_owner, org_admin, or its workspace_admin: docs/adr/030); even then only agents' keys (AccountAccess).
     /// </summary>
     public static Caller ManagingCaller(Caller caller)
     {
-        return caller.IsHuman && !caller.IsAdmin
-            ? throw ProtocolException.Forbidden("a human user's key cannot create, change or delete accounts or keys")
+        return caller.IsHuman && !caller.IsAdmin && !caller.ManagesWorkspace
+            ? throw ProtocolException.Forbidden("a human user's key cannot create, change or delete accounts or keys unless its person is an org_owner, org_admin or the workspace's workspace_admin")
             : caller;
     }
 }

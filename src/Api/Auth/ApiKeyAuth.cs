@@ -70,7 +70,7 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
                 $"{caller.AgentAddress} is killed by an operator: only its heartbeat is accepted until it is resumed (POST /v1/mesh/agents/{{id}}/resume)");
         // A suspended or archived workspace or organization (docs/adr/026): its keys are refused; admin keys act anywhere.
         if (!caller.IsAdmin && await WorkspaceRefusalAsync(caller.OrgId, caller.WorkspaceId) is { } closed) return closed;
-        http.Items[CallerItem] = caller;
+        http.Items[CallerItem] = await WithRolesAsync(caller);
         return null;
     }
 
@@ -93,7 +93,7 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
                 return ProtocolException.Forbidden("the actor token's user is not in the key's workspace");
         }
         if (await WorkspaceRefusalAsync(user.OrgId, user.WorkspaceId) is { } closed) return closed;
-        http.Items[CallerItem] = caller(user);
+        http.Items[CallerItem] = await WithRolesAsync(caller(user));
         return null;
     }
 
@@ -117,6 +117,12 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
     /// </summary>
     private async ValueTask<ProtocolException?> WorkspaceRefusalAsync(string orgId, string workspaceId) =>
         await tenants.RefusalAsync(orgId, workspaceId) ?? await quotas.RequestAsync(orgId, workspaceId);
+
+    /// <summary>A person's caller with whether they manage their workspace (from TenantGate's cache: no grain call).</summary>
+    private async ValueTask<Caller> WithRolesAsync(Caller caller) =>
+        caller.IsHuman && !caller.IsAdmin && await tenants.ManagesAsync(caller.OrgId, caller.WorkspaceId, caller.ServiceAccountId)
+            ? caller with { ManagesWorkspace = true }
+            : caller;
 
     public static Caller? CallerOrNull(HttpContext http) => http.Items[CallerItem] as Caller;
 

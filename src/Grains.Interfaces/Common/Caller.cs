@@ -25,6 +25,11 @@ public sealed record Caller
     [Id(8)] public bool AgentKilled { get; init; }
     /// <summary>The sign-in session a person's request came with (its access token), or null (docs/adr/027).</summary>
     [Id(9)] public string? SessionId { get; init; }
+    /// <summary>
+    /// The key's person manages its workspace (an active org_owner/org_admin member, or the workspace's workspace_admin,
+    /// docs/adr/030): a human key that may create accounts and manage the workspace's agents. Set by authentication.
+    /// </summary>
+    [Id(10)] public bool ManagesWorkspace { get; init; }
 
     /// <summary>The runtime itself (delivery, timers): acts on any intent, never comes from a request.</summary>
     public static readonly Caller System = new()

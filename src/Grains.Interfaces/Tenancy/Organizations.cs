@@ -115,13 +115,15 @@ public sealed record AddMemberCommand
 
 /// <summary>
 /// Whether a workspace's keys may act (the authentication of every request, through TenantGate's cache): the
-/// organization's and the workspace's status, or null when the node holds no record of the workspace.
+/// organization's and the workspace's status, its quota policy, and the actors who manage it (active org_owner and
+/// org_admin members, and the workspace's workspace_admin members); null when the node holds no record of the workspace.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("axme.tenant-access")]
 public sealed record TenantAccess(
     [property: Id(0)] string OrganizationStatus,
     [property: Id(1)] string WorkspaceStatus,
-    [property: Id(2)] QuotaPolicy? Quota = null);
+    [property: Id(2)] QuotaPolicy? Quota = null,
+    [property: Id(3)] IReadOnlyList<string>? Managers = null);
 
 /// <summary>Statuses of organizations, workspaces and members.</summary>
 public static class TenantStatus
@@ -140,6 +142,7 @@ public static class MemberRoles
 {
     public const string Owner = "org_owner";
     public const string Admin = "org_admin";
+    public const string WorkspaceAdmin = "workspace_admin";
     public static readonly IReadOnlySet<string> All =
         new HashSet<string> { Owner, Admin, "workspace_admin", "member", "billing_viewer", "security_auditor" };
     public static readonly IReadOnlySet<string> Statuses = new HashSet<string> { "active", "invited", "suspended", "removed" };

@@ -32,6 +32,10 @@ public sealed class TenantGate(IGrainFactory grains, TimeProvider time)
         return null;
     }
 
+    /// <summary>Whether an actor manages a workspace (an active owner, org admin or its workspace admin), as this silo last read it.</summary>
+    public async ValueTask<bool> ManagesAsync(string orgId, string workspaceId, string actorId) =>
+        (await AccessAsync(orgId, workspaceId))?.Managers?.Contains(actorId) == true;
+
     /// <summary>The workspace's statuses and quota policy as this silo last read them (null: no record of it).</summary>
     public ValueTask<TenantAccess?> AccessAsync(string orgId, string workspaceId) =>
         _access.GetAsync($"{orgId}/{workspaceId}", _ => grains.GetGrain<IOrganizationGrain>(orgId).AccessAsync(workspaceId));

@@ -112,8 +112,21 @@ public sealed class OrganizationGrain(
 
     public Task<TenantAccess?> AccessAsync(string workspaceId) => Task.FromResult(
         state.State.Organization is { } org && state.State.Workspaces.Find(w => w.WorkspaceId == workspaceId) is { } w
-            ? new TenantAccess(org.Status, w.Status, state.State.Quotas.GetValueOrDefault(workspaceId))
+            ? new TenantAccess(org.Status, w.Status, state.State.Quotas.GetValueOrDefault(workspaceId), Managers(workspaceId))
             : null);
+
+    /// <summary>Who manages a workspace (docs/adr/030): active organization-wide owners and admins, and its workspace admins.</summary>
+    private List<string> Managers(string workspaceId) =>
+    [
+        .. state.State.Members.Where(m => m.Status == "active" && (m.WorkspaceId is null ? m.Role is MemberRoles.Owner or MemberRoles.Admin
+            : m.WorkspaceId == workspaceId && m.Role is MemberRoles.Owner or MemberRoles.Admin or MemberRoles.WorkspaceAdmin)).Select(m => m.ActorId).Distinct(),
+    ];
+
+    /// <summary>A membership changed: the workspaces whose managers it may change see it at once on this silo.</summary>
+    private void MembershipChanged(MemberRecord member)
+    {
+        foreach (var w in state.State.Workspaces.Where(w => member.WorkspaceId is null || w.WorkspaceId == member.WorkspaceId)) gate.Invalidate(Id, w.WorkspaceId);
+    }
 
     public Task<QuotaPolicy?> GetQuotaAsync(string workspaceId)
     {
@@ -176,6 +189,7 @@ public sealed class OrganizationGrain(
         var member = NewMember(command.ActorId, command.Role, command.WorkspaceId, time.GetUtcNow());
         state.State.Members.Add(member);
         await state.WriteStateAsync();
+        MembershipChanged(member);
         return (member, true);
     }
 
@@ -198,6 +212,7 @@ public sealed class OrganizationGrain(
             throw ProtocolException.Conflict("last_owner", "an organization keeps at least one active org_owner: make another member owner first");
         state.State.Members[i] = updated;
         await state.WriteStateAsync();
+        MembershipChanged(updated);
         return updated;
     }
 
