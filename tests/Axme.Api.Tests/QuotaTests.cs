@@ -51,6 +51,8 @@ public sealed class QuotaTests(NodeFixture f)
         Assert.True(refused.Message.Headers.RetryAfter?.Delta > TimeSpan.Zero);
         Assert.Contains("PATCH /v1/quotas", refused.Body["error"]!["message"].Str());
         Assert.Equal(2, (await client.GetJsonAsync("/v1/intents")).Ok()["intents"]!.AsArray().Count); // nothing written
+        // Past the soft threshold (80 %) the operator was warned, once.
+        Assert.Single(f.Node.Output.Split('\n'), l => l.Contains($"Workspace {org}/main reached 2 of its intents_per_day quota of 2"));
 
         var summary = (await client.GetJsonAsync("/v1/usage/summary")).Ok();
         var intents = summary.Body["summary"]!["dimensions"]!["intents_per_day"]!;

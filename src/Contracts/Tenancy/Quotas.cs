@@ -11,7 +11,7 @@ public sealed record QuotaPolicyResource
     public required string WorkspaceId { get; init; }
     /// <summary>The limit of every dimension: the gateway's seven, then service_accounts, active_agents and open_human_tasks (node extensions).</summary>
     public required QuotaLimits Dimensions { get; init; }
-    /// <summary>The percentage of a limit past which the node warns (logs, the usage summary's near_limit).</summary>
+    /// <summary>The percentage of a limit past which the node warns (a Warning in its log, once per workspace, dimension and period).</summary>
     public required int SoftThresholdPercent { get; init; }
     /// <summary>Whether a limit refuses (with overage_mode block); false only counts.</summary>
     public required bool HardEnforcement { get; init; }

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Axme.Grains.Interfaces.Common;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Axme.Grains.Interfaces.Tenancy;
@@ -9,8 +11,11 @@ namespace Axme.Grains.Interfaces.Tenancy;
 /// TenantGate keeps per silo and the counts UsageMeter keeps per silo, so the check costs no grain call and no
 /// database read on a request's path. A refusal is 429 quota_exceeded naming the dimension, the count and the limit.
 /// </summary>
-public sealed class QuotaGate(TenantGate tenants, UsageMeter meter, IOptions<QuotaOptions> options, TimeProvider time)
+public sealed partial class QuotaGate(TenantGate tenants, UsageMeter meter, IOptions<QuotaOptions> options, TimeProvider time, ILogger<QuotaGate> logger)
 {
+    // Warnings given, one per workspace, dimension and period on this silo (a minute's or a day's, or the level's).
+    private readonly ConcurrentDictionary<(string Org, string Ws, string Dim, DateTimeOffset? Period), byte> _warned = new();
+
     // Policies in force, made once per policy object the gate's cache holds: a check on the request path allocates nothing.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<QuotaPolicy, EffectiveQuota> _effective = new();
     private EffectiveQuota? _defaults;
@@ -32,11 +37,17 @@ public sealed class QuotaGate(TenantGate tenants, UsageMeter meter, IOptions<Quo
     public async ValueTask CheckAsync(string orgId, string workspaceId, string dimension, long amount = 1, long? current = null)
     {
         var policy = await PolicyAsync(orgId, workspaceId);
-        if (!policy.Blocks) return;
         var limit = policy.Limits[dimension];
         var used = current ?? await meter.UsedAsync(orgId, workspaceId, dimension);
-        if (used + amount > limit) throw Exceeded(orgId, workspaceId, dimension, used, limit);
+        if (policy.Blocks && used + amount > limit) throw Exceeded(orgId, workspaceId, dimension, used, limit);
+        // Past the soft threshold (or, counting only, past the limit): the operator hears of it once per period.
+        if ((used + amount) * 100 >= (decimal)limit * policy.SoftThresholdPercent && _warned.TryAdd((orgId, workspaceId, dimension, ResetAt(dimension)), 0))
+            LogNearLimit(orgId, workspaceId, dimension, used + amount, limit, policy.SoftThresholdPercent, policy.Blocks ? "refused past the limit" : policy.OverageMode);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Workspace {OrgId}/{WorkspaceId} reached {Used} of its {Dimension} quota of {Limit} (warning at {Percent}%; {Then})")]
+    private partial void LogNearLimit(string orgId, string workspaceId, string dimension, long used, long limit, int percent, string then);
 
     /// <summary>Counts a request in its workspace's minute; the refusal when it is one too many, else null.</summary>
     public async ValueTask<ProtocolException?> RequestAsync(string orgId, string workspaceId)

@@ -48,7 +48,12 @@ public sealed class OrganizationGrainTests(ClusterFixture fx)
         Assert.True((await directory.CreateServiceAccountAsync(command)).Created);
 
         await Org().UpdateWorkspaceAsync("prod", new UpdateWorkspaceCommand { Status = TenantStatus.Suspended });
-        Assert.Equal(new TenantAccess(TenantStatus.Active, TenantStatus.Suspended), await Org().AccessAsync("prod"));
+        var access = await Org().AccessAsync("prod");
+        Assert.Equal((TenantStatus.Active, TenantStatus.Suspended), (access!.OrganizationStatus, access.WorkspaceStatus));
+        Assert.Equal(["sa_owner"], access.Managers!); // the owner manages every workspace
+        await Org().AddMemberAsync(new AddMemberCommand { ActorId = "sa_ws_admin", Role = MemberRoles.WorkspaceAdmin, WorkspaceId = "prod" });
+        await Org().AddMemberAsync(new AddMemberCommand { ActorId = "sa_member", Role = "member", WorkspaceId = "prod" });
+        Assert.Equal(["sa_owner", "sa_ws_admin"], (await Org().AccessAsync("prod"))!.Managers!);
         var suspended = await Assert.ThrowsAsync<ProtocolException>(() => directory.CreateServiceAccountAsync(command with { Name = "bot2" }));
         Assert.Equal((409, "workspace_suspended"), (suspended.Status, suspended.Code));
         // An existing name still answers with its account (creation stays idempotent).
