@@ -116,6 +116,13 @@ app.Configure(c =>
         b.AddCommand<WorkspaceCreateCommand>("create").WithDescription("Create a workspace");
         b.AddCommand<WorkspaceUpdateCommand>("update").WithDescription("Rename it or change its status");
         b.AddCommand<WorkspaceUseCommand>("use").WithDescription("Make a workspace the context's (org_id, workspace_id)");
+        b.AddBranch("members", m =>
+        {
+            m.SetDescription("The members of one workspace (--workspace, else the context's)");
+            m.AddCommand<WorkspaceMembersListCommand>("list").WithDescription("The workspace's members and the organization-wide ones");
+            m.AddCommand<WorkspaceMembersIncludeCommand>("include").WithDescription("Add a member limited to the workspace");
+            m.AddCommand<WorkspaceMembersExcludeCommand>("exclude").WithDescription("Remove a member limited to the workspace");
+        });
     });
     c.AddBranch("member", b =>
     {

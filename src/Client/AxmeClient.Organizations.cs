@@ -84,4 +84,21 @@ public sealed partial class AxmeClient
     /// <param name="ct">Cancels the call.</param>
     public async Task<MemberRemoved> RemoveMemberAsync(string orgId, string memberId, CancellationToken ct = default) =>
         ContractJson.Read<MemberRemoved>(await SendAsync(HttpMethod.Delete, $"v1/organizations/{Seg(orgId)}/members/{Seg(memberId)}", null, NewKey(), ct));
+
+    /// <summary>Adds a member limited to a workspace (POST /v1/workspaces/{ws}/members/include, the CLI's `workspace members include`).</summary>
+    /// <param name="workspaceId">The workspace.</param>
+    /// <param name="request">Actor, role and the organization (default: the key's).</param>
+    /// <param name="ct">Cancels the call.</param>
+    public async Task<MemberResponse> IncludeWorkspaceMemberAsync(string workspaceId, MemberAddRequest request, CancellationToken ct = default) =>
+        ContractJson.Read<MemberResponse>(await PostAsync($"v1/workspaces/{Seg(workspaceId)}/members/include",
+            JsonSerializer.SerializeToNode(request with { WorkspaceId = workspaceId }, AxpJson.Info<MemberAddRequest>()), ct));
+
+    /// <summary>Removes a member limited to a workspace (DELETE /v1/workspaces/{ws}/members/{member}/exclude).</summary>
+    /// <param name="workspaceId">The workspace.</param>
+    /// <param name="memberId">The membership.</param>
+    /// <param name="orgId">The organization (default: the key's).</param>
+    /// <param name="ct">Cancels the call.</param>
+    public async Task<MemberRemoved> ExcludeWorkspaceMemberAsync(string workspaceId, string memberId, string? orgId = null, CancellationToken ct = default) =>
+        ContractJson.Read<MemberRemoved>(await SendAsync(HttpMethod.Delete,
+            $"v1/workspaces/{Seg(workspaceId)}/members/{Seg(memberId)}/exclude" + Query(("org_id", orgId)), null, NewKey(), ct));
 }

@@ -11,7 +11,7 @@ public sealed partial class AxmeClient
     /// <param name="workspaceId">The workspace (admin key; default the key's).</param>
     /// <param name="ct">Cancels the call.</param>
     public async Task<QuotaPolicyResponse> GetQuotaAsync(string? orgId = null, string? workspaceId = null, CancellationToken ct = default) =>
-        ContractJson.Read<QuotaPolicyResponse>(await GetAsync("v1/quotas" + Scope(orgId, workspaceId), ct));
+        ContractJson.Read<QuotaPolicyResponse>(await GetAsync("v1/quotas" + Query(("org_id", orgId), ("workspace_id", workspaceId)), ct));
 
     /// <summary>Sets a workspace's limits; dimensions not given are kept (PATCH /v1/quotas, admin key).</summary>
     /// <param name="request">The workspace, the limits by dimension name, and optionally enforcement and overage mode.</param>
@@ -27,7 +27,7 @@ public sealed partial class AxmeClient
     /// <param name="ct">Cancels the call.</param>
     public async Task<UsageSummaryResponse> GetUsageSummaryAsync(string window = "day", string? orgId = null, string? workspaceId = null,
         CancellationToken ct = default) =>
-        ContractJson.Read<UsageSummaryResponse>(await GetAsync($"v1/usage/summary{Scope(orgId, workspaceId)}{Sep(orgId, workspaceId)}window={Uri.EscapeDataString(window)}", ct));
+        ContractJson.Read<UsageSummaryResponse>(await GetAsync("v1/usage/summary" + Query(("org_id", orgId), ("workspace_id", workspaceId), ("window", window)), ct));
 
     /// <summary>A workspace's daily counts, oldest first (GET /v1/usage/timeseries).</summary>
     /// <param name="windowDays">Days, today included (1-90).</param>
@@ -36,7 +36,7 @@ public sealed partial class AxmeClient
     /// <param name="ct">Cancels the call.</param>
     public async Task<UsageSeriesResponse> GetUsageTimeseriesAsync(int windowDays = 30, string? orgId = null, string? workspaceId = null,
         CancellationToken ct = default) =>
-        ContractJson.Read<UsageSeriesResponse>(await GetAsync($"v1/usage/timeseries{Scope(orgId, workspaceId)}{Sep(orgId, workspaceId)}window_days={windowDays}", ct));
+        ContractJson.Read<UsageSeriesResponse>(await GetAsync("v1/usage/timeseries" + Query(("org_id", orgId), ("workspace_id", workspaceId), ("window_days", windowDays.ToString(System.Globalization.CultureInfo.InvariantCulture))), ct));
 
     /// <summary>Stores the last days' daily totals (POST /v1/usage/rollups/daily).</summary>
     /// <param name="windowDays">Days, today included (1-90).</param>
@@ -45,17 +45,6 @@ public sealed partial class AxmeClient
     /// <param name="ct">Cancels the call.</param>
     public async Task<UsageRollupResponse> RollupUsageDailyAsync(int windowDays = 30, string? orgId = null, string? workspaceId = null,
         CancellationToken ct = default) =>
-        ContractJson.Read<UsageRollupResponse>(await PostAsync($"v1/usage/rollups/daily{Scope(orgId, workspaceId)}{Sep(orgId, workspaceId)}window_days={windowDays}",
-            null, ct));
-
-    /// <summary>"?org_id=…&amp;workspace_id=…" for what is given, else "".</summary>
-    private static string Scope(string? orgId, string? workspaceId)
-    {
-        var parts = new List<string>();
-        if (orgId is not null) parts.Add("org_id=" + Uri.EscapeDataString(orgId));
-        if (workspaceId is not null) parts.Add("workspace_id=" + Uri.EscapeDataString(workspaceId));
-        return parts.Count == 0 ? "" : "?" + string.Join('&', parts);
-    }
-
-    private static char Sep(string? orgId, string? workspaceId) => orgId is null && workspaceId is null ? '?' : '&';
+        ContractJson.Read<UsageRollupResponse>(await PostAsync("v1/usage/rollups/daily" + Query(("org_id", orgId), ("workspace_id", workspaceId),
+            ("window_days", windowDays.ToString(System.Globalization.CultureInfo.InvariantCulture))), null, ct));
 }

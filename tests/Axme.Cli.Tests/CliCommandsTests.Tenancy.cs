@@ -78,4 +78,24 @@ public sealed partial class CliCommandsTests
         Ok(await RunAsync("quota", "show"));
         Assert.Equal(3, (await RunAsync("quota", "set", "intents_per_day=100000000")).ExitCode);
     }
+
+    [Fact]
+    public async Task Workspace_members_include_list_and_exclude_as_the_official_cli_names_them()
+    {
+        var admin = new Dictionary<string, string?> { ["AXME_API_KEY"] = Fixture.Node.AdminKey };
+        var org = Unique("cli-wsm");
+        Ok(await RunAsync(admin, "org", "create", "CLI Members", "--id", org));
+        Ok(await RunAsync(admin, "workspace", "create", "Ops", "--org", org, "--environment", "staging"));
+        var included = await RunAsync(admin, "workspace", "members", "include", "usr_ana", "--role", "workspace_admin", "--org", org, "--workspace", "ops", "--json");
+        Ok(included);
+        Assert.Equal(("usr_ana", "workspace_admin", "ops"), (included.Json["actor_id"].Str(), included.Json["role"].Str(), included.Json["workspace_id"].Str()));
+        var listed = await RunAsync(admin, "workspace", "members", "list", "--org", org, "--workspace", "ops", "--json");
+        Ok(listed);
+        Assert.Contains(listed.Json["members"]!.AsArray(), m => m!["actor_id"].Str() == "usr_ana");
+        Assert.Contains("usr_ana", (await RunAsync(admin, "workspace", "members", "list", "--org", org, "--workspace", "ops")).Stdout);
+        Ok(await RunAsync(admin, "workspace", "members", "exclude", included.Json["member_id"].Str(), "--org", org, "--workspace", "ops"));
+        Assert.DoesNotContain((await RunAsync(admin, "workspace", "members", "list", "--org", org, "--workspace", "ops", "--json")).Json["members"]!.AsArray(),
+            m => m!["actor_id"].Str() == "usr_ana");
+        Assert.Equal(2, (await RunAsync(admin, "workspace", "members", "exclude", "mem_nothing", "--org", org, "--workspace", "ops")).ExitCode);
+    }
 }
