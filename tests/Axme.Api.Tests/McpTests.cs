@@ -75,7 +75,7 @@ public sealed class McpTests(NodeFixture f)
             "axme.organizations_list", "axme.organizations_get", "axme.organizations_create", "axme.organizations_update", "axme.workspaces_list",
             "axme.workspaces_create", "axme.workspaces_update", "axme.members_list", "axme.members_add", "axme.members_update", "axme.members_remove",
             "axme.quota_show", "axme.quota_update", "axme.usage_timeseries", "axme.sessions_list", "axme.sessions_revoke", "axme.check_nick",
-            "axme.resolve_nick",
+            "axme.resolve_nick", "axme.invites_create", "axme.access_requests_create", "axme.access_requests_list", "axme.access_requests_review",
             "axme.send", "axme.send_message", "axme.reply", "axme.list_inbox", "axme.resolve_contact"];
         Assert.True(tools.Count >= 48, "the platform's tool set (issue 14)");
         Assert.Equal(expected.Order(), tools.Select(t => t["name"].Str()).Order());
@@ -378,6 +378,17 @@ public sealed class McpTests(NodeFixture f)
         var check = await CallAsync(f.A, "axme.check_nick", new { nick = "@" + nick });
         Assert.Equal((true, "@" + nick), (check["available"]!.GetValue<bool>(), check["normalized_nick"].Str()));
         Assert.False((await CallAsync(f.A, "axme.resolve_nick", new { nick }))["resolved"]!.GetValue<bool>());
+
+        // An invitation made through MCP is accepted over REST; an access request asked and decided through MCP.
+        var invite = await CallAsync(f.A, "axme.invites_create", new { recipient_hint = "Ada", ttl_seconds = 600 });
+        using var stranger = new HttpClient { BaseAddress = f.Node.BaseAddress };
+        Assert.Equal("pending", (await stranger.GetJsonAsync($"/v1/invites/{invite["token"].Str()}")).Ok()["status"].Str());
+        var asked = (await CallAsync(f.A, "axme.access_requests_create", new { request_type = "join_organization", org_id = org, workspace_id = "main" }))["access_request"]!;
+        Assert.Contains((await CallAsync(f.Admin, "axme.access_requests_list", new { org_id = org, state = "pending" }))["access_requests"]!.AsArray(),
+            r => r!["access_request_id"].Str() == asked["access_request_id"].Str());
+        await ErrorAsync(f.A, "tools/call", new { name = "axme.access_requests_review", arguments = new { access_request_id = asked["access_request_id"].Str(), decision = "approve" } }, -32003);
+        Assert.Equal("approved", (await CallAsync(f.Admin, "axme.access_requests_review", new { access_request_id = asked["access_request_id"].Str(), decision = "approve" }))
+            ["access_request"]!["state"].Str());
 
         // Sessions: a person signed in with a password lists and ends their sessions through MCP with the access token.
         var email = $"m{Guid.NewGuid():N}"[..12] + "@example.com";

@@ -40,10 +40,12 @@ public static partial class InviteEndpoints
         return app;
     }
 
-    public static async Task<Ok<InviteCreated>> Create(HttpContext http, IGrainFactory grains, IOptions<ApiOptions> options, TimeProvider time)
+    public static async Task<Ok<InviteCreated>> Create(HttpContext http, IGrainFactory grains, IOptions<ApiOptions> options, TimeProvider time) =>
+        TypedResults.Ok(await CreateAsync(http, grains, options.Value, time, ApiKeyAuthFilter.CallerOf(http), await RequestBody.ReadAsync(http)));
+
+    /// <summary>Makes an invitation (REST and MCP); the token is in the answer only.</summary>
+    public static async Task<InviteCreated> CreateAsync(HttpContext http, IGrainFactory grains, ApiOptions options, TimeProvider time, Caller caller, RequestBody body)
     {
-        var caller = ApiKeyAuthFilter.CallerOf(http);
-        var body = await RequestBody.ReadAsync(http);
         var owner = body.String("owner_agent", 383) is { Length: > 0 } named ? AgentAddress.Canonical(named, caller) : caller.AgentAddress;
         // A key invites for its own agent; an admin key for any agent of an existing workspace.
         if (!caller.IsAdmin && owner != caller.AgentAddress)
@@ -59,20 +61,20 @@ public static partial class InviteEndpoints
             OrgId = org, WorkspaceId = ws, OwnerAgent = owner, RecipientHint = hint, CreatedBy = caller.ServiceAccountId, CreatedAt = now,
             ExpiresAt = now + ttl, Status = InviteStatus.Pending,
         };
-        var url = $"{PublicOrigin.Of(http, options.Value)}{PagePath}{token}";
+        var url = $"{PublicOrigin.Of(http, options)}{PagePath}{token}";
         var text = invite.Email is null ? null :
             $"""
-            {owner} invites you to join the workspace {org}/{ws} on the Axme node at {PublicOrigin.Of(http, options.Value)}.
+            {owner} invites you to join the workspace {org}/{ws} on the Axme node at {PublicOrigin.Of(http, options)}.
 
             Accept, choosing your nick: {url}
 
             The link works once, until {invite.ExpiresAt:yyyy-MM-dd HH:mm} UTC. If you did not expect it, ignore this e-mail.
             """;
         await grains.GetGrain<IInviteGrain>(TokenHash.Of(token)).CreateAsync(invite, $"You are invited to {org}/{ws}", text);
-        return TypedResults.Ok(new InviteCreated
+        return new InviteCreated
         {
             Token = token, InviteUrl = url, OwnerAgent = owner, RecipientHint = hint, Status = invite.Status, CreatedAt = now, ExpiresAt = invite.ExpiresAt,
-        });
+        };
     }
 
     public static async Task<Ok<InviteResponse>> Get(string token, IGrainFactory grains, IOptions<ApiOptions> options, TimeProvider time)

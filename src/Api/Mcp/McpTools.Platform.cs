@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace Axme.Api.Mcp;
 
-/// <summary>The tools of quotas and usage (docs/adr/029), sessions (ADR 027) and nicks, on the REST operations.</summary>
+/// <summary>The tools of quotas and usage (docs/adr/029), sessions (ADR 027), invitations and access requests (ADR 030) and nicks, on the REST operations.</summary>
 public static partial class McpTools
 {
     // A property, not a field: the tool list of McpTools.cs reads it while its own field is initialised.
@@ -52,6 +52,27 @@ public static partial class McpTools
             [("session_id", "string", "the session (ses_…)")],
             async c => AxpJson.Node(await c.Services.GetRequiredService<SessionOperations>().RevokeAsync(c.Caller, c.Args.String("session_id", 64, required: true)!)))
             { Audit = ("auth.session.revoke", "session", "session_id") },
+        new("axme.invites_create", "Invite a person into the key's workspace: the token and accept link (an e-mail recipient_hint gets it mailed)", [],
+            [("owner_agent", "string", "the inviting agent (default: the key's own)"), ("recipient_hint", "string", "an e-mail address or a name"),
+             ("ttl_seconds", "integer", "how long it can be accepted, 60 s to 30 days (default 7 days)")],
+            async c => AxpJson.Node(await InviteEndpoints.CreateAsync(c.Http, c.Grains, c.Services.GetRequiredService<IOptions<ApiOptions>>().Value,
+                c.Services.GetRequiredService<TimeProvider>(), c.Caller, c.Args))) { Audit = ("invite.create", "invite", null) },
+        new("axme.access_requests_create", "Ask to have an organization made, to join one, or for a higher role", ["request_type"],
+            [("request_type", "string", "create_organization, join_organization or elevated_role"), ("requester_actor_id", "string", "who asks (default: the key's account)"),
+             OrgId, WorkspaceArg, ("requested_role", "string", "the role asked for"), ("company_name", "string", "the new organization's name"),
+             ("justification", "string", "why")],
+            async c => AxpJson.Node(await Tenancy.AccessRequestEndpoints.CreateAsync(c.Grains, c.Services.GetRequiredService<TimeProvider>(), c.Caller, c.Args)))
+            { Audit = ("access_request.create", "access_request", null) },
+        new("axme.access_requests_list", "The access requests the key may review, and its own, newest first", [],
+            [("org_id", "string", "only this organization's"), ("workspace_id", "string", "only this workspace's"),
+             ("state", "string", "pending, under_review, approved, rejected, waitlisted or expired")],
+            async c => AxpJson.Node(await Tenancy.AccessRequestEndpoints.ListAsync(c.Grains, c.Services.GetRequiredService<TimeProvider>(), c.Caller,
+                c.Args.String("org_id", 255), c.Args.String("workspace_id", 255), c.Args.String("state", 32)))),
+        new("axme.access_requests_review", "Approve (it takes effect), reject or waitlist an access request", ["access_request_id", "decision"],
+            [("access_request_id", "string", "the request"), ("decision", "string", "approve, reject or waitlist"),
+             ("reviewer_actor_id", "string", "who reviews (default: the key's account)"), ("review_comment", "string", "why")],
+            async c => AxpJson.Node(await Tenancy.AccessRequestEndpoints.ReviewAsync(c.Grains, c.Services.GetRequiredService<TimeProvider>(), c.Caller,
+                c.Args.String("access_request_id", 64, required: true)!, c.Args))) { Audit = ("access_request.review", "access_request", "access_request_id") },
         new("axme.check_nick", "Whether a nick is free, and the public address it would give", ["nick"],
             [("nick", "string", "the nick, e.g. @ada")],
             async c => AxpJson.Node(await NickEndpoints.CheckAsync(c.Grains, c.Caller, c.Services.GetRequiredService<IOptions<ApiOptions>>().Value,

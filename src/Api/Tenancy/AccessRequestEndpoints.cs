@@ -36,10 +36,12 @@ public static class AccessRequestEndpoints
 
     private static IAccessRequestBookGrain Book(IGrainFactory grains) => grains.GetGrain<IAccessRequestBookGrain>(IAccessRequestBookGrain.Key);
 
-    public static async Task<Ok<AccessRequestResponse>> Create(HttpContext http, IGrainFactory grains, TimeProvider time)
+    public static async Task<Ok<AccessRequestResponse>> Create(HttpContext http, IGrainFactory grains, TimeProvider time) =>
+        TypedResults.Ok(await CreateAsync(grains, time, ApiKeyAuthFilter.CallerOf(http), await RequestBody.ReadAsync(http)));
+
+    /// <summary>Records a request (REST and MCP).</summary>
+    public static async Task<AccessRequestResponse> CreateAsync(IGrainFactory grains, TimeProvider time, Caller caller, RequestBody body)
     {
-        var caller = ApiKeyAuthFilter.CallerOf(http);
-        var body = await RequestBody.ReadAsync(http);
         var type = body.String("request_type", 32, required: true)!;
         if (!AccessRequestTypes.All.Contains(type))
             throw ProtocolException.Invalid("request_type", "request_type must be create_organization, join_organization or elevated_role");
@@ -77,15 +79,18 @@ public static class AccessRequestEndpoints
             OrgId = org, WorkspaceId = ws, RequestedRole = role ?? (type == AccessRequestTypes.JoinOrganization ? "member" : null), CompanyName = company,
             Justification = body.String("justification", 2000), CreatedAt = now, UpdatedAt = now, ExpiresAt = now + OpenFor, CreatedBy = caller.ServiceAccountId,
         });
-        return TypedResults.Ok(new AccessRequestResponse { AccessRequest = Wire(request, now) });
+        return new AccessRequestResponse { AccessRequest = Wire(request, now) };
     }
 
-    public static async Task<Ok<AccessRequestList>> List(HttpContext http, IGrainFactory grains, TimeProvider time)
+    public static async Task<Ok<AccessRequestList>> List(HttpContext http, IGrainFactory grains, TimeProvider time) =>
+        TypedResults.Ok(await ListAsync(grains, time, ApiKeyAuthFilter.CallerOf(http),
+            Query.String(http.Request, "org_id"), Query.String(http.Request, "workspace_id"), Query.String(http.Request, "state")));
+
+    /// <summary>The requests the caller may review, and its own, newest first (REST and MCP).</summary>
+    public static async Task<AccessRequestList> ListAsync(IGrainFactory grains, TimeProvider time, Caller caller, string? orgId, string? workspaceId, string? state)
     {
-        var caller = ApiKeyAuthFilter.CallerOf(http);
-        var org = Query.String(http.Request, "org_id") is { } o ? TenantNames.Canonical(o, "org_id") : null;
-        var ws = Query.String(http.Request, "workspace_id") is { } w ? TenantNames.Canonical(w, "workspace_id") : null;
-        var state = Query.String(http.Request, "state");
+        var org = orgId is { } o ? TenantNames.Canonical(o, "org_id") : null;
+        var ws = workspaceId is { } w ? TenantNames.Canonical(w, "workspace_id") : null;
         if (state is not null && !AccessRequestStates.All.Contains(state))
             throw ProtocolException.Invalid("state", $"state must be one of {string.Join(", ", AccessRequestStates.All.Order())}");
         var all = await Book(grains).ListAsync(org, ws, state);
@@ -95,7 +100,7 @@ public static class AccessRequestEndpoints
         foreach (var r in all)
             if (await MayReviewAsync(grains, caller, r, manages) || r.CreatedBy == caller.ServiceAccountId || r.RequesterActorId == caller.ServiceAccountId)
                 visible.Add(Wire(r, now));
-        return TypedResults.Ok(new AccessRequestList { AccessRequests = visible });
+        return new AccessRequestList { AccessRequests = visible };
     }
 
     public static async Task<Ok<AccessRequestResponse>> Get(HttpContext http, string access_request_id, IGrainFactory grains, TimeProvider time)
@@ -107,10 +112,12 @@ public static class AccessRequestEndpoints
         return TypedResults.Ok(new AccessRequestResponse { AccessRequest = Wire(r, time.GetUtcNow()) });
     }
 
-    public static async Task<Ok<AccessRequestResponse>> Review(HttpContext http, string access_request_id, IGrainFactory grains, TimeProvider time)
+    public static async Task<Ok<AccessRequestResponse>> Review(HttpContext http, string access_request_id, IGrainFactory grains, TimeProvider time) =>
+        TypedResults.Ok(await ReviewAsync(grains, time, ApiKeyAuthFilter.CallerOf(http), access_request_id, await RequestBody.ReadAsync(http)));
+
+    /// <summary>Decides a request the caller may review (REST and MCP).</summary>
+    public static async Task<AccessRequestResponse> ReviewAsync(IGrainFactory grains, TimeProvider time, Caller caller, string access_request_id, RequestBody body)
     {
-        var caller = ApiKeyAuthFilter.CallerOf(http);
-        var body = await RequestBody.ReadAsync(http);
         var decision = body.String("decision", 16, required: true)!;
         if (!AccessRequestStates.Decisions.ContainsKey(decision)) throw ProtocolException.Invalid("decision", "decision must be approve, reject or waitlist");
         var r = await Book(grains).GetAsync(access_request_id) ?? throw ProtocolException.NotFound("access_request", access_request_id);
@@ -120,7 +127,7 @@ public static class AccessRequestEndpoints
                 : $"requests for organization {r.OrgId} are reviewed with an admin key or by its org_owner/org_admin members");
         var reviewed = await Book(grains).ReviewAsync(access_request_id, decision,
             body.String("reviewer_actor_id", 255)?.Trim() is { Length: > 0 } who ? who : caller.ServiceAccountId, body.String("review_comment", 2000));
-        return TypedResults.Ok(new AccessRequestResponse { AccessRequest = Wire(reviewed, time.GetUtcNow()) });
+        return new AccessRequestResponse { AccessRequest = Wire(reviewed, time.GetUtcNow()) };
     }
 
     /// <summary>Admin keys review everything; an organization's owners and admins review requests to join or be raised in it.</summary>
