@@ -44,6 +44,20 @@ public sealed class UsageStore(NpgsqlDataSource db, IGrainFactory grains, IOptio
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
+    public async Task<IReadOnlyDictionary<(string OrgId, string WorkspaceId, string Dimension), long>> TotalsAsync(DateTimeOffset from, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT org_id, workspace_id, dimension, SUM(amount)::bigint FROM axme_usage
+            WHERE service_id = @service AND hour >= @from GROUP BY 1, 2, 3
+            """);
+        cmd.Parameters.AddWithValue("service", Service);
+        cmd.Parameters.AddWithValue("from", from);
+        var totals = new Dictionary<(string, string, string), long>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) totals[(reader.GetString(0), reader.GetString(1), reader.GetString(2))] = reader.GetInt64(3);
+        return totals;
+    }
+
     public async Task<long> LevelAsync(string orgId, string workspaceId, string dimension, CancellationToken ct)
     {
         switch (dimension)

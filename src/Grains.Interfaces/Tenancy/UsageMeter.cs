@@ -11,6 +11,9 @@ public interface IUsageStore
     /// <summary>A counted dimension's total since <paramref name="from"/> (all silos' flushed counts).</summary>
     Task<long> TotalAsync(string orgId, string workspaceId, string dimension, DateTimeOffset from, CancellationToken ct);
 
+    /// <summary>Every workspace's and dimension's total since <paramref name="from"/>, in one read (the refresh of all counters at once).</summary>
+    Task<IReadOnlyDictionary<(string OrgId, string WorkspaceId, string Dimension), long>> TotalsAsync(DateTimeOffset from, CancellationToken ct);
+
     /// <summary>A level's current value (bytes stored, open human tasks, accounts), read from what holds it.</summary>
     Task<long> LevelAsync(string orgId, string workspaceId, string dimension, CancellationToken ct);
 }
@@ -145,23 +148,40 @@ public sealed class UsageMeter(TimeProvider time, IUsageStore? store = null)
     public async Task RefreshAsync(TimeSpan idle, CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        var today = DayOf(now);
+        var daily = new List<(string Org, string Ws, string Dim, Counter Counter, long Flushed)>();
         foreach (var (key, counter) in _counters)
         {
-            var stale = key.Day != DateTimeOffset.MinValue && key.Day < DayOf(now);
+            var stale = key.Day != DateTimeOffset.MinValue && key.Day < today;
             if (stale || Volatile.Read(ref counter.LastTouched) < (now - idle).UtcTicks)
-            {
                 _counters.TryRemove(key, out _);
-                continue;
-            }
-            try
+            else if (key.Day == today)
+                daily.Add((key.Org, key.Ws, key.Dim, counter, Volatile.Read(ref counter.Flushed)));
+        }
+        if (store is null) return;
+        try
+        {
+            // Every workspace's daily counts in one read, however many workspaces are active: what was flushed before
+            // it (noted above) is in it.
+            if (daily.Count > 0)
             {
+                var totals = await store.TotalsAsync(today, ct);
+                foreach (var (org, ws, dim, counter, flushed) in daily)
+                {
+                    lock (counter) (counter.Base, counter.Counted) = (totals.GetValueOrDefault((org, ws, dim)), flushed);
+                    _ = Interlocked.CompareExchange(ref counter.Loaded, Task.CompletedTask, null); // read: no first load needed
+                }
+            }
+            // Levels one by one: they are read where they are held, and only the workspaces checked lately have one.
+            foreach (var (key, counter) in _counters.Where(c => c.Key.Day == DateTimeOffset.MinValue))
+            {
+                ct.ThrowIfCancellationRequested();
                 await LoadAsync(key.Org, key.Ws, key.Dim, counter);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The last total stays in use; the next refresh tries again.
-            }
-            ct.ThrowIfCancellationRequested();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The last totals stay in use; the next refresh tries again.
         }
     }
 

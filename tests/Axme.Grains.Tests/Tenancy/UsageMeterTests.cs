@@ -11,6 +11,7 @@ public sealed class UsageMeterTests
     {
         public readonly List<UsageIncrement> Rows = [];
         public readonly Dictionary<string, long> Levels = [];
+        public int TotalsReads;
 
         public Task AddAsync(IReadOnlyList<UsageIncrement> increments, CancellationToken ct)
         {
@@ -20,6 +21,13 @@ public sealed class UsageMeterTests
 
         public Task<long> TotalAsync(string orgId, string workspaceId, string dimension, DateTimeOffset from, CancellationToken ct) =>
             Task.FromResult(Rows.Where(r => (r.OrgId, r.WorkspaceId, r.Dimension) == (orgId, workspaceId, dimension) && r.Hour >= from).Sum(r => r.Amount));
+
+        public Task<IReadOnlyDictionary<(string OrgId, string WorkspaceId, string Dimension), long>> TotalsAsync(DateTimeOffset from, CancellationToken ct)
+        {
+            TotalsReads++;
+            return Task.FromResult<IReadOnlyDictionary<(string, string, string), long>>(Rows.Where(r => r.Hour >= from)
+                .GroupBy(r => (r.OrgId, r.WorkspaceId, r.Dimension)).ToDictionary(g => g.Key, g => g.Sum(r => r.Amount)));
+        }
 
         public Task<long> LevelAsync(string orgId, string workspaceId, string dimension, CancellationToken ct) =>
             Task.FromResult(Levels.GetValueOrDefault(dimension));
@@ -54,6 +62,13 @@ public sealed class UsageMeterTests
         await meter.RefreshAsync(TimeSpan.FromMinutes(10), default);
         Assert.Equal(18, await meter.UsedAsync("o", "w", QuotaDimensions.IntentsPerDay));
         Assert.Equal(0, await meter.UsedAsync("o", "other", QuotaDimensions.IntentsPerDay));
+
+        // However many workspaces are active, a refresh reads the day's totals once.
+        for (var i = 0; i < 50; i++) meter.Add("o", $"w{i}", QuotaDimensions.SchemaWritesPerDay, 1);
+        var reads = _store.TotalsReads;
+        await FlushAsync(meter);
+        Assert.Equal(reads + 1, _store.TotalsReads);
+        Assert.Equal(1, await meter.UsedAsync("o", "w7", QuotaDimensions.SchemaWritesPerDay));
     }
 
     [Fact]
