@@ -9,10 +9,13 @@ namespace Axme.Api.Usage;
 /// use (docs/adr/029), so counting costs a request nothing and other silos' counts arrive within a period. Counts a
 /// write could not store are kept for the next one; the last counts are written when the node stops.
 /// </summary>
-public sealed partial class UsageFlush(UsageMeter meter, UsageStore store, ILogger<UsageFlush> logger) : BackgroundService
+public sealed partial class UsageFlush(UsageMeter meter, UsageStore store, TimeProvider time, ILogger<UsageFlush> logger) : BackgroundService
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan Idle = TimeSpan.FromMinutes(10);
+    /// <summary>How long hourly buckets are kept (the longest time series); older ones live on as daily rollups.</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(90);
+    private DateTimeOffset _nextPrune;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -23,6 +26,7 @@ public sealed partial class UsageFlush(UsageMeter meter, UsageStore store, ILogg
             {
                 await FlushAsync(stoppingToken);
                 await meter.RefreshAsync(Idle, stoppingToken);
+                await PruneAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -52,6 +56,25 @@ public sealed partial class UsageFlush(UsageMeter meter, UsageStore store, ILogg
             if (e is not OperationCanceledException) LogFlushFailed(e, pending.Count);
         }
     }
+
+    /// <summary>Hourly, the buckets past the retention become daily rollups (every silo may do it: it is idempotent).</summary>
+    private async Task PruneAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (now < _nextPrune) return;
+        _nextPrune = now + TimeSpan.FromHours(1);
+        try
+        {
+            await store.PruneAsync(UsageMeter.DayOf(now) - Retention, now, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogPruneFailed(e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Usage buckets past the retention not rolled up (tried again in an hour)")]
+    private partial void LogPruneFailed(Exception e);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Usage counts not written ({Buckets} buckets kept for the next try)")]
     private partial void LogFlushFailed(Exception e, int buckets);

@@ -121,6 +121,34 @@ public sealed class UsageStore(NpgsqlDataSource db, IGrainFactory grains, IOptio
         return await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// Rolls the hourly buckets before <paramref name="cutoff"/> up into daily rows and deletes them, in one transaction;
+    /// how many buckets went (the cutoff is a UTC midnight: whole days only).
+    /// </summary>
+    public async Task<int> PruneAsync(DateTimeOffset cutoff, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var rollup = new NpgsqlCommand("""
+            INSERT INTO axme_usage_daily (service_id, org_id, workspace_id, day, dimension, amount, generated_at)
+            SELECT service_id, org_id, workspace_id, (hour AT TIME ZONE 'UTC')::date, dimension, SUM(amount)::bigint, @now FROM axme_usage
+            WHERE hour < @cutoff AND service_id = @service GROUP BY 1, 2, 3, 4, 5
+            ON CONFLICT (service_id, org_id, workspace_id, day, dimension) DO UPDATE SET amount = EXCLUDED.amount, generated_at = EXCLUDED.generated_at
+            """, conn, tx))
+        {
+            rollup.Parameters.AddWithValue("service", Service);
+            rollup.Parameters.AddWithValue("cutoff", cutoff);
+            rollup.Parameters.AddWithValue("now", now);
+            await rollup.ExecuteNonQueryAsync(ct);
+        }
+        await using var delete = new NpgsqlCommand("DELETE FROM axme_usage WHERE hour < @cutoff AND service_id = @service", conn, tx);
+        delete.Parameters.AddWithValue("service", Service);
+        delete.Parameters.AddWithValue("cutoff", cutoff);
+        var deleted = await delete.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+        return deleted;
+    }
+
     private async Task<long> ScalarAsync(string sql, string orgId, string workspaceId, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(sql);

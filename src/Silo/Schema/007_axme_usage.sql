@@ -14,9 +14,12 @@ CREATE TABLE IF NOT EXISTS axme_usage
     amount        bigint       NOT NULL,
     PRIMARY KEY (service_id, org_id, workspace_id, dimension, hour)
 );
+-- The refresh's one read of the day's buckets of every workspace, and the retention's of the oldest.
+CREATE INDEX IF NOT EXISTS ix_axme_usage_hour ON axme_usage (hour, service_id);
 
 -- Daily rollups (POST /v1/usage/rollups/daily): each day's totals per dimension, levels included as they stood when
--- the rollup ran; kept when hourly buckets are pruned, what a billing or reporting export reads.
+-- the rollup ran; what a billing or reporting export reads. Hourly buckets older than the longest time series (90
+-- days) are rolled up here and deleted (UsageFlush, hourly), so this is the history that stays.
 CREATE TABLE IF NOT EXISTS axme_usage_daily
 (
     service_id    varchar(150) NOT NULL,
