@@ -69,8 +69,13 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
             return new ProtocolException(403, "agent_killed",
                 $"{caller.AgentAddress} is killed by an operator: only its heartbeat is accepted until it is resumed (POST /v1/mesh/agents/{{id}}/resume)");
         // A suspended or archived workspace or organization (docs/adr/026): its keys are refused; admin keys act anywhere.
-        if (!caller.IsAdmin && await WorkspaceRefusalAsync(caller.OrgId, caller.WorkspaceId) is { } closed) return closed;
-        http.Items[CallerItem] = await WithRolesAsync(caller);
+        if (!caller.IsAdmin)
+        {
+            var (closed, acting) = await WorkspaceAsync(caller);
+            if (closed is not null) return closed;
+            caller = acting;
+        }
+        http.Items[CallerItem] = caller;
         return null;
     }
 
@@ -92,8 +97,9 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
             if (!machine.CanAccess(user.OrgId, user.WorkspaceId))
                 return ProtocolException.Forbidden("the actor token's user is not in the key's workspace");
         }
-        if (await WorkspaceRefusalAsync(user.OrgId, user.WorkspaceId) is { } closed) return closed;
-        http.Items[CallerItem] = await WithRolesAsync(caller(user));
+        var (closed, acting) = await WorkspaceAsync(caller(user));
+        if (closed is not null) return closed;
+        http.Items[CallerItem] = acting;
         return null;
     }
 
@@ -110,20 +116,20 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
         return auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && auth.Length > 7 ? auth[7..].Trim() : null;
     }
 
-    /// <summary>The caller when the request was authenticated, else null.</summary>
     /// <summary>
-    /// Why a workspace's key may not act now: the workspace or its organization is closed (403), or it made more
-    /// requests this minute than its quota allows (429 quota_exceeded, docs/adr/029). Both from per-silo caches.
+    /// What the caller's workspace says of it, from one read of the per-silo TenantGate (no grain call): why it may not
+    /// act now — the workspace or its organization is closed (403), or it made more requests this minute than its quota
+    /// allows (429 quota_exceeded, docs/adr/029) — else the caller, marked when its person manages the workspace (ADR 030).
     /// </summary>
-    private async ValueTask<ProtocolException?> WorkspaceRefusalAsync(string orgId, string workspaceId) =>
-        await tenants.RefusalAsync(orgId, workspaceId) ?? await quotas.RequestAsync(orgId, workspaceId);
+    private async ValueTask<(ProtocolException? Refusal, Caller Caller)> WorkspaceAsync(Caller caller)
+    {
+        var access = await tenants.AccessAsync(caller.OrgId, caller.WorkspaceId);
+        if ((TenantGate.Refusal(access, caller.OrgId, caller.WorkspaceId) ?? quotas.Request(caller.OrgId, caller.WorkspaceId, access)) is { } refusal)
+            return (refusal, caller);
+        return (null, caller.IsHuman && access?.Managers?.Contains(caller.ServiceAccountId) == true ? caller with { ManagesWorkspace = true } : caller);
+    }
 
-    /// <summary>A person's caller with whether they manage their workspace (from TenantGate's cache: no grain call).</summary>
-    private async ValueTask<Caller> WithRolesAsync(Caller caller) =>
-        caller.IsHuman && !caller.IsAdmin && await tenants.ManagesAsync(caller.OrgId, caller.WorkspaceId, caller.ServiceAccountId)
-            ? caller with { ManagesWorkspace = true }
-            : caller;
-
+    /// <summary>The caller when the request was authenticated, else null.</summary>
     public static Caller? CallerOrNull(HttpContext http) => http.Items[CallerItem] as Caller;
 
     /// <summary>The authenticated caller of the current request.</summary>

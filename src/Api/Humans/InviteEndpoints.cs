@@ -98,7 +98,8 @@ public static partial class InviteEndpoints
     public static async Task<InviteAccepted> AcceptAsync(HttpContext http, IGrainFactory grains, ApiOptions options, AuditLog audit, string token,
         string nick, string? displayName)
     {
-        if (await FindAsync(grains, token) is null) throw ProtocolException.NotFound("invite", "this token");
+        // A malformed token names no invitation and activates nothing; the grain answers 404 for a well-formed unknown one.
+        if (!TokenPattern().IsMatch(token)) throw ProtocolException.NotFound("invite", "this token");
         var invite = await grains.GetGrain<IInviteGrain>(TokenHash.Of(token)).AcceptAsync(nick, displayName?.Trim() is { Length: > 0 } d ? d : null);
         await audit.RecordAsync(http, null, new AuditEntry("invite.accept", "succeeded", invite.OrgId, invite.WorkspaceId, "user", invite.UserId,
             new System.Text.Json.Nodes.JsonObject { ["invited_by"] = invite.OwnerAgent, ["nick"] = invite.Nick }), actor: invite.UserId);

@@ -25,10 +25,10 @@ public sealed partial class QuotaGate(TenantGate tenants, UsageMeter meter, IOpt
     public QuotaOptions Options => options.Value;
 
     /// <summary>The workspace's policy in force (its own values over the node's defaults).</summary>
-    public async ValueTask<EffectiveQuota> PolicyAsync(string orgId, string workspaceId) =>
-        (await tenants.AccessAsync(orgId, workspaceId))?.Quota is { } own
-            ? _effective.GetValue(own, p => options.Value.Effective(p))
-            : _defaults ??= options.Value.Effective(null);
+    public async ValueTask<EffectiveQuota> PolicyAsync(string orgId, string workspaceId) => Policy(await tenants.AccessAsync(orgId, workspaceId));
+
+    private EffectiveQuota Policy(TenantAccess? access) =>
+        access?.Quota is { } own ? _effective.GetValue(own, p => options.Value.Effective(p)) : _defaults ??= options.Value.Effective(null);
 
     /// <summary>
     /// Refuses (429) when <paramref name="amount"/> more would take the workspace past its limit of a dimension:
@@ -49,11 +49,11 @@ public sealed partial class QuotaGate(TenantGate tenants, UsageMeter meter, IOpt
         Message = "Workspace {OrgId}/{WorkspaceId} reached {Used} of its {Dimension} quota of {Limit} (warning at {Percent}%; {Then})")]
     private partial void LogNearLimit(string orgId, string workspaceId, string dimension, long used, long limit, int percent, string then);
 
-    /// <summary>Counts a request in its workspace's minute; the refusal when it is one too many, else null.</summary>
-    public async ValueTask<ProtocolException?> RequestAsync(string orgId, string workspaceId)
+    /// <summary>Counts a request in its workspace's minute (its statuses and policy already read); the refusal when it is one too many, else null.</summary>
+    public ProtocolException? Request(string orgId, string workspaceId, TenantAccess? access)
     {
         var count = meter.AddRequest(orgId, workspaceId);
-        var policy = await PolicyAsync(orgId, workspaceId);
+        var policy = Policy(access);
         var limit = policy.Limits[QuotaDimensions.RequestsPerMinute];
         return policy.Blocks && count > limit ? Exceeded(orgId, workspaceId, QuotaDimensions.RequestsPerMinute, count - 1, limit) : null;
     }

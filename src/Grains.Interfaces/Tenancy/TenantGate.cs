@@ -19,9 +19,12 @@ public sealed class TenantGate(IGrainFactory grains, TimeProvider time)
     /// Null when the workspace's keys may act, else why not (403): its organization or itself is suspended or archived.
     /// A workspace the node holds no record of passes: its accounts were checked when they were created.
     /// </summary>
-    public async ValueTask<ProtocolException?> RefusalAsync(string orgId, string workspaceId)
+    public async ValueTask<ProtocolException?> RefusalAsync(string orgId, string workspaceId) =>
+        Refusal(await AccessAsync(orgId, workspaceId), orgId, workspaceId);
+
+    /// <summary>The same answer from statuses already read (authentication reads them once for all its checks).</summary>
+    public static ProtocolException? Refusal(TenantAccess? access, string orgId, string workspaceId)
     {
-        var access = await AccessAsync(orgId, workspaceId);
         if (access is null) return null;
         if (access.OrganizationStatus is TenantStatus.Suspended or TenantStatus.Archived)
             return new ProtocolException(403, $"organization_{access.OrganizationStatus}",
@@ -31,10 +34,6 @@ public sealed class TenantGate(IGrainFactory grains, TimeProvider time)
                 $"workspace {orgId}/{workspaceId} is {access.WorkspaceStatus}: its keys act again once an admin sets it active");
         return null;
     }
-
-    /// <summary>Whether an actor manages a workspace (an active owner, org admin or its workspace admin), as this silo last read it.</summary>
-    public async ValueTask<bool> ManagesAsync(string orgId, string workspaceId, string actorId) =>
-        (await AccessAsync(orgId, workspaceId))?.Managers?.Contains(actorId) == true;
 
     /// <summary>The workspace's statuses and quota policy as this silo last read them (null: no record of it).</summary>
     public ValueTask<TenantAccess?> AccessAsync(string orgId, string workspaceId) =>
