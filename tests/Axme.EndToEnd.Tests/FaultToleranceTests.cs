@@ -66,10 +66,57 @@ public sealed class FaultToleranceTests
     }
 
     [Fact]
+    public async Task An_intent_whose_DELIVERED_cannot_be_written_is_handed_out_again_until_it_is()
+    {
+        // By default DELIVERED rides on the intent's next write, or is written shortly after (docs/adr/031): the agent
+        // has the intent before it is written, so one that cannot be written stays SUBMITTED and is handed out again
+        // (at least once, with the same delivery id).
+        var db = await TestPostgres.CreateDatabaseAsync("axme_e2e_redeliver");
+        await using var node = new NodeProcess(db, "redeliver-test", new Dictionary<string, string> { ["Axme__Api__SseKeepAlive"] = "00:00:01" });
+        try
+        {
+            await node.StartAsync();
+            using var http = node.CreateClient();
+            using var agent = node.CreateClient(await AgentKeyAsync(http, "redeliver-agent"));
+            var stuck = (await http.PostAsync("/v1/intents", Body(0, "redeliver-agent"))).Ok()["intent_id"].Str();
+            await RefuseUpdatesAsync(db, stuck);
+
+            var first = await SseClient.ReadAsync(agent, "/v1/agents/redeliver-agent/intents/stream?since=0&wait_seconds=2", TimeSpan.FromSeconds(30));
+            var handed = first.Messages.Where(m => m.Event == "intent.delivered").Select(m => JsonNode.Parse(m.Data!)!).ToList();
+            Assert.Equal([stuck], handed.Select(d => d["intent_id"].Str())); // once per window
+            Assert.Equal("DELIVERED", handed[0]["status"].Str());
+            Assert.Contains("its DELIVERED could not be written", node.Output);
+            await TwoNodeClusterTests.Eventually(async () =>
+                (await http.GetJsonAsync($"/v1/intents/{stuck}")).Ok()["intent"]!["status"].Str() == "SUBMITTED", 20);
+
+            // Handed out again whatever the cursor, and DELIVERED for good once the write goes through.
+            await TestPostgres.ScalarAsync<int>(db, "DROP TRIGGER axme_test_refuse ON axme_intents; SELECT 1;");
+            var cursor = JsonNode.Parse(first.Messages[^1].Data!)!["next_seq"]!.GetValue<long>();
+            var next = await SseClient.ReadAsync(agent, $"/v1/agents/redeliver-agent/intents/stream?since={cursor}&wait_seconds=3", TimeSpan.FromSeconds(30),
+                stopWhen: m => m.Event == "intent.delivered");
+            var again = JsonNode.Parse(next.Messages.First(m => m.Event == "intent.delivered").Data!)!;
+            Assert.Equal(stuck, again["intent_id"].Str());
+            Assert.Equal(handed[0]["delivery_id"].Str(), again["delivery_id"].Str());
+            await TwoNodeClusterTests.Eventually(async () =>
+                (await http.GetJsonAsync($"/v1/intents/{stuck}/events")).Ok()["events"]!.AsArray().Any(e => e!["event_type"].Str() == "intent.delivered"), 20);
+        }
+        finally
+        {
+            await node.DisposeAsync();
+            await TestPostgres.DropDatabaseAsync(db);
+        }
+    }
+
+    [Fact]
     public async Task An_agent_stream_skips_an_intent_it_cannot_mark_delivered_and_hands_it_out_once_it_can()
     {
+        // With DELIVERED written before the message is sent (Axme:Intents:DeliveredWriteDelay = 0, docs/adr/031).
         var db = await TestPostgres.CreateDatabaseAsync("axme_e2e_skip");
-        await using var node = new NodeProcess(db, "skip-test", new Dictionary<string, string> { ["Axme__Api__SseKeepAlive"] = "00:00:01" });
+        await using var node = new NodeProcess(db, "skip-test", new Dictionary<string, string>
+        {
+            ["Axme__Api__SseKeepAlive"] = "00:00:01",
+            ["Axme__Intents__DeliveredWriteDelay"] = "00:00:00",
+        });
         try
         {
             await node.StartAsync();
@@ -79,13 +126,7 @@ public sealed class FaultToleranceTests
             var others = new List<string>();
             for (var i = 1; i <= 3; i++) others.Add((await http.PostAsync("/v1/intents", Body(i, "skip-agent"))).Ok()["intent_id"].Str());
             // The database refuses every write of one intent: its DELIVERED mark fails, nothing else does.
-            await TestPostgres.ScalarAsync<int>(db, $$"""
-                CREATE FUNCTION axme_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $f$
-                BEGIN RAISE EXCEPTION 'refused for the test'; END $f$;
-                CREATE TRIGGER axme_test_refuse BEFORE UPDATE ON axme_intents FOR EACH ROW
-                    WHEN (OLD.intent_id = '{{stuck}}') EXECUTE FUNCTION axme_test_refuse();
-                SELECT 1;
-                """);
+            await RefuseUpdatesAsync(db, stuck);
 
             var first = await SseClient.ReadAsync(agent, "/v1/agents/skip-agent/intents/stream?since=0&wait_seconds=3", TimeSpan.FromSeconds(30));
             Assert.Equal(200, first.StatusCode);
@@ -118,6 +159,7 @@ public sealed class FaultToleranceTests
         {
             ["Axme__ResponseTimeout"] = "00:00:02",
             ["Axme__Api__SseKeepAlive"] = "00:00:01",
+            ["Axme__Intents__DeliveredWriteDelay"] = "00:00:00", // the mark is a write (docs/adr/031)
         });
         try
         {
@@ -257,6 +299,15 @@ public sealed class FaultToleranceTests
             await TestPostgres.DropDatabaseAsync(db);
         }
     }
+
+    /// <summary>The database refuses every update of one intent's row (dropped with <c>DROP TRIGGER axme_test_refuse ON axme_intents</c>).</summary>
+    private static Task RefuseUpdatesAsync(string db, string intentId) => TestPostgres.ScalarAsync<int>(db, $$"""
+        CREATE FUNCTION axme_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $f$
+        BEGIN RAISE EXCEPTION 'refused for the test'; END $f$;
+        CREATE TRIGGER axme_test_refuse BEFORE UPDATE ON axme_intents FOR EACH ROW
+            WHEN (OLD.intent_id = '{{intentId}}') EXECUTE FUNCTION axme_test_refuse();
+        SELECT 1;
+        """);
 
     private static object Body(int i, string agent = "outage-agent") => new
     {

@@ -25,6 +25,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 {
     public const string PostgresVariable = "AXME_TEST_POSTGRES";
     public static readonly TimeSpan ReminderPeriod = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan DeliveredWriteDelay = TimeSpan.FromSeconds(2);
     private const string Invariant = "Npgsql";
     public const string ChatSecret = "chat-secret-0123456789abcdef";
 
@@ -77,6 +78,9 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.DeadlineReminderPeriod = ReminderPeriod;
                 // Long, so the tests of finished intents tell "gone with its last listener" from "gone after the idle time".
                 o.FinishedIntentIdle = TimeSpan.FromSeconds(60);
+                // Long enough that a test's next call always comes first: DeliveredWriteTests tell "written with the
+                // next write" from "written by the timer".
+                o.DeliveredWriteDelay = DeliveredWriteDelay;
             });
             host.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(s => StorageJson.Configure(s.JsonSerializerOptions));
             host.Services.Configure<DeliveryOptions>(o =>

@@ -35,19 +35,25 @@ public static partial class AgentStream
             // answering and then dropping the connection, which listeners would retry at once.
             // (A kill between the caller's check and this subscription is seen here, before the 200.)
             if (!await agentGrain.SubscribeAsync(live.Observer)) throw Mesh.MeshOperations.Killed(agent.Address);
-            var batch = await deliveries.AfterAsync(agent, since, statuses, http.RequestAborted);
+            var batch = await deliveries.AfterAsync(agent, since, statuses, [], http.RequestAborted);
             var sse = await SseWriter.StartAsync(http);
             var last = since;
             var sent = new HashSet<Guid>();
             while (true)
             {
                 var held = false;
+                // A full batch means more may follow it: the next read leaves out every row this wake-up read already.
+                // SUBMITTED rows come whatever the cursor, and one whose DELIVERED is not written yet (docs/adr/031) is
+                // still SUBMITTED: without this, a batch of those would be read again and again until they are written.
+                var read = new List<Guid>();
                 while (batch is not null && !held)
                 {
-                    // Marked DELIVERED all at once, so the writes of one wake-up share a transaction (group commit), then
-                    // sent in cursor order. One the database refused is skipped: it is still SUBMITTED, which is read
-                    // again whatever the cursor, so it never ends the stream of the others. One whose outcome is unknown
-                    // (a timeout, a broken connection: it may have committed DELIVERED) holds the stream at its cursor:
+                    // Marked DELIVERED all at once, then sent in cursor order. A mark is written with the intent's next
+                    // write, usually the agent's answer (docs/adr/031); with Axme:Intents:DeliveredWriteDelay = 0 it is
+                    // written now, and the writes of one wake-up share a transaction (group commit). One the database
+                    // refused is skipped: it is still SUBMITTED, which is read again whatever the cursor, so it never
+                    // ends the stream of the others. One whose outcome is unknown (a timeout, a broken connection: it
+                    // may have committed DELIVERED) holds the stream at its cursor:
                     // were later ones sent, the listener's cursor would pass it, and a DELIVERED intent behind the cursor
                     // is never read again. Held ones, and those after them, are read and marked again shortly (marking
                     // is idempotent), until the outcome is known.
@@ -62,8 +68,9 @@ public static partial class AgentStream
                         await sse.EventAsync(d.Cursor, IntentEventType.Delivered, DeliveryMessage.Build(intent, d.Cursor, Math.Max(1, intent.DeliveryAttempt)), http.RequestAborted);
                         last = Math.Max(last, d.Cursor);
                     }
+                    read.AddRange(batch.Select(d => d.IntentId));
                     batch = !held && batch.Count == DeliveryQueries.Batch && !live.IsClosed
-                        ? await ReadAsync(deliveries, agent, last, statuses, log, http.RequestAborted) : null;
+                        ? await ReadAsync(deliveries, agent, last, statuses, read, log, http.RequestAborted) : null;
                 }
 
                 var woke = await live.WaitAsync(held ? HeldRetry : null);
@@ -81,7 +88,7 @@ public static partial class AgentStream
                     // kill that came before the subscription could hear of it is seen here (ADR 022).
                     if (!held && !await ResubscribeAsync(agentGrain, live.Observer, log)) break;
                 }
-                batch = await ReadAsync(deliveries, agent, last, statuses, log, http.RequestAborted);
+                batch = await ReadAsync(deliveries, agent, last, statuses, [], log, http.RequestAborted);
             }
             if (!http.RequestAborted.IsCancellationRequested)
                 await sse.EventAsync("stream.timeout", new StreamTimeout { NextSeq = last }, http.RequestAborted);
@@ -94,11 +101,11 @@ public static partial class AgentStream
 
     /// <summary>The deliveries after the cursor, or null when they cannot be read now (the stream waits and reads again).</summary>
     private static async Task<IReadOnlyList<Delivery>?> ReadAsync(DeliveryQueries deliveries, AgentRecord agent, long after,
-        IReadOnlyList<string> statuses, ILogger log, CancellationToken ct)
+        IReadOnlyList<string> statuses, IReadOnlyCollection<Guid> skip, ILogger log, CancellationToken ct)
     {
         try
         {
-            return await deliveries.AfterAsync(agent, after, statuses, ct);
+            return await deliveries.AfterAsync(agent, after, statuses, skip, ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {

@@ -22,20 +22,24 @@ public sealed class DeliveryQueries(NpgsqlDataSource db, IOptions<ApiOptions> op
     /// finished ones scans the agent's intents. (The live query spells "after the cursor, or SUBMITTED" as a
     /// CASE, not an OR: with the OR the planner may pick a bitmap scan of the sweep's index of SUBMITTED intents,
     /// which reads every entry left by intents that moved on since the last vacuum: thousands per wake-up under load.)
+    /// Rows in <c>skip</c> are left out: those the stream read in this wake-up already (AgentStream).
     /// </summary>
-    public async Task<IReadOnlyList<Delivery>> AfterAsync(AgentRecord agent, long since, IReadOnlyList<string> statuses, CancellationToken ct)
+    public async Task<IReadOnlyList<Delivery>> AfterAsync(AgentRecord agent, long since, IReadOnlyList<string> statuses, IReadOnlyCollection<Guid> skip,
+        CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(statuses.Any(IntentStatus.IsTerminal)
             ? """
               SELECT intent_id, delivery_seq FROM axme_intents
               WHERE service_id = @service AND org_id = @org AND workspace_id = @ws AND to_agent = @agent AND delivery_seq IS NOT NULL
                 AND axme_key(to_agent) = axme_key(@agent) AND status = ANY(@statuses) AND delivery_seq > CASE WHEN status = 'SUBMITTED' THEN 0 ELSE @since END
+                AND NOT (intent_id = ANY(@skip))
               ORDER BY delivery_seq LIMIT @limit
               """
             : $"""
               SELECT intent_id, delivery_seq FROM axme_intents
               WHERE service_id = @service AND to_agent = @agent AND delivery_seq IS NOT NULL AND {Live}
                 AND status = ANY(@statuses) AND delivery_seq > CASE WHEN status = 'SUBMITTED' THEN 0 ELSE @since END
+                AND NOT (intent_id = ANY(@skip))
               ORDER BY delivery_seq LIMIT @limit
               """);
         cmd.Parameters.AddWithValue("service", options.Value.ServiceId);
@@ -44,6 +48,7 @@ public sealed class DeliveryQueries(NpgsqlDataSource db, IOptions<ApiOptions> op
         cmd.Parameters.AddWithValue("agent", agent.Address);
         cmd.Parameters.AddWithValue("statuses", statuses.ToArray());
         cmd.Parameters.AddWithValue("since", since);
+        cmd.Parameters.AddWithValue("skip", skip.ToArray());
         cmd.Parameters.AddWithValue("limit", Batch);
         return await ReadAsync(cmd, ct);
     }

@@ -33,6 +33,12 @@ public sealed record IntentEffects
     /// <summary>The intent just ended and someone waits for its end: its reply_to inbox and/or its workflow parent.</summary>
     public bool DeliverCompletion { get; init; }
 
+    /// <summary>
+    /// The commit causes nothing but its events: no timer to set or drop, nothing ends, starts or is handed over. Such
+    /// a commit may ride on the intent's next write (a stream delivery's DELIVERED: docs/adr/031).
+    /// </summary>
+    public bool OnlyEvents => SetTimer is null && !DropTimer && !Finished && !StartStep && !DeliverCompletion;
+
     /// <param name="before">The record the commit replaces (null for a create).</param>
     /// <param name="timerDue">When the timer registered so far is due (null: none).</param>
     /// <param name="transition">The transition about to be written.</param>

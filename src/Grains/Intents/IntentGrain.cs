@@ -123,8 +123,10 @@ public sealed partial class IntentGrain(
 
     public async Task<IntentRecord> MarkDeliveredAsync(Caller caller)
     {
-        Visible(caller);
-        return await ApplySystemAsync(intent => IntentTransitions.Deliver(intent, time.GetUtcNow()));
+        var transition = IntentTransitions.Deliver(Visible(caller), time.GetUtcNow());
+        // Written with the intent's next write when one comes soon (the agent's answer), else by a timer (docs/adr/031).
+        if (transition.Applied && !Defer(transition)) await CommitAsync(transition);
+        return S.Intent!;
     }
 
     public async Task<IntentRecord?> LeaseAsync(Caller caller, TimeSpan lease, int maxAttempts)
@@ -240,9 +242,11 @@ public sealed partial class IntentGrain(
         catch
         {
             // The in-memory copy is ahead of storage now; drop the activation so the next call re-reads.
-            DeactivateOnIdle();
+            DropActivation();
             throw;
         }
+        // Events applied earlier without a write of their own were written by this one: published first, in order.
+        var published = TakeUnwritten() is { Count: > 0 } earlier ? [.. earlier, .. effects.Events] : effects.Events;
         if (effects.Finished)
         {
             AxmeMetrics.IntentFinished(transition.Intent);
@@ -256,7 +260,7 @@ public sealed partial class IntentGrain(
         // (its caller would retry work that was done), so each is logged and left to what repairs it: listeners read
         // the rows again on their next window, a timer not dropped finds nothing due, a step intent not started is
         // started by the hand-off sweep, a completion not handed over is retried (DeliverCompletionAsync).
-        await AfterCommitAsync("publish", () => PublishAsync(transition.Intent, effects.Events));
+        await AfterCommitAsync("publish", () => PublishAsync(transition.Intent, published));
         if (effects.DropTimer) await AfterCommitAsync("drop the timer", UnregisterTimerAsync);
         if (effects.StartStep) await AfterCommitAsync("start the step intent", () => StartStepIntentAsync(enteredNow: effects.StepIsNew));
         return effects.DeliverCompletion && await DeliverCompletionAsync();
@@ -282,8 +286,9 @@ public sealed partial class IntentGrain(
         return intent;
     }
 
+    /// <summary>The written events after <paramref name="since"/>: one not yet written could still be lost, and its seq reused.</summary>
     private IReadOnlyList<IntentEvent> EventsAfter(int since) =>
-        since <= 0 ? S.Events.ToArray() : S.Events.Where(e => e.Seq > since).ToArray();
+        S.Events.Take(S.Events.Count - (_unwritten?.Count ?? 0)).Where(e => e.Seq > since).ToArray();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Intent {IntentId} timed out")]
     private partial void LogTimedOut(Guid intentId);

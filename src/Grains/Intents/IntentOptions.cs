@@ -46,6 +46,14 @@ public sealed class IntentOptions
     /// <summary>Idempotency-Keys one intent remembers within <see cref="IdempotencyRetention"/>; a new one past it is 409 idempotency_limit.</summary>
     public int MaxIdempotencyEntries { get; set; } = 1_000;
 
+    /// <summary>
+    /// How long a stream delivery's DELIVERED may wait to be written with the intent's next write (docs/adr/031): an
+    /// agent that answers within it costs one write for both. Until written, the intent's row (lists, the mesh's
+    /// counts) still says SUBMITTED and its event list does not show intent.delivered; a crash in between hands the
+    /// intent out again (at least once, same delivery_id). Zero writes it at once, before the message is sent.
+    /// </summary>
+    public TimeSpan DeliveredWriteDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>How long an e-mailed magic link works when its task has no deadline.</summary>
     public TimeSpan MagicLinkLifetime { get; set; } = TimeSpan.FromDays(3);
 }

@@ -115,6 +115,25 @@ public sealed class IntentEffectsTests
     }
 
     [Fact]
+    public void Only_a_commit_that_causes_nothing_but_events_may_ride_on_the_next_write()
+    {
+        var deadline = Now.AddMinutes(10);
+        var created = Create(deadline);
+        var delivered = IntentTransitions.Deliver(created.Intent, Now.AddSeconds(1));
+
+        // DELIVERED with the timer already at its due time: events only (docs/adr/031).
+        Assert.True(IntentEffects.Of(created.Intent, deadline, delivered, Now.AddSeconds(1), Retry).OnlyEvents);
+        // The same with the timer not yet registered: it must be, before anything is stored.
+        Assert.False(IntentEffects.Of(created.Intent, null, delivered, Now.AddSeconds(1), Retry).OnlyEvents);
+        // An end, a hand-over, a step to start: never.
+        Assert.False(IntentEffects.Of(created.Intent, deadline, IntentTransitions.Resolve(created.Intent, TestData.Complete(), Now), Now, Retry).OnlyEvents);
+        var step = Create().Intent with { ParentIntentId = Guid.NewGuid(), ParentStepId = "handle" };
+        Assert.False(IntentEffects.Of(step, null, IntentTransitions.Resolve(step, TestData.Complete(), Now), Now, Retry).OnlyEvents);
+        var before = Create().Intent with { Workflow = Run(childId: null) };
+        Assert.False(IntentEffects.Of(before, null, new Transition(before with { Workflow = Run(Guid.NewGuid()) }, []), Now, Retry).OnlyEvents);
+    }
+
+    [Fact]
     public void Tick_of_nothing_or_of_a_plain_finished_intent_drops_the_timer()
     {
         Assert.Equal(TickKind.DropTimer, IntentTick.Decide(null, Now).Kind);
