@@ -58,7 +58,11 @@ public static partial class AgentStream
                     // is never read again. Held ones, and those after them, are read and marked again shortly (marking
                     // is idempotent), until the outcome is known.
                     var fresh = batch.Where(d => sent.Add(d.IntentId)).ToArray();
-                    var marks = await Task.WhenAll(fresh.Select(d => MarkAsync(grains, caller, d, log)));
+                    // Rows read again though sent before are mostly marks not written yet: past a few, the agent is not
+                    // answering within the delay (a burst, a slow agent), and deferring would only make every read
+                    // longer; the marks are then written now, in one transaction (docs/adr/031).
+                    var deferWrites = batch.Count - fresh.Length <= DeferWhileUnwrittenAtMost;
+                    var marks = await Task.WhenAll(fresh.Select(d => MarkAsync(grains, caller, d, deferWrites, log)));
                     for (var i = 0; i < fresh.Length; i++)
                     {
                         var (d, mark) = (fresh[i], marks[i]);
@@ -120,11 +124,14 @@ public static partial class AgentStream
     /// <summary>A DELIVERED mark: the intent as marked; or refused (no intent; nothing was written); or of unknown outcome.</summary>
     private readonly record struct Mark(IntentRecord? Intent, bool Unknown);
 
-    private static async Task<Mark> MarkAsync(IGrainFactory grains, Caller caller, Delivery d, ILogger log)
+    /// <summary>Rows a read may return again (sent, their DELIVERED not written yet) while the stream still defers marks.</summary>
+    private const int DeferWhileUnwrittenAtMost = 32;
+
+    private static async Task<Mark> MarkAsync(IGrainFactory grains, Caller caller, Delivery d, bool deferWrite, ILogger log)
     {
         try
         {
-            return new Mark(await grains.GetGrain<IIntentGrain>(d.IntentId).MarkDeliveredAsync(caller), false);
+            return new Mark(await grains.GetGrain<IIntentGrain>(d.IntentId).MarkDeliveredAsync(caller, deferWrite), false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -41,9 +41,12 @@ public interface IIntentGrain : IGrainWithGuidKey
     [Alias("Unsubscribe")]
     Task UnsubscribeAsync(IIntentObserver observer);
 
-    /// <summary>Marks the intent DELIVERED when it is handed to its agent's channel (idempotent); returns it.</summary>
+    /// <summary>
+    /// Marks the intent DELIVERED when it is handed to its agent's channel (idempotent); returns it. With
+    /// <paramref name="deferWrite"/> the mark may ride on the intent's next write (docs/adr/031), else it is written now.
+    /// </summary>
     [Alias("MarkDelivered")]
-    Task<IntentRecord> MarkDeliveredAsync(Caller caller);
+    Task<IntentRecord> MarkDeliveredAsync(Caller caller, bool deferWrite);
 
     /// <summary>Leases the delivery to a poller; null when it is not deliverable or leased by someone else.</summary>
     [Alias("Lease")]

@@ -121,11 +121,11 @@ public sealed partial class IntentGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<IntentRecord> MarkDeliveredAsync(Caller caller)
+    public async Task<IntentRecord> MarkDeliveredAsync(Caller caller, bool deferWrite)
     {
         var transition = IntentTransitions.Deliver(Visible(caller), time.GetUtcNow());
         // Written with the intent's next write when one comes soon (the agent's answer), else by a timer (docs/adr/031).
-        if (transition.Applied && !Defer(transition)) await CommitAsync(transition);
+        if (transition.Applied && !(deferWrite && Defer(transition))) await CommitAsync(transition);
         return S.Intent!;
     }
 

@@ -23,7 +23,7 @@ public sealed class DeliveredWriteTests(ClusterFixture fx)
         try
         {
             await grain.SubscribeAsync(_caller, reference, 2);
-            var marked = await grain.MarkDeliveredAsync(_caller);
+            var marked = await grain.MarkDeliveredAsync(_caller, deferWrite: true);
 
             Assert.Equal(IntentStatus.Delivered, marked.Status); // what the agent's message says
             Assert.Equal(IntentStatus.Delivered, (await grain.GetAsync(_caller)).Status);
@@ -54,8 +54,8 @@ public sealed class DeliveredWriteTests(ClusterFixture fx)
         try
         {
             await grain.SubscribeAsync(_caller, reference, 2);
-            await grain.MarkDeliveredAsync(_caller);
-            Assert.Equal(IntentStatus.Delivered, (await grain.MarkDeliveredAsync(_caller)).Status); // a second listener's mark: nothing new
+            await grain.MarkDeliveredAsync(_caller, deferWrite: true);
+            Assert.Equal(IntentStatus.Delivered, (await grain.MarkDeliveredAsync(_caller, deferWrite: true)).Status); // a second listener's mark: nothing new
 
             var pushed = await observer.WaitForAsync(1, Timeout);
 
@@ -74,12 +74,23 @@ public sealed class DeliveredWriteTests(ClusterFixture fx)
     public async Task A_mark_not_yet_written_is_written_when_the_intent_is_deactivated()
     {
         var (id, grain) = await CreatedAsync();
-        await grain.MarkDeliveredAsync(_caller);
+        await grain.MarkDeliveredAsync(_caller, deferWrite: true);
 
         await fx.Cluster.DeactivateAsync(grain);
 
         Assert.Equal((2, IntentStatus.Delivered, "1,2,3"), await RowAsync(id));
         Assert.Equal(IntentStatus.Delivered, (await grain.GetAsync(_caller)).Status); // read again from its row
+    }
+
+    [Fact]
+    public async Task A_mark_the_stream_wants_written_now_is_written_before_it_returns()
+    {
+        var (id, grain) = await CreatedAsync();
+
+        Assert.Equal(IntentStatus.Delivered, (await grain.MarkDeliveredAsync(_caller, deferWrite: false)).Status);
+
+        Assert.Equal((2, IntentStatus.Delivered, "1,2,3"), await RowAsync(id));
+        Assert.Equal([1, 2, 3], (await grain.GetEventsAsync(_caller, 0)).Select(e => e.Seq));
     }
 
     private async Task<(Guid, IIntentGrain)> CreatedAsync()
