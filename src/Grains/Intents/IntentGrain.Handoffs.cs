@@ -16,6 +16,8 @@ public sealed partial class IntentGrain
         await ApplySystemAsync(intent => IntentTransitions.StepFinished(intent, stepId, stepIntentId, status, resultJson, errorJson, time.GetUtcNow()));
     }
 
+    public Task StartStepAsync(bool enteredNow) => AfterCommitAsync("start the step intent", () => StartStepIntentAsync(enteredNow: enteredNow));
+
     /// <summary>
     /// Creates the current workflow step's intent if it is not known to exist yet. Idempotent (the step intent's id
     /// is named by parent, step and attempt, and its create replays), so nothing records that it ran: a crash in
