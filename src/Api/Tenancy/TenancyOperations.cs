@@ -197,29 +197,33 @@ public static class TenancyOperations
     {
         var org = Canonical(orgId);
         var grain = grains.GetGrain<IOrganizationGrain>(org);
-        if (caller.IsAdmin || caller.OrgId == org) return grain;
-        return await grain.FindAsync() is not null && (await grain.ListMembersAsync(null)).Any(m => m.ActorId == caller.ServiceAccountId && m.Status == "active")
-            ? grain
-            : throw ProtocolException.Forbidden($"organization {org} is another tenant's");
+        return caller.IsAdmin || caller.OrgId == org || (await MembershipsAsync(grain, caller)).Count > 0 ? grain : throw AnotherTenants(org);
     }
 
     /// <summary>The organization when the caller may change it: an admin key, or an active org_owner/org_admin member's key.</summary>
     private static async Task<IOrganizationGrain> Managed(IGrainFactory grains, Caller caller, string orgId)
     {
-        var org = await Readable(grains, caller, orgId);
-        return await ManagesAsync(grains, caller, Canonical(orgId))
-            ? org
-            : throw ProtocolException.Forbidden($"changing organization {Canonical(orgId)} needs an admin key or an org_owner/org_admin member's key");
+        var org = Canonical(orgId);
+        var grain = grains.GetGrain<IOrganizationGrain>(org);
+        if (caller.IsAdmin) return grain;
+        var mine = await MembershipsAsync(grain, caller); // read once: whether it may read the organization, and change it
+        if (caller.OrgId != org && mine.Count == 0) throw AnotherTenants(org);
+        return mine.Any(Manages)
+            ? grain
+            : throw ProtocolException.Forbidden($"changing organization {org} needs an admin key or an org_owner/org_admin member's key");
     }
 
     /// <summary>Whether the caller manages an organization: an admin key, or an active organization-wide org_owner/org_admin member.</summary>
-    public static async Task<bool> ManagesAsync(IGrainFactory grains, Caller caller, string orgId)
-    {
-        if (caller.IsAdmin) return true;
-        if (await grains.GetGrain<IOrganizationGrain>(orgId).FindAsync() is null) return false;
-        var members = await grains.GetGrain<IOrganizationGrain>(orgId).ListMembersAsync(null);
-        return members.Any(m => m.ActorId == caller.ServiceAccountId && m.WorkspaceId is null && m.Status == "active" && ManagerRoles.Contains(m.Role));
-    }
+    public static async Task<bool> ManagesAsync(IGrainFactory grains, Caller caller, string orgId) =>
+        caller.IsAdmin || (await MembershipsAsync(grains.GetGrain<IOrganizationGrain>(orgId), caller)).Any(Manages);
+
+    private static bool Manages(MemberRecord m) => m.WorkspaceId is null && ManagerRoles.Contains(m.Role);
+
+    private static ProtocolException AnotherTenants(string org) => ProtocolException.Forbidden($"organization {org} is another tenant's");
+
+    /// <summary>The caller's active memberships of an organization (none when it does not exist).</summary>
+    private static async Task<IReadOnlyList<MemberRecord>> MembershipsAsync(IOrganizationGrain org, Caller caller) =>
+        await org.FindAsync() is null ? [] : [.. (await org.ListMembersAsync(null)).Where(m => m.ActorId == caller.ServiceAccountId && m.Status == "active")];
 
     private static string? Name(RequestBody body, bool required)
     {

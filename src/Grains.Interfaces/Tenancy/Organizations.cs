@@ -144,6 +144,6 @@ public static class MemberRoles
     public const string Admin = "org_admin";
     public const string WorkspaceAdmin = "workspace_admin";
     public static readonly IReadOnlySet<string> All =
-        new HashSet<string> { Owner, Admin, "workspace_admin", "member", "billing_viewer", "security_auditor" };
+        new HashSet<string> { Owner, Admin, WorkspaceAdmin, "member", "billing_viewer", "security_auditor" };
     public static readonly IReadOnlySet<string> Statuses = new HashSet<string> { "active", "invited", "suspended", "removed" };
 }
