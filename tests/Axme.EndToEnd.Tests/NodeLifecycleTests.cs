@@ -174,4 +174,14 @@ public sealed partial class NodeLifecycleTests
             await TestPostgres.DropDatabaseAsync(db);
         }
     }
+
+    [Fact]
+    public void The_node_runs_with_thread_pool_workers_that_do_not_spin_for_work()
+    {
+        // The setting travels in the node's runtimeconfig.json (Axme.Silo.csproj), so every way of starting the node has it.
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.ChangeExtension(NodeProcess.SiloDll, ".runtimeconfig.json")))!;
+        var spin = config["runtimeOptions"]?["configProperties"]?["System.Threading.ThreadPool.UnfairSemaphoreSpinLimit"];
+        Assert.NotNull(spin);
+        Assert.Equal(0, spin.GetValue<int>());
+    }
 }
