@@ -86,7 +86,7 @@ public sealed class CrashRecoveryTests
             var drift = await TestPostgres.ScalarAsync<long>(db, """
                 SELECT count(*) FROM axme_intents v
                 WHERE v.status <> v.doc::jsonb ->> 'status' OR v.last_seq <> (v.doc::jsonb ->> 'last_seq')::int
-                   OR v.last_seq <> (SELECT count(*) FROM axme_intent_events e WHERE e.service_id = v.service_id AND e.intent_id = v.intent_id)
+                   OR v.last_seq <> (SELECT count(*) FROM axme_intent_event_list e WHERE e.service_id = v.service_id AND e.intent_id = v.intent_id)
                 """);
             Assert.Equal(0, drift);
             Assert.Equal(0, await TestPostgres.ScalarAsync<long>(db, """

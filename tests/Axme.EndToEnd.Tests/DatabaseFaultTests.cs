@@ -88,7 +88,7 @@ public sealed class DatabaseFaultTests
             // No write was cut in half: rows and their events agree.
             Assert.Equal(0, await TestPostgres.ScalarAsync<long>(db, """
                 SELECT count(*) FROM axme_intents v
-                WHERE v.last_seq <> (SELECT count(*) FROM axme_intent_events e WHERE e.service_id = v.service_id AND e.intent_id = v.intent_id)
+                WHERE v.last_seq <> (SELECT count(*) FROM axme_intent_event_list e WHERE e.service_id = v.service_id AND e.intent_id = v.intent_id)
                 """));
             Assert.Equal(answered.Count + failed.Count, answered.Keys.Concat(failed).Distinct().Count());
         }

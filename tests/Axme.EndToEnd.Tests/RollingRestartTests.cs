@@ -144,7 +144,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
             // Every intent created is there once and finished once.
             Assert.Equal(created.Count, await TestPostgres.ScalarAsync<long>(db, "SELECT count(*) FROM axme_intents WHERE intent_type = @t", ("t", IntentType)));
             Assert.Equal(created.Count, await TestPostgres.ScalarAsync<long>(db,
-                "SELECT count(*) FROM axme_intent_events e JOIN axme_intents i USING (service_id, intent_id) WHERE i.intent_type = @t AND e.doc LIKE '%\"intent.completed\"%'",
+                "SELECT count(*) FROM axme_intent_event_list e JOIN axme_intents i USING (service_id, intent_id) WHERE i.intent_type = @t AND e.event ->> 'event_type' = 'intent.completed'",
                 ("t", IntentType)));
             foreach (var n in nodes) Assert.DoesNotContain("Unhandled error", n.Output);
         }

@@ -241,7 +241,7 @@ public sealed class ThreeNodeFaultTests(ITestOutputHelper output)
     {
         Assert.Equal(RoundTrips, await TestPostgres.ScalarAsync<long>(db, "SELECT count(*) FROM axme_intents WHERE intent_type = @t", ("t", IntentType)));
         Assert.Equal(RoundTrips, await TestPostgres.ScalarAsync<long>(db,
-            "SELECT count(*) FROM axme_intent_events e JOIN axme_intents i USING (service_id, intent_id) WHERE i.intent_type = @t AND e.doc LIKE '%\"intent.completed\"%'",
+            "SELECT count(*) FROM axme_intent_event_list e JOIN axme_intents i USING (service_id, intent_id) WHERE i.intent_type = @t AND e.event ->> 'event_type' = 'intent.completed'",
             ("t", IntentType)));
     }
 }

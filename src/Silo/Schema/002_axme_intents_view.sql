@@ -3,7 +3,8 @@
 -- axme_intents is the intent grains' own storage (IntentStorage, not the ADO.NET provider): one row per intent
 -- with typed, indexed columns written directly by the grain's write (no trigger re-parsing JSON), the record as
 -- JSON text in doc (what lists return), grain-only extras in state. Events are rows of axme_intent_events,
--- appended, so a write does not grow with the intent's history. Lists, the agent stream cursor and the inbox
+-- appended, so a write does not grow with the intent's history: one row per write, holding that write's events as a
+-- JSON array under the first one's seq (docs/adr/033; rows written before hold one event object each). Lists, the agent stream cursor and the inbox
 -- read these tables and are consistent with the write because they are the write.
 
 CREATE TABLE IF NOT EXISTS axme_intents
@@ -55,6 +56,12 @@ CREATE TABLE IF NOT EXISTS axme_intent_events
     PRIMARY KEY (service_id, intent_id, seq)
 );
 ALTER TABLE axme_intent_events ALTER COLUMN doc SET STORAGE EXTERNAL;
+-- One row per event, whichever way it was stored: for operators' queries and the tests' checks.
+CREATE OR REPLACE VIEW axme_intent_event_list AS
+SELECT e.service_id, e.intent_id, (x.event ->> 'seq')::int AS seq, x.event
+FROM axme_intent_events e
+CROSS JOIN LATERAL jsonb_array_elements(
+    CASE WHEN left(ltrim(e.doc), 1) = '[' THEN e.doc::jsonb ELSE jsonb_build_array(e.doc::jsonb) END) AS x(event);
 
 -- Deliveries to agents (agent SSE stream): every intent that becomes deliverable to an agent (not a human task;
 -- SUBMITTED or DELIVERED) gets a cursor from one server-wide sequence, so an agent's cursors are increasing and

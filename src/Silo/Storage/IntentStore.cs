@@ -11,9 +11,10 @@ namespace Axme.Silo.Storage;
 
 /// <summary>
 /// The intents' rows in PostgreSQL (Schema/002, docs/adr/016): one row per intent with typed columns, events
-/// appended as rows. Reads and writes are group-committed (<see cref="GroupCommit{TItem}"/>): concurrent writes of
-/// many intents share one round trip and one transaction, and nothing is acknowledged before that transaction
-/// committed. Every write is a compare-and-set on the row's version, so a stale activation can never overwrite.
+/// appended as rows, one row for the events of each write (docs/adr/033). Reads and writes are group-committed
+/// (<see cref="GroupCommit{TItem}"/>): concurrent writes of many intents share one round trip and one transaction, and
+/// nothing is acknowledged before that transaction committed. Every write is a compare-and-set on the row's version,
+/// so a stale activation can never overwrite.
 /// </summary>
 public sealed class IntentStore : IAsyncDisposable
 {
@@ -91,8 +92,12 @@ public sealed class IntentStore : IAsyncDisposable
         public List<IdempotencyEntry> Idempotency { get; set; } = [];
     }
 
-    /// <summary>The columns of one write, serialised before it is queued (on the grain's thread, not the batch's).</summary>
-    private sealed record Row(IntentRecord Intent, string Doc, string State, DateTimeOffset? DueAt, int[] Seqs, string[] Events)
+    /// <summary>
+    /// The columns of one write, serialised before it is queued (on the grain's thread, not the batch's). The write's new
+    /// events go into one row (docs/adr/033): FirstSeq is the first one's seq, Events their JSON array; both null when
+    /// the write has none.
+    /// </summary>
+    private sealed record Row(IntentRecord Intent, string Doc, string State, DateTimeOffset? DueAt, int? FirstSeq, string? Events)
     {
         public static Row Of(IntentState s, int storedSeq)
         {
@@ -103,7 +108,7 @@ public sealed class IntentStore : IAsyncDisposable
             };
             var fresh = s.Events.Where(e => e.Seq > storedSeq).ToArray();
             return new Row(intent, JsonSerializer.Serialize(intent, StorageJson.Options), JsonSerializer.Serialize(extras, StorageJson.Options),
-                s.ReminderDueAt, [.. fresh.Select(e => e.Seq)], [.. fresh.Select(e => JsonSerializer.Serialize(e, StorageJson.Options))]);
+                s.ReminderDueAt, fresh.Length > 0 ? fresh[0].Seq : null, fresh.Length > 0 ? JsonSerializer.Serialize(fresh, StorageJson.Options) : null);
         }
 
         /// <summary>Handed to an agent's channel: a cursor is drawn the first time (PROTOCOL §6.4).</summary>
@@ -116,13 +121,14 @@ public sealed class IntentStore : IAsyncDisposable
     private const string Events = """
         ev AS (
             INSERT INTO axme_intent_events (service_id, intent_id, seq, doc)
-            SELECT $1, $2, e.seq, e.doc FROM unnest($15::int[], $16::text[]) AS e(seq, doc)
-            WHERE EXISTS (SELECT 1 FROM up))
+            SELECT $1, $2, $15, $16
+            WHERE $16 IS NOT NULL AND EXISTS (SELECT 1 FROM up))
         SELECT (SELECT version FROM up)
         """;
 
     // $1 service, $2 id, $3 status, $4 updated_at, $5 deadline_at, $6 doc, $7 deliverable, $8 lease_until,
-    // $9 waiting_reason, $10 due_at, $11 waiting_child, $12 last_seq, $13 state, $14 to_agent, $15/$16 events,
+    // $9 waiting_reason, $10 due_at, $11 waiting_child, $12 last_seq, $13 state, $14 to_agent, $15/$16 the events' row
+    // (first seq, JSON array),
     // insert only: $17 org, $18 workspace, $19 type, $20 correlation, $21 from, $22 created_at; update only: $17 expected version.
     private const string InsertSql = $"""
         WITH up AS (
@@ -215,8 +221,8 @@ public sealed class IntentStore : IAsyncDisposable
         p.Add(new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = i.LastSeq });
         p.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = r.State });
         p.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = i.ToAgent });
-        p.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = r.Seqs });
-        p.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = r.Events });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)r.FirstSeq ?? DBNull.Value });
+        p.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)r.Events ?? DBNull.Value });
         if (op.Expected is { } expected)
         {
             p.Add(new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = expected });
@@ -259,7 +265,7 @@ public sealed class IntentStore : IAsyncDisposable
                     : null;
                 await reader.NextResultAsync();
                 var events = new List<IntentEvent>();
-                while (await reader.ReadAsync()) events.Add(JsonSerializer.Deserialize<IntentEvent>(reader.GetString(0), StorageJson.Options)!);
+                while (await reader.ReadAsync()) events.AddRange(EventsOf(reader.GetString(0)));
                 if (row is { } r)
                     found[ids[i]] = new Stored(JsonSerializer.Deserialize<IntentRecord>(r.Doc, StorageJson.Options)!,
                         r.State is null ? new IntentExtras() : JsonSerializer.Deserialize<IntentExtras>(r.State, StorageJson.Options)!, events, r.Version);
@@ -272,6 +278,12 @@ public sealed class IntentStore : IAsyncDisposable
             op.Complete();
         }
     }
+
+    /// <summary>The events of one row: a write's JSON array, or a single event as rows were written before ADR 033.</summary>
+    public static IEnumerable<IntentEvent> EventsOf(string doc) =>
+        doc.AsSpan().TrimStart().StartsWith("[")
+            ? JsonSerializer.Deserialize<List<IntentEvent>>(doc, StorageJson.Options)!
+            : [JsonSerializer.Deserialize<IntentEvent>(doc, StorageJson.Options)!];
 
     private static NpgsqlBatchCommand Command(string sql, string service, object id)
     {

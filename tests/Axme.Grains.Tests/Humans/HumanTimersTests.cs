@@ -130,7 +130,7 @@ public sealed class HumanTimerGrainTests(ClusterFixture fx)
         // Watched through its rows, not through calls (a call would activate it again).
         await using var db = Npgsql.NpgsqlDataSource.Create(fx.ConnectionString);
         var reminders = await Eventually.WaitAsync<object?>(() => db.CreateCommand(
-                $"SELECT count(*) FROM axme_intent_events WHERE intent_id = '{id}' AND doc LIKE '%\"intent.reminder\"%'").ExecuteScalarAsync(),
+                $"SELECT count(*) FROM axme_intent_event_list WHERE intent_id = '{id}' AND event ->> 'event_type' = 'intent.reminder'").ExecuteScalarAsync(),
             n => (long)n! == 1, TimeSpan.FromSeconds(20));
         Assert.Equal(1L, reminders);
         var active = await Eventually.WaitAsync<List<GrainId>>(() => management.GetActiveGrains(grainId.Type).AsTask(),

@@ -101,12 +101,12 @@ public sealed class DeliveredWriteTests(ClusterFixture fx)
         return (id, grain);
     }
 
-    /// <summary>The intent's row as stored: its version (one per write), its status and its event rows ("1,2,3").</summary>
+    /// <summary>The intent's row as stored: its version (one per write), its status and its stored events ("1,2,3").</summary>
     private async Task<(int Version, string Status, string Events)> RowAsync(Guid id)
     {
         var row = await fx.RowAsync("""
             SELECT v.version, v.status,
-                   (SELECT array_agg(e.seq ORDER BY e.seq) FROM axme_intent_events e WHERE e.service_id = v.service_id AND e.intent_id = v.intent_id)
+                   (SELECT array_agg(e.seq ORDER BY e.seq) FROM axme_intent_event_list e WHERE e.service_id = v.service_id AND e.intent_id = v.intent_id)
             FROM axme_intents v WHERE v.service_id = @service AND v.intent_id = @id
             """, ("service", fx.ServiceId), ("id", id));
         Assert.NotNull(row);

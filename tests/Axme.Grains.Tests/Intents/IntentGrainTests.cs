@@ -38,7 +38,7 @@ public sealed class IntentGrainTests(ClusterFixture fx)
     }
 
     [Fact]
-    public async Task State_survives_deactivation_as_a_typed_row_and_event_rows()
+    public async Task State_survives_deactivation_as_a_typed_row_and_one_event_row_per_write()
     {
         var id = Guid.NewGuid();
         var grain = Intent(id);
@@ -54,6 +54,7 @@ public sealed class IntentGrainTests(ClusterFixture fx)
         Assert.Equal([1, 2, 3, 4], events.Select(e => e.Seq));
         var row = await fx.RowAsync("""
             SELECT v.version, v.status, v.doc::jsonb ->> 'status', v.last_seq,
+                   (SELECT array_agg(e.seq ORDER BY e.seq) FROM axme_intent_event_list e WHERE e.service_id = v.service_id AND e.intent_id = v.intent_id),
                    (SELECT array_agg(e.seq ORDER BY e.seq) FROM axme_intent_events e WHERE e.service_id = v.service_id AND e.intent_id = v.intent_id)
             FROM axme_intents v WHERE v.service_id = @service AND v.intent_id = @id
             """, ("service", fx.ServiceId), ("id", id));
@@ -62,7 +63,33 @@ public sealed class IntentGrainTests(ClusterFixture fx)
         Assert.Equal(IntentStatus.Completed, row[1]);
         Assert.Equal(IntentStatus.Completed, row[2]);
         Assert.Equal(4, row[3]);
-        Assert.Equal(new[] { 1, 2, 3, 4 }, (int[])row[4]!); // each event a row, written once
+        Assert.Equal(new[] { 1, 2, 3, 4 }, (int[])row[4]!); // each event stored once
+        Assert.Equal(new[] { 1, 3 }, (int[])row[5]!); // in two rows: created+submitted, then in_progress+completed (ADR 033)
+    }
+
+    [Fact]
+    public async Task An_intent_whose_events_were_stored_one_row_each_reads_them_all_and_appends_a_row_per_write()
+    {
+        // Rows as written before ADR 033: each event its own JSON object. Moved there from a fresh intent's rows.
+        var id = Guid.NewGuid();
+        var grain = Intent(id);
+        await grain.CreateAsync(TestData.Create(_caller));
+        await fx.Cluster.DeactivateAsync(grain);
+        await fx.ScalarAsync<object>("""
+            WITH old AS (DELETE FROM axme_intent_events WHERE service_id = @service AND intent_id = @id RETURNING doc)
+            INSERT INTO axme_intent_events (service_id, intent_id, seq, doc)
+            SELECT @service, @id, (x ->> 'seq')::int, x::text FROM old, jsonb_array_elements(old.doc::jsonb) x
+            """, ("service", fx.ServiceId), ("id", id));
+        Assert.Equal(2L, await fx.ScalarAsync<long>("SELECT count(*) FROM axme_intent_events WHERE intent_id = @id", ("id", id)));
+
+        await grain.ResolveAsync(_caller, TestData.Complete(), null);
+        await fx.Cluster.DeactivateAsync(grain);
+
+        var events = await grain.GetEventsAsync(_caller, 0);
+        Assert.Equal([1, 2, 3, 4], events.Select(e => e.Seq));
+        Assert.Equal(IntentStatus.Completed, (await grain.GetAsync(_caller)).Status);
+        Assert.Equal(3L, await fx.ScalarAsync<long>("SELECT count(*) FROM axme_intent_events WHERE intent_id = @id", ("id", id)));
+        Assert.Equal(4L, await fx.ScalarAsync<long>("SELECT count(*) FROM axme_intent_event_list WHERE intent_id = @id", ("id", id)));
     }
 
     [Fact]
