@@ -4,8 +4,8 @@
 -- with typed, indexed columns written directly by the grain's write (no trigger re-parsing JSON), the record as
 -- JSON text in doc (what lists return), grain-only extras in state. Events are rows of axme_intent_events,
 -- appended, so a write does not grow with the intent's history: one row per write, holding that write's events as a
--- JSON array under the first one's seq (docs/adr/033; rows written before hold one event object each). Lists, the agent stream cursor and the inbox
--- read these tables and are consistent with the write because they are the write.
+-- JSON array under the first one's seq (docs/adr/033; rows written before hold one event object each). Lists, the
+-- agent stream cursor and the inbox read these tables and are consistent with the write because they are the write.
 
 CREATE TABLE IF NOT EXISTS axme_intents
 (

@@ -280,7 +280,7 @@ public sealed class IntentStore : IAsyncDisposable
     }
 
     /// <summary>The events of one row: a write's JSON array, or a single event as rows were written before ADR 033.</summary>
-    public static IEnumerable<IntentEvent> EventsOf(string doc) =>
+    private static IEnumerable<IntentEvent> EventsOf(string doc) =>
         doc.AsSpan().TrimStart().StartsWith("[")
             ? JsonSerializer.Deserialize<List<IntentEvent>>(doc, StorageJson.Options)!
             : [JsonSerializer.Deserialize<IntentEvent>(doc, StorageJson.Options)!];
