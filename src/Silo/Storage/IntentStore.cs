@@ -16,7 +16,7 @@ namespace Axme.Silo.Storage;
 /// nothing is acknowledged before that transaction committed. Every write is a compare-and-set on the row's version,
 /// so a stale activation can never overwrite.
 /// </summary>
-public sealed class IntentStore : IAsyncDisposable
+public sealed partial class IntentStore : IAsyncDisposable
 {
     /// <summary>Batches run side by side: one is sent while another waits for its commit.</summary>
     public const int Lanes = 2;
@@ -36,9 +36,6 @@ public sealed class IntentStore : IAsyncDisposable
         _writes = new GroupCommit<WriteOp>(RunWritesAsync, Lanes, MaxBatch);
         _reads = new GroupCommit<ReadOp>(RunReadsAsync, Lanes, MaxBatch);
     }
-
-    /// <summary>What is stored of one intent.</summary>
-    public sealed record Stored(IntentRecord Intent, IntentExtras Extras, List<IntentEvent> Events, int Version);
 
     /// <summary>The intent's row and events, or null when it was never written.</summary>
     public async Task<Stored?> ReadAsync(Guid intentId)
@@ -80,42 +77,6 @@ public sealed class IntentStore : IAsyncDisposable
         public int? Expected { get; } = expected;
         public Row Row { get; } = row;
         public int? Result { get; set; }
-    }
-
-    /// <summary>Grain-only parts of the state, stored as one JSON text beside the record.</summary>
-    public sealed class IntentExtras
-    {
-        public int SchemaVersion { get; set; } = 2;
-        public string? CreateRequestHash { get; set; }
-        public string? CreatedStatus { get; set; }
-        public DateTimeOffset? ReminderDueAt { get; set; }
-        public List<IdempotencyEntry> Idempotency { get; set; } = [];
-    }
-
-    /// <summary>
-    /// The columns of one write, serialised before it is queued (on the grain's thread, not the batch's). The write's new
-    /// events go into one row (docs/adr/033): FirstSeq is the first one's seq, Events their JSON array; both null when
-    /// the write has none.
-    /// </summary>
-    private sealed record Row(IntentRecord Intent, string Doc, string State, DateTimeOffset? DueAt, int? FirstSeq, string? Events)
-    {
-        public static Row Of(IntentState s, int storedSeq)
-        {
-            var intent = s.Intent ?? throw new InvalidOperationException("an intent state without its record cannot be written");
-            var extras = new IntentExtras
-            {
-                CreateRequestHash = s.CreateRequestHash, CreatedStatus = s.CreatedStatus, ReminderDueAt = s.ReminderDueAt, Idempotency = s.Idempotency,
-            };
-            var fresh = s.Events.Where(e => e.Seq > storedSeq).ToArray();
-            return new Row(intent, JsonSerializer.Serialize(intent, StorageJson.Options), JsonSerializer.Serialize(extras, StorageJson.Options),
-                s.ReminderDueAt, fresh.Length > 0 ? fresh[0].Seq : null, fresh.Length > 0 ? JsonSerializer.Serialize(fresh, StorageJson.Options) : null);
-        }
-
-        /// <summary>Handed to an agent's channel: a cursor is drawn the first time (PROTOCOL §6.4).</summary>
-        public bool Deliverable => Intent.HumanTaskJson is null && Intent.Status is IntentStatus.Submitted or IntentStatus.Delivered;
-
-        /// <summary>A workflow parent waiting for its step intent (the hand-off sweep's subject).</summary>
-        public Guid? WaitingChild => Intent.IsTerminal ? null : Intent.Workflow?.ChildId;
     }
 
     private const string Events = """
@@ -278,12 +239,6 @@ public sealed class IntentStore : IAsyncDisposable
             op.Complete();
         }
     }
-
-    /// <summary>The events of one row: a write's JSON array, or a single event as rows were written before ADR 033.</summary>
-    private static IEnumerable<IntentEvent> EventsOf(string doc) =>
-        doc.AsSpan().TrimStart().StartsWith("[")
-            ? JsonSerializer.Deserialize<List<IntentEvent>>(doc, StorageJson.Options)!
-            : [JsonSerializer.Deserialize<IntentEvent>(doc, StorageJson.Options)!];
 
     private static NpgsqlBatchCommand Command(string sql, string service, object id)
     {
