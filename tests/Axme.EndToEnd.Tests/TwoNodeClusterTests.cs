@@ -46,6 +46,22 @@ public sealed class TwoNodeClusterTests
             (await viaB.PostAsync($"/v1/intents/{id2}/resolve", new { status = "CANCELED", reason = "from b" })).Ok();
             var sse = await reading;
             Assert.Equal("intent.canceled", sse.Messages.First(m => m.Id is not null).Event);
+
+            // A key both nodes keep the answer of (ADR 034) is refused by both as soon as its revoke returns, whichever
+            // node holds its grain: the revoke tells every silo that kept it.
+            var sa = (await viaA.PostAsync("/v1/service-accounts", new { name = "revokee" })).Ok();
+            var saId = sa["service_account"]!["service_account_id"].Str();
+            var key = (await viaA.PostAsync($"/v1/service-accounts/{saId}/keys", new { })).Ok()["key"]!;
+            using var keyA = a.CreateClient(key["token"].Str());
+            using var keyB = b.CreateClient(key["token"].Str());
+            for (var i = 0; i < 3; i++)
+            {
+                (await keyA.GetJsonAsync("/v1/intents?limit=1")).Ok();
+                (await keyB.GetJsonAsync("/v1/intents?limit=1")).Ok();
+            }
+            (await viaB.PostAsync($"/v1/service-accounts/{saId}/keys/{key["key_id"].Str()}/revoke")).Ok();
+            (await keyA.GetJsonAsync("/v1/intents?limit=1")).Error(System.Net.HttpStatusCode.Unauthorized, "invalid_platform_api_key");
+            (await keyB.GetJsonAsync("/v1/intents?limit=1")).Error(System.Net.HttpStatusCode.Unauthorized, "invalid_platform_api_key");
         }
         finally
         {

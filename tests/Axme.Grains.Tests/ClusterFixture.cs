@@ -76,8 +76,6 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.Configure<IntentOptions>(o =>
             {
                 o.DeadlineReminderPeriod = ReminderPeriod;
-                // Long, so the tests of finished intents tell "gone with its last listener" from "gone after the idle time".
-                o.FinishedIntentIdle = TimeSpan.FromSeconds(60);
                 // Long enough that a test's next call always comes first: DeliveredWriteTests tell "written with the
                 // next write" from "written by the timer".
                 o.DeliveredWriteDelay = DeliveredWriteDelay;

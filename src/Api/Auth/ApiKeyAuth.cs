@@ -8,11 +8,11 @@ namespace Axme.Api.Auth;
 
 /// <summary>
 /// Authenticates every /v1 request by its API key (x-api-key, or Authorization: Bearer when no
-/// x-api-key is sent). The key is looked up by its hash in its ApiKeyGrain, so a revoke on any node
-/// is seen by all nodes at once. An actor token in the bearer (ActorTokens) makes the request act as that
+/// x-api-key is sent). The key is looked up by its hash in its ApiKeyGrain, through this silo's ApiKeyCache, which the
+/// grain tells to forget the key before a revoke returns: a revoke on any node is seen by all nodes at once. An actor token in the bearer (ActorTokens) makes the request act as that
 /// human user: alone, or on top of a key of the user's workspace (or an admin key).
 /// </summary>
-public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorTokens, Sessions.SessionTokens sessions, AuthFailureLimiter failures, TenantGate tenants,
+public sealed class ApiKeyAuthFilter(IGrainFactory grains, ApiKeyCache keys, ActorTokens actorTokens, Sessions.SessionTokens sessions, AuthFailureLimiter failures, TenantGate tenants,
     QuotaGate quotas)
     : IEndpointFilter
 {
@@ -60,7 +60,7 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
         if (token is null)
             return new ProtocolException(401, "missing_platform_api_key", "missing platform api key",
                 new Dictionary<string, string> { ["header"] = "x-api-key" });
-        var caller = await grains.GetGrain<IApiKeyGrain>(TokenHash.Of(token)).AuthenticateAsync();
+        var caller = await keys.AuthenticateAsync(TokenHash.Of(token));
         if (caller is null)
             return new ProtocolException(401, "invalid_platform_api_key", "invalid platform api key",
                 new Dictionary<string, string> { ["header"] = "x-api-key" });
@@ -90,7 +90,7 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ActorTokens actorToke
         var keyToken = http.Request.Headers["x-api-key"].ToString().Trim();
         if (keyToken.Length > 0)
         {
-            var machine = await grains.GetGrain<IApiKeyGrain>(TokenHash.Of(keyToken)).AuthenticateAsync();
+            var machine = await keys.AuthenticateAsync(TokenHash.Of(keyToken));
             if (machine is null)
                 return new ProtocolException(401, "invalid_platform_api_key", "invalid platform api key",
                     new Dictionary<string, string> { ["header"] = "x-api-key" });

@@ -78,6 +78,14 @@ public sealed class LiveSubscription<TObserver, T> : IAsyncDisposable where TObs
 
     public bool IsClosed => _window.IsCancellationRequested;
 
+    /// <summary>
+    /// The grain let the observer go itself (an intent does with its terminal event, docs/adr/034): the end has
+    /// nothing to tell it.
+    /// </summary>
+    public void Released() => _released = true;
+
+    private bool _released;
+
     /// <summary>Waits for a push, at most the keepalive interval (or a shorter <paramref name="interval"/>), or until the window closes.</summary>
     public async Task<LiveWait> WaitAsync(TimeSpan? interval = null)
     {
@@ -99,7 +107,7 @@ public sealed class LiveSubscription<TObserver, T> : IAsyncDisposable where TObs
     private static readonly TimeSpan Linger = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Ends it: tells the grain, then drops the reference only after <see cref="Linger"/>: a one-way push the grain sent
+    /// Ends it: tells the grain (unless it <see cref="Released"/> the observer), then drops the reference only after <see cref="Linger"/>: a one-way push the grain sent
     /// just before the unsubscribe can arrive after its answer, and a deleted reference would make Orleans log it as an
     /// error — a client that opens and drops streams could fill the log. Until then the closed channel drops such pushes.
     /// Never throws: a grain that is gone or slow forgets the observer by itself (its ObserverManager's expiry).
@@ -110,7 +118,7 @@ public sealed class LiveSubscription<TObserver, T> : IAsyncDisposable where TObs
         _window.Dispose();
         try
         {
-            await _unsubscribe(Observer).WaitAsync(TimeSpan.FromSeconds(5));
+            if (!_released) await _unsubscribe(Observer).WaitAsync(TimeSpan.FromSeconds(5));
         }
         catch (Exception)
         {

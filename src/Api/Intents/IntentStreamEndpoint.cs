@@ -41,6 +41,7 @@ public static partial class IntentStreamEndpoint
                 }
                 sse.Append(e.Seq, e.EventType, e.ToWire());
                 last = e.Seq;
+                if (e.IsTerminal) live.Released(); // the grain keeps no listener past its terminal event
                 return e.IsTerminal;
             }
 

@@ -30,6 +30,7 @@ public static class McpWait
                 else
                     ended = (await ResubscribeAsync(grain, c, live.Observer))?.Any(e => e.IsTerminal) ?? false;
             }
+            if (ended) live.Released(); // the grain keeps no listener past its terminal event
         }
         c.Aborted.ThrowIfCancellationRequested();
         var intent = await grain.GetAsync(c.Caller);

@@ -16,7 +16,7 @@ namespace Axme.Api.Mesh;
 /// itself) with kill and resume buttons, and the mesh log. The link carries the key's hash, never the key, encrypted and
 /// valid for <see cref="Lifetime"/>; it is used once.
 /// </summary>
-public sealed class MeshDashboard(IDataProtectionProvider protection, IGrainFactory grains, InboxSession session)
+public sealed class MeshDashboard(IDataProtectionProvider protection, IGrainFactory grains, ApiKeyCache keys, InboxSession session)
 {
     public const string ExchangePath = "/auth/exchange";
     public const string PagePath = "/inbox/mesh";
@@ -54,7 +54,7 @@ public sealed class MeshDashboard(IDataProtectionProvider protection, IGrainFact
             // expired, or not one of ours: the same page as a used one
         }
         if (parts is not [var nonce, var keyHash] || !await grains.GetGrain<IOneTimeTokenGrain>(nonce).ConsumeAsync()
-            || await grains.GetGrain<IApiKeyGrain>(keyHash).AuthenticateAsync() is null)
+            || await keys.AuthenticateAsync(keyHash) is null)
             return InboxPages.Message(http, null, "Link expired",
                 "This dashboard link has expired or was already used. Run axme mesh dashboard again, or sign in with an API key.", 410);
         session.SignInByKeyHash(http, keyHash);

@@ -11,7 +11,7 @@ namespace Axme.Api.Web;
 /// SameSite=Strict cookie scoped to /inbox. Every request re-authenticates the key through its ApiKeyGrain,
 /// so a revoked key ends its sessions at once.
 /// </summary>
-public sealed class InboxSession(IDataProtectionProvider protection, IGrainFactory grains, IOptions<ApiOptions> options,
+public sealed class InboxSession(IDataProtectionProvider protection, ApiKeyCache keys, IOptions<ApiOptions> options,
     Grains.Interfaces.Tenancy.TenantGate tenants, Sessions.SessionTokens sessions)
 {
     public const string CookieName = "axme_inbox";
@@ -21,7 +21,7 @@ public sealed class InboxSession(IDataProtectionProvider protection, IGrainFacto
 
     /// <summary>The caller of an API key, or null when it is unknown, revoked or expired.</summary>
     public async Task<Caller?> AuthenticateAsync(string apiKey) =>
-        string.IsNullOrWhiteSpace(apiKey) ? null : await grains.GetGrain<IApiKeyGrain>(TokenHash.Of(apiKey.Trim())).AuthenticateAsync();
+        string.IsNullOrWhiteSpace(apiKey) ? null : await keys.AuthenticateAsync(TokenHash.Of(apiKey.Trim()));
 
     /// <summary>Marks a session that holds a key's hash (a dashboard link's), not the key: no key text starts with a control character.</summary>
     private const string HashMark = "\u0001hash:";
@@ -38,7 +38,7 @@ public sealed class InboxSession(IDataProtectionProvider protection, IGrainFacto
             var held = _protector.Unprotect(cookie);
             if (held.StartsWith(SessionMark, StringComparison.Ordinal)) return await PersonAsync(held[SessionMark.Length..]);
             return held.StartsWith(HashMark, StringComparison.Ordinal)
-                ? await grains.GetGrain<IApiKeyGrain>(held[HashMark.Length..]).AuthenticateAsync()
+                ? await keys.AuthenticateAsync(held[HashMark.Length..])
                 : await AuthenticateAsync(held);
         }
         catch (CryptographicException)

@@ -1,19 +1,31 @@
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Common;
+using Microsoft.Extensions.Logging;
 
 namespace Axme.Grains.Accounts;
 
-/// <summary>One API key, keyed by its token hash. Stays activated while used, so authentication is an in-memory check.</summary>
-public sealed class ApiKeyGrain(
+/// <summary>
+/// One API key, keyed by its token hash. Stays activated while used, so authentication is an in-memory check; the
+/// silos that keep its answer (ApiKeyCache) are remembered here and told to forget it when the key changes, before the
+/// change returns, and when this activation ends (a later one would not know them).
+/// </summary>
+public sealed partial class ApiKeyGrain(
     [PersistentState(AxmeNames.ApiKeyState, AxmeNames.Storage)] IPersistentState<ApiKeyState> state,
-    TimeProvider time) : Grain, IApiKeyGrain
+    TimeProvider time,
+    ILogger<ApiKeyGrain> logger) : Grain, IApiKeyGrain
 {
+    /// <summary>How long a change waits for a holder to forget: past it, the holder's own lifetime bound applies (ApiKeyCache).</summary>
+    private static readonly TimeSpan ForgetTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly HashSet<IApiKeyHolder> _holders = [];
+
     public async Task RegisterAsync(ApiKeyBinding binding)
     {
         if (state.State.Binding == binding && !state.State.Revoked) return;
         state.State.Binding = binding;
         state.State.Revoked = false;
         await state.WriteStateAsync();
+        await ReleaseHoldersAsync();
     }
 
     public async Task SetAgentKilledAsync(bool killed)
@@ -21,14 +33,33 @@ public sealed class ApiKeyGrain(
         if (state.State.Binding is not { } b || b.AgentKilled == killed) return;
         state.State.Binding = b with { AgentKilled = killed };
         await state.WriteStateAsync();
+        await ReleaseHoldersAsync();
     }
 
-    public Task<Caller?> AuthenticateAsync()
+    public Task<Caller?> AuthenticateAsync() => Task.FromResult(Current());
+
+    public Task<ApiKeyGrant> HoldAsync(IApiKeyHolder holder)
+    {
+        var caller = Current();
+        if (caller is not null) _holders.Add(holder);
+        return Task.FromResult(new ApiKeyGrant(caller, state.State.Binding?.ExpiresAt));
+    }
+
+    public async Task RevokeAsync()
+    {
+        if (state.State.Revoked || state.State.Binding is null) return;
+        state.State.Revoked = true;
+        await state.WriteStateAsync();
+        await ReleaseHoldersAsync();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => ReleaseHoldersAsync();
+
+    private Caller? Current()
     {
         var s = state.State;
-        if (s.Binding is not { } b || s.Revoked || (b.ExpiresAt is { } exp && exp <= time.GetUtcNow()))
-            return Task.FromResult<Caller?>(null);
-        return Task.FromResult<Caller?>(new Caller
+        if (s.Binding is not { } b || s.Revoked || (b.ExpiresAt is { } exp && exp <= time.GetUtcNow())) return null;
+        return new Caller
         {
             ServiceAccountId = b.ServiceAccountId,
             KeyId = b.KeyId,
@@ -38,13 +69,32 @@ public sealed class ApiKeyGrain(
             IsAdmin = b.IsAdmin,
             IsHuman = b.IsHuman,
             AgentKilled = b.AgentKilled,
-        });
+        };
     }
 
-    public async Task RevokeAsync()
+    /// <summary>
+    /// Every holder forgets the key's answer (at once, in parallel). One that cannot be told — its silo died or is cut
+    /// off — is let go: a dead silo keeps nothing, and a live one drops the answer by its lifetime (ApiKeyCache.Lifetime).
+    /// </summary>
+    private async Task ReleaseHoldersAsync()
     {
-        if (state.State.Revoked || state.State.Binding is null) return;
-        state.State.Revoked = true;
-        await state.WriteStateAsync();
+        if (_holders.Count == 0) return;
+        var holders = _holders.ToArray();
+        _holders.Clear();
+        var key = this.GetPrimaryKeyString();
+        await Task.WhenAll(holders.Select(async h =>
+        {
+            try
+            {
+                await h.ForgetAsync(key).WaitAsync(ForgetTimeout);
+            }
+            catch (Exception e)
+            {
+                LogHolderUnreachable(e.GetType().Name);
+            }
+        }));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A silo keeping an API key's answer could not be told to forget it ({Reason}); it drops the answer within its lifetime")]
+    private partial void LogHolderUnreachable(string reason);
 }

@@ -39,6 +39,7 @@ public sealed partial class IntentGrain
     {
         if (events.Count == 0) return;
         await _observers.Notify(o => o.OnEventsAsync(events));
+        if (intent.IsTerminal) _observers.Clear(); // they heard the terminal event, their last (docs/adr/034)
         if (await lifecycleSubscribers.WantedAsync(intent.OrgId, intent.WorkspaceId))
             await GrainFactory.GetGrain<IWebhookDirectoryGrain>(IWebhookDirectoryGrain.KeyFor(intent.OrgId, intent.WorkspaceId))
                 .PublishIntentEventsAsync(intent, events);

@@ -109,8 +109,13 @@ public sealed partial class IntentGrain(
 
     public Task<IReadOnlyList<IntentEvent>> SubscribeAsync(Caller caller, IIntentObserver observer, int since)
     {
-        Visible(caller);
-        _observers.Subscribe(observer, observer);
+        // A finished intent has nothing more to push: its listener ends with the backlog (docs/adr/034), and the
+        // activation this read made goes with it, as with its last listener leaving.
+        if (Visible(caller).IsTerminal)
+        {
+            if (_observers.Count == 0) DeactivateOnIdle();
+        }
+        else _observers.Subscribe(observer, observer);
         return Task.FromResult(EventsAfter(since));
     }
 
@@ -250,11 +255,10 @@ public sealed partial class IntentGrain(
         if (effects.Finished)
         {
             AxmeMetrics.IntentFinished(transition.Intent);
-            // Nothing happens to a finished intent by itself: let it go once this call is done when nobody listens,
-            // else when its last listener leaves (UnsubscribeAsync), at the latest after FinishedIntentIdle. Its state
-            // then dies young instead of being copied into the GC's older generations (ADR 016 §5).
-            if (_observers.Count == 0) DeactivateOnIdle();
-            else this.RegisterGrainTimer(() => { DeactivateOnIdle(); return Task.CompletedTask; }, options.Value.FinishedIntentIdle, Timeout.InfiniteTimeSpan);
+            // Nothing happens to a finished intent by itself: it goes once this call is done, and its listeners with
+            // the terminal event they are sent below (each ends its stream there, without unsubscribing: docs/adr/034).
+            // Its state then dies young instead of being copied into the GC's older generations (ADR 016 §5).
+            DeactivateOnIdle();
         }
         // Durable from here on. What follows are effects of a committed write: none may fail the request that caused it
         // (its caller would retry work that was done), so each is logged and left to what repairs it: listeners read

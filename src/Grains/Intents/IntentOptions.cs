@@ -16,15 +16,6 @@ public sealed class IntentOptions
     public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(48);
 
     /// <summary>
-    /// How long a finished intent stays activated after its terminal write while a listener is still subscribed
-    /// (the stream window that delivers the terminal event unsubscribes at once); one nobody listens to is deactivated
-    /// as soon as its call is done. Short on purpose: state that outlives a gen0 collection or two is copied into the
-    /// older generations, and collecting it there is what paused the node (ADR 016 §5). A read after it costs one
-    /// activation and one row read.
-    /// </summary>
-    public TimeSpan FinishedIntentIdle { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>
     /// How long an intent that is not finished stays activated without a call (Orleans' collection age for intent
     /// grains; its default, 15 minutes, is for all grains). Most intents wait, for hours: their timer is a durable
     /// reminder and their state is in their row, so an idle one costs no memory after this (docs/adr/018). A stream

@@ -1,4 +1,7 @@
+using System.Threading.Channels;
 using Axme.Grains.Interfaces.Accounts;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Core.Internal;
 
 namespace Axme.Grains.Tests.Accounts;
 
@@ -59,6 +62,81 @@ public sealed class AccountGrainTests(ClusterFixture fx)
             ("secret", secret));
         Assert.True(rows >= 1, "the key's hash should be stored on the account"); // the check below looks in the right place
         Assert.Equal(0, leaks);
+    }
+
+    [Fact]
+    public async Task A_silo_keeps_a_key_s_answer_but_never_past_the_key_s_expiry()
+    {
+        var (account, _) = await (await Workspace()).CreateServiceAccountAsync(Command("kept"));
+        var expires = DateTimeOffset.UtcNow.AddSeconds(2);
+        var created = await fx.Client.GetGrain<IServiceAccountGrain>(account.ServiceAccountId).CreateKeyAsync(expires);
+        var hash = TokenHash.Of(created.Token);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var cache = new ApiKeyCache(fx.Client, clock);
+
+        Assert.Equal(created.Key.KeyId, (await cache.AuthenticateAsync(hash))?.KeyId);
+        Assert.Null(await Eventually.WaitAsync(() => fx.Client.GetGrain<IApiKeyGrain>(hash).AuthenticateAsync(), c => c is null, TimeSpan.FromSeconds(10)));
+
+        // The grain's clock passed the expiry, this silo's did not: the answer it keeps is served without asking.
+        Assert.Equal(created.Key.KeyId, (await cache.AuthenticateAsync(hash))?.KeyId);
+        clock.SetUtcNow(expires); // well inside ApiKeyCache.Lifetime: the key's expiry ends the kept answer
+        Assert.Null(await cache.AuthenticateAsync(hash));
+    }
+
+    [Fact]
+    public async Task A_key_tells_the_silos_keeping_its_answer_to_forget_it_before_a_change_returns_and_when_it_deactivates()
+    {
+        var (account, _) = await (await Workspace()).CreateServiceAccountAsync(Command("held"));
+        var accountGrain = fx.Client.GetGrain<IServiceAccountGrain>(account.ServiceAccountId);
+        var created = await accountGrain.CreateKeyAsync(null);
+        var hash = TokenHash.Of(created.Token);
+        var keyGrain = fx.Client.GetGrain<IApiKeyGrain>(hash);
+        var cache = new ApiKeyCache(fx.Client, TimeProvider.System);
+        var holder = new RecordingHolder();
+        var reference = fx.Client.CreateObjectReference<IApiKeyHolder>(holder);
+        try
+        {
+            Assert.False((await cache.AuthenticateAsync(hash))!.AgentKilled);
+            Assert.NotNull((await keyGrain.HoldAsync(reference)).Caller);
+
+            await accountGrain.SetAgentKilledAsync(true);
+            Assert.Equal([hash], holder.Forgotten()); // told before the change returned, not some time later
+            Assert.True((await cache.AuthenticateAsync(hash))!.AgentKilled); // the kept answer was dropped
+
+            await keyGrain.HoldAsync(reference);
+            await accountGrain.RevokeKeyAsync(created.Key.KeyId);
+            Assert.Equal([hash], holder.Forgotten());
+            Assert.Null(await cache.AuthenticateAsync(hash));
+            Assert.Null((await keyGrain.HoldAsync(reference)).Caller); // a revoked key keeps no holder
+
+            // A new activation would not know its holders: the one that ends tells them.
+            var other = await accountGrain.CreateKeyAsync(null);
+            var otherGrain = fx.Client.GetGrain<IApiKeyGrain>(TokenHash.Of(other.Token));
+            await otherGrain.HoldAsync(reference);
+            await otherGrain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+            Assert.Equal([TokenHash.Of(other.Token)],
+                await Eventually.WaitAsync(() => Task.FromResult(holder.Forgotten()), f => f.Length > 0, TimeSpan.FromSeconds(10)));
+        }
+        finally
+        {
+            fx.Client.DeleteObjectReference<IApiKeyHolder>(reference);
+        }
+    }
+
+    /// <summary>An <see cref="IApiKeyHolder"/> that records what it was told to forget.</summary>
+    private sealed class RecordingHolder : IApiKeyHolder
+    {
+        private readonly Channel<string> _forgotten = Channel.CreateUnbounded<string>();
+
+        public Task ForgetAsync(string tokenHash) => _forgotten.Writer.WriteAsync(tokenHash).AsTask();
+
+        /// <summary>What it was told since the last look.</summary>
+        public string[] Forgotten()
+        {
+            var taken = new List<string>();
+            while (_forgotten.Reader.TryRead(out var hash)) taken.Add(hash);
+            return [.. taken];
+        }
     }
 
     private Task<IWorkspaceGrain> Workspace() => TestData.WorkspaceAsync(fx.Client, _org, _workspace);

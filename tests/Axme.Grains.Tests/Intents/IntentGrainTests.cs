@@ -217,12 +217,12 @@ public sealed class IntentGrainTests(ClusterFixture fx)
 
         var active = await Eventually.WaitAsync<List<GrainId>>(() => management.GetActiveGrains(grainId.Type).AsTask(),
             a => !a.Contains(grainId), TimeSpan.FromSeconds(5));
-        Assert.DoesNotContain(grainId, active); // not after FinishedIntentIdle (60 s in these tests)
+        Assert.DoesNotContain(grainId, active);
         Assert.Equal(IntentStatus.Completed, (await grain.GetAsync(_caller)).Status); // read again from its row
     }
 
     [Fact]
-    public async Task A_finished_intent_stays_activated_for_its_listener_and_goes_when_the_last_one_leaves()
+    public async Task A_finished_intent_lets_its_listeners_go_with_the_terminal_event_and_is_deactivated_without_an_unsubscribe()
     {
         var grain = await CreatedAsync();
         var (management, grainId) = Activation(grain);
@@ -233,13 +233,20 @@ public sealed class IntentGrainTests(ClusterFixture fx)
             await grain.SubscribeAsync(_caller, reference, 0);
             await grain.ResolveAsync(_caller, TestData.Complete(), null);
             await observer.WaitForAsync(2, Timeout);
-            await Task.Delay(1000);
-            Assert.Contains(grainId, await management.GetActiveGrains(grainId.Type)); // its listener may still read
+            Assert.Equal(IntentEventType.Completed, observer.Events[^1].EventType);
 
-            await grain.UnsubscribeAsync(reference);
+            // No UnsubscribeAsync: the listener ends at the terminal event, and the grain no longer counts it.
             var active = await Eventually.WaitAsync<List<GrainId>>(() => management.GetActiveGrains(grainId.Type).AsTask(),
                 a => !a.Contains(grainId), TimeSpan.FromSeconds(5));
             Assert.DoesNotContain(grainId, active);
+
+            // A listener that comes later gets the backlog, ending with the terminal event, and keeps nothing activated.
+            var backlog = await grain.SubscribeAsync(_caller, reference, 0);
+            Assert.Equal(IntentEventType.Completed, backlog[^1].EventType);
+            active = await Eventually.WaitAsync<List<GrainId>>(() => management.GetActiveGrains(grainId.Type).AsTask(),
+                a => !a.Contains(grainId), TimeSpan.FromSeconds(5));
+            Assert.DoesNotContain(grainId, active);
+            Assert.Equal(2, observer.Events.Count); // nothing pushed to it after the terminal event
         }
         finally
         {
