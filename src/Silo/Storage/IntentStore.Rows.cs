@@ -37,8 +37,9 @@ public sealed partial class IntentStore
                 CreateRequestHash = s.CreateRequestHash, CreatedStatus = s.CreatedStatus, ReminderDueAt = s.ReminderDueAt, Idempotency = s.Idempotency,
             };
             var fresh = s.Events.Where(e => e.Seq > storedSeq).ToArray();
-            return new Row(intent, JsonSerializer.Serialize(intent, StorageJson.Options), JsonSerializer.Serialize(extras, StorageJson.Options),
-                s.ReminderDueAt, fresh.Length > 0 ? fresh[0].Seq : null, fresh.Length > 0 ? JsonSerializer.Serialize(fresh, StorageJson.Options) : null);
+            return new Row(intent, IntentRowJson.Write(intent, IntentRowJson.Default.IntentRecord),
+                IntentRowJson.Write(extras, IntentRowJson.Default.IntentExtras), s.ReminderDueAt, fresh.Length > 0 ? fresh[0].Seq : null,
+                fresh.Length > 0 ? IntentRowJson.Write(fresh, IntentRowJson.Default.IntentEventArray) : null);
         }
 
         /// <summary>Handed to an agent's channel: a cursor is drawn the first time (PROTOCOL §6.4).</summary>
