@@ -8,6 +8,7 @@ using Axme.Api.Inbox;
 using Axme.Api.Intents;
 using Axme.Contracts;
 using Axme.Grains.Interfaces.Accounts;
+using Axme.Grains.Interfaces.Workflows;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
 using Microsoft.Extensions.Primitives;
@@ -83,11 +84,12 @@ public static partial class McpTools
             RegisterAsync) { Audit = ("account.create", "service_account", null) },
         new("axme.scenarios_validate", "Check a ScenarioBundle: every problem with its JSON path; creates nothing", ["bundle"],
             [("bundle", "object", "the ScenarioBundle (PROTOCOL §8.1)"), Owner], async c =>
-                AxpJson.Node(await Scenarios.ScenarioOperations.ValidateAsync(c.Grains, c.Caller, Bundle(c)))),
+                AxpJson.Node(await Scenarios.ScenarioOperations.ValidateAsync(Compiler(c), c.Caller, Bundle(c)))),
         new("axme.scenarios_apply", "Apply a ScenarioBundle: provision its agents, compile its workflow, create the parent intent", ["bundle"],
             [("bundle", "object", "the ScenarioBundle (PROTOCOL §8.1)"), IdempotencyKey, Owner], async c =>
             {
-                var applied = await Scenarios.ScenarioOperations.ApplyAsync(c.Grains, c.Services.GetRequiredService<Agents.DeliveryQueries>(), c.Caller,
+                var applied = await Scenarios.ScenarioOperations.ApplyAsync(c.Grains, Compiler(c),
+                    c.Services.GetRequiredService<Agents.DeliveryQueries>(), c.Caller,
                     Bundle(c), c.IdempotencyKey, c.Aborted);
                 return IntentStatusAside(AxpJson.Node(applied));
             }),
@@ -102,13 +104,13 @@ public static partial class McpTools
                 JsonNode.Parse(c.Args.Object("template", required: true)!)!.AsObject()))),
         new("axme.scenarios_register", "Register (or replace) a ScenarioBundle in the workspace, to start it by id", ["bundle"],
             [("bundle", "object", "the ScenarioBundle (PROTOCOL §8.1); its intent.payload is the default payload of a start"), Owner],
-            async c => AxpJson.Node(await Scenarios.ScenarioRegistry.RegisterAsync(c.Grains, c.Caller, Bundle(c)))),
+            async c => AxpJson.Node(await Scenarios.ScenarioRegistry.RegisterAsync(c.Grains, Compiler(c), c.Caller, Bundle(c)))),
         new("axme.scenarios_list", "List the workspace's registered scenarios", [], [Owner],
             async c => AxpJson.Node(await Scenarios.ScenarioRegistry.ListScenariosAsync(c.Grains, c.Caller))),
         new("axme.scenarios_start", "Start a registered scenario with this run's payload and template parameters: its parent intent, as apply creates it", ["scenario_id"],
             [("scenario_id", "string", "the registered scenario's id"), ("payload", "object", "the parent intent's payload (else the registered one)"),
              ("parameters", "object", "template parameters for this run"), ("deadline_at", "string", "the parent's deadline for this run (RFC 3339)"), IdempotencyKey, Owner],
-            async c => IntentStatusAside(AxpJson.Node(await Scenarios.ScenarioRegistry.StartAsync(c.Grains, c.Services.GetRequiredService<Agents.DeliveryQueries>(),
+            async c => IntentStatusAside(AxpJson.Node(await Scenarios.ScenarioRegistry.StartAsync(c.Grains, Compiler(c), c.Services.GetRequiredService<Agents.DeliveryQueries>(),
                 c.Caller, c.Args.String("scenario_id", 255, required: true)!, c.Args, c.IdempotencyKey, c.Aborted)))),
         new("axme.mesh_heartbeat", "The calling agent is alive (the mesh), with what it counted since its last heartbeat", [],
             [("metrics", "object", "intents_total, intents_succeeded, intents_failed, avg_latency_ms, cost_usd"), ("version", "string", "the agent's version"),
@@ -170,6 +172,8 @@ public static partial class McpTools
 
     private static JsonObject Bundle(McpCall c) =>
         JsonNode.Parse(c.Args.Object("bundle", required: true)!)!.AsObject();
+
+    private static IScenarioCompiler Compiler(McpCall c) => c.Services.GetRequiredService<IScenarioCompiler>();
 
     private static async Task<JsonObject> SendAsync(McpCall c)
     {

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Axme.Api.Auth;
 using Axme.Api.Http;
 using Axme.Contracts;
+using Axme.Grains.Interfaces.Workflows;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Axme.Api.Scenarios;
@@ -27,17 +28,17 @@ public static class ScenarioEndpoints
         return v1;
     }
 
-    public static async Task<Ok<ScenarioValidation>> Validate(HttpContext http, IGrainFactory grains) =>
-        TypedResults.Ok(await ScenarioOperations.ValidateAsync(grains, ApiKeyAuthFilter.CallerOf(http), (await RequestBody.ReadAsync(http)).Root));
+    public static async Task<Ok<ScenarioValidation>> Validate(HttpContext http, IScenarioCompiler compiler) =>
+        TypedResults.Ok(await ScenarioOperations.ValidateAsync(compiler, ApiKeyAuthFilter.CallerOf(http), (await RequestBody.ReadAsync(http)).Root));
 
-    public static async Task<Ok<ScenarioApplied>> Apply(HttpContext http, IGrainFactory grains, Agents.DeliveryQueries deliveries)
+    public static async Task<Ok<ScenarioApplied>> Apply(HttpContext http, IGrainFactory grains, IScenarioCompiler compiler, Agents.DeliveryQueries deliveries)
     {
         var body = await RequestBody.ReadAsync(http);
-        return TypedResults.Ok(await ScenarioOperations.ApplyAsync(grains, deliveries, ApiKeyAuthFilter.CallerOf(http), body.Root, Idempotency.Key(http.Request), http.RequestAborted));
+        return TypedResults.Ok(await ScenarioOperations.ApplyAsync(grains, compiler, deliveries, ApiKeyAuthFilter.CallerOf(http), body.Root, Idempotency.Key(http.Request), http.RequestAborted));
     }
 
-    public static async Task<Ok<RegisteredScenarioResponse>> Register(HttpContext http, IGrainFactory grains) =>
-        TypedResults.Ok(await ScenarioRegistry.RegisterAsync(grains, ApiKeyAuthFilter.CallerOf(http), (await RequestBody.ReadAsync(http)).Root));
+    public static async Task<Ok<RegisteredScenarioResponse>> Register(HttpContext http, IGrainFactory grains, IScenarioCompiler compiler) =>
+        TypedResults.Ok(await ScenarioRegistry.RegisterAsync(grains, compiler, ApiKeyAuthFilter.CallerOf(http), (await RequestBody.ReadAsync(http)).Root));
 
     public static async Task<Ok<RegisteredScenarioList>> List(HttpContext http, IGrainFactory grains) =>
         TypedResults.Ok(await ScenarioRegistry.ListScenariosAsync(grains, ApiKeyAuthFilter.CallerOf(http)));
@@ -48,10 +49,10 @@ public static class ScenarioEndpoints
     public static async Task<Ok<RegistryEntryDeleted>> Delete(HttpContext http, string scenario_id, IGrainFactory grains) =>
         TypedResults.Ok(await ScenarioRegistry.DeleteScenarioAsync(grains, ApiKeyAuthFilter.CallerOf(http), scenario_id));
 
-    public static async Task<Ok<ScenarioApplied>> Start(HttpContext http, string scenario_id, IGrainFactory grains, Agents.DeliveryQueries deliveries)
+    public static async Task<Ok<ScenarioApplied>> Start(HttpContext http, string scenario_id, IGrainFactory grains, IScenarioCompiler compiler, Agents.DeliveryQueries deliveries)
     {
         var body = await RequestBody.ReadAsync(http);
-        return TypedResults.Ok(await ScenarioRegistry.StartAsync(grains, deliveries, ApiKeyAuthFilter.CallerOf(http), scenario_id, body,
+        return TypedResults.Ok(await ScenarioRegistry.StartAsync(grains, compiler, deliveries, ApiKeyAuthFilter.CallerOf(http), scenario_id, body,
             Idempotency.Key(http.Request) ?? body.String("idempotency_key", 255), http.RequestAborted));
     }
 }

@@ -17,9 +17,9 @@ namespace Axme.Api.Scenarios;
 public static class ScenarioOperations
 {
     /// <summary>The validate answer for a bundle (REST and MCP).</summary>
-    public static async Task<ScenarioValidation> ValidateAsync(IGrainFactory grains, Caller caller, JsonObject bundle)
+    public static async Task<ScenarioValidation> ValidateAsync(IScenarioCompiler compiler, Caller caller, JsonObject bundle)
     {
-        var check = await grains.GetGrain<IScenarioCompilerGrain>(0).CompileAsync(bundle.ToJsonString(), caller);
+        var check = await compiler.CompileAsync(bundle, caller);
         return new ScenarioValidation
         {
             Valid = check.Errors.Count == 0,
@@ -34,10 +34,10 @@ public static class ScenarioOperations
     /// Apply (REST and MCP): provision, compile and create the parent; the idempotency key names the parent, among the
     /// caller's keys of <paramref name="operation"/> (apply, or the start of one registered scenario).
     /// </summary>
-    public static async Task<ScenarioApplied> ApplyAsync(IGrainFactory grains, Agents.DeliveryQueries deliveries, Caller caller, JsonObject bundle,
-        string? idempotencyKey, CancellationToken ct, string operation = "POST /v1/scenarios/apply")
+    public static async Task<ScenarioApplied> ApplyAsync(IGrainFactory grains, IScenarioCompiler compiler, Agents.DeliveryQueries deliveries, Caller caller,
+        JsonObject bundle, string? idempotencyKey, CancellationToken ct, string operation = "POST /v1/scenarios/apply")
     {
-        var (plan, warnings) = await CompileAsync(grains, caller, bundle);
+        var (plan, warnings) = await CompileAsync(compiler, caller, bundle);
 
         var provisioned = new List<ScenarioAgentProvisioned>();
         foreach (var agent in plan.Agents)
@@ -74,9 +74,9 @@ public static class ScenarioOperations
     }
 
     /// <summary>The bundle's plan (its template expanded), or 422 validation_error listing every problem by path.</summary>
-    public static async Task<(ScenarioPlan Plan, IReadOnlyList<string> Warnings)> CompileAsync(IGrainFactory grains, Caller caller, JsonObject bundle)
+    public static async Task<(ScenarioPlan Plan, IReadOnlyList<string> Warnings)> CompileAsync(IScenarioCompiler compiler, Caller caller, JsonObject bundle)
     {
-        var check = await grains.GetGrain<IScenarioCompilerGrain>(0).CompileAsync(bundle.ToJsonString(), caller);
+        var check = await compiler.CompileAsync(bundle, caller);
         return check.Plan is { } plan
             ? (plan, check.Warnings)
             : throw ProtocolException.Problems("the scenario is not valid", check.Errors);

@@ -44,9 +44,9 @@ public static class ScenarioRegistry
     // Registered scenarios: of the caller's workspace, where its applies compile.
 
     /// <summary>Registers or replaces a scenario: the bundle must compile now (its template expanded), as apply would.</summary>
-    public static async Task<RegisteredScenarioResponse> RegisterAsync(IGrainFactory grains, Caller caller, JsonObject bundle)
+    public static async Task<RegisteredScenarioResponse> RegisterAsync(IGrainFactory grains, IScenarioCompiler compiler, Caller caller, JsonObject bundle)
     {
-        var (plan, warnings) = await ScenarioOperations.CompileAsync(grains, caller, bundle);
+        var (plan, warnings) = await ScenarioOperations.CompileAsync(compiler, caller, bundle);
         var saved = await Registry(grains, caller).PutScenarioAsync(new RegisteredScenario
         {
             ScenarioId = plan.ScenarioId, Title = Text(bundle["title"]), Description = Text(bundle["description"]),
@@ -71,7 +71,7 @@ public static class ScenarioRegistry
     /// Starts a registered scenario: its bundle with this run's payload, template parameters and deadline, applied as
     /// POST /v1/scenarios/apply would (same answer; its compiled plan is reused while the bundle's workflow is unchanged).
     /// </summary>
-    public static async Task<ScenarioApplied> StartAsync(IGrainFactory grains, Agents.DeliveryQueries deliveries, Caller caller, string scenarioId,
+    public static async Task<ScenarioApplied> StartAsync(IGrainFactory grains, IScenarioCompiler compiler, Agents.DeliveryQueries deliveries, Caller caller, string scenarioId,
         Http.RequestBody run, string? idempotencyKey, CancellationToken ct)
     {
         var registered = await Registered(grains, caller, scenarioId);
@@ -92,7 +92,7 @@ public static class ScenarioRegistry
             foreach (var (name, value) in given) merged[name] = value?.DeepClone();
             workflow["parameters"] = merged.DeepClone();
         }
-        return await ScenarioOperations.ApplyAsync(grains, deliveries, caller, bundle, idempotencyKey, ct, $"POST /v1/scenarios/{scenarioId}/start");
+        return await ScenarioOperations.ApplyAsync(grains, compiler, deliveries, caller, bundle, idempotencyKey, ct, $"POST /v1/scenarios/{scenarioId}/start");
     }
 
     private static async Task<RegisteredScenario> Registered(IGrainFactory grains, Caller caller, string scenarioId) =>

@@ -35,10 +35,9 @@ public sealed record ScenarioCheck(
     [property: Id(1)] IReadOnlyList<string> Warnings,
     [property: Id(2)] ScenarioPlan? Plan);
 
-/// <summary>Compiles ScenarioBundles (a stateless worker: pure work, any silo).</summary>
-[Alias("axme.IScenarioCompilerGrain")]
-public interface IScenarioCompilerGrain : IGrainWithIntegerKey
+/// <summary>Compiles ScenarioBundles in the calling silo (a singleton of the silo's services: Grains' ScenarioCompilation).</summary>
+public interface IScenarioCompiler
 {
-    [Alias("Compile")]
-    Task<ScenarioCheck> CompileAsync(string bundleJson, Common.Caller caller);
+    /// <summary>The bundle's problems, warnings and plan; the bundle is read, not changed.</summary>
+    Task<ScenarioCheck> CompileAsync(System.Text.Json.Nodes.JsonObject bundle, Common.Caller caller);
 }

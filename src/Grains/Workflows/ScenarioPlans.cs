@@ -24,7 +24,8 @@ public sealed class ScenarioPlans
     {
         if (bundle["intent"] is not JsonObject intent || intent["payload"] is not (null or JsonObject)) return ScenarioCompiler.Compile(bundle, caller);
         var payload = intent["payload"];
-        intent.Remove("payload");
+        // Left out of the key by nulling it in place: removed and put back, it would move to the end of the caller's bundle.
+        if (payload is not null) intent["payload"] = null;
         ScenarioCheck check;
         try
         {

@@ -25,6 +25,7 @@ public static class OrleansHosting
             sp.GetService<Axme.Grains.Interfaces.Tenancy.IUsageStore>()));
         builder.Services.AddSingleton<Axme.Grains.Interfaces.Tenancy.QuotaGate>();
         builder.Services.AddSingleton<Axme.Grains.Workflows.ScenarioPlans>();
+        builder.Services.AddSingleton<Axme.Grains.Interfaces.Workflows.IScenarioCompiler, Axme.Grains.Workflows.ScenarioCompilation>();
         GrainInterfaceTypeCache.AddTo(builder.Services);
         builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(s => StorageJson.Configure(s.JsonSerializerOptions));
         var postgres = Tuned(o.Postgres);

@@ -48,4 +48,21 @@ public sealed class ScenarioPlansTests
         Assert.Null(plans.Compile(Bundle("\"text\""), TestData.Caller()).Plan);
         Assert.Null(plans.Compile(Bundle("\"text\""), TestData.Caller()).Plan);
     }
+
+    [Fact]
+    public void Compiling_leaves_the_callers_bundle_as_it_was_its_payload_in_its_place()
+    {
+        var plans = new ScenarioPlans();
+        var bundle = Bundle("""{"n": 1}""");
+        var intent = bundle["intent"]!.AsObject();
+        intent.Remove("type");
+        intent["type"] = "bench.approval.v1"; // the payload first, so moving it would show
+        var before = bundle.ToJsonString();
+
+        plans.Compile(bundle, TestData.Caller());
+        plans.Compile(bundle, TestData.Caller()); // from the cache
+
+        Assert.Equal(before, bundle.ToJsonString());
+        Assert.StartsWith("""{"payload":""", intent.ToJsonString());
+    }
 }

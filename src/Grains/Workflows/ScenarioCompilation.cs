@@ -2,24 +2,23 @@ using System.Text.Json.Nodes;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Workflows;
 using Axme.Grains.Schemas;
-using Orleans.Concurrency;
 
 namespace Axme.Grains.Workflows;
 
 /// <summary>
-/// Compiles bundles where the task rules live (HumanTasks, RuntimeSteps) and the semantic schemas are; no state
-/// of its own, so a stateless worker on any silo. A bundle that names a template (workflow.macro_id) is expanded
-/// first: a built-in template, else the caller's workspace's own (ScenarioRegistryGrain).
+/// Compiles bundles where the task rules live (HumanTasks, RuntimeSteps) and the semantic schemas are, in the silo that
+/// took the request: no state of its own beyond per-silo caches (ScenarioPlans, SemanticSchemaCache), so no grain hop
+/// (it was a stateless worker grain until 2026-12-06: one more message and the bundle's JSON written and parsed again
+/// per apply). A bundle that names a template (workflow.macro_id) is expanded first: a built-in template, else the
+/// caller's workspace's own (ScenarioRegistryGrain). The bundle is read, not changed.
 /// </summary>
-[StatelessWorker]
-public sealed class ScenarioCompilerGrain(SemanticSchemaCache schemas, ScenarioPlans plans) : Grain, IScenarioCompilerGrain
+public sealed class ScenarioCompilation(IGrainFactory grains, SemanticSchemaCache schemas, ScenarioPlans plans) : IScenarioCompiler
 {
-    public async Task<ScenarioCheck> CompileAsync(string bundleJson, Caller caller)
+    public async Task<ScenarioCheck> CompileAsync(JsonObject bundle, Caller caller)
     {
-        var bundle = JsonNode.Parse(bundleJson)!.AsObject();
         if (ScenarioMacros.MacroIdOf(bundle) is { } macroId)
         {
-            var macro = await GrainFactory.GetGrain<IScenarioRegistryGrain>(IScenarioRegistryGrain.KeyFor(caller.OrgId, caller.WorkspaceId)).GetMacroAsync(macroId);
+            var macro = await grains.GetGrain<IScenarioRegistryGrain>(IScenarioRegistryGrain.KeyFor(caller.OrgId, caller.WorkspaceId)).GetMacroAsync(macroId);
             var (expanded, errors) = ScenarioMacros.Expand(bundle, macro);
             if (expanded is null) return new ScenarioCheck(errors, [], null);
             bundle = expanded;
