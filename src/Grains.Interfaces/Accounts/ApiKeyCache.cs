@@ -53,6 +53,12 @@ public sealed class ApiKeyCache(IGrainFactory grains, TimeProvider time) : IApiK
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Whether the holder is this cache: the key's grain then tells it in-process, which also works while the silo
+    /// stops (its own observers are gone by the time its grains deactivate).
+    /// </summary>
+    public bool Is(IApiKeyHolder holder) => _reference is { } mine && mine.Equals(holder);
+
     /// <summary>This silo's holder reference, made once (an observer reference lives as long as this singleton).</summary>
     private IApiKeyHolder Reference() =>
         LazyInitializer.EnsureInitialized(ref _reference, () => grains.CreateObjectReference<IApiKeyHolder>(this));

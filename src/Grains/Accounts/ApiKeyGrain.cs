@@ -12,6 +12,7 @@ namespace Axme.Grains.Accounts;
 public sealed partial class ApiKeyGrain(
     [PersistentState(AxmeNames.ApiKeyState, AxmeNames.Storage)] IPersistentState<ApiKeyState> state,
     TimeProvider time,
+    ApiKeyCache local,
     ILogger<ApiKeyGrain> logger) : Grain, IApiKeyGrain
 {
     /// <summary>How long a change waits for a holder to forget: past it, the holder's own lifetime bound applies (ApiKeyCache).</summary>
@@ -73,8 +74,9 @@ public sealed partial class ApiKeyGrain(
     }
 
     /// <summary>
-    /// Every holder forgets the key's answer (at once, in parallel). One that cannot be told — its silo died or is cut
-    /// off — is let go: a dead silo keeps nothing, and a live one drops the answer by its lifetime (ApiKeyCache.Lifetime).
+    /// Every holder forgets the key's answer (at once, in parallel; this silo's own cache by a plain call). One that
+    /// cannot be told — its silo died or is cut off — is let go: a dead silo keeps nothing, and a live one drops the
+    /// answer by its lifetime (ApiKeyCache.Lifetime).
     /// </summary>
     private async Task ReleaseHoldersAsync()
     {
@@ -86,7 +88,7 @@ public sealed partial class ApiKeyGrain(
         {
             try
             {
-                await h.ForgetAsync(key).WaitAsync(ForgetTimeout);
+                await (local.Is(h) ? local : h).ForgetAsync(key).WaitAsync(ForgetTimeout);
             }
             catch (Exception e)
             {
