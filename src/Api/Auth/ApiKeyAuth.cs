@@ -7,13 +7,14 @@ using Axme.Api.Sessions;
 namespace Axme.Api.Auth;
 
 /// <summary>
-/// Authenticates every /v1 request by its API key (x-api-key, or Authorization: Bearer when no
-/// x-api-key is sent). The key is looked up by its hash in its ApiKeyGrain, through this silo's ApiKeyCache, which the
-/// grain tells to forget the key before a revoke returns: a revoke on any node is seen by all nodes at once. An actor token in the bearer (ActorTokens) makes the request act as that
-/// human user: alone, or on top of a key of the user's workspace (or an admin key).
+/// Authenticates every /v1 request by its API key (x-api-key, or Authorization: Bearer when no x-api-key is sent). The
+/// key is looked up by its hash in its ApiKeyGrain, through this silo's ApiKeyCache, which the grain tells to forget the
+/// key before a revoke returns: a revoke on any node is seen by all nodes at once. An actor token in the bearer
+/// (ActorTokens) makes the request act as that human user: alone, or on top of a key of the user's workspace (or an
+/// admin key).
 /// </summary>
-public sealed class ApiKeyAuthFilter(IGrainFactory grains, ApiKeyCache keys, ActorTokens actorTokens, Sessions.SessionTokens sessions, AuthFailureLimiter failures, TenantGate tenants,
-    QuotaGate quotas)
+public sealed class ApiKeyAuthFilter(IGrainFactory grains, ApiKeyCache keys, ActorTokens actorTokens, Sessions.SessionTokens sessions,
+    AuthFailureLimiter failures, TenantGate tenants, QuotaGate quotas)
     : IEndpointFilter
 {
     private const string CallerItem = "axme.caller";

@@ -109,7 +109,8 @@ public sealed class LiveSubscription<TObserver, T> : IAsyncDisposable where TObs
     /// <summary>
     /// Ends it: tells the grain (unless it <see cref="Released"/> the observer), then drops the reference only after
     /// <see cref="Linger"/>: a one-way push the grain sent just before the unsubscribe can arrive after its answer, and a
-    /// deleted reference would make Orleans log it as an error — a client that opens and drops streams could fill the log. Until then the closed channel drops such pushes.
+    /// deleted reference would make Orleans log it as an error — a client that opens and drops streams could fill the
+    /// log. Until then the closed channel drops such pushes.
     /// Never throws: a grain that is gone or slow forgets the observer by itself (its ObserverManager's expiry).
     /// </summary>
     public async ValueTask DisposeAsync()

@@ -91,12 +91,6 @@ public sealed partial class IntentGrain(
 
     public Task<IntentRecord> GetAsync(Caller caller) => Task.FromResult(Visible(caller));
 
-    public Task<IReadOnlyList<IntentEvent>> GetEventsAsync(Caller caller, int since)
-    {
-        Visible(caller);
-        return Task.FromResult(EventsAfter(since));
-    }
-
     public Task<IntentWriteResult> ResolveAsync(Caller caller, ResolveCommand command, IdempotencyToken? idempotency) =>
         WriteAsync(caller, idempotency, intent => IntentTransitions.Resolve(intent, command with { Actor = ActorOf(caller, command.Actor) }, time.GetUtcNow()));
 
@@ -106,25 +100,6 @@ public sealed partial class IntentGrain(
 
     public Task<IntentWriteResult> PatchAsync(Caller caller, PatchCommand command, IdempotencyToken? idempotency) =>
         WriteAsync(caller, idempotency, intent => IntentTransitions.Patch(intent, command with { Actor = ActorOf(caller, command.Actor) }, time.GetUtcNow()));
-
-    public Task<IReadOnlyList<IntentEvent>> SubscribeAsync(Caller caller, IIntentObserver observer, int since)
-    {
-        // A finished intent has nothing more to push: its listener ends with the backlog (docs/adr/034), and the
-        // activation this read made goes with it, as with its last listener leaving.
-        if (Visible(caller).IsTerminal)
-        {
-            if (_observers.Count == 0) DeactivateOnIdle();
-        }
-        else _observers.Subscribe(observer, observer);
-        return Task.FromResult(EventsAfter(since));
-    }
-
-    public Task UnsubscribeAsync(IIntentObserver observer)
-    {
-        _observers.Unsubscribe(observer);
-        if (_observers.Count == 0 && S.Intent is { IsTerminal: true }) DeactivateOnIdle(); // its last listener of a finished intent
-        return Task.CompletedTask;
-    }
 
     public async Task<IntentRecord> MarkDeliveredAsync(Caller caller, bool deferWrite)
     {
@@ -291,10 +266,6 @@ public sealed partial class IntentGrain(
             throw ProtocolException.Forbidden("intent belongs to another workspace");
         return intent;
     }
-
-    /// <summary>The written events after <paramref name="since"/>: one not yet written could still be lost, and its seq reused.</summary>
-    private IReadOnlyList<IntentEvent> EventsAfter(int since) =>
-        S.Events.Take(S.Events.Count - (_unwritten?.Count ?? 0)).Where(e => e.Seq > since).ToArray();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Intent {IntentId} timed out")]
     private partial void LogTimedOut(Guid intentId);
