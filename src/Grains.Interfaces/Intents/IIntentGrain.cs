@@ -83,14 +83,6 @@ public interface IIntentGrain : IGrainWithGuidKey
     [Alias("StepFinished")]
     Task StepFinishedAsync(string stepId, Guid stepIntentId, string status, string? resultJson, string? errorJson);
 
-    /// <summary>
-    /// Creates the workflow's current step intent unless it is known to exist: the parent sends it to itself, one-way,
-    /// after the write that entered the step, so that write's caller is answered without waiting for the step
-    /// (<paramref name="enteredNow"/>: that write made up the step intent's id). Idempotent.
-    /// </summary>
-    [OneWay, Alias("StartStep")]
-    Task StartStepAsync(bool enteredNow);
-
     /// <summary>Times the intent out if its deadline has passed (used by the start-up sweep).</summary>
     [Alias("CheckDeadline")]
     Task CheckDeadlineAsync();

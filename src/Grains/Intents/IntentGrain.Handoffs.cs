@@ -16,7 +16,26 @@ public sealed partial class IntentGrain
         await ApplySystemAsync(intent => IntentTransitions.StepFinished(intent, stepId, stepIntentId, status, resultJson, errorJson, time.GetUtcNow()));
     }
 
-    public Task StartStepAsync(bool enteredNow) => AfterCommitAsync("start the step intent", () => StartStepIntentAsync(enteredNow: enteredNow));
+    /// <summary>
+    /// Starts the step intent in a turn of this activation's own, queued behind the current one: the caller is answered
+    /// first, and the parent takes other calls while the step intent is created. (It was a one-way message to itself
+    /// until 2026-12-06: one grain call per step more, for the same order.) What runs between its awaits cannot be
+    /// interleaved; after the create it only marks the step started if the parent is still at that step.
+    /// </summary>
+    private void StartStepAfterThisCall(bool enteredNow) => _ = StartStepLaterAsync(enteredNow);
+
+    private async Task StartStepLaterAsync(bool enteredNow)
+    {
+        await Task.Yield(); // on this activation's scheduler: after the turn that entered the step
+        try
+        {
+            await AfterCommitAsync("start the step intent", () => StartStepIntentAsync(enteredNow: enteredNow));
+        }
+        catch (OperationCanceledException)
+        {
+            // Nothing waits for this: a step intent not started is started by the hand-off sweep.
+        }
+    }
 
     /// <summary>
     /// Creates the current workflow step's intent if it is not known to exist yet. Idempotent (the step intent's id

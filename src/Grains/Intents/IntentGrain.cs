@@ -241,9 +241,9 @@ public sealed partial class IntentGrain(
         // started by the hand-off sweep, a completion not handed over is retried (DeliverCompletionAsync).
         await AfterCommitAsync("publish", () => PublishAsync(transition.Intent, published));
         if (effects.DropTimer) await AfterCommitAsync("drop the timer", UnregisterTimerAsync);
-        // The step intent is started by a message to itself, taken after this call: the request that entered the step (a
-        // scenario's apply, a step's end) is answered once the parent is durable, not after the step's own write too.
-        if (effects.StartStep) await AfterCommitAsync("start the step intent", () => this.AsReference<IIntentGrain>().StartStepAsync(effects.StepIsNew));
+        // The step intent is started once this call is done: the request that entered the step (a scenario's apply, a
+        // step's end) is answered once the parent is durable, not after the step's own write too.
+        if (effects.StartStep) StartStepAfterThisCall(effects.StepIsNew);
         return effects.DeliverCompletion && await DeliverCompletionAsync();
     }
 
