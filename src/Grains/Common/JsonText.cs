@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -23,8 +25,50 @@ public static class JsonText
         return merged.ToJsonString();
     }
 
-    /// <summary>Builds a JSON object text from name/value pairs, skipping nulls; values that are JSON texts are embedded.</summary>
+    /// <summary>
+    /// Builds a JSON object text from name/value pairs, skipping nulls; values that are JSON texts are embedded (parsed and
+    /// written again, so the text is System.Text.Json's compact form whatever it was given). Written by one writer, not
+    /// through a JsonObject: a step intent's payload is built per step.
+    /// </summary>
     public static string Object(params (string Name, object? Value)[] members)
+    {
+        if (HasDuplicateNames(members)) return ObjectByNodes(members); // the last value of a name wins, in the first's place
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (name, value) in members)
+            {
+                if (value is null) continue;
+                writer.WritePropertyName(name);
+                switch (value)
+                {
+                    case RawJson raw: WriteRaw(writer, raw.Text); break;
+                    case JsonNode node: node.WriteTo(writer); break;
+                    default: JsonSerializer.Serialize(writer, value, value.GetType()); break;
+                }
+            }
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>A JSON text as a value, as a parsed node writes it.</summary>
+    private static void WriteRaw(Utf8JsonWriter writer, string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        document.RootElement.WriteTo(writer);
+    }
+
+    private static bool HasDuplicateNames((string Name, object? Value)[] members)
+    {
+        for (var i = 1; i < members.Length; i++)
+            for (var j = 0; j < i; j++)
+                if (members[i].Name == members[j].Name) return true;
+        return false;
+    }
+
+    private static string ObjectByNodes((string Name, object? Value)[] members)
     {
         var obj = new JsonObject();
         foreach (var (name, value) in members)

@@ -20,6 +20,9 @@ public sealed class NotificationChannels(IOptions<EmailOptions> email, IOptions<
     /// <summary>Where e-mail goes, as recorded on each attempt (never the credentials).</summary>
     public string SmtpServer => $"smtp://{email.Value.Host}:{email.Value.Port}";
 
+    /// <summary>Whether this node has a channel at all: without one, nothing of a notification need be composed.</summary>
+    public bool Any => email.Value.Enabled || notifications.Value.WebhookEnabled;
+
     /// <summary>Why this node cannot deliver the job's notification (its channel is not configured); null when it can.</summary>
     public string? Unavailable(DeliveryJob job) => Unavailable(job.Kind, email.Value, notifications.Value);
 
