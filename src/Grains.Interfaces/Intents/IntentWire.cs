@@ -93,5 +93,6 @@ public static class IntentWire
     /// <summary>Results and errors are objects when the API takes them, but a handler's answer may be any JSON value.</summary>
     private static JsonNode? Node(string? json) => json is null ? null : JsonNode.Parse(json);
 
-    private static JsonObject? Object(string? json) => json is null ? null : JsonNode.Parse(json)?.AsObject();
+    /// <summary>An object member of the wire; "{}" (an intent's usual controls, envelope and grants) without a parse.</summary>
+    private static JsonObject? Object(string? json) => json is null ? null : json == "{}" ? [] : JsonNode.Parse(json)?.AsObject();
 }

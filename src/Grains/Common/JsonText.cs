@@ -10,8 +10,9 @@ public static class JsonText
 {
     public const string EmptyObject = "{}";
 
+    /// <summary>The object a JSON text holds (empty when there is none); "{}", what most controls and policies are, without a parse.</summary>
     public static JsonObject Parse(string? json) =>
-        string.IsNullOrEmpty(json) ? [] : JsonNode.Parse(json) as JsonObject ?? [];
+        string.IsNullOrEmpty(json) || json == EmptyObject ? [] : JsonNode.Parse(json) as JsonObject ?? [];
 
     /// <summary>Shallow merge: keys of the patch replace those of the base; a null value removes the key.</summary>
     public static string Merge(string baseJson, string? patchJson)
