@@ -53,8 +53,10 @@ public static class HumanTasks
     }
 
     /// <summary>True when the outcome declines the task (the intent is CANCELED): the type's decline outcomes, and the usual refusals.</summary>
-    public static bool Declines(string humanTaskJson, string outcome) =>
-        HumanTaskTypes.Decline(TaskType(humanTaskJson)).Contains(outcome) || outcome is "rejected" or "declined" or "failed";
+    public static bool Declines(string humanTaskJson, string outcome) => DeclinedBy(TaskType(humanTaskJson), outcome);
+
+    private static bool DeclinedBy(string type, string outcome) =>
+        HumanTaskTypes.Decline(type).Contains(outcome) || outcome is "rejected" or "declined" or "failed";
 
     /// <summary>The outcome an approval decision means for a task: its type's first accept or decline outcome (409 when there is no task).</summary>
     public static string DecisionOutcome(string? humanTaskJson, bool approve) => humanTaskJson is null
@@ -70,7 +72,7 @@ public static class HumanTasks
     {
         var task = JsonText.Parse(humanTaskJson);
         var result = JsonText.Parse(taskResultJson);
-        var type = TaskType(humanTaskJson);
+        var type = TypeOf(task);
         var outcome = (result["outcome"] as JsonValue)?.TryGetValue<string>(out var o) == true ? o : null;
         if (string.IsNullOrEmpty(outcome)) throw Invalid("task_result.outcome", "task_result.outcome is required");
         if (task["allowed_outcomes"] is JsonArray { Count: > 0 } allowed)
@@ -83,7 +85,7 @@ public static class HumanTasks
             throw Invalid("task_result.outcome", $"outcome '{outcome}' is not an outcome of a {type} task; one of {string.Join(", ", HumanTaskTypes.Accept(type).Concat(HumanTaskTypes.Decline(type)))}", "outcome_not_allowed");
         }
         var comment = (result["comment"] as JsonValue)?.TryGetValue<string>(out var c) == true ? c : null;
-        var declined = Declines(humanTaskJson, outcome);
+        var declined = DeclinedBy(type, outcome);
         if ((Flag(task, "required_comment") || outcome is "changes_requested" or "override_approved") && string.IsNullOrWhiteSpace(comment))
             throw Invalid("task_result.comment", outcome is "changes_requested" or "override_approved" ? $"a comment is required with {outcome}" : "a comment is required", "comment_required");
         if (declined) return result.ToJsonString(); // a refusal carries no data
@@ -158,8 +160,10 @@ public static class HumanTasks
         }
     }
 
-    private static string TaskType(string humanTaskJson) =>
-        (JsonText.Parse(humanTaskJson)["task_type"] as JsonValue)?.TryGetValue<string>(out var t) == true && t is not null && HumanTaskTypes.Exists(t) ? t : "approval";
+    private static string TaskType(string humanTaskJson) => TypeOf(JsonText.Parse(humanTaskJson));
+
+    private static string TypeOf(JsonObject task) =>
+        (task["task_type"] as JsonValue)?.TryGetValue<string>(out var t) == true && t is not null && HumanTaskTypes.Exists(t) ? t : "approval";
 
     private static bool IsKnownOutcome(string type, string outcome) =>
         HumanTaskTypes.Exists(type) && (HumanTaskTypes.Accept(type).Contains(outcome) || HumanTaskTypes.Decline(type).Contains(outcome));
