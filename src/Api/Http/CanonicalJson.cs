@@ -54,13 +54,14 @@ public static class CanonicalJson
                 break;
             default:
                 var value = (JsonValue)node;
+                var kind = value.GetValueKind();
                 if (value.TryGetValue<double>(out var d))
                 {
                     var span = to.GetSpan(32);
                     if (!d.TryFormat(span, out var written, "R", CultureInfo.InvariantCulture)) throw new InvalidOperationException("a number longer than 32 bytes");
                     to.Advance(written);
                 }
-                else if (value.GetValueKind() is var kind && kind == JsonValueKind.String && value.TryGetValue<string>(out var s)) Quoted(to, s);
+                else if (kind == JsonValueKind.String && value.TryGetValue<string>(out var s)) Quoted(to, s);
                 else if (kind is JsonValueKind.True or JsonValueKind.False) Put(to, kind == JsonValueKind.True ? "true"u8 : "false"u8);
                 else Put(to, System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()));
                 break;

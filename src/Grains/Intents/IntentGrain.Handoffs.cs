@@ -19,13 +19,11 @@ public sealed partial class IntentGrain
     /// <summary>
     /// Starts the step intent in a turn of this activation's own, queued behind the current one (it runs when the call
     /// that committed next awaits or is done): the caller is not kept waiting for it, and the parent takes other calls
-    /// while the step intent is created. (It was a one-way message to itself
-    /// until 2026-12-06: one grain call per step more, for the same order.) What runs between its awaits cannot be
-    /// interleaved; after the create it only marks the step started if the parent is still at that step.
+    /// while the step intent is created. (A one-way message to itself until 2026-12-06: one grain call per step more,
+    /// for the same order.) What runs between its awaits cannot be interleaved; after the create it only marks the step
+    /// started if the parent is still at that step. Not awaited by the caller.
     /// </summary>
-    private void StartStepAfterThisCall(bool enteredNow) => _ = StartStepLaterAsync(enteredNow);
-
-    private async Task StartStepLaterAsync(bool enteredNow)
+    private async Task StartStepAfterThisCallAsync(bool enteredNow)
     {
         await Task.Yield(); // on this activation's scheduler: after the turn that entered the step
         try

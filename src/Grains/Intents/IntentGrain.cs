@@ -243,7 +243,7 @@ public sealed partial class IntentGrain(
         if (effects.DropTimer) await AfterCommitAsync("drop the timer", UnregisterTimerAsync);
         // The step intent is started once this call is done: the request that entered the step (a scenario's apply, a
         // step's end) is answered once the parent is durable, not after the step's own write too.
-        if (effects.StartStep) StartStepAfterThisCall(effects.StepIsNew);
+        if (effects.StartStep) _ = StartStepAfterThisCallAsync(effects.StepIsNew);
         return effects.DeliverCompletion && await DeliverCompletionAsync();
     }
 
