@@ -97,6 +97,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<Axme.Grains.Accounts.AliasDirectory>();
             host.Services.AddSingleton<Axme.Grains.Interfaces.Tenancy.TenantGate>();
             host.Services.AddSingleton<Axme.Grains.Interfaces.Accounts.ApiKeyCache>();
+            host.Services.AddSingleton<Axme.Grains.Interfaces.Agents.AgentCache>();
             host.Services.AddSingleton(sp => new Axme.Grains.Interfaces.Tenancy.UsageMeter(sp.GetRequiredService<TimeProvider>()));
             host.Services.AddSingleton<Axme.Grains.Interfaces.Tenancy.QuotaGate>();
             host.Services.AddSingleton<Axme.Grains.Workflows.ScenarioPlans>();

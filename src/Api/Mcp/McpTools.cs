@@ -89,7 +89,7 @@ public static partial class McpTools
             [("bundle", "object", "the ScenarioBundle (PROTOCOL §8.1)"), IdempotencyKey, Owner], async c =>
             {
                 var applied = await Scenarios.ScenarioOperations.ApplyAsync(c.Grains, Compiler(c),
-                    c.Services.GetRequiredService<Agents.DeliveryQueries>(), c.Caller,
+                    c.Services.GetRequiredService<Agents.DeliveryQueries>(), c.Services.GetRequiredService<Grains.Interfaces.Agents.AgentCache>(), c.Caller,
                     Bundle(c), c.IdempotencyKey, c.Aborted);
                 return IntentStatusAside(AxpJson.Node(applied));
             }),
@@ -111,6 +111,7 @@ public static partial class McpTools
             [("scenario_id", "string", "the registered scenario's id"), ("payload", "object", "the parent intent's payload (else the registered one)"),
              ("parameters", "object", "template parameters for this run"), ("deadline_at", "string", "the parent's deadline for this run (RFC 3339)"), IdempotencyKey, Owner],
             async c => IntentStatusAside(AxpJson.Node(await Scenarios.ScenarioRegistry.StartAsync(c.Grains, Compiler(c), c.Services.GetRequiredService<Agents.DeliveryQueries>(),
+                c.Services.GetRequiredService<Grains.Interfaces.Agents.AgentCache>(),
                 c.Caller, c.Args.String("scenario_id", 255, required: true)!, c.Args, c.IdempotencyKey, c.Aborted)))),
         new("axme.mesh_heartbeat", "The calling agent is alive (the mesh), with what it counted since its last heartbeat", [],
             [("metrics", "object", "intents_total, intents_succeeded, intents_failed, avg_latency_ms, cost_usd"), ("version", "string", "the agent's version"),

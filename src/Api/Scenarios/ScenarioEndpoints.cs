@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Axme.Api.Auth;
 using Axme.Api.Http;
 using Axme.Contracts;
+using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Workflows;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -31,10 +32,11 @@ public static class ScenarioEndpoints
     public static async Task<Ok<ScenarioValidation>> Validate(HttpContext http, IScenarioCompiler compiler) =>
         TypedResults.Ok(await ScenarioOperations.ValidateAsync(compiler, ApiKeyAuthFilter.CallerOf(http), (await RequestBody.ReadAsync(http)).Root));
 
-    public static async Task<Ok<ScenarioApplied>> Apply(HttpContext http, IGrainFactory grains, IScenarioCompiler compiler, Agents.DeliveryQueries deliveries)
+    public static async Task<Ok<ScenarioApplied>> Apply(HttpContext http, IGrainFactory grains, IScenarioCompiler compiler, Agents.DeliveryQueries deliveries,
+        AgentCache agents)
     {
         var body = await RequestBody.ReadAsync(http);
-        return TypedResults.Ok(await ScenarioOperations.ApplyAsync(grains, compiler, deliveries, ApiKeyAuthFilter.CallerOf(http), body.Root, Idempotency.Key(http.Request), http.RequestAborted));
+        return TypedResults.Ok(await ScenarioOperations.ApplyAsync(grains, compiler, deliveries, agents, ApiKeyAuthFilter.CallerOf(http), body.Root, Idempotency.Key(http.Request), http.RequestAborted));
     }
 
     public static async Task<Ok<RegisteredScenarioResponse>> Register(HttpContext http, IGrainFactory grains, IScenarioCompiler compiler) =>
@@ -49,10 +51,11 @@ public static class ScenarioEndpoints
     public static async Task<Ok<RegistryEntryDeleted>> Delete(HttpContext http, string scenario_id, IGrainFactory grains) =>
         TypedResults.Ok(await ScenarioRegistry.DeleteScenarioAsync(grains, ApiKeyAuthFilter.CallerOf(http), scenario_id));
 
-    public static async Task<Ok<ScenarioApplied>> Start(HttpContext http, string scenario_id, IGrainFactory grains, IScenarioCompiler compiler, Agents.DeliveryQueries deliveries)
+    public static async Task<Ok<ScenarioApplied>> Start(HttpContext http, string scenario_id, IGrainFactory grains, IScenarioCompiler compiler,
+        Agents.DeliveryQueries deliveries, AgentCache agents)
     {
         var body = await RequestBody.ReadAsync(http);
-        return TypedResults.Ok(await ScenarioRegistry.StartAsync(grains, compiler, deliveries, ApiKeyAuthFilter.CallerOf(http), scenario_id, body,
+        return TypedResults.Ok(await ScenarioRegistry.StartAsync(grains, compiler, deliveries, agents, ApiKeyAuthFilter.CallerOf(http), scenario_id, body,
             Idempotency.Key(http.Request) ?? body.String("idempotency_key", 255), http.RequestAborted));
     }
 }

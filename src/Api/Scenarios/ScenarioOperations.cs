@@ -34,14 +34,14 @@ public static class ScenarioOperations
     /// Apply (REST and MCP): provision, compile and create the parent; the idempotency key names the parent, among the
     /// caller's keys of <paramref name="operation"/> (apply, or the start of one registered scenario).
     /// </summary>
-    public static async Task<ScenarioApplied> ApplyAsync(IGrainFactory grains, IScenarioCompiler compiler, Agents.DeliveryQueries deliveries, Caller caller,
-        JsonObject bundle, string? idempotencyKey, CancellationToken ct, string operation = "POST /v1/scenarios/apply")
+    public static async Task<ScenarioApplied> ApplyAsync(IGrainFactory grains, IScenarioCompiler compiler, Agents.DeliveryQueries deliveries, AgentCache agents,
+        Caller caller, JsonObject bundle, string? idempotencyKey, CancellationToken ct, string operation = "POST /v1/scenarios/apply")
     {
         var (plan, warnings) = await CompileAsync(compiler, caller, bundle);
 
         var provisioned = new List<ScenarioAgentProvisioned>();
         foreach (var agent in plan.Agents)
-            provisioned.Add(await ProvisionAsync(grains, deliveries, caller, agent, ct));
+            provisioned.Add(await ProvisionAsync(grains, deliveries, agents, caller, agent, ct));
 
         var key = idempotencyKey ?? plan.IdempotencyKey;
         var id = key is not null ? DeterministicId.From($"{caller.ServiceAccountId}\n{operation}\n{key}") : Guid.NewGuid();
@@ -83,9 +83,10 @@ public static class ScenarioOperations
     }
 
     /// <summary>An agent of the bundle: created (a service account in the caller's workspace) when missing and asked for.</summary>
-    private static async Task<ScenarioAgentProvisioned> ProvisionAsync(IGrainFactory grains, Agents.DeliveryQueries deliveries, Caller caller, ScenarioAgent agent, CancellationToken ct)
+    private static async Task<ScenarioAgentProvisioned> ProvisionAsync(IGrainFactory grains, Agents.DeliveryQueries deliveries, AgentCache agents, Caller caller,
+        ScenarioAgent agent, CancellationToken ct)
     {
-        var existing = await grains.GetGrain<IAgentGrain>(agent.Address).GetAsync();
+        var existing = await agents.GetAgentAsync(agent.Address); // this silo's kept record: its grain is asked by every apply to it
         var created = false;
         if (existing is null && agent.CreateIfMissing)
         {

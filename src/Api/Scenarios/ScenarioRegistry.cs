@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Axme.Contracts;
+using Axme.Grains.Interfaces.Agents;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Workflows;
 
@@ -71,8 +72,8 @@ public static class ScenarioRegistry
     /// Starts a registered scenario: its bundle with this run's payload, template parameters and deadline, applied as
     /// POST /v1/scenarios/apply would (same answer; its compiled plan is reused while the bundle's workflow is unchanged).
     /// </summary>
-    public static async Task<ScenarioApplied> StartAsync(IGrainFactory grains, IScenarioCompiler compiler, Agents.DeliveryQueries deliveries, Caller caller, string scenarioId,
-        Http.RequestBody run, string? idempotencyKey, CancellationToken ct)
+    public static async Task<ScenarioApplied> StartAsync(IGrainFactory grains, IScenarioCompiler compiler, Agents.DeliveryQueries deliveries, AgentCache agents,
+        Caller caller, string scenarioId, Http.RequestBody run, string? idempotencyKey, CancellationToken ct)
     {
         var registered = await Registered(grains, caller, scenarioId);
         var bundle = JsonNode.Parse(registered.BundleJson)!.AsObject();
@@ -92,7 +93,7 @@ public static class ScenarioRegistry
             foreach (var (name, value) in given) merged[name] = value?.DeepClone();
             workflow["parameters"] = merged.DeepClone();
         }
-        return await ScenarioOperations.ApplyAsync(grains, compiler, deliveries, caller, bundle, idempotencyKey, ct, $"POST /v1/scenarios/{scenarioId}/start");
+        return await ScenarioOperations.ApplyAsync(grains, compiler, deliveries, agents, caller, bundle, idempotencyKey, ct, $"POST /v1/scenarios/{scenarioId}/start");
     }
 
     private static async Task<RegisteredScenario> Registered(IGrainFactory grains, Caller caller, string scenarioId) =>

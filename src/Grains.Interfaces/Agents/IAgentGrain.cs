@@ -19,6 +19,13 @@ public interface IAgentGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<AgentRecord?> GetAsync();
 
+    /// <summary>
+    /// The same answer for a silo that keeps it (<see cref="AgentCache"/>); a live agent remembers the holder, to tell
+    /// it to forget the record when the agent changes or this activation ends.
+    /// </summary>
+    [Alias("Hold"), ReadOnly]
+    Task<AgentRecord?> HoldAsync(IAgentHolder holder);
+
     /// <summary>Changes the delivery binding and its settings.</summary>
     [Alias("Configure")]
     Task<AgentRecord> ConfigureAsync(DeliverySettings settings);

@@ -1,3 +1,4 @@
+using Axme.Grains.Common;
 using Axme.Grains.Interfaces.Accounts;
 using Axme.Grains.Interfaces.Common;
 using Microsoft.Extensions.Logging;
@@ -9,16 +10,13 @@ namespace Axme.Grains.Accounts;
 /// silos that keep its answer (ApiKeyCache) are remembered here and told to forget it when the key changes, before the
 /// change returns, and when this activation ends (a later one would not know them).
 /// </summary>
-public sealed partial class ApiKeyGrain(
+public sealed class ApiKeyGrain(
     [PersistentState(AxmeNames.ApiKeyState, AxmeNames.Storage)] IPersistentState<ApiKeyState> state,
     TimeProvider time,
     ApiKeyCache local,
     ILogger<ApiKeyGrain> logger) : Grain, IApiKeyGrain
 {
-    /// <summary>How long a change waits for a holder to forget: past it, the holder's own lifetime bound applies (ApiKeyCache).</summary>
-    private static readonly TimeSpan ForgetTimeout = TimeSpan.FromSeconds(5);
-
-    private readonly HashSet<IApiKeyHolder> _holders = [];
+    private readonly Holders<IApiKeyHolder> _holders = new(logger);
 
     public async Task RegisterAsync(ApiKeyBinding binding)
     {
@@ -73,30 +71,10 @@ public sealed partial class ApiKeyGrain(
         };
     }
 
-    /// <summary>
-    /// Every holder forgets the key's answer (at once, in parallel; this silo's own cache by a plain call). One that
-    /// cannot be told — its silo died or is cut off — is let go: a dead silo keeps nothing, and a live one drops the
-    /// answer by its lifetime (ApiKeyCache.Lifetime).
-    /// </summary>
-    private async Task ReleaseHoldersAsync()
+    /// <summary>Every holder forgets the key's answer (this silo's own cache by a plain call).</summary>
+    private Task ReleaseHoldersAsync()
     {
-        if (_holders.Count == 0) return;
-        var holders = _holders.ToArray();
-        _holders.Clear();
         var key = this.GetPrimaryKeyString();
-        await Task.WhenAll(holders.Select(async h =>
-        {
-            try
-            {
-                await (local.Is(h) ? local : h).ForgetAsync(key).WaitAsync(ForgetTimeout);
-            }
-            catch (Exception e)
-            {
-                LogHolderUnreachable(e.GetType().Name);
-            }
-        }));
+        return _holders.ReleaseAsync(h => (local.Is(h) ? local : h).ForgetAsync(key));
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A silo keeping an API key's answer could not be told to forget it ({Reason}); it drops the answer within its lifetime")]
-    private partial void LogHolderUnreachable(string reason);
 }

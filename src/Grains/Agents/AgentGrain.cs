@@ -16,9 +16,13 @@ public sealed class AgentGrain(
     [PersistentState(AxmeNames.AgentState, AxmeNames.Storage)] IPersistentState<AgentState> state,
     TimeProvider time,
     Delivery.InternalHandlers handlers,
+    AgentCache local,
     ILogger<AgentGrain> logger) : Grain, IAgentGrain
 {
     private readonly ObserverManager<IAgentObserver> _listeners = new(TimeSpan.FromMinutes(5), logger);
+
+    /// <summary>The silos keeping this agent's record (AgentCache): told to forget it before a change of the record returns.</summary>
+    private readonly Holders<IAgentHolder> _holders = new(logger);
 
     /// <summary>A heartbeat without metrics only moves "last seen": written at most this often (a crash loses at most that much of it).</summary>
     private static readonly TimeSpan HeartbeatWriteEvery = TimeSpan.FromMinutes(1);
@@ -50,6 +54,7 @@ public sealed class AgentGrain(
             UpdatedAt = now,
         };
         await state.WriteStateAsync();
+        await ReleaseHoldersAsync();
         return state.State.Agent;
     }
 
@@ -58,6 +63,7 @@ public sealed class AgentGrain(
         if (state.State.Agent is not { Status: "active" } agent) return;
         state.State.Agent = agent with { Status = "deleted", UpdatedAt = time.GetUtcNow() };
         await state.WriteStateAsync();
+        await ReleaseHoldersAsync();
     }
 
     public async Task<AgentRecord> ConfigureAsync(DeliverySettings settings)
@@ -83,11 +89,19 @@ public sealed class AgentGrain(
             throw ProtocolException.Invalid("webhook_secret", "the http binding needs a webhook_secret");
         state.State.Agent = updated;
         await state.WriteStateAsync();
+        await ReleaseHoldersAsync();
         return updated;
     }
 
     public Task<AgentRecord?> GetAsync() =>
         Task.FromResult(state.State.Agent is { Status: "active" } a ? a : null);
+
+    public Task<AgentRecord?> HoldAsync(IAgentHolder holder)
+    {
+        var agent = state.State.Agent is { Status: "active" } a ? a : null;
+        if (agent is not null) _holders.Add(holder);
+        return Task.FromResult(agent);
+    }
 
     public Task<bool> SubscribeAsync(IAgentObserver observer)
     {
@@ -147,6 +161,7 @@ public sealed class AgentGrain(
             agent = agent with { Killed = new AgentKill { At = now, By = actorId, Reason = reason }, UpdatedAt = now };
             state.State.Agent = agent;
             await WriteAsync(now);
+            await ReleaseHoldersAsync();
             await LogAsync(MeshEventTypes.Killed, actorId, JsonText.Object(("reason", reason)), now);
         }
         // Then the keys and the open streams, every time: a kill a crash interrupted is completed by the next one.
@@ -165,6 +180,7 @@ public sealed class AgentGrain(
             agent = agent with { Killed = null, UpdatedAt = now };
             state.State.Agent = agent;
             await WriteAsync(now);
+            await ReleaseHoldersAsync();
             await LogAsync(MeshEventTypes.Resumed, actorId, JsonText.Object(("killed_at", Contracts.WireTime.Format(kill.At)), ("killed_by", kill.By)), now);
         }
         else await GrainFactory.GetGrain<IServiceAccountGrain>(agent.ServiceAccountId).SetAgentKilledAsync(false);
@@ -173,7 +189,15 @@ public sealed class AgentGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        await ReleaseHoldersAsync(); // a new activation would not know them
         if (_healthDirty) await WriteAsync(time.GetUtcNow());
+    }
+
+    /// <summary>Every holder forgets the record (this silo's own cache by a plain call).</summary>
+    private Task ReleaseHoldersAsync()
+    {
+        var address = this.GetPrimaryKeyString();
+        return _holders.ReleaseAsync(h => (local.Is(h) ? local : h).ForgetAsync(address));
     }
 
     private AgentRecord Live() => state.State.Agent is { Status: "active" } a ? a : throw ProtocolException.NotFound("agent", this.GetPrimaryKeyString());

@@ -19,6 +19,7 @@ public static class OrleansHosting
         builder.Services.AddSingleton<Axme.Grains.Accounts.AliasDirectory>();
         builder.Services.AddSingleton<Axme.Grains.Interfaces.Tenancy.TenantGate>();
         builder.Services.AddSingleton<Axme.Grains.Interfaces.Accounts.ApiKeyCache>();
+        builder.Services.AddSingleton<Axme.Grains.Interfaces.Agents.AgentCache>();
         // Quotas (docs/adr/029): the counts' store is the API's (axme_usage, flushed by UsageFlush).
         builder.Services.AddOptions<Axme.Grains.Interfaces.Tenancy.QuotaOptions>().Bind(builder.Configuration.GetSection(Axme.Grains.Interfaces.Tenancy.QuotaOptions.Section));
         builder.Services.AddSingleton(sp => new Axme.Grains.Interfaces.Tenancy.UsageMeter(sp.GetRequiredService<TimeProvider>(),

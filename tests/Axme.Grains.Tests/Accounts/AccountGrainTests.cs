@@ -1,5 +1,5 @@
-using System.Threading.Channels;
 using Axme.Grains.Interfaces.Accounts;
+using Axme.Grains.Tests.Common;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Core.Internal;
 
@@ -120,22 +120,6 @@ public sealed class AccountGrainTests(ClusterFixture fx)
         finally
         {
             fx.Client.DeleteObjectReference<IApiKeyHolder>(reference);
-        }
-    }
-
-    /// <summary>An <see cref="IApiKeyHolder"/> that records what it was told to forget.</summary>
-    private sealed class RecordingHolder : IApiKeyHolder
-    {
-        private readonly Channel<string> _forgotten = Channel.CreateUnbounded<string>();
-
-        public Task ForgetAsync(string tokenHash) => _forgotten.Writer.WriteAsync(tokenHash).AsTask();
-
-        /// <summary>What it was told since the last look.</summary>
-        public string[] Forgotten()
-        {
-            var taken = new List<string>();
-            while (_forgotten.Reader.TryRead(out var hash)) taken.Add(hash);
-            return [.. taken];
         }
     }
 
