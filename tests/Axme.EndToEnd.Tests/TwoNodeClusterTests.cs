@@ -62,6 +62,29 @@ public sealed class TwoNodeClusterTests
             (await viaB.PostAsync($"/v1/service-accounts/{saId}/keys/{key["key_id"].Str()}/revoke")).Ok();
             (await keyA.GetJsonAsync("/v1/intents?limit=1")).Error(System.Net.HttpStatusCode.Unauthorized, "invalid_platform_api_key");
             (await keyB.GetJsonAsync("/v1/intents?limit=1")).Error(System.Net.HttpStatusCode.Unauthorized, "invalid_platform_api_key");
+
+            // An agent's record both nodes keep (a scenario apply reads it there) shows a change made through either
+            // node as soon as the change returns: the agent's grain tells every silo that kept it (ADR 034).
+            var bundle = new JsonObject
+            {
+                ["scenario_id"] = "cluster.kept_agent.v1",
+                ["agents"] = new JsonArray(new JsonObject { ["role"] = "handler", ["address"] = "revokee", ["create_if_missing"] = false }),
+                ["workflow"] = new JsonObject
+                {
+                    ["steps"] = new JsonArray(new JsonObject { ["step_id"] = "handle", ["tool_id"] = "tool.agent.task.v1", ["assigned_to"] = "handler" }),
+                },
+                ["intent"] = new JsonObject { ["type"] = "intent.test.cluster.v1", ["payload"] = new JsonObject() },
+            };
+            async Task<string> ModeVia(HttpClient node) =>
+                (await node.PostAsync("/v1/scenarios/apply", bundle)).Ok()["agents_provisioned"]![0]!["delivery_mode"].Str();
+            for (var i = 0; i < 2; i++)
+            {
+                Assert.Equal("stream", await ModeVia(viaA));
+                Assert.Equal("stream", await ModeVia(viaB));
+            }
+            (await viaB.SendJsonAsync(HttpMethod.Put, "/v1/agents/default/default/revokee/delivery", new { delivery_mode = "poll" })).Ok();
+            Assert.Equal("poll", await ModeVia(viaA));
+            Assert.Equal("poll", await ModeVia(viaB));
         }
         finally
         {
