@@ -89,6 +89,28 @@ public sealed class OperatorViewTests(OperatorViewNodeFixture f) : IClassFixture
             m => Sample(m, "axme_streams_open", "kind=\"intent\"") == 0, TimeSpan.FromSeconds(15), "the closed stream no longer counted");
     }
 
+    [Fact]
+    public async Task An_event_pushed_to_several_streams_of_one_node_is_serialised_once_and_each_stream_gets_the_same_line()
+    {
+        var id = (await f.A.PostAsync("/v1/intents", new { intent_type = "intent.test.fanout.v1", to_agent = "nobody" })).Ok()["intent_id"].Str();
+        var events = (await f.A.GetJsonAsync($"/v1/intents/{id}/events")).Ok()["events"]!.AsArray().Count;
+        var before = Sample(await f.Admin.GetStringAsync("/metrics"), "axme_streams_frames_shared_total") ?? 0;
+        var opened = Enumerable.Range(0, 3).Select(_ => new TaskCompletionSource()).ToArray();
+        // From the last event on: what follows is pushed to the three (a backlog each stream reads for itself).
+        var streams = opened.Select(o => SseClient.ReadAsync(f.A, $"/v1/intents/{id}/events/stream?since={events}&wait_seconds=30",
+            TimeSpan.FromSeconds(40), onOpen: () => o.TrySetResult())).ToArray();
+        await Task.WhenAll(opened.Select(o => o.Task)).WaitAsync(TimeSpan.FromSeconds(10)); // each subscribed before its 200
+
+        (await f.A.PostAsync($"/v1/intents/{id}/resolve", new { status = "COMPLETED", result = new { ok = true } })).Ok();
+        var lines = (await Task.WhenAll(streams)).Select(s => s.Messages.Single(m => m.Event == "intent.completed").Data).ToArray();
+
+        Assert.Contains("\"status\":\"COMPLETED\"", lines[0]);
+        Assert.All(lines, l => Assert.Equal(lines[0], l));
+        // One stream serialised the event, the two others wrote its bytes.
+        await Poll.UntilAsync(() => f.Admin.GetStringAsync("/metrics"),
+            m => Sample(m, "axme_streams_frames_shared_total") - before >= 2, TimeSpan.FromSeconds(10), "two streams writing the shared line");
+    }
+
     /// <summary>Series recorded only once their event happens (a timer fires, a delivery is attempted or given up): grain tests cover them.</summary>
     private static readonly string[] RecordedOnEvent = ["axme_timers_lateness_seconds", "axme_deliveries_attempts_total", "axme_deliveries_dead_letters_total"];
 

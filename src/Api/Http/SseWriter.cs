@@ -58,10 +58,13 @@ public sealed class SseWriter
     /// Buffers a message without sending it: messages that are ready together (the events of one commit) leave in one
     /// write at the next <see cref="FlushAsync"/>, not one send and one wake-up of the listener each.
     /// </summary>
-    public void Append<T>(long id, string eventType, T data)
+    public void Append<T>(long id, string eventType, T data) => AppendData(id, eventType, Fit(data));
+
+    /// <summary><see cref="Append"/> with a data line serialised before (<see cref="Fit"/>), for one written to several streams.</summary>
+    public void AppendData(long id, string eventType, byte[] data)
     {
         Put($"id: {id}\nevent: {eventType}\ndata: ");
-        Put(Fit(data));
+        Put(data);
         Put("\n\n");
     }
 
@@ -73,7 +76,7 @@ public sealed class SseWriter
     private void Put(ReadOnlySpan<byte> utf8) => _response.BodyWriter.Write(utf8);
 
     /// <summary>The contract as compact one-line JSON; bulky members are dropped when the line would be too long (clients can GET the intent).</summary>
-    private static byte[] Fit<T>(T data)
+    public static byte[] Fit<T>(T data)
     {
         var utf8 = AxpJson.Utf8(data);
         if (utf8.Length <= MaxDataBytes) return utf8;

@@ -30,7 +30,7 @@ public static partial class IntentStreamEndpoint
             var sse = await SseWriter.StartAsync(http);
             var last = since;
 
-            async Task<bool> SendAsync(IntentEvent e)
+            async Task<bool> SendAsync(IntentEvent e, bool pushed = false)
             {
                 if (e.Seq <= last) return false; // already sent (replayed and pushed)
                 if (e.Seq > last + 1)
@@ -39,7 +39,8 @@ public static partial class IntentStreamEndpoint
                     foreach (var missed in await grain.GetEventsAsync(caller, last))
                         if (missed.Seq < e.Seq && await SendAsync(missed)) return true;
                 }
-                sse.Append(e.Seq, e.EventType, e.ToWire());
+                if (pushed) sse.AppendData(e.Seq, e.EventType, IntentFrames.Of(e));
+                else sse.Append(e.Seq, e.EventType, e.ToWire()); // read for this stream alone
                 last = e.Seq;
                 if (e.IsTerminal) live.Released(); // the grain keeps no listener past its terminal event
                 return e.IsTerminal;
@@ -55,7 +56,7 @@ public static partial class IntentStreamEndpoint
                     // (a commit's events come together).
                     foreach (var e in pending)
                         if (!done) done = await SendAsync(e);
-                    while (!done && live.Pushes.TryRead(out var pushed)) done = await SendAsync(pushed);
+                    while (!done && live.Pushes.TryRead(out var pushed)) done = await SendAsync(pushed, pushed: true);
                     pending = [];
                     await sse.FlushAsync(http.RequestAborted);
                     if (done) break;
