@@ -11,13 +11,18 @@ namespace Axme.Api.Intents;
 /// instances (an immutable type is not copied between grains and observers in one process), so the first stream's
 /// bytes serve the others. The streams of one push write it within moments of each other, so the last frames are kept
 /// in a small table of slots by event, matched by instance: a slot taken by a later event only costs a serialisation,
-/// never a wrong line, and nothing is held longer than the next events need the slot. (A weak table keyed by the event
-/// costs a GC handle per event, which every collection then scans: measurable under load for the one-listener case.)
+/// never a wrong line, and nothing is held longer than the next events need the slot. A long line is not kept, so the
+/// table holds at most <see cref="Slots"/> × <see cref="KeptBytes"/> (4 MiB) whatever the payloads. (A weak table
+/// keyed by the event costs a GC handle per event, which every collection then scans, on the one-listener path too.)
 /// Events a stream read for itself (its backlog, a gap) are other instances and do not come here.
 /// </summary>
 public static class IntentFrames
 {
-    private const int Slots = 1024; // a power of two
+    /// <summary>A power of two: the streams of one push write it within moments, while a few hundred other events pass at most.</summary>
+    private const int Slots = 256;
+
+    /// <summary>Past this, a line is serialised by each stream (rare, and not worth pinning up to 60 KiB per slot).</summary>
+    private const int KeptBytes = 16 * 1024;
 
     private sealed record Frame(IntentEvent Event, byte[] Data);
 
@@ -35,7 +40,7 @@ public static class IntentFrames
             return kept.Data;
         }
         var data = SseWriter.Fit(e.ToWire());
-        Volatile.Write(ref Recent[slot], new Frame(e, data));
+        if (data.Length <= KeptBytes) Volatile.Write(ref Recent[slot], new Frame(e, data));
         return data;
     }
 }
