@@ -63,10 +63,10 @@ public abstract class KeptAnswers<TAnswer, THolder>(IGrainFactory grains, TimePr
     }
 
     /// <summary>
-    /// Whether the holder is this cache: the grain then tells it in-process, which also works while the silo stops
-    /// (its own observers are gone by the time its grains deactivate).
+    /// The holder a grain tells: this cache itself, by a plain call, when the reference is its own, which also works
+    /// while the silo stops (its own observers are gone by the time its grains deactivate); any other as given.
     /// </summary>
-    public bool Is(THolder holder) => _reference is { } mine && mine.Equals(holder);
+    public THolder Direct(THolder holder) => _reference is { } mine && mine.Equals(holder) ? (THolder)(object)this : holder;
 
     /// <summary>This silo's holder reference, made once (an observer reference lives as long as this singleton).</summary>
     private THolder Reference() =>

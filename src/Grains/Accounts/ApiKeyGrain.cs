@@ -75,6 +75,6 @@ public sealed class ApiKeyGrain(
     private Task ReleaseHoldersAsync()
     {
         var key = this.GetPrimaryKeyString();
-        return _holders.ReleaseAsync(h => (local.Is(h) ? local : h).ForgetAsync(key));
+        return _holders.ReleaseAsync(h => local.Direct(h).ForgetAsync(key));
     }
 }

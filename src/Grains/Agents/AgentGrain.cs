@@ -197,7 +197,7 @@ public sealed class AgentGrain(
     private Task ReleaseHoldersAsync()
     {
         var address = this.GetPrimaryKeyString();
-        return _holders.ReleaseAsync(h => (local.Is(h) ? local : h).ForgetAsync(address));
+        return _holders.ReleaseAsync(h => local.Direct(h).ForgetAsync(address));
     }
 
     private AgentRecord Live() => state.State.Agent is { Status: "active" } a ? a : throw ProtocolException.NotFound("agent", this.GetPrimaryKeyString());

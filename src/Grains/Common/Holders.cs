@@ -16,7 +16,7 @@ public sealed class Holders<THolder>(ILogger logger) where THolder : class
 
     public void Add(THolder holder) => _holders.Add(holder);
 
-    /// <summary>Tells every holder to forget (<paramref name="forget"/> calls this silo's own cache directly: see KeptAnswers.Is).</summary>
+    /// <summary>Tells every holder to forget (<paramref name="forget"/> calls this silo's own cache directly: see KeptAnswers.Direct).</summary>
     public async Task ReleaseAsync(Func<THolder, Task> forget)
     {
         if (_holders.Count == 0) return;
