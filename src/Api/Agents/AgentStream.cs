@@ -36,7 +36,7 @@ public static partial class AgentStream
             // (A kill between the caller's check and this subscription is seen here, before the 200.)
             if (!await agentGrain.SubscribeAsync(live.Observer)) throw Mesh.MeshOperations.Killed(agent.Address);
             var batch = await deliveries.AfterAsync(agent, since, statuses, [], http.RequestAborted);
-            var sse = await SseWriter.StartAsync(http);
+            var sse = SseWriter.Start(http); // the headers leave with the first batch's flush below
             var last = since;
             var sent = new HashSet<Guid>();
             while (true)
@@ -69,9 +69,12 @@ public static partial class AgentStream
                         held |= mark.Unknown;
                         if (held || mark.Intent is null) sent.Remove(d.IntentId);
                         if (held || mark.Intent is not { } intent || !statuses.Contains(intent.Status)) continue;
-                        await sse.EventAsync(d.Cursor, IntentEventType.Delivered, DeliveryMessage.Build(intent, d.Cursor, Math.Max(1, intent.DeliveryAttempt)), http.RequestAborted);
+                        sse.Append(d.Cursor, IntentEventType.Delivered, DeliveryMessage.Build(intent, d.Cursor, Math.Max(1, intent.DeliveryAttempt)));
                         last = Math.Max(last, d.Cursor);
+                        if (sse.Full) await sse.FlushAsync(http.RequestAborted);
                     }
+                    // The batch's deliveries were marked together: they leave in one write (and the headers with the first).
+                    await sse.FlushAsync(http.RequestAborted);
                     read.AddRange(batch.Select(d => d.IntentId));
                     batch = !held && batch.Count == DeliveryQueries.Batch && !live.IsClosed
                         ? await ReadAsync(deliveries, agent, last, statuses, read, log, http.RequestAborted) : null;
@@ -95,7 +98,7 @@ public static partial class AgentStream
                 batch = await ReadAsync(deliveries, agent, last, statuses, [], log, http.RequestAborted);
             }
             if (!http.RequestAborted.IsCancellationRequested)
-                await sse.EventAsync("stream.timeout", new StreamTimeout { NextSeq = last }, http.RequestAborted);
+                sse.AppendLast("stream.timeout", new StreamTimeout { NextSeq = last });
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {

@@ -8,7 +8,9 @@ namespace Axme.Api.Http;
 /// <summary>
 /// Writes Server-Sent Events exactly as the official clients parse them (PROTOCOL §5.6.1): "id: ",
 /// "event: ", one single-line "data: " JSON object, a blank line; one space after each colon; a flush
-/// per message, or per group of messages ready at once (<see cref="Append"/>). Hand-written rather than
+/// per message, or per group of messages ready at once (<see cref="Append"/>): every flush is a send and a wake-up
+/// of the listener, so messages that are ready together leave together (the headers with the backlog, the last
+/// events with the closing frame and the end of the response). Hand-written rather than
 /// TypedResults.ServerSentEvents because the protocol needs keepalive comment lines and a fixed field order,
 /// which SseFormatter does not offer.
 /// </summary>
@@ -17,35 +19,42 @@ public sealed class SseWriter
     /// <summary>Go's default scanner (CLI agents) stops at 64 KiB a line; stay well below.</summary>
     public const int MaxDataBytes = 60 * 1024;
 
+    /// <summary>Appended bytes past which a caller flushes before appending more (<see cref="Full"/>): a long backlog
+    /// leaves in pieces of about this size instead of being held in memory whole.</summary>
+    public const int FlushAtBytes = 64 * 1024;
+
     private readonly HttpResponse _response;
+    private long _unflushed;
 
     private SseWriter(HttpResponse response) => _response = response;
 
-    /// <summary>Sends the SSE headers and disables buffering so every message leaves at once.</summary>
-    public static async Task<SseWriter> StartAsync(HttpContext http)
+    /// <summary>
+    /// Starts the response without sending anything yet: the headers leave with the first flush, together with what
+    /// was appended before it. The caller flushes at once when it has nothing to send (a listener waits for the headers).
+    /// </summary>
+    public static SseWriter Start(HttpContext http)
     {
         http.Response.StatusCode = 200;
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        await http.Response.Body.FlushAsync(http.RequestAborted);
         return new SseWriter(http.Response);
     }
 
-    public Task EventAsync<T>(long id, string eventType, T data, CancellationToken ct)
-    {
-        Append(id, eventType, data);
-        return FlushAsync(ct);
-    }
+    /// <summary>True once the messages appended since the last flush reach <see cref="FlushAtBytes"/>.</summary>
+    public bool Full => _unflushed >= FlushAtBytes;
 
-    /// <summary>A message without an id (stream.timeout must not carry one).</summary>
-    public Task EventAsync<T>(string eventType, T data, CancellationToken ct)
+    /// <summary>
+    /// Appends the message that ends the window, without an id (stream.timeout must not carry one), and sends nothing:
+    /// the caller returns, and the end of the response sends it with whatever is still appended and the chunked
+    /// terminator, in one write.
+    /// </summary>
+    public void AppendLast<T>(string eventType, T data)
     {
         Put($"event: {eventType}\ndata: ");
         Put(Fit(data));
         Put("\n\n");
-        return FlushAsync(ct);
     }
 
     public Task KeepAliveAsync(CancellationToken ct)
@@ -68,12 +77,20 @@ public sealed class SseWriter
         Put("\n\n");
     }
 
-    /// <summary>Sends what was appended.</summary>
-    public async Task FlushAsync(CancellationToken ct) => await _response.BodyWriter.FlushAsync(ct);
+    /// <summary>Sends what was appended (the headers too, the first time).</summary>
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        _unflushed = 0;
+        await _response.BodyWriter.FlushAsync(ct);
+    }
 
-    private void Put(string text) => Encoding.UTF8.GetBytes(text, _response.BodyWriter);
+    private void Put(string text) => _unflushed += Encoding.UTF8.GetBytes(text, _response.BodyWriter);
 
-    private void Put(ReadOnlySpan<byte> utf8) => _response.BodyWriter.Write(utf8);
+    private void Put(ReadOnlySpan<byte> utf8)
+    {
+        _response.BodyWriter.Write(utf8);
+        _unflushed += utf8.Length;
+    }
 
     /// <summary>The contract as compact one-line JSON; bulky members are dropped when the line would be too long (clients can GET the intent).</summary>
     public static byte[] Fit<T>(T data)

@@ -27,7 +27,7 @@ public static partial class IntentStreamEndpoint
         {
             // Subscribing returns the backlog in the same grain turn, so no event falls between the two.
             var backlog = await grain.SubscribeAsync(caller, live.Observer, since);
-            var sse = await SseWriter.StartAsync(http);
+            var sse = SseWriter.Start(http); // the headers leave with the backlog, in the loop's first flush
             var last = since;
 
             async Task<bool> SendAsync(IntentEvent e, bool pushed = false)
@@ -52,14 +52,22 @@ public static partial class IntentStreamEndpoint
             {
                 try
                 {
-                    // One flush for what is ready together: the backlog, a re-subscription's catch-up, or pushed events
-                    // (a commit's events come together).
+                    // One flush for what is ready together: the headers and the backlog, a re-subscription's catch-up, or
+                    // pushed events (a commit's events come together).
                     foreach (var e in pending)
+                    {
                         if (!done) done = await SendAsync(e);
-                    while (!done && live.Pushes.TryRead(out var pushed)) done = await SendAsync(pushed, pushed: true);
+                        if (sse.Full) await sse.FlushAsync(http.RequestAborted);
+                    }
+                    while (!done && live.Pushes.TryRead(out var pushed))
+                    {
+                        done = await SendAsync(pushed, pushed: true);
+                        if (sse.Full) await sse.FlushAsync(http.RequestAborted);
+                    }
                     pending = [];
-                    await sse.FlushAsync(http.RequestAborted);
+                    // A terminal event leaves with the closing frame and the end of the response, in one write.
                     if (done) break;
+                    await sse.FlushAsync(http.RequestAborted);
                     var woke = await live.WaitAsync();
                     if (woke == LiveWait.Closed) break;
                     if (woke == LiveWait.Pushed) continue;
@@ -79,7 +87,7 @@ public static partial class IntentStreamEndpoint
                 }
             }
             if (!http.RequestAborted.IsCancellationRequested)
-                await sse.EventAsync("stream.timeout", new Contracts.StreamTimeout { NextSeq = last }, http.RequestAborted);
+                sse.AppendLast("stream.timeout", new Contracts.StreamTimeout { NextSeq = last });
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
