@@ -17,7 +17,7 @@ namespace Axme.Api.Deliveries;
 /// one with every attempt, replay (a new delivery of the same payload to the same principal), submit, reconcile stuck
 /// ones, and the workspace's counts. Shared by the REST routes, the CLI (through them) and the MCP tools.
 /// </summary>
-public sealed class DeliveryService(IGrainFactory grains, IntentQueries queries, NpgsqlDataSource db, IOptions<ApiOptions> options, TimeProvider time)
+public sealed class DeliveryService(IGrainFactory grains, NewIntents fresh, IntentQueries queries, NpgsqlDataSource db, IOptions<ApiOptions> options, TimeProvider time)
 {
     public const string SubmitType = "axme.delivery.v1";
     private const int MaxPagesPerList = 10;
@@ -94,7 +94,7 @@ public sealed class DeliveryService(IGrainFactory grains, IntentQueries queries,
         {
             ["intent_type"] = SubmitType, ["to_agent"] = to, ["payload"] = body.Root["payload"]!.DeepClone(), ["correlation_id"] = body.String("correlation_id", 255),
         };
-        var created = await IntentOperations.CreateAsync(grains, caller, new RequestBody(intentBody), idempotencyKey ?? body.String("idempotency_key", 255));
+        var created = await IntentOperations.CreateAsync(grains, fresh, caller, new RequestBody(intentBody), idempotencyKey ?? body.String("idempotency_key", 255));
         return await GetAsync(caller, DeliveryRules.IdOf(Guid.Parse(created.IntentId)), ct);
     }
 

@@ -34,8 +34,8 @@ public static partial class IntentEndpoints
         return v1;
     }
 
-    public static async Task<Ok<IntentCreated>> Create(HttpContext http, IGrainFactory grains) =>
-        TypedResults.Ok(await IntentOperations.CreateAsync(grains, ApiKeyAuthFilter.CallerOf(http), await RequestBody.ReadAsync(http), Idempotency.Key(http.Request)));
+    public static async Task<Ok<IntentCreated>> Create(HttpContext http, IGrainFactory grains, NewIntents fresh) =>
+        TypedResults.Ok(await IntentOperations.CreateAsync(grains, fresh, ApiKeyAuthFilter.CallerOf(http), await RequestBody.ReadAsync(http), Idempotency.Key(http.Request)));
 
     public static async Task<Ok<IntentResponse>> Get(HttpContext http, string intent_id, IGrainFactory grains)
     {

@@ -21,7 +21,7 @@ public static partial class IntentOperations
     public static partial Regex IntentTypePattern();
 
     /// <summary>Validates a create body and creates the intent (REST and MCP); the idempotency key makes the id deterministic.</summary>
-    public static async Task<IntentCreated> CreateAsync(IGrainFactory grains, Caller caller, RequestBody body, string? idempotencyKey)
+    public static async Task<IntentCreated> CreateAsync(IGrainFactory grains, NewIntents fresh, Caller caller, RequestBody body, string? idempotencyKey)
     {
         var command = new CreateIntentCommand
         {
@@ -50,7 +50,9 @@ public static partial class IntentOperations
         var id = idempotencyKey is { } key
             ? DeterministicId.From($"{caller.ServiceAccountId}\nPOST /v1/intents\n{key}")
             : Guid.NewGuid();
-        var created = await grains.GetGrain<IIntentGrain>(id).CreateAsync(command);
+        // A drawn id is new, a derived one too unless this is a replay (which the grain finds out by itself): the
+        // intent's activation skips its storage read.
+        var created = await fresh.CreatingAsync(id, () => grains.GetGrain<IIntentGrain>(id).CreateAsync(command));
         // Only fields fixed at creation, so a replay with the same Idempotency-Key returns the same body.
         return new IntentCreated
         {

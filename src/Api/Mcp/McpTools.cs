@@ -89,8 +89,8 @@ public static partial class McpTools
             [("bundle", "object", "the ScenarioBundle (PROTOCOL §8.1)"), IdempotencyKey, Owner], async c =>
             {
                 var applied = await Scenarios.ScenarioOperations.ApplyAsync(c.Grains, Compiler(c),
-                    c.Services.GetRequiredService<Agents.DeliveryQueries>(), c.Services.GetRequiredService<Grains.Interfaces.Agents.AgentCache>(), c.Caller,
-                    Bundle(c), c.IdempotencyKey, c.Aborted);
+                    c.Services.GetRequiredService<Agents.DeliveryQueries>(), c.Services.GetRequiredService<Grains.Interfaces.Agents.AgentCache>(),
+                    c.Services.GetRequiredService<NewIntents>(), c.Caller, Bundle(c), c.IdempotencyKey, c.Aborted);
                 return IntentStatusAside(AxpJson.Node(applied));
             }),
         new("axme.scenarios_list_templates", "List the workflow templates (PROTOCOL §8.5): the node's built-in ones, then the workspace's own", [], [Owner],
@@ -111,7 +111,7 @@ public static partial class McpTools
             [("scenario_id", "string", "the registered scenario's id"), ("payload", "object", "the parent intent's payload (else the registered one)"),
              ("parameters", "object", "template parameters for this run"), ("deadline_at", "string", "the parent's deadline for this run (RFC 3339)"), IdempotencyKey, Owner],
             async c => IntentStatusAside(AxpJson.Node(await Scenarios.ScenarioRegistry.StartAsync(c.Grains, Compiler(c), c.Services.GetRequiredService<Agents.DeliveryQueries>(),
-                c.Services.GetRequiredService<Grains.Interfaces.Agents.AgentCache>(),
+                c.Services.GetRequiredService<Grains.Interfaces.Agents.AgentCache>(), c.Services.GetRequiredService<NewIntents>(),
                 c.Caller, c.Args.String("scenario_id", 255, required: true)!, c.Args, c.IdempotencyKey, c.Aborted)))),
         new("axme.mesh_heartbeat", "The calling agent is alive (the mesh), with what it counted since its last heartbeat", [],
             [("metrics", "object", "intents_total, intents_succeeded, intents_failed, avg_latency_ms, cost_usd"), ("version", "string", "the agent's version"),
@@ -178,7 +178,7 @@ public static partial class McpTools
 
     private static async Task<JsonObject> SendAsync(McpCall c)
     {
-        return IntentStatusAside(AxpJson.Node(await IntentOperations.CreateAsync(c.Grains, c.Acting, c.Args, c.IdempotencyKey)));
+        return IntentStatusAside(AxpJson.Node(await IntentOperations.CreateAsync(c.Grains, c.Services.GetRequiredService<NewIntents>(), c.Acting, c.Args, c.IdempotencyKey)));
     }
 
     private static Task<JsonObject> SendTextAsync(McpCall c)

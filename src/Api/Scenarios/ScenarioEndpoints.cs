@@ -3,6 +3,7 @@ using Axme.Api.Auth;
 using Axme.Api.Http;
 using Axme.Contracts;
 using Axme.Grains.Interfaces.Agents;
+using Axme.Grains.Interfaces.Intents;
 using Axme.Grains.Interfaces.Workflows;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -33,10 +34,10 @@ public static class ScenarioEndpoints
         TypedResults.Ok(await ScenarioOperations.ValidateAsync(compiler, ApiKeyAuthFilter.CallerOf(http), (await RequestBody.ReadAsync(http)).Root));
 
     public static async Task<Ok<ScenarioApplied>> Apply(HttpContext http, IGrainFactory grains, IScenarioCompiler compiler, Agents.DeliveryQueries deliveries,
-        AgentCache agents)
+        AgentCache agents, NewIntents fresh)
     {
         var body = await RequestBody.ReadAsync(http);
-        return TypedResults.Ok(await ScenarioOperations.ApplyAsync(grains, compiler, deliveries, agents, ApiKeyAuthFilter.CallerOf(http), body.Root, Idempotency.Key(http.Request), http.RequestAborted));
+        return TypedResults.Ok(await ScenarioOperations.ApplyAsync(grains, compiler, deliveries, agents, fresh, ApiKeyAuthFilter.CallerOf(http), body.Root, Idempotency.Key(http.Request), http.RequestAborted));
     }
 
     public static async Task<Ok<RegisteredScenarioResponse>> Register(HttpContext http, IGrainFactory grains, IScenarioCompiler compiler) =>
@@ -52,10 +53,10 @@ public static class ScenarioEndpoints
         TypedResults.Ok(await ScenarioRegistry.DeleteScenarioAsync(grains, ApiKeyAuthFilter.CallerOf(http), scenario_id));
 
     public static async Task<Ok<ScenarioApplied>> Start(HttpContext http, string scenario_id, IGrainFactory grains, IScenarioCompiler compiler,
-        Agents.DeliveryQueries deliveries, AgentCache agents)
+        Agents.DeliveryQueries deliveries, AgentCache agents, NewIntents fresh)
     {
         var body = await RequestBody.ReadAsync(http);
-        return TypedResults.Ok(await ScenarioRegistry.StartAsync(grains, compiler, deliveries, agents, ApiKeyAuthFilter.CallerOf(http), scenario_id, body,
+        return TypedResults.Ok(await ScenarioRegistry.StartAsync(grains, compiler, deliveries, agents, fresh, ApiKeyAuthFilter.CallerOf(http), scenario_id, body,
             Idempotency.Key(http.Request) ?? body.String("idempotency_key", 255), http.RequestAborted));
     }
 }

@@ -35,7 +35,7 @@ public static class ScenarioOperations
     /// caller's keys of <paramref name="operation"/> (apply, or the start of one registered scenario).
     /// </summary>
     public static async Task<ScenarioApplied> ApplyAsync(IGrainFactory grains, IScenarioCompiler compiler, Agents.DeliveryQueries deliveries, AgentCache agents,
-        Caller caller, JsonObject bundle, string? idempotencyKey, CancellationToken ct, string operation = "POST /v1/scenarios/apply")
+        NewIntents fresh, Caller caller, JsonObject bundle, string? idempotencyKey, CancellationToken ct, string operation = "POST /v1/scenarios/apply")
     {
         var (plan, warnings) = await CompileAsync(compiler, caller, bundle);
 
@@ -46,7 +46,9 @@ public static class ScenarioOperations
         var key = idempotencyKey ?? plan.IdempotencyKey;
         var id = key is not null ? DeterministicId.From($"{caller.ServiceAccountId}\n{operation}\n{key}") : Guid.NewGuid();
         var first = plan.Workflow.CurrentStep ?? plan.Workflow.Steps[0];
-        var created = await grains.GetGrain<IIntentGrain>(id).CreateAsync(new CreateIntentCommand
+        // A drawn id is new, a derived one too unless this is a replay (which the grain finds out by itself): the parent's
+        // activation skips its storage read.
+        var created = await fresh.CreatingAsync(id, () => grains.GetGrain<IIntentGrain>(id).CreateAsync(new CreateIntentCommand
         {
             Caller = caller, IntentType = plan.IntentType, CorrelationId = id.ToString(), FromAgent = caller.AgentAddress,
             // The parent is addressed to its first step's holder (§8.4 item 1); a human first step keeps the sender.
@@ -54,7 +56,7 @@ public static class ScenarioOperations
             PayloadJson = plan.PayloadJson, DeadlineAt = plan.DeadlineAt, RemindAfterSeconds = plan.RemindAfterSeconds,
             RemindIntervalSeconds = plan.RemindIntervalSeconds, MaxReminders = plan.MaxReminders, EscalateTo = plan.EscalateTo,
             MaxDeliveryAttempts = plan.MaxDeliveryAttempts, Workflow = plan.Workflow, RequestHash = CanonicalJson.Hash(bundle),
-        });
+        }));
         var intent = created.Intent;
         return new ScenarioApplied
         {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Axme.Contracts;
 using Axme.Grains.Interfaces.Agents;
+using Axme.Grains.Interfaces.Intents;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Workflows;
 
@@ -73,7 +74,7 @@ public static class ScenarioRegistry
     /// POST /v1/scenarios/apply would (same answer; its compiled plan is reused while the bundle's workflow is unchanged).
     /// </summary>
     public static async Task<ScenarioApplied> StartAsync(IGrainFactory grains, IScenarioCompiler compiler, Agents.DeliveryQueries deliveries, AgentCache agents,
-        Caller caller, string scenarioId, Http.RequestBody run, string? idempotencyKey, CancellationToken ct)
+        NewIntents fresh, Caller caller, string scenarioId, Http.RequestBody run, string? idempotencyKey, CancellationToken ct)
     {
         var registered = await Registered(grains, caller, scenarioId);
         var bundle = JsonNode.Parse(registered.BundleJson)!.AsObject();
@@ -93,7 +94,7 @@ public static class ScenarioRegistry
             foreach (var (name, value) in given) merged[name] = value?.DeepClone();
             workflow["parameters"] = merged.DeepClone();
         }
-        return await ScenarioOperations.ApplyAsync(grains, compiler, deliveries, agents, caller, bundle, idempotencyKey, ct, $"POST /v1/scenarios/{scenarioId}/start");
+        return await ScenarioOperations.ApplyAsync(grains, compiler, deliveries, agents, fresh, caller, bundle, idempotencyKey, ct, $"POST /v1/scenarios/{scenarioId}/start");
     }
 
     private static async Task<RegisteredScenario> Registered(IGrainFactory grains, Caller caller, string scenarioId) =>

@@ -46,7 +46,6 @@ public sealed partial class IntentGrain
     {
         if (S.Intent is not { IsTerminal: false, Workflow: { ChildId: { } childId, CurrentStep: { } step } run } parent) return;
         if (run.ChildStarted && !recover) return;
-        if (enteredNow) newIntents.Add(childId); // its id was made up by the write just committed: nothing stored yet
         var payload = JsonText.Object(("parent_payload", JsonText.Raw(parent.PayloadJson)), ("parent_intent_id", parent.IntentId.ToString()),
             ("step_id", step.StepId), ("input", JsonText.Raw(step.InputJson)));
         var command = new CreateIntentCommand
@@ -67,15 +66,9 @@ public sealed partial class IntentGrain
             ParentIntentId = parent.IntentId, ParentStepId = step.StepId,
             RequestHash = $"workflow-step:{parent.IntentId}:{step.StepId}:{run.Attempt}",
         };
-        IntentRecord child;
-        try
-        {
-            child = (await GrainFactory.GetGrain<IIntentGrain>(childId).CreateAsync(command)).Intent;
-        }
-        finally
-        {
-            newIntents.Take(childId); // a hint the activation did not take (it ran on another silo) must not outlive the create
-        }
+        var grain = GrainFactory.GetGrain<IIntentGrain>(childId);
+        // Its id was made up by the write just committed (parent, step, attempt): nothing is stored under it yet.
+        var child = (enteredNow ? await newIntents.CreatingAsync(childId, () => grain.CreateAsync(command)) : await grain.CreateAsync(command)).Intent;
         if (S.Intent?.Workflow is not { } current || current.ChildId != childId) return;
         // In memory only: stored false, a later check creates it again, which replays.
         S.Intent = S.Intent with { Workflow = current with { ChildStarted = true } };

@@ -32,7 +32,7 @@ public sealed partial class IntentGrain(
     Notifications.NotificationChannels channels,
     NewIntents newIntents,
     Interfaces.Tenancy.QuotaGate quotas,
-    ILogger<IntentGrain> logger) : Grain, IIntentGrain, IRemindable
+    ILogger<IntentGrain> logger) : Grain, IIntentGrain, IRemindable, IIncomingGrainCallFilter
 {
     /// <summary>
     /// The intent's one durable timer (docs/adr/016): registered only while it has something due (a deadline, a
@@ -44,7 +44,38 @@ public sealed partial class IntentGrain(
     private IntentState S => state.State;
     private IGrainReminder? _timer;
 
+    /// <summary>
+    /// An activation that skipped its storage read (<see cref="NewIntents"/>: its creator said the id is new) reads after
+    /// all unless its first call is that create.
+    /// </summary>
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext call) =>
+        S.Unread && call.InterfaceMethod.Name != nameof(CreateAsync) ? ReadThenInvokeAsync(call) : call.Invoke();
+
+    private async Task ReadThenInvokeAsync(IIncomingGrainCallContext call)
+    {
+        await state.ReadStateAsync();
+        await call.Invoke();
+    }
+
     public async Task<CreateIntentResult> CreateAsync(CreateIntentCommand command)
+    {
+        if (!S.Unread) return await CreateOrReplayAsync(command);
+        try
+        {
+            return await CreateOrReplayAsync(command);
+        }
+        catch (Exception) when (S.Unread)
+        {
+            // Nothing was written (a write clears Unread). The hint may have been wrong: the id is stored after all (a
+            // replayed Idempotency-Key, whose insert found the row; or a check refused what is a replay). Read, and answer
+            // as the stored intent says; when there is none, the refusal stands.
+            await state.ReadStateAsync();
+            if (S.Intent is null) throw;
+            return await CreateOrReplayAsync(command);
+        }
+    }
+
+    private async Task<CreateIntentResult> CreateOrReplayAsync(CreateIntentCommand command)
     {
         if (S.Intent is { } existing)
         {

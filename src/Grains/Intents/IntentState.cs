@@ -24,6 +24,15 @@ public sealed class IntentState
     [Id(6)] public string? CreatedStatus { get; set; }
     /// <summary>Due time of the registered deadline reminder, if any.</summary>
     [Id(5)] public DateTimeOffset? ReminderDueAt { get; set; }
+
+    /// <summary>
+    /// Not stored, not copied: the activation skipped its storage read because its creator said the id is new
+    /// (<see cref="Interfaces.Intents.NewIntents"/>), so this empty state was never read. Cleared by the first write;
+    /// a read of a state marked so always goes to storage.
+    /// </summary>
+    public bool Unread { get => _unread; set => _unread = value; }
+
+    [NonSerialized] private bool _unread;
 }
 
 /// <summary>One processed Idempotency-Key and the result it produced.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Axme.Grains.Intents;
 using Axme.Grains.Interfaces.Common;
+using Axme.Grains.Interfaces.Intents;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -19,7 +20,15 @@ public sealed class IntentStorage(IntentStore store, NewIntents fresh) : IGrainS
     {
         var target = Intent(grainState);
         var id = grainId.GetGuidKey();
-        var stored = fresh.Take(id) ? null : await store.ReadAsync(id);
+        // A state already marked unread is read for real: its grain asks because the hint it skipped for was not enough.
+        if (target.State is not { Unread: true } && fresh.Take(id))
+        {
+            target.State = new IntentState { Unread = true };
+            target.ETag = null;
+            target.RecordExists = false;
+            return;
+        }
+        var stored = await store.ReadAsync(id);
         if (stored is null)
         {
             target.State = new IntentState();
@@ -48,6 +57,7 @@ public sealed class IntentStorage(IntentStore store, NewIntents fresh) : IGrainS
             ?? throw new InconsistentStateException($"Version conflict (WriteState): intent {grainId}, ETag={target.ETag}", target.ETag, "?");
         target.ETag = ETag(written, target.State.Intent!.LastSeq);
         target.RecordExists = true;
+        target.State.Unread = false; // what is in memory is what is stored now
     }
 
     /// <summary>Intents are kept for their whole history; clearing one deletes its rows.</summary>

@@ -1,5 +1,6 @@
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Intents;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Axme.Grains.Tests.Intents;
 
@@ -27,6 +28,46 @@ public sealed class IntentGrainTests(ClusterFixture fx)
         Assert.Equal([(1, IntentEventType.Created), (2, IntentEventType.Submitted)], events.Select(e => (e.Seq, e.EventType)));
         Assert.All(events, e => Assert.Equal(id, e.IntentId));
         Assert.Equal([2], (await grain.GetEventsAsync(_caller, 1)).Select(e => e.Seq));
+    }
+
+    [Fact]
+    public async Task A_wrong_hint_that_an_intent_is_new_costs_a_read_never_an_overwrite_or_a_wrong_answer()
+    {
+        var id = Guid.NewGuid();
+        var grain = Intent(id);
+        var hints = fx.Cluster.Silos.Single().SiloHost.Services.GetRequiredService<NewIntents>();
+        var command = TestData.Create(_caller);
+        var first = await grain.CreateAsync(command);
+        await grain.ResolveAsync(_caller, TestData.Complete(), null);
+        var stored = await grain.GetAsync(_caller);
+
+        // An activation for a replayed Idempotency-Key, hinted new: its insert finds the row, and the create answers as stored.
+        await fx.Cluster.DeactivateAsync(grain);
+        var replay = await hints.CreatingAsync(id, () => grain.CreateAsync(command));
+        Assert.False(hints.Take(id)); // the activation took the hint: it did skip its read
+        Assert.True(replay.Replayed);
+        Assert.Equal(first.CreatedStatus, replay.CreatedStatus);
+        Assert.Equal(stored, replay.Intent);
+
+        // The same with another body: the conflict a read activation answers, nothing written.
+        await fx.Cluster.DeactivateAsync(grain);
+        var conflict = await Assert.ThrowsAsync<ProtocolException>(() => hints.CreatingAsync(id, () => grain.CreateAsync(command with { RequestHash = "another body" })));
+        Assert.Equal(409, conflict.Status);
+
+        // A hint taken by an activation whose first call is not the create: it reads before answering.
+        await fx.Cluster.DeactivateAsync(grain);
+        hints.Add(id);
+        Assert.Equal(stored, await grain.GetAsync(_caller));
+        Assert.False(hints.Take(id));
+        Assert.Equal([1, 2, 3, 4], (await grain.GetEventsAsync(_caller, 0)).Select(e => e.Seq));
+
+        // And a right hint: the create writes the new intent, and what follows needs no read.
+        var fresh = Intent(Guid.NewGuid());
+        var created = await hints.CreatingAsync(fresh.GetPrimaryKey(), () => fresh.CreateAsync(TestData.Create(_caller)));
+        Assert.False(created.Replayed);
+        Assert.Equal(IntentStatus.Completed, (await fresh.ResolveAsync(_caller, TestData.Complete(), null)).Intent.Status);
+        await fx.Cluster.DeactivateAsync(fresh);
+        Assert.Equal(IntentStatus.Completed, (await fresh.GetAsync(_caller)).Status);
     }
 
     [Fact]
