@@ -192,12 +192,17 @@ public sealed class NodeProcess : IAsyncDisposable
     private static void Signal(int pid, int signal) => _ = Kill(pid, signal);
 
     private static readonly HashSet<int> HandedOut = [];
+    private static readonly List<FileStream> Claims = [];
+    private static readonly string ClaimFolder = Path.Combine(Path.GetTempPath(), "axme-test-ports");
     private static readonly Lock PortGate = new();
 
     /// <summary>
     /// A port free now, below the kernel's ephemeral range (32768-60999 on Linux): a port the OS picked for a listener
     /// could be taken as the source port of an outgoing connection before the node bound it (a silo failed to start
-    /// with "Address already in use" that way). Never the same port twice in one test process.
+    /// with "Address already in use" that way). Never the same port twice in one test process, nor in two test processes
+    /// running at once (./test.sh runs the projects in parallel, and two of them once drew the same port between its
+    /// check and the node's bind): each port handed out is claimed by an exclusive lock on a file named after it, held
+    /// until this process exits.
     /// </summary>
     public static int FreePort()
     {
@@ -205,7 +210,7 @@ public sealed class NodeProcess : IAsyncDisposable
             while (true)
             {
                 var port = Random.Shared.Next(20000, 32700);
-                if (!HandedOut.Add(port)) continue;
+                if (!HandedOut.Add(port) || !Claim(port)) continue;
                 try
                 {
                     using var listener = new TcpListener(IPAddress.Loopback, port);
@@ -217,5 +222,21 @@ public sealed class NodeProcess : IAsyncDisposable
                     // in use: another one
                 }
             }
+    }
+
+    /// <summary>False when another test process holds the port (its lock on the file; the kernel drops it when that process exits).</summary>
+    private static bool Claim(int port)
+    {
+        Directory.CreateDirectory(ClaimFolder);
+        try
+        {
+            Claims.Add(new FileStream(Path.Combine(ClaimFolder, port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 }
