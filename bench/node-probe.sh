@@ -7,7 +7,7 @@
 #   bench/node-probe.sh rate [N] [R]        # warm-up, then R (3) runs of N (6000) round trips at C=32: round trips/s and CPU
 #                                           # ms per round trip of the node and of PostgreSQL (for A/B runs of node settings;
 #                                           # the CPU includes the driver's submit-only phase and its drain)
-#   bench/node-probe.sh cpu [N]             # warm-up, then N (6000) round trips at C=32 under perf (needs perf and root):
+#   bench/node-probe.sh cpu [N]             # warm-up (20000), then N (6000) round trips at C=32 under perf (needs perf and root):
 #                                           # where the node's and PostgreSQL's CPU goes, by symbol (cpu-*.txt)
 #   bench/node-probe.sh cpu-submit [N]      # the same for N (20000) submit-only applies at C=32 (bench/submit-probe.mjs)
 #   bench/node-probe.sh apply [N] [R]       # the accept path alone: R (3) runs of N (20000) applies at C=32 to an agent
@@ -121,7 +121,9 @@ case "$MODE" in
     ;;
   cpu | cpu-submit)
     command -v perf >/dev/null || die "perf not found (Debian linux-perf)"
-    warm="${AXME_PROBE_WARM:-10000}"
+    # 20,000: after 10,000 (5,000 round trips and 5,000 applies) the JIT still took ~10 % of the machine in the profile
+    # (dotnet-counters: 1-1.4 s of JIT time per 2 s until ~10,000 round trips, then near 0; 2026-12-06).
+    warm="${AXME_PROBE_WARM:-20000}"
     log "warming: $warm round trips at C=32"
     drive warm $(((warm + 1) / 2)) 32
     log "profiling ($MODE) at C=32 (perf record -a -g -F 999)"
