@@ -18,6 +18,7 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ApiKeyCache keys, Act
     : IEndpointFilter
 {
     private const string CallerItem = "axme.caller";
+    private const string TokenHashItem = "axme.key-hash";
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -61,7 +62,7 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ApiKeyCache keys, Act
         if (token is null)
             return new ProtocolException(401, "missing_platform_api_key", "missing platform api key",
                 new Dictionary<string, string> { ["header"] = "x-api-key" });
-        var caller = await keys.AuthenticateAsync(TokenHash.Of(token));
+        var caller = await keys.AuthenticateAsync(HashOf(http, token));
         if (caller is null)
             return new ProtocolException(401, "invalid_platform_api_key", "invalid platform api key",
                 new Dictionary<string, string> { ["header"] = "x-api-key" });
@@ -129,6 +130,20 @@ public sealed class ApiKeyAuthFilter(IGrainFactory grains, ApiKeyCache keys, Act
             return (refusal, caller);
         return (null, caller.IsHuman && access?.Managers?.Contains(caller.ServiceAccountId) == true ? caller with { ManagesWorkspace = true } : caller);
     }
+
+    /// <summary>
+    /// The SHA-256 of the request's key, hashed once per request: the rate limiter's partition (which runs first) and
+    /// the key check both need it.
+    /// </summary>
+    public static string HashOf(HttpContext http, string token)
+    {
+        if (http.Items[TokenHashItem] is KeyHash { } kept && kept.Token == token) return kept.Hash;
+        var hash = TokenHash.Of(token);
+        http.Items[TokenHashItem] = new KeyHash(token, hash);
+        return hash;
+    }
+
+    private sealed record KeyHash(string Token, string Hash);
 
     /// <summary>The caller when the request was authenticated, else null.</summary>
     public static Caller? CallerOrNull(HttpContext http) => http.Items[CallerItem] as Caller;

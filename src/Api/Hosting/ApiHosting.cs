@@ -168,7 +168,7 @@ public static class ApiHosting
             if (o.RateLimitPermits == 0 || token is null || !http.Request.Path.StartsWithSegments("/v1"))
                 return RateLimitPartition.GetNoLimiter("unlimited");
             var endpoint = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value;
-            return RateLimitPartition.GetFixedWindowLimiter($"{TokenHash.Of(token)} {http.Request.Method} {endpoint}",
+            return RateLimitPartition.GetFixedWindowLimiter($"{ApiKeyAuthFilter.HashOf(http, token)} {http.Request.Method} {endpoint}",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = o.RateLimitPermits, Window = o.RateLimitWindow, QueueLimit = 0 });
         });
         limiter.OnRejected = async (context, ct) =>
