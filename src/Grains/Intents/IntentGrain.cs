@@ -60,6 +60,7 @@ public sealed partial class IntentGrain(
     public async Task<CreateIntentResult> CreateAsync(CreateIntentCommand command)
     {
         if (!S.Unread) return await CreateOrReplayAsync(command);
+        var timer = _timer;
         try
         {
             return await CreateOrReplayAsync(command);
@@ -71,6 +72,9 @@ public sealed partial class IntentGrain(
             // as the stored intent says; when there is none, the refusal stands.
             await state.ReadStateAsync();
             if (S.Intent is null) throw;
+            // The failed create registered its timer before its write: back to the stored intent's due time. (With none
+            // stored, the reminder's first tick finds nothing due and drops itself.)
+            if (_timer != timer && S.ReminderDueAt is { } due) await SetTimerAsync(TimeSpan.FromTicks(Math.Max(0, (due - time.GetUtcNow()).Ticks)));
             return await CreateOrReplayAsync(command);
         }
     }

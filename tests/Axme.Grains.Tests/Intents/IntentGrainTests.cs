@@ -54,6 +54,17 @@ public sealed class IntentGrainTests(ClusterFixture fx)
         var conflict = await Assert.ThrowsAsync<ProtocolException>(() => hints.CreatingAsync(id, () => grain.CreateAsync(command with { RequestHash = "another body" })));
         Assert.Equal(409, conflict.Status);
 
+        // A replay of a create with a relative reminder, wrongly hinted: the failed create registered its timer from its own
+        // clock before its write; the stored intent's due time is put back.
+        var reminded = Intent(Guid.NewGuid());
+        var remind = TestData.Create(_caller, humanTaskJson: TestData.HumanTask) with { RemindAfterSeconds = 3600 };
+        await reminded.CreateAsync(remind);
+        var dueAt = await ReminderStartAsync(reminded);
+        await fx.Cluster.DeactivateAsync(reminded);
+        await Task.Delay(500);
+        Assert.True((await hints.CreatingAsync(reminded.GetPrimaryKey(), () => reminded.CreateAsync(remind))).Replayed);
+        Assert.InRange(await ReminderStartAsync(reminded) - dueAt, TimeSpan.FromMilliseconds(-100), TimeSpan.FromMilliseconds(100));
+
         // A hint taken by an activation whose first call is not the create: it reads before answering.
         await fx.Cluster.DeactivateAsync(grain);
         hints.Add(id);
@@ -69,6 +80,10 @@ public sealed class IntentGrainTests(ClusterFixture fx)
         await fx.Cluster.DeactivateAsync(fresh);
         Assert.Equal(IntentStatus.Completed, (await fresh.GetAsync(_caller)).Status);
     }
+
+    private async Task<DateTime> ReminderStartAsync(IIntentGrain grain) =>
+        await fx.ScalarAsync<DateTime>("SELECT starttime FROM orleansreminderstable WHERE serviceid = @service AND grainid = @grain",
+            ("service", fx.ServiceId), ("grain", grain.GetGrainId().ToString()));
 
     [Fact]
     public async Task Get_of_an_unknown_intent_is_not_found()
