@@ -69,12 +69,11 @@ public static partial class AgentStream
                         held |= mark.Unknown;
                         if (held || mark.Intent is null) sent.Remove(d.IntentId);
                         if (held || mark.Intent is not { } intent || !statuses.Contains(intent.Status)) continue;
-                        sse.Append(d.Cursor, IntentEventType.Delivered, DeliveryMessage.Build(intent, d.Cursor, Math.Max(1, intent.DeliveryAttempt)));
+                        await sse.AppendAsync(d.Cursor, IntentEventType.Delivered, DeliveryMessage.Build(intent, d.Cursor, Math.Max(1, intent.DeliveryAttempt)));
                         last = Math.Max(last, d.Cursor);
-                        if (sse.Full) await sse.FlushAsync(http.RequestAborted);
                     }
                     // The batch's deliveries were marked together: they leave in one write (and the headers with the first).
-                    await sse.FlushAsync(http.RequestAborted);
+                    await sse.FlushAsync();
                     read.AddRange(batch.Select(d => d.IntentId));
                     batch = !held && batch.Count == DeliveryQueries.Batch && !live.IsClosed
                         ? await ReadAsync(deliveries, agent, last, statuses, read, log, http.RequestAborted) : null;
@@ -88,7 +87,7 @@ public static partial class AgentStream
                 }
                 else
                 {
-                    await sse.KeepAliveAsync(http.RequestAborted);
+                    await sse.KeepAliveAsync();
                     // Wake-ups live in the agent grain's memory: should its activation have gone (its silo died, or it
                     // was collected), this subscribes again, so no wake-up depends on one activation for long. (Not
                     // while a mark is held: that is retried every second, and the cluster is likely struggling.) A

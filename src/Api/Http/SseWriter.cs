@@ -8,7 +8,7 @@ namespace Axme.Api.Http;
 /// <summary>
 /// Writes Server-Sent Events exactly as the official clients parse them (PROTOCOL §5.6.1): "id: ",
 /// "event: ", one single-line "data: " JSON object, a blank line; one space after each colon; a flush
-/// per message, or per group of messages ready at once (<see cref="Append"/>): every flush is a send and a wake-up
+/// per message, or per group of messages ready at once (<see cref="AppendAsync"/>): every flush is a send and a wake-up
 /// of the listener, so messages that are ready together leave together (the headers with the backlog, the last
 /// events with the closing frame and the end of the response). Hand-written rather than
 /// TypedResults.ServerSentEvents because the protocol needs keepalive comment lines and a fixed field order,
@@ -19,14 +19,15 @@ public sealed class SseWriter
     /// <summary>Go's default scanner (CLI agents) stops at 64 KiB a line; stay well below.</summary>
     public const int MaxDataBytes = 60 * 1024;
 
-    /// <summary>Appended bytes past which a caller flushes before appending more (<see cref="Full"/>): a long backlog
-    /// leaves in pieces of about this size instead of being held in memory whole.</summary>
+    /// <summary>Appended bytes past which an append sends what is buffered: a long backlog leaves in pieces of about this
+    /// size instead of being held in memory whole.</summary>
     public const int FlushAtBytes = 64 * 1024;
 
     private readonly HttpResponse _response;
+    private readonly CancellationToken _aborted;
     private long _unflushed;
 
-    private SseWriter(HttpResponse response) => _response = response;
+    private SseWriter(HttpResponse response, CancellationToken aborted) => (_response, _aborted) = (response, aborted);
 
     /// <summary>
     /// Starts the response without sending anything yet: the headers leave with the first flush, together with what
@@ -39,11 +40,8 @@ public sealed class SseWriter
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        return new SseWriter(http.Response);
+        return new SseWriter(http.Response, http.RequestAborted);
     }
-
-    /// <summary>True once the messages appended since the last flush reach <see cref="FlushAtBytes"/>.</summary>
-    public bool Full => _unflushed >= FlushAtBytes;
 
     /// <summary>
     /// Appends the message that ends the window, without an id (stream.timeout must not carry one), and sends nothing:
@@ -57,31 +55,33 @@ public sealed class SseWriter
         Put("\n\n");
     }
 
-    public Task KeepAliveAsync(CancellationToken ct)
+    public Task KeepAliveAsync()
     {
         Put(": keepalive\n\n");
-        return FlushAsync(ct);
+        return FlushAsync();
     }
 
     /// <summary>
-    /// Buffers a message without sending it: messages that are ready together (the events of one commit) leave in one
-    /// write at the next <see cref="FlushAsync"/>, not one send and one wake-up of the listener each.
+    /// Buffers a message: messages that are ready together (the events of one commit) leave in one write at the next
+    /// <see cref="FlushAsync"/>, not one send and one wake-up of the listener each. Sends only once
+    /// <see cref="FlushAtBytes"/> are buffered.
     /// </summary>
-    public void Append<T>(long id, string eventType, T data) => AppendData(id, eventType, Fit(data));
+    public ValueTask AppendAsync<T>(long id, string eventType, T data) => AppendDataAsync(id, eventType, Fit(data));
 
-    /// <summary><see cref="Append"/> with a data line serialised before (<see cref="Fit"/>), for one written to several streams.</summary>
-    public void AppendData(long id, string eventType, byte[] data)
+    /// <summary><see cref="AppendAsync"/> with a data line serialised before (<see cref="Fit"/>), for one written to several streams.</summary>
+    public ValueTask AppendDataAsync(long id, string eventType, byte[] data)
     {
         Put($"id: {id}\nevent: {eventType}\ndata: ");
         Put(data);
         Put("\n\n");
+        return _unflushed >= FlushAtBytes ? new ValueTask(FlushAsync()) : ValueTask.CompletedTask;
     }
 
     /// <summary>Sends what was appended (the headers too, the first time).</summary>
-    public async Task FlushAsync(CancellationToken ct)
+    public async Task FlushAsync()
     {
         _unflushed = 0;
-        await _response.BodyWriter.FlushAsync(ct);
+        await _response.BodyWriter.FlushAsync(_aborted);
     }
 
     private void Put(string text) => _unflushed += Encoding.UTF8.GetBytes(text, _response.BodyWriter);

@@ -50,9 +50,7 @@ public static partial class IntentOperations
         var id = idempotencyKey is { } key
             ? DeterministicId.From($"{caller.ServiceAccountId}\nPOST /v1/intents\n{key}")
             : Guid.NewGuid();
-        // A drawn id is new, a derived one too unless this is a replay (which the grain finds out by itself): the
-        // intent's activation skips its storage read.
-        var created = await fresh.CreatingAsync(id, () => grains.GetGrain<IIntentGrain>(id).CreateAsync(command));
+        var created = await fresh.CreateAsync(grains, id, command);
         // Only fields fixed at creation, so a replay with the same Idempotency-Key returns the same body.
         return new IntentCreated
         {

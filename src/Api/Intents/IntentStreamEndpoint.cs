@@ -39,8 +39,8 @@ public static partial class IntentStreamEndpoint
                     foreach (var missed in await grain.GetEventsAsync(caller, last))
                         if (missed.Seq < e.Seq && await SendAsync(missed)) return true;
                 }
-                if (pushed) sse.AppendData(e.Seq, e.EventType, IntentFrames.Of(e));
-                else sse.Append(e.Seq, e.EventType, e.ToWire()); // read for this stream alone
+                if (pushed) await sse.AppendDataAsync(e.Seq, e.EventType, IntentFrames.Of(e));
+                else await sse.AppendAsync(e.Seq, e.EventType, e.ToWire()); // read for this stream alone
                 last = e.Seq;
                 if (e.IsTerminal) live.Released(); // the grain keeps no listener past its terminal event
                 return e.IsTerminal;
@@ -55,23 +55,16 @@ public static partial class IntentStreamEndpoint
                     // One flush for what is ready together: the headers and the backlog, a re-subscription's catch-up, or
                     // pushed events (a commit's events come together).
                     foreach (var e in pending)
-                    {
                         if (!done) done = await SendAsync(e);
-                        if (sse.Full) await sse.FlushAsync(http.RequestAborted);
-                    }
-                    while (!done && live.Pushes.TryRead(out var pushed))
-                    {
-                        done = await SendAsync(pushed, pushed: true);
-                        if (sse.Full) await sse.FlushAsync(http.RequestAborted);
-                    }
+                    while (!done && live.Pushes.TryRead(out var pushed)) done = await SendAsync(pushed, pushed: true);
                     pending = [];
                     // A terminal event leaves with the closing frame and the end of the response, in one write.
                     if (done) break;
-                    await sse.FlushAsync(http.RequestAborted);
+                    await sse.FlushAsync();
                     var woke = await live.WaitAsync();
                     if (woke == LiveWait.Closed) break;
                     if (woke == LiveWait.Pushed) continue;
-                    await sse.KeepAliveAsync(http.RequestAborted);
+                    await sse.KeepAliveAsync();
                     pending = await grain.SubscribeAsync(caller, live.Observer, last);
                 }
                 catch (OperationCanceledException)

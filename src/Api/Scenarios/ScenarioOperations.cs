@@ -46,9 +46,7 @@ public static class ScenarioOperations
         var key = idempotencyKey ?? plan.IdempotencyKey;
         var id = key is not null ? DeterministicId.From($"{caller.ServiceAccountId}\n{operation}\n{key}") : Guid.NewGuid();
         var first = plan.Workflow.CurrentStep ?? plan.Workflow.Steps[0];
-        // A drawn id is new, a derived one too unless this is a replay (which the grain finds out by itself): the parent's
-        // activation skips its storage read.
-        var created = await fresh.CreatingAsync(id, () => grains.GetGrain<IIntentGrain>(id).CreateAsync(new CreateIntentCommand
+        var created = await fresh.CreateAsync(grains, id, new CreateIntentCommand
         {
             Caller = caller, IntentType = plan.IntentType, CorrelationId = id.ToString(), FromAgent = caller.AgentAddress,
             // The parent is addressed to its first step's holder (§8.4 item 1); a human first step keeps the sender.
@@ -56,7 +54,7 @@ public static class ScenarioOperations
             PayloadJson = plan.PayloadJson, DeadlineAt = plan.DeadlineAt, RemindAfterSeconds = plan.RemindAfterSeconds,
             RemindIntervalSeconds = plan.RemindIntervalSeconds, MaxReminders = plan.MaxReminders, EscalateTo = plan.EscalateTo,
             MaxDeliveryAttempts = plan.MaxDeliveryAttempts, Workflow = plan.Workflow, RequestHash = CanonicalJson.Hash(bundle),
-        }));
+        });
         var intent = created.Intent;
         return new ScenarioApplied
         {

@@ -5,7 +5,7 @@ namespace Axme.Grains.Interfaces.Intents;
 /// <summary>
 /// Intent ids believed not to be stored yet, so the activation a create causes skips the storage read (one PostgreSQL
 /// round trip less on the path of every create). Said only by the code about to create the id, for the length of that
-/// create (<see cref="CreatingAsync{T}"/>): an apply or a POST /v1/intents for an id it drew or derived from an
+/// create (<see cref="CreateAsync"/>): an apply or a POST /v1/intents for an id it drew or derived from an
 /// Idempotency-Key, a workflow parent for the step intent it just entered. A hint is used once, only on this silo, and
 /// never trusted for more than a first create: an activation that skipped its read marks its state unread, reads after
 /// all when its first call is not that create, and a create that fails on an unread state (the id was stored after
@@ -17,13 +17,13 @@ public sealed class NewIntents(TimeProvider time)
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _ids = new();
 
-    /// <summary>Runs <paramref name="create"/> with the hint that <paramref name="intentId"/> is new; the hint goes when it returns.</summary>
-    public async Task<T> CreatingAsync<T>(Guid intentId, Func<Task<T>> create)
+    /// <summary>Creates the intent with the hint that <paramref name="intentId"/> is new; the hint goes when the create returns.</summary>
+    public async Task<CreateIntentResult> CreateAsync(IGrainFactory grains, Guid intentId, CreateIntentCommand command)
     {
         Add(intentId);
         try
         {
-            return await create();
+            return await grains.GetGrain<IIntentGrain>(intentId).CreateAsync(command);
         }
         finally
         {

@@ -66,9 +66,9 @@ public sealed partial class IntentGrain
             ParentIntentId = parent.IntentId, ParentStepId = step.StepId,
             RequestHash = $"workflow-step:{parent.IntentId}:{step.StepId}:{run.Attempt}",
         };
-        var grain = GrainFactory.GetGrain<IIntentGrain>(childId);
         // Its id was made up by the write just committed (parent, step, attempt): nothing is stored under it yet.
-        var child = (enteredNow ? await newIntents.CreatingAsync(childId, () => grain.CreateAsync(command)) : await grain.CreateAsync(command)).Intent;
+        var child = (enteredNow ? await newIntents.CreateAsync(GrainFactory, childId, command)
+            : await GrainFactory.GetGrain<IIntentGrain>(childId).CreateAsync(command)).Intent;
         if (S.Intent?.Workflow is not { } current || current.ChildId != childId) return;
         // In memory only: stored false, a later check creates it again, which replays.
         S.Intent = S.Intent with { Workflow = current with { ChildStarted = true } };

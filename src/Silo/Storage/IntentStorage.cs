@@ -21,17 +21,11 @@ public sealed class IntentStorage(IntentStore store, NewIntents fresh) : IGrainS
         var target = Intent(grainState);
         var id = grainId.GetGuidKey();
         // A state already marked unread is read for real: its grain asks because the hint it skipped for was not enough.
-        if (target.State is not { Unread: true } && fresh.Take(id))
-        {
-            target.State = new IntentState { Unread = true };
-            target.ETag = null;
-            target.RecordExists = false;
-            return;
-        }
-        var stored = await store.ReadAsync(id);
+        var skip = target.State is not { Unread: true } && fresh.Take(id);
+        var stored = skip ? null : await store.ReadAsync(id);
         if (stored is null)
         {
-            target.State = new IntentState();
+            target.State = new IntentState { Unread = skip };
             target.ETag = null;
             target.RecordExists = false;
             return;

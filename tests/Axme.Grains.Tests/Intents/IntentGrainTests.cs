@@ -43,7 +43,7 @@ public sealed class IntentGrainTests(ClusterFixture fx)
 
         // An activation for a replayed Idempotency-Key, hinted new: its insert finds the row, and the create answers as stored.
         await fx.Cluster.DeactivateAsync(grain);
-        var replay = await hints.CreatingAsync(id, () => grain.CreateAsync(command));
+        var replay = await hints.CreateAsync(fx.Client, id, command);
         Assert.False(hints.Take(id)); // the activation took the hint: it did skip its read
         Assert.True(replay.Replayed);
         Assert.Equal(first.CreatedStatus, replay.CreatedStatus);
@@ -51,7 +51,7 @@ public sealed class IntentGrainTests(ClusterFixture fx)
 
         // The same with another body: the conflict a read activation answers, nothing written.
         await fx.Cluster.DeactivateAsync(grain);
-        var conflict = await Assert.ThrowsAsync<ProtocolException>(() => hints.CreatingAsync(id, () => grain.CreateAsync(command with { RequestHash = "another body" })));
+        var conflict = await Assert.ThrowsAsync<ProtocolException>(() => hints.CreateAsync(fx.Client, id, command with { RequestHash = "another body" }));
         Assert.Equal(409, conflict.Status);
 
         // A replay of a create with a relative reminder, wrongly hinted: the failed create registered its timer from its own
@@ -62,7 +62,7 @@ public sealed class IntentGrainTests(ClusterFixture fx)
         var dueAt = await ReminderStartAsync(reminded);
         await fx.Cluster.DeactivateAsync(reminded);
         await Task.Delay(500);
-        Assert.True((await hints.CreatingAsync(reminded.GetPrimaryKey(), () => reminded.CreateAsync(remind))).Replayed);
+        Assert.True((await hints.CreateAsync(fx.Client, reminded.GetPrimaryKey(), remind)).Replayed);
         Assert.InRange(await ReminderStartAsync(reminded) - dueAt, TimeSpan.FromMilliseconds(-100), TimeSpan.FromMilliseconds(100));
 
         // A hint taken by an activation whose first call is not the create: it reads before answering.
@@ -74,7 +74,7 @@ public sealed class IntentGrainTests(ClusterFixture fx)
 
         // And a right hint: the create writes the new intent, and what follows needs no read.
         var fresh = Intent(Guid.NewGuid());
-        var created = await hints.CreatingAsync(fresh.GetPrimaryKey(), () => fresh.CreateAsync(TestData.Create(_caller)));
+        var created = await hints.CreateAsync(fx.Client, fresh.GetPrimaryKey(), TestData.Create(_caller));
         Assert.False(created.Replayed);
         Assert.Equal(IntentStatus.Completed, (await fresh.ResolveAsync(_caller, TestData.Complete(), null)).Intent.Status);
         await fx.Cluster.DeactivateAsync(fresh);
