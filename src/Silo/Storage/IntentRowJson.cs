@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -24,14 +23,17 @@ public sealed partial class IntentRowJson : JsonSerializerContext
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
-    /// <summary>A buffer per thread, reused: a row is written on the grain's thread and turned into a string at once.</summary>
+    /// <summary>A buffer per thread, reused: a row is written on the grain's thread and copied out at once.</summary>
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
 
     /// <summary>Past this, a buffer is not kept for the next row (one large payload must not pin its size on a thread).</summary>
     private const int KeptBufferBytes = 64 * 1024;
 
-    /// <summary>The value's JSON, as StorageJson.Options would write it.</summary>
-    public static string Write<T>(T value, JsonTypeInfo<T> info)
+    /// <summary>
+    /// The value's JSON, as StorageJson.Options would write it, in UTF-8: handed to Npgsql as the text parameter's bytes
+    /// (it sends them as they are), where a string would be twice the size, transcoded here and again by Npgsql.
+    /// </summary>
+    public static byte[] Write<T>(T value, JsonTypeInfo<T> info)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         try
@@ -41,7 +43,7 @@ public sealed partial class IntentRowJson : JsonSerializerContext
                 if (info.SerializeHandler is { } fast) fast(writer, value);
                 else JsonSerializer.Serialize(writer, value, info);
             }
-            return Encoding.UTF8.GetString(buffer.WrittenSpan);
+            return buffer.WrittenSpan.ToArray();
         }
         finally
         {

@@ -27,7 +27,7 @@ public sealed partial class IntentStore
     /// events go into one row (docs/adr/033): FirstSeq is the first one's seq, Events their JSON array; both null when
     /// the write has none.
     /// </summary>
-    private sealed record Row(IntentRecord Intent, string Doc, string State, DateTimeOffset? DueAt, int? FirstSeq, string? Events)
+    private sealed record Row(IntentRecord Intent, byte[] Doc, byte[] State, DateTimeOffset? DueAt, int? FirstSeq, byte[]? Events)
     {
         public static Row Of(IntentState s, int storedSeq)
         {
