@@ -31,7 +31,7 @@ public static class JsonInput
         }
         try
         {
-            Check(node, "$");
+            Check(node);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
         {
@@ -52,27 +52,27 @@ public static class JsonInput
         _ => "a duplicate or unreadable property",
     };
 
-    private static void Check(JsonNode? node, string path)
+    /// <summary>Every string and number read once; a node's JSON path is made only for the error it causes.</summary>
+    private static void Check(JsonNode? node)
     {
         switch (node)
         {
             case JsonObject o:
                 foreach (var (name, value) in o)
                 {
-                    var at = $"{path}.{name}";
-                    if (name.Contains('\0')) throw Nul(path);
-                    Check(value, at);
+                    if (name.Contains('\0')) throw Nul(o.GetPath());
+                    Check(value);
                 }
                 break;
             case JsonArray a:
-                for (var i = 0; i < a.Count; i++) Check(a[i], $"{path}[{i}]");
+                foreach (var item in a) Check(item);
                 break;
             case JsonValue v when v.GetValueKind() == JsonValueKind.String:
-                if (v.GetValue<string>().Contains('\0')) throw Nul(path);
+                if (v.GetValue<string>().Contains('\0')) throw Nul(v.GetPath());
                 break;
             case JsonValue v when v.GetValueKind() == JsonValueKind.Number:
                 if (!v.TryGetValue<double>(out var d) || !double.IsFinite(d))
-                    throw ProtocolException.Invalid(Field(path), $"{Field(path)} is a number out of range");
+                    throw ProtocolException.Invalid(Field(v.GetPath()), $"{Field(v.GetPath())} is a number out of range");
                 break;
         }
     }

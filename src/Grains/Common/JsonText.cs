@@ -34,24 +34,23 @@ public static class JsonText
     public static string Object(params (string Name, object? Value)[] members)
     {
         if (HasDuplicateNames(members)) return ObjectByNodes(members); // the last value of a name wins, in the first's place
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using var scratch = JsonScratch.Take();
+        var writer = scratch.Writer(default);
+        writer.WriteStartObject();
+        foreach (var (name, value) in members)
         {
-            writer.WriteStartObject();
-            foreach (var (name, value) in members)
+            if (value is null) continue;
+            writer.WritePropertyName(name);
+            switch (value)
             {
-                if (value is null) continue;
-                writer.WritePropertyName(name);
-                switch (value)
-                {
-                    case RawJson raw: WriteRaw(writer, raw.Text); break;
-                    case JsonNode node: node.WriteTo(writer); break;
-                    default: JsonSerializer.Serialize(writer, value, value.GetType()); break;
-                }
+                case RawJson raw: WriteRaw(writer, raw.Text); break;
+                case JsonNode node: node.WriteTo(writer); break;
+                default: JsonSerializer.Serialize(writer, value, value.GetType()); break;
             }
-            writer.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        writer.WriteEndObject();
+        writer.Flush();
+        return Encoding.UTF8.GetString(scratch.Written);
     }
 
     /// <summary>A JSON text as a value, as a parsed node writes it.</summary>

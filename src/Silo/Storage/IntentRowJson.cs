@@ -1,8 +1,8 @@
-using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Axme.Grains.Common;
 using Axme.Grains.Interfaces.Intents;
 
 namespace Axme.Silo.Storage;
@@ -23,32 +23,17 @@ public sealed partial class IntentRowJson : JsonSerializerContext
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
-    /// <summary>A buffer per thread, reused: a row is written on the grain's thread and copied out at once.</summary>
-    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
-
-    /// <summary>Past this, a buffer is not kept for the next row (one large payload must not pin its size on a thread).</summary>
-    private const int KeptBufferBytes = 64 * 1024;
-
     /// <summary>
     /// The value's JSON, as StorageJson.Options would write it, in UTF-8: handed to Npgsql as the text parameter's bytes
     /// (it sends them as they are), where a string would be twice the size, transcoded here and again by Npgsql.
     /// </summary>
     public static byte[] Write<T>(T value, JsonTypeInfo<T> info)
     {
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
-        try
-        {
-            using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-            {
-                if (info.SerializeHandler is { } fast) fast(writer, value);
-                else JsonSerializer.Serialize(writer, value, info);
-            }
-            return buffer.WrittenSpan.ToArray();
-        }
-        finally
-        {
-            if (buffer.Capacity > KeptBufferBytes) t_buffer = null;
-            else buffer.ResetWrittenCount();
-        }
+        using var scratch = JsonScratch.Take();
+        var writer = scratch.Writer(WriterOptions);
+        if (info.SerializeHandler is { } fast) fast(writer, value);
+        else JsonSerializer.Serialize(writer, value, info);
+        writer.Flush();
+        return scratch.Written.ToArray();
     }
 }

@@ -46,6 +46,18 @@ public sealed class IntentRowJsonTests
         Assert.Equal(JsonSerializer.Serialize(small, StorageJson.Options), Encoding.UTF8.GetString(IntentRowJson.Write(small, IntentRowJson.Default.IntentRecord)));
     }
 
+    [Fact]
+    public void Writers_with_other_options_sharing_the_threads_scratch_each_keep_their_own_escaping()
+    {
+        var record = Filled<IntentRecord>(true);
+        for (var i = 0; i < 3; i++)
+        {
+            // The row JSON leaves "é" and "<" as they are; a payload built by JsonText escapes them (the default encoder).
+            Assert.Equal(JsonSerializer.Serialize(record, StorageJson.Options), Encoding.UTF8.GetString(IntentRowJson.Write(record, IntentRowJson.Default.IntentRecord)));
+            Assert.Equal("{\"a\":\"\\u003Cb\\u003E \\u00E9\"}", Axme.Grains.Common.JsonText.Object(("a", "<b> é")));
+        }
+    }
+
     /// <summary>An instance with every settable property filled (or, with <paramref name="all"/> false, the nullable ones left null).</summary>
     private static T Filled<T>(bool all) => (T)Fill(typeof(T), all, depth: 0)!;
 
