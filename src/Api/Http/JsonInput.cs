@@ -72,7 +72,10 @@ public static class JsonInput
                 break;
             case JsonValue v when v.GetValueKind() == JsonValueKind.Number:
                 if (!v.TryGetValue<double>(out var d) || !double.IsFinite(d))
-                    throw ProtocolException.Invalid(Field(v.GetPath()), $"{Field(v.GetPath())} is a number out of range");
+                {
+                    var field = Field(v.GetPath());
+                    throw ProtocolException.Invalid(field, $"{field} is a number out of range");
+                }
                 break;
         }
     }
