@@ -4,7 +4,19 @@
 //   parent's SSE, decision posted; result = the terminal event on that SSE.
 // Prints every round trip over AXME_PROBE_SLOW_MS (25) with its wall-clock time, then p50/p95/p99/max.
 //   node bench/c1-probe.mjs N     (env: AXME_BASE_URL, AXME_API_KEY, AXME_PEERS_LIB = the harness' lib folder)
+// AXME_PROBE_MONITOR="node=PID,postgres=PID": the harness' own resource Monitor (lib/proc.mjs) samples those process
+// trees on this event loop while the probe runs, as bench.mjs does in every phase; the time each sample took is printed.
 import { probePeer } from "./probe-peer.mjs";
+
+let monitor = null;
+const sampleMs = [];
+if (process.env.AXME_PROBE_MONITOR) {
+  const { Monitor } = await import(`${process.env.AXME_PEERS_LIB}/proc.mjs`);
+  const components = Object.fromEntries(process.env.AXME_PROBE_MONITOR.split(",").map((kv) => kv.split("=")).map(([k, v]) => [k, +v]));
+  monitor = new Monitor(components);
+  const sample = monitor.sample.bind(monitor);
+  monitor.sample = () => { const t = performance.now(); sample(); sampleMs.push(performance.now() - t); };
+}
 
 const slowMs = +(process.env.AXME_PROBE_SLOW_MS ?? 25);
 const peer = probePeer(1, 64);
@@ -25,5 +37,10 @@ for (let i = 0; i < n; i++) {
 all.sort((a, b) => a - b);
 const at = (q) => all[Math.min(n - 1, Math.ceil(q * n) - 1)].toFixed(1);
 console.log(`${n} round trips at C=1: p50 ${at(0.5)} ms, p95 ${at(0.95)}, p99 ${at(0.99)}, max ${all[n - 1].toFixed(1)}; ${all.filter((x) => x > slowMs).length} over ${slowMs} ms`);
+if (monitor) {
+  monitor.stop();
+  sampleMs.sort((a, b) => a - b);
+  console.log(`monitor: ${sampleMs.length} samples, p50 ${sampleMs[sampleMs.length >> 1].toFixed(1)} ms, max ${sampleMs[sampleMs.length - 1].toFixed(1)} ms`);
+}
 await peer.close();
 process.exit(0);

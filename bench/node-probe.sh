@@ -2,7 +2,8 @@
 # Looks inside one node under the approval round trip (the peers' harness adapter), for the measurements behind
 # docs/benchmarks.md that the peers' table cannot show:
 #
-#   bench/node-probe.sh c1 [N]              # warm-up, then N (1500) round trips at C=1, each timed by phase (bench/c1-probe.mjs)
+#   bench/node-probe.sh c1 [N]              # warm-up, then N (1500) round trips at C=1, each timed by phase (bench/c1-probe.mjs);
+#                                           # then N more under the harness' resource monitor (its samples block the driver)
 #   bench/node-probe.sh memory [BLOCKS] [N] # BLOCKS (4) x N (12500) round trips + N submit-only at C=32, a gcdump after each
 #   bench/node-probe.sh rate [N] [R]        # warm-up, then R (3) runs of N (6000) round trips at C=32: round trips/s and CPU
 #                                           # ms per round trip of the node and of PostgreSQL (for A/B runs of node settings;
@@ -69,6 +70,10 @@ case "$MODE" in
     fi
     log "probe: ${2:-1500} round trips at C=1 (slow ones listed)"
     node bench/c1-probe.mjs "${2:-1500}" | tee "$OUT/probe.log"
+    if [[ -n "${PG_PID:-}" ]]; then
+      log "probe again with the harness' resource monitor sampling the node and PostgreSQL on the driver's event loop"
+      AXME_PROBE_MONITOR="node=$NODE_PID,postgres=$PG_PID" node bench/c1-probe.mjs "${2:-1500}" | tee "$OUT/probe-monitored.log"
+    fi
     if [[ -n "$COUNTERS" ]]; then
       stop_pid "$COUNTERS" 5
       log "GC pauses during the probe (s of pause in each second that had one):"
