@@ -53,6 +53,19 @@ public sealed partial class NodeLifecycleTests
         }
     }
 
+    /// <summary>
+    /// The silo's runtime settings (ADR 035) are in the runtimeconfig the build writes next to the dll, so every way of
+    /// starting it (./run.sh, the Docker image, `dotnet Axme.Silo.dll` by hand, these tests) gets them.
+    /// </summary>
+    [Fact]
+    public void The_built_silo_carries_its_runtime_settings_in_its_runtimeconfig()
+    {
+        var file = Path.ChangeExtension(NodeProcess.SiloDll, ".runtimeconfig.json");
+        var properties = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!["runtimeOptions"]!["configProperties"]!;
+        Assert.Equal(0, properties["System.Runtime.TieredCompilation.CallCountingDelayMs"]?.GetValue<int>());
+        Assert.Equal(0, properties["System.Threading.ThreadPool.UnfairSemaphoreSpinLimit"]?.GetValue<int>());
+    }
+
     [Theory]
     [InlineData("short-admin-key", null, "AXME_ADMIN_KEY must be at least 32 characters")]
     [InlineData(null, "Acme Corp", "Axme:AdminOrg and Axme:AdminWorkspace must be canonical names")]
