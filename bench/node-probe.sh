@@ -73,6 +73,8 @@ case "$MODE" in
     if [[ -n "${PG_PID:-}" ]]; then
       log "probe again with the harness' resource monitor sampling the node and PostgreSQL on the driver's event loop"
       AXME_PROBE_MONITOR="node=$NODE_PID,postgres=$PG_PID" node bench/c1-probe.mjs "${2:-1500}" | tee "$OUT/probe-monitored.log"
+      log "what one memory sample of that monitor costs, process by process:"
+      node bench/monitor-cost.mjs "$PEERS_DIR/lib/proc.mjs" "node=$NODE_PID" "postgres=$PG_PID" | tee "$OUT/monitor-cost.log"
     fi
     if [[ -n "$COUNTERS" ]]; then
       stop_pid "$COUNTERS" 5

@@ -11,7 +11,7 @@
 # 2. Builds the silo in Release (before anything is measured).
 # 3. Copies the harness to a writable .data/bench-peers (node_modules kept between runs) and runs its setup.sh.
 # 4. Starts the node in its DEFAULT configuration: only host, port, admin key, database and cluster/service id
-#    are set. The per-key rate limit stays at its default (5,000 requests per key and route per second, ADR 016);
+#    are set. The per-key rate limit stays at its default (50,000 requests per key and route per second, ADR 016);
 #    should it throttle, the adapter waits Retry-After and reports the 429s as adapter_stats.rate_limited (printed below).
 # 5. Measures the node's database (pg_stat_database) over $AXME_PEERS_IDLE_SECONDS of idle node (after
 #    $AXME_PEERS_SETTLE_SECONDS of settling after /health: start-up writes and late statistics), then runs

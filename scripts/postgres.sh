@@ -128,6 +128,8 @@ port = $AXME_PG_PORT
 unix_socket_directories = '$sockdir'
 max_connections = 300
 shared_buffers = 256MB
+# In huge pages when the kernel has them reserved (_axme_pg_huge_reserve), else in normal pages.
+huge_pages = try
 fsync = on
 synchronous_commit = on
 # WAL sized for the node's write rate (docs/operations/scaling.md): a checkpoint every 1 GB of WAL (the default) came
@@ -139,6 +141,44 @@ wal_compression = lz4
 password_encryption = scram-sha-256
 logging_collector = off
 EOF
+}
+
+# Huge pages for PostgreSQL's shared memory (huge_pages = try uses them when the kernel has enough reserved). With 4 kB
+# pages every backend that touches the 256 MB of shared buffers maps up to 65,536 of them: page tables of up to 512 kB
+# per backend, TLB misses, and a page-table walk for anything that reads its memory map (/proc/PID/smaps_rollup took
+# 2.6-5.6 ms per busy backend and 30 ms for the cluster; 2.8 ms with huge pages: docs/operations/scaling.md, ADR 036).
+# Run as root with the default AXME_PG_HUGE_PAGES=auto, start reserves what the cluster needs and is not free
+# (vm.nr_hugepages), and stop gives back what start added; elsewhere, or with AXME_PG_HUGE_PAGES=off, nothing is
+# reserved and PostgreSQL uses normal pages.
+_axme_pg_huge_file() { echo "$_axme_pg_data_root/pg-hugepages"; }
+_axme_pg_huge_available() { awk '/^HugePages_Free:/ {f = $2} /^HugePages_Rsvd:/ {r = $2} END {print f - r}' /proc/meminfo; }
+_axme_pg_huge_reserve() {
+  [[ "${AXME_PG_HUGE_PAGES:-auto}" == auto && "$(id -u)" == 0 && -w /proc/sys/vm/nr_hugepages ]] || return 0
+  local need total available want got
+  need="$(_axme_pg_as "$AXME_PG_BIN/postgres" -D "$_axme_pg_data" -C shared_memory_size_in_huge_pages 2>/dev/null)" || return 0
+  [[ "$need" =~ ^[0-9]+$ ]] && ((need > 0)) || return 0
+  total="$(cat /proc/sys/vm/nr_hugepages)"
+  available="$(_axme_pg_huge_available)"
+  ((available < need)) || return 0
+  want=$((total + need - available))
+  echo "$want" > /proc/sys/vm/nr_hugepages 2>/dev/null || return 0
+  got="$(cat /proc/sys/vm/nr_hugepages)"
+  # The kernel may find fewer free 2 MB blocks than asked for; PostgreSQL then falls back to normal pages.
+  if ((got > total)); then
+    echo "$((got - total + $(cat "$(_axme_pg_huge_file)" 2>/dev/null || echo 0)))" > "$(_axme_pg_huge_file)"
+    _axme_pg_say "reserved $((got - total)) huge pages for shared memory (vm.nr_hugepages $total -> $got; AXME_PG_HUGE_PAGES=off: none)"
+  fi
+}
+_axme_pg_huge_release() {
+  local file added total available give
+  file="$(_axme_pg_huge_file)"
+  [[ -f "$file" && -w /proc/sys/vm/nr_hugepages ]] || return 0
+  added="$(cat "$file")"
+  total="$(cat /proc/sys/vm/nr_hugepages)"
+  available="$(_axme_pg_huge_available)"
+  give=$((added < available ? added : available))
+  ((give > 0)) && echo "$((total - give))" > /proc/sys/vm/nr_hugepages 2>/dev/null
+  rm -f "$file"
 }
 
 # Is $1 a live (non-zombie) postgres process?
@@ -196,6 +236,7 @@ axme_pg_start() {
   fi
   if ! _axme_pg_running; then
     _axme_pg_clear_stale
+    _axme_pg_huge_reserve
     _axme_pg_say "starting on 127.0.0.1:$AXME_PG_PORT (log: $_axme_pg_log)"
     if ! _axme_pg_ctl start -w -t 60 -l "$_axme_pg_log" >/dev/null 2>&1; then
       _axme_pg_say "ERROR: PostgreSQL did not start; last log lines:"
@@ -230,6 +271,7 @@ axme_pg_stop() {
   [[ -f "$_axme_pg_data/PG_VERSION" ]] || { _axme_pg_say "no cluster in $_axme_pg_data"; return 0; }
   if _axme_pg_running; then
     _axme_pg_ctl stop -m fast -w -t 60 >/dev/null && _axme_pg_say "stopped"
+    _axme_pg_huge_release
   else
     _axme_pg_clear_stale
     _axme_pg_say "not running"

@@ -33,9 +33,12 @@ public sealed class PrivatePostgres : IAsyncDisposable
     /// <summary>SIGKILL to the postmaster: its backends die with it, nothing is checkpointed, the next start recovers from the WAL.</summary>
     public void KillPostmaster()
     {
-        var pid = int.Parse(File.ReadLines(Path.Combine(_root, "pg", "postmaster.pid")).First());
+        var pid = PostmasterPid;
         if (Kill(pid, 9) != 0) throw new InvalidOperationException($"kill -9 {pid} failed");
     }
+
+    /// <summary>The running postmaster's process id (from its postmaster.pid).</summary>
+    public int PostmasterPid => int.Parse(File.ReadLines(Path.Combine(_root, "pg", "postmaster.pid")).First());
 
     private async Task ScriptAsync(string command)
     {
