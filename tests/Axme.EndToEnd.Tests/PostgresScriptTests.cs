@@ -15,8 +15,7 @@ public sealed class PostgresScriptTests
     {
         var canReserve = Environment.IsPrivilegedProcess && Writable(NrHugePages);
         var before = ReadNumber(NrHugePages);
-        var pg = await PrivatePostgres.StartAsync();
-        try
+        await using (var pg = await PrivatePostgres.StartAsync())
         {
             var rollup = await File.ReadAllTextAsync($"/proc/{pg.PostmasterPid}/smaps_rollup");
             var hugetlbKb = Kb(rollup, "Shared_Hugetlb") + Kb(rollup, "Private_Hugetlb");
@@ -32,10 +31,6 @@ public sealed class PostgresScriptTests
                 Assert.Equal(0, hugetlbKb);
                 Assert.Equal(before, ReadNumber(NrHugePages));
             }
-        }
-        finally
-        {
-            await pg.DisposeAsync();
         }
         // What start reserved for this cluster is the host's again (the other test clusters are not running: this
         // assembly runs its tests one at a time).
