@@ -18,10 +18,10 @@ public sealed class DeliveryQueries(NpgsqlDataSource db, IOptions<ApiOptions> op
     /// Deliveries after the cursor whose intent has one of the statuses, in cursor order. Intents still
     /// SUBMITTED (never handed out) are included whatever their cursor: a cursor is drawn before its
     /// transaction commits, so a smaller one can become visible after a larger one was already sent.
-    /// Live statuses only (the default) read the partial index of deliveries in flight; a filter that asks for
-    /// finished ones scans the agent's intents. (The live query spells "after the cursor, or SUBMITTED" as a
-    /// CASE, not an OR: with the OR the planner may pick a bitmap scan of the sweep's index of SUBMITTED intents,
-    /// which reads every entry left by intents that moved on since the last vacuum: thousands per wake-up under load.)
+    /// Live statuses only (the default) read the two partial indexes of deliveries in flight, each in cursor order: the
+    /// SUBMITTED ones from the first, the handed-out ones from the cursor on in the second, so a read never walks the
+    /// agent's backlog of deliveries handed out before the cursor; a filter that asks for finished ones scans the
+    /// agent's intents.
     /// Rows in <c>skip</c> are left out: those the stream read in this wake-up already (AgentStream).
     /// </summary>
     public async Task<IReadOnlyList<Delivery>> AfterAsync(AgentRecord agent, long since, IReadOnlyList<string> statuses, IReadOnlyCollection<Guid> skip,
@@ -36,10 +36,16 @@ public sealed class DeliveryQueries(NpgsqlDataSource db, IOptions<ApiOptions> op
               ORDER BY delivery_seq LIMIT @limit
               """
             : $"""
-              SELECT intent_id, delivery_seq FROM axme_intents
-              WHERE service_id = @service AND to_agent = @agent AND delivery_seq IS NOT NULL AND {Live}
-                AND status = ANY(@statuses) AND delivery_seq > CASE WHEN status = 'SUBMITTED' THEN 0 ELSE @since END
-                AND NOT (intent_id = ANY(@skip))
+              SELECT intent_id, delivery_seq FROM (
+                  (SELECT intent_id, delivery_seq FROM axme_intents
+                   WHERE service_id = @service AND to_agent = @agent AND {Queued}
+                     AND 'SUBMITTED' = ANY(@statuses) AND NOT (intent_id = ANY(@skip))
+                   ORDER BY delivery_seq LIMIT @limit)
+                  UNION ALL
+                  (SELECT intent_id, delivery_seq FROM axme_intents
+                   WHERE service_id = @service AND to_agent = @agent AND {HandedOut} AND delivery_seq > @since
+                     AND status = ANY(@statuses) AND NOT (intent_id = ANY(@skip))
+                   ORDER BY delivery_seq LIMIT @limit)) d
               ORDER BY delivery_seq LIMIT @limit
               """);
         cmd.Parameters.AddWithValue("service", options.Value.ServiceId);
@@ -55,15 +61,17 @@ public sealed class DeliveryQueries(NpgsqlDataSource db, IOptions<ApiOptions> op
 
     /// <summary>
     /// Per agent: intents handed out and not finished (in flight), and intents not yet handed out (queued), from the
-    /// partial index of live deliveries (the mesh's list).
+    /// partial indexes of live deliveries (the mesh's list).
     /// </summary>
     public async Task<IReadOnlyDictionary<string, (long InFlight, long Queued)>> WorkAsync(IReadOnlyList<string> agents, CancellationToken ct)
     {
         var work = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
         if (agents.Count == 0) return work;
         await using var cmd = db.CreateCommand($"""
-            SELECT to_agent, count(*) FILTER (WHERE status <> 'SUBMITTED'), count(*) FILTER (WHERE status = 'SUBMITTED') FROM axme_intents
-            WHERE service_id = @service AND to_agent = ANY(@agents) AND delivery_seq IS NOT NULL AND {Live}
+            SELECT to_agent, count(*) FILTER (WHERE NOT queued), count(*) FILTER (WHERE queued) FROM (
+                SELECT to_agent, true AS queued FROM axme_intents WHERE service_id = @service AND to_agent = ANY(@agents) AND {Queued}
+                UNION ALL
+                SELECT to_agent, false FROM axme_intents WHERE service_id = @service AND to_agent = ANY(@agents) AND {HandedOut}) d
             GROUP BY to_agent
             """);
         cmd.Parameters.AddWithValue("service", options.Value.ServiceId);
@@ -73,15 +81,18 @@ public sealed class DeliveryQueries(NpgsqlDataSource db, IOptions<ApiOptions> op
         return work;
     }
 
-    /// <summary>Spelled out in each query, so the planner can use the partial index of live deliveries (a parameter cannot prove it).</summary>
-    private const string Live = "status NOT IN ('COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT')";
+    /// <summary>Spelled out in each query, so the planner can use the partial indexes of live deliveries (a parameter cannot prove them).</summary>
+    private const string Queued = "delivery_seq IS NOT NULL AND status = 'SUBMITTED'";
+
+    /// <inheritdoc cref="Queued"/>
+    private const string HandedOut = "delivery_seq IS NOT NULL AND status NOT IN ('SUBMITTED', 'COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT')";
 
     /// <summary>Intents addressed to the agent and never handed out, after a cursor, in cursor order.</summary>
     public async Task<IReadOnlyList<Delivery>> SubmittedAsync(string agent, long after, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""
             SELECT intent_id, delivery_seq FROM axme_intents
-            WHERE service_id = @service AND to_agent = @agent AND delivery_seq > @after AND status = 'SUBMITTED' AND {Live}
+            WHERE service_id = @service AND to_agent = @agent AND {Queued} AND delivery_seq > @after
             ORDER BY delivery_seq LIMIT @limit
             """);
         cmd.Parameters.AddWithValue("service", options.Value.ServiceId);
@@ -95,10 +106,16 @@ public sealed class DeliveryQueries(NpgsqlDataSource db, IOptions<ApiOptions> op
     public async Task<IReadOnlyList<Delivery>> LeasableAsync(string agent, DateTimeOffset now, int limit, IReadOnlyCollection<Guid> skip, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""
-            SELECT intent_id, delivery_seq FROM axme_intents
-            WHERE service_id = @service AND to_agent = @agent AND delivery_seq IS NOT NULL AND {Live}
-              AND status IN ('SUBMITTED', 'DELIVERED') AND (lease_until IS NULL OR lease_until <= @now)
-              AND NOT (intent_id = ANY(@skip))
+            SELECT intent_id, delivery_seq FROM (
+                (SELECT intent_id, delivery_seq FROM axme_intents
+                 WHERE service_id = @service AND to_agent = @agent AND {Queued}
+                   AND (lease_until IS NULL OR lease_until <= @now) AND NOT (intent_id = ANY(@skip))
+                 ORDER BY delivery_seq LIMIT @limit)
+                UNION ALL
+                (SELECT intent_id, delivery_seq FROM axme_intents
+                 WHERE service_id = @service AND to_agent = @agent AND {HandedOut} AND status = 'DELIVERED'
+                   AND (lease_until IS NULL OR lease_until <= @now) AND NOT (intent_id = ANY(@skip))
+                 ORDER BY delivery_seq LIMIT @limit)) d
             ORDER BY delivery_seq LIMIT @limit
             """);
         cmd.Parameters.AddWithValue("service", options.Value.ServiceId);
