@@ -40,23 +40,23 @@ public enum LiveWait
 /// </summary>
 public sealed class LiveSubscription<TObserver, T> : IAsyncDisposable where TObserver : IGrainObserver
 {
-    private readonly IGrainFactory _grains;
+    private readonly ObserverLinger _linger;
     private readonly PushChannel<T> _channel;
     private readonly Func<TObserver, Task> _unsubscribe;
     private readonly CancellationTokenSource _window;
     private readonly TimeSpan _keepAlive;
 
-    private LiveSubscription(IGrainFactory grains, PushChannel<T> channel, TObserver observer, Func<TObserver, Task> unsubscribe,
+    private LiveSubscription(ObserverLinger linger, PushChannel<T> channel, TObserver observer, Func<TObserver, Task> unsubscribe,
         CancellationTokenSource window, TimeSpan keepAlive)
     {
-        (_grains, _channel, Observer, _unsubscribe, _window, _keepAlive) = (grains, channel, observer, unsubscribe, window, keepAlive);
+        (_linger, _channel, Observer, _unsubscribe, _window, _keepAlive) = (linger, channel, observer, unsubscribe, window, keepAlive);
     }
 
     /// <summary>
     /// Opens the window and makes the observer reference; the caller subscribes <see cref="Observer"/> next (its answer,
     /// the backlog, comes in the same grain turn, so nothing falls between the backlog and the first push).
     /// </summary>
-    /// <param name="services">The request's services (grain factory, NodeDrain, ApiOptions' keepalive).</param>
+    /// <param name="services">The request's services (grain factory, NodeDrain, ApiOptions' keepalive, ObserverLinger).</param>
     /// <param name="channel">The observer implementation, whose pushes this subscription reads.</param>
     /// <param name="unsubscribe">Tells the grain the observer is gone (at the end, best effort).</param>
     /// <param name="length">How long the window stays open at most.</param>
@@ -67,7 +67,8 @@ public sealed class LiveSubscription<TObserver, T> : IAsyncDisposable where TObs
         var grains = services.GetRequiredService<IGrainFactory>();
         var window = services.GetRequiredService<Hosting.NodeDrain>().Window(length, aborted);
         var keepAlive = services.GetRequiredService<IOptions<ApiOptions>>().Value.SseKeepAlive;
-        return new LiveSubscription<TObserver, T>(grains, channel, grains.CreateObjectReference<TObserver>(channel), unsubscribe, window, keepAlive);
+        return new LiveSubscription<TObserver, T>(services.GetRequiredService<ObserverLinger>(), channel, grains.CreateObjectReference<TObserver>(channel),
+            unsubscribe, window, keepAlive);
     }
 
     /// <summary>The reference to subscribe with.</summary>
@@ -103,14 +104,11 @@ public sealed class LiveSubscription<TObserver, T> : IAsyncDisposable where TObs
         }
     }
 
-    /// <summary>How long a released observer's reference outlives its subscription.</summary>
-    private static readonly TimeSpan Linger = TimeSpan.FromSeconds(30);
-
     /// <summary>
     /// Ends it: tells the grain (unless it <see cref="Released"/> the observer), then drops the reference only after
-    /// <see cref="Linger"/>: a one-way push the grain sent just before the unsubscribe can arrive after its answer, and a
-    /// deleted reference would make Orleans log it as an error — a client that opens and drops streams could fill the
-    /// log. Until then the closed channel drops such pushes.
+    /// <see cref="ObserverLinger.Linger"/>: a one-way push the grain sent just before the unsubscribe can arrive after its
+    /// answer, and a deleted reference would make Orleans log it as an error — a client that opens and drops streams
+    /// could fill the log. Until then the closed channel drops such pushes.
     /// Never throws: a grain that is gone or slow forgets the observer by itself (its ObserverManager's expiry).
     /// </summary>
     public async ValueTask DisposeAsync()
@@ -125,7 +123,6 @@ public sealed class LiveSubscription<TObserver, T> : IAsyncDisposable where TObs
         {
             // the grain's ObserverManager expiry removes it
         }
-        var observer = Observer;
-        _ = Task.Delay(Linger).ContinueWith(_ => _grains.DeleteObjectReference<TObserver>(observer), TaskScheduler.Default);
+        _linger.Release(Observer);
     }
 }
