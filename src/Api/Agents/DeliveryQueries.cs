@@ -102,7 +102,11 @@ public sealed class DeliveryQueries(NpgsqlDataSource db, IOptions<ApiOptions> op
         return await ReadAsync(cmd, ct);
     }
 
-    /// <summary>Deliveries a poller may lease now: not finished, not leased (or the lease ran out), oldest first.</summary>
+    /// <summary>
+    /// Deliveries a poller may lease now: not finished, not leased (or the lease ran out), oldest first. The SUBMITTED
+    /// ones in cursor order, the DELIVERED ones by their lease's expiry (its own partial index), so the deliveries the
+    /// agent holds leased are never read; those whose lease ran out are few, and all of them are wanted.
+    /// </summary>
     public async Task<IReadOnlyList<Delivery>> LeasableAsync(string agent, DateTimeOffset now, int limit, IReadOnlyCollection<Guid> skip, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""
@@ -112,10 +116,9 @@ public sealed class DeliveryQueries(NpgsqlDataSource db, IOptions<ApiOptions> op
                    AND (lease_until IS NULL OR lease_until <= @now) AND NOT (intent_id = ANY(@skip))
                  ORDER BY delivery_seq LIMIT @limit)
                 UNION ALL
-                (SELECT intent_id, delivery_seq FROM axme_intents
-                 WHERE service_id = @service AND to_agent = @agent AND {HandedOut} AND status = 'DELIVERED'
-                   AND (lease_until IS NULL OR lease_until <= @now) AND NOT (intent_id = ANY(@skip))
-                 ORDER BY delivery_seq LIMIT @limit)) d
+                SELECT intent_id, delivery_seq FROM axme_intents
+                WHERE service_id = @service AND to_agent = @agent AND delivery_seq IS NOT NULL AND status = 'DELIVERED'
+                  AND coalesce(lease_until, '-infinity'::timestamptz) <= @now AND NOT (intent_id = ANY(@skip))) d
             ORDER BY delivery_seq LIMIT @limit
             """);
         cmd.Parameters.AddWithValue("service", options.Value.ServiceId);

@@ -128,6 +128,12 @@ CREATE INDEX IF NOT EXISTS ix_axme_intents_agent_queued
 CREATE INDEX IF NOT EXISTS ix_axme_intents_agent_handed_out
     ON axme_intents (to_agent, service_id, delivery_seq)
     WHERE delivery_seq IS NOT NULL AND status NOT IN ('SUBMITTED', 'COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT');
+-- A poll agent's leases by expiry (DeliveryQueries.LeasableAsync): the DELIVERED deliveries a poller may lease
+-- again, without walking the ones it holds leased (a poller working through thousands paid for all of them at
+-- each lease call). No lease counts as expired long ago.
+CREATE INDEX IF NOT EXISTS ix_axme_intents_agent_lease_expiry
+    ON axme_intents (to_agent, service_id, (coalesce(lease_until, '-infinity'::timestamptz)))
+    WHERE delivery_seq IS NOT NULL AND status = 'DELIVERED';
 -- The next timer of each intent that has one (the start-up timer sweep).
 CREATE INDEX IF NOT EXISTS ix_axme_intents_due_at
     ON axme_intents (due_at)

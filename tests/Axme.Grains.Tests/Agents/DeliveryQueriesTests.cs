@@ -13,7 +13,8 @@ namespace Axme.Grains.Tests.Agents;
 /// The agent stream's read of an agent's deliveries, on a database of its own with the node's schema: it returns the
 /// deliveries after the cursor and every one never handed out (SUBMITTED) whatever its cursor, and it does so without
 /// walking the deliveries handed out before the cursor, so a wake-up costs the same whatever the agent's backlog in
-/// flight (PostgreSQL's own count of the index entries the read took, pg_stat_user_indexes).
+/// flight (PostgreSQL's own count of the rows the read took, pg_stat_user_tables and _indexes); and a poller's lease read,
+/// which finds what it may lease without walking what the poller holds leased.
 /// </summary>
 public sealed class DeliveryQueriesTests : IAsyncLifetime
 {
@@ -83,24 +84,56 @@ public sealed class DeliveryQueriesTests : IAsyncLifetime
             CancellationToken.None)).Select(d => d.Cursor));
     }
 
-    private Task InsertAsync(string status, long fromSeq, long toSeq, string agent) => Exec("""
+    [Fact]
+    public async Task A_lease_read_skips_the_deliveries_a_poller_holds_leased_and_finds_the_expired_ones_and_the_queued_ones_oldest_first()
+    {
+        // A poller holds 2,000 leases that run for another hour (cursors 10-2009). Leasable: 2010 (its lease ran out a
+        // minute ago), 2011 (DELIVERED without a lease), 3 and 2012 (SUBMITTED); not 2013 (IN_PROGRESS).
+        const string poller = "agent://acme/prod/poller";
+        var now = DateTimeOffset.UtcNow;
+        await InsertAsync("DELIVERED", 10, HandedOut + 9, poller, now.AddHours(1));
+        await InsertAsync("DELIVERED", 2010, 2010, poller, now.AddMinutes(-1));
+        await InsertAsync("DELIVERED", 2011, 2011, poller);
+        await InsertAsync("SUBMITTED", 3, 3, poller);
+        await InsertAsync("SUBMITTED", 2012, 2012, poller);
+        await InsertAsync("IN_PROGRESS", 2013, 2013, poller, now.AddMinutes(-1));
+        await Exec("ANALYZE axme_intents");
+        var before = await IndexReadsAsync(null);
+
+        var leasable = await _queries.LeasableAsync(poller, now, 10, [], CancellationToken.None);
+
+        Assert.Equal([3L, 2010, 2011, 2012], leasable.Select(d => d.Cursor));
+        var (scans, tuples) = await IndexReadsAsync(before.Scans);
+        Assert.InRange(tuples - before.Tuples, leasable.Count, 20); // in cursor order past the leased ones: 2,007
+        Assert.True(scans > before.Scans);
+        Assert.Equal([3L, 2010], (await _queries.LeasableAsync(poller, now, 2, [], CancellationToken.None)).Select(d => d.Cursor));
+        // An hour on, every lease has run out: oldest first again.
+        Assert.Equal([3L, 10, 11], (await _queries.LeasableAsync(poller, now.AddHours(2), 3, [], CancellationToken.None)).Select(d => d.Cursor));
+    }
+
+    private Task InsertAsync(string status, long fromSeq, long toSeq, string agent, DateTimeOffset? leaseUntil = null) => Exec("""
         INSERT INTO axme_intents (service_id, intent_id, org_id, workspace_id, status, intent_type, correlation_id, from_agent,
-            to_agent, created_at, updated_at, version, doc, delivery_seq)
+            to_agent, created_at, updated_at, version, doc, delivery_seq, lease_until)
         SELECT @service, gen_random_uuid(), 'acme', 'prod', @status, 'test.v1', gen_random_uuid()::text, 'agent://acme/prod/sender',
-            @agent, now(), now(), 1, '{}', s
+            @agent, now(), now(), 1, '{}', s, @lease::timestamptz
         FROM generate_series(@from, @to) s
-        """, ("service", Service), ("status", status), ("agent", agent), ("from", fromSeq), ("to", toSeq));
+        """, ("service", Service), ("status", status), ("agent", agent), ("from", fromSeq), ("to", toSeq),
+        ("lease", (object?)leaseUntil ?? DBNull.Value));
 
     /// <summary>
-    /// Index scans started and index entries returned on axme_intents; with <paramref name="scansBefore"/>, once the
-    /// server shows more scans than that (a backend publishes its counts when it goes idle, within a second or so).
+    /// Scans of axme_intents started and rows they read (index entries, and rows of whole-table scans, so a plan that
+    /// gives up on the indexes cannot hide its cost); with <paramref name="scansBefore"/>, once the server shows more
+    /// scans than that (a backend publishes its counts when it goes idle, within a second or so).
     /// </summary>
     private async Task<(long Scans, long Tuples)> IndexReadsAsync(long? scansBefore)
     {
         for (var deadline = DateTime.UtcNow.AddSeconds(15); ; await Task.Delay(100))
         {
-            await using var cmd = _db.CreateCommand(
-                "SELECT coalesce(sum(idx_scan), 0)::bigint, coalesce(sum(idx_tup_read), 0)::bigint FROM pg_stat_user_indexes WHERE relname = 'axme_intents'");
+            await using var cmd = _db.CreateCommand("""
+                SELECT seq_scan + coalesce(idx_scan, 0),
+                       seq_tup_read + (SELECT coalesce(sum(idx_tup_read), 0) FROM pg_stat_user_indexes WHERE relname = 'axme_intents')::bigint
+                FROM pg_stat_user_tables WHERE relname = 'axme_intents'
+                """);
             await using var reader = await cmd.ExecuteReaderAsync();
             await reader.ReadAsync();
             var (scans, tuples) = (reader.GetInt64(0), reader.GetInt64(1));
