@@ -87,6 +87,12 @@ public sealed class DeliveryQueries(NpgsqlDataSource db, IOptions<ApiOptions> op
     /// <inheritdoc cref="Queued"/>
     private const string HandedOut = "delivery_seq IS NOT NULL AND status NOT IN ('SUBMITTED', 'COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT')";
 
+    /// <inheritdoc cref="Queued"/>
+    private const string LeaseHeld = "delivery_seq IS NOT NULL AND status = 'DELIVERED'";
+
+    /// <summary>The lease-expiry index's expression (002_axme_intents_view.sql): the planner uses it only when spelled the same.</summary>
+    private const string LeaseExpiry = "coalesce(lease_until, '-infinity'::timestamptz)";
+
     /// <summary>Intents addressed to the agent and never handed out, after a cursor, in cursor order.</summary>
     public async Task<IReadOnlyList<Delivery>> SubmittedAsync(string agent, long after, CancellationToken ct)
     {
@@ -117,8 +123,8 @@ public sealed class DeliveryQueries(NpgsqlDataSource db, IOptions<ApiOptions> op
                  ORDER BY delivery_seq LIMIT @limit)
                 UNION ALL
                 SELECT intent_id, delivery_seq FROM axme_intents
-                WHERE service_id = @service AND to_agent = @agent AND delivery_seq IS NOT NULL AND status = 'DELIVERED'
-                  AND coalesce(lease_until, '-infinity'::timestamptz) <= @now AND NOT (intent_id = ANY(@skip))) d
+                WHERE service_id = @service AND to_agent = @agent AND {LeaseHeld} AND {LeaseExpiry} <= @now
+                  AND NOT (intent_id = ANY(@skip))) d
             ORDER BY delivery_seq LIMIT @limit
             """);
         cmd.Parameters.AddWithValue("service", options.Value.ServiceId);
