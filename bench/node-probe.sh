@@ -4,6 +4,8 @@
 #
 #   bench/node-probe.sh c1 [N]              # warm-up, then N (1500) round trips at C=1, each timed by phase (bench/c1-probe.mjs);
 #                                           # then N more under the harness' resource monitor (its samples block the driver)
+#   bench/node-probe.sh timeline [N]        # warm-up, then N (1000) round trips at C=1 timed hop by hop from the driver
+#                                           # (bench/c1-timeline.mjs): when the delivery, the task, the answers arrive
 #   bench/node-probe.sh memory [BLOCKS] [N] # BLOCKS (4) x N (12500) round trips + N submit-only at C=32, a gcdump after each
 #   bench/node-probe.sh rate [N] [R]        # warm-up, then R (3) runs of N (6000) round trips at C=32: round trips/s and CPU
 #                                           # ms per round trip of the node and of PostgreSQL (for A/B runs of node settings;
@@ -54,14 +56,17 @@ cpu_ticks() { # CPU ticks (utime + stime) of the node, and of every postgres pro
   cat /proc/[0-9]*/stat 2> /dev/null | awk '$2 == "(postgres)" {t += $14 + $15} END {print t}'
 }
 drive() { node "$PEERS_DIR/lib/bench.mjs" --peer axme --name "$1" --n "$2" --c "$3" --warmup 0 --timeout 300 --out "$OUT/$1.json" > "$OUT/$1.log" 2>&1; }
+warm_for_c1() { # AXME_PROBE_WARM round trips at C=32, then 500 at C=1, then the warm-up's writes to disk
+  local warm="${AXME_PROBE_WARM:-10000}"
+  log "warming: $warm round trips at C=32, then 500 at C=1"
+  drive warm $(((warm + 1) / 2)) 32
+  drive warm-c1 500 1
+  bench_settle_disk
+}
 
 case "$MODE" in
   c1)
-    warm="${AXME_PROBE_WARM:-10000}"
-    log "warming: $warm round trips at C=32, then 1,000 at C=1"
-    drive warm $(((warm + 1) / 2)) 32
-    drive warm-c1 500 1
-    bench_settle_disk
+    warm_for_c1
     COUNTERS=""
     if command -v dotnet-counters >/dev/null; then
       dotnet-counters collect -p "$NODE_PID" --counters System.Runtime --format csv -o "$OUT/counters.csv" --refresh-interval 1 > /dev/null 2>&1 &
@@ -85,6 +90,10 @@ case "$MODE" in
         log "  (dotnet-counters wrote nothing: a probe of a few seconds can end before its first sample)"
       fi
     fi
+    ;;
+  timeline)
+    warm_for_c1
+    node bench/c1-timeline.mjs "${2:-1000}" | tee "$OUT/timeline.log"
     ;;
   memory)
     command -v dotnet-gcdump >/dev/null || die "dotnet-gcdump not found (PATH or AXME_DOTNET_TOOLS)"
@@ -148,6 +157,6 @@ case "$MODE" in
     log "by process:"; cat "$OUT/cpu-by-process.txt" >&2
     log "top symbols: $OUT/cpu-symbols.txt"
     ;;
-  *) die "mode: c1, memory, rate, apply, cpu or cpu-submit" ;;
+  *) die "mode: c1, timeline, memory, rate, apply, cpu or cpu-submit" ;;
 esac
 log "output in $OUT"

@@ -34,19 +34,28 @@ public sealed class ScenarioTests(NodeFixture f)
     }
 
     /// <summary>Plays one built-in agent like the CLI's (§8.7): listen, read the step intent, resume it with the handler's result.</summary>
-    private static async Task<int> HandleDeliveriesAsync(HttpClient agent, string name, Func<JsonObject, object> handler)
+    private static async Task<List<string>> HandleDeliveriesAsync(HttpClient agent, string name, Func<JsonObject, object> handler)
     {
         var sse = await SseClient.ReadAsync(agent, $"/v1/agents/{name}/intents/stream?since=0&wait_seconds=2", TimeSpan.FromSeconds(20));
-        var handled = 0;
+        var handled = new List<string>();
         foreach (var m in sse.Messages.Where(m => m.Event == "intent.delivered"))
         {
             var id = JsonNode.Parse(m.Data!)!["intent_id"].Str();
             var intent = await IntentAsync(agent, id);
             var input = intent["payload"]!["parent_payload"] as JsonObject ?? intent["payload"]!.AsObject();
             (await agent.PostAsync($"/v1/intents/{id}/resume?owner_agent={name}", handler(input))).Ok();
-            handled++;
+            handled.Add(id);
         }
         return handled;
+    }
+
+    /// <summary>The transaction that last wrote the intent's row (PostgreSQL's xmin).</summary>
+    private async Task<string> WrittenByAsync(string intentId)
+    {
+        await using var db = Npgsql.NpgsqlDataSource.Create(f.Database);
+        await using var read = db.CreateCommand("SELECT xmin::text FROM axme_intents WHERE intent_id = $1");
+        read.Parameters.AddWithValue(Guid.Parse(intentId));
+        return (string)(await read.ExecuteScalarAsync())!;
     }
 
     [Fact]
@@ -129,7 +138,7 @@ public sealed class ScenarioTests(NodeFixture f)
         (await client.PostAsync($"/v1/approvals/{id}/decision", new { decision = "approve" })).Error(HttpStatusCode.Conflict, "human_step_not_reached");
         // The step intent shares the type but carries the runtime's envelope ({parent_payload, step_id, input}).
         var agent = await AgentKeyAsync(client, "deploy-readiness-checker");
-        Assert.Equal(1, await HandleDeliveriesAsync(agent, "deploy-readiness-checker", input => new { action = "complete", amount_seen = input["amount"]!.GetValue<int>() }));
+        Assert.Single(await HandleDeliveriesAsync(agent, "deploy-readiness-checker", input => new { action = "complete", amount_seen = input["amount"]!.GetValue<int>() }));
         await UntilAsync(client, id, i => i["waiting_reason"]?.GetValue<string>() == "WAITING_FOR_HUMAN", "the approval step");
         (await client.PostAsync($"/v1/intents/{id}/resume", new { task_result = new { outcome = "approved" } })).Ok();
         var done = await IntentAsync(client, id);
@@ -160,12 +169,15 @@ public sealed class ScenarioTests(NodeFixture f)
         Assert.EndsWith("/compliance-checker-agent", waiting["pending_with"]!["ref"].Str());
 
         var agent = await AgentKeyAsync(client, "compliance-checker-agent");
-        Assert.Equal(1, await HandleDeliveriesAsync(agent, "compliance-checker-agent", input => new
+        var step = Assert.Single(await HandleDeliveriesAsync(agent, "compliance-checker-agent", input => new
         {
             action = "complete", passed = input["environment"].Str() == "staging", reason = "compliance passed (env=staging, risk=medium)",
         }));
         var done = await UntilAsync(client, id, i => i["status"].Str() != "WAITING", "the workflow");
         Assert.Equal("COMPLETED", done["status"].Str());
+        // The step intent's end and the workflow's step that took it were one transaction (docs/adr/038): its last write
+        // and the parent's are by the same PostgreSQL transaction.
+        Assert.Equal(await WrittenByAsync(step), await WrittenByAsync(id));
         Assert.True(done["result"]!["steps"]!["compliance_check"]!["passed"]!.GetValue<bool>());
         var events = (await client.GetJsonAsync($"/v1/intents/{id}/events")).Ok()["events"]!.AsArray().Select(e => e!["event_type"].Str()).ToArray();
         Assert.Equal(["intent.created", "intent.submitted", "intent.waiting", "intent.in_progress", "intent.completed"], events);
@@ -177,7 +189,7 @@ public sealed class ScenarioTests(NodeFixture f)
         var client = await WorkspaceAsync();
         var id = (await client.PostAsync("/v1/scenarios/apply", Example("human.cli.json").ToJsonString())).Ok()["intent_id"].Str();
         var agent = await AgentKeyAsync(client, "deploy-readiness-checker");
-        Assert.Equal(1, await HandleDeliveriesAsync(agent, "deploy-readiness-checker", _ => new { action = "complete", ready = true, passed_checks = new[] { "version", "environment" } }));
+        Assert.Single(await HandleDeliveriesAsync(agent, "deploy-readiness-checker", _ => new { action = "complete", ready = true, passed_checks = new[] { "version", "environment" } }));
 
         var waiting = await UntilAsync(client, id, i => i["waiting_reason"]?.GetValue<string>() == "WAITING_FOR_HUMAN", "the approval step");
         Assert.Equal("Deployment approval — api-gateway v3.2.1 → staging", waiting["human_task"]!["title"].Str());
@@ -214,9 +226,9 @@ public sealed class ScenarioTests(NodeFixture f)
         var id = (await client.PostAsync("/v1/scenarios/apply", Example("full.multi-agent.json").ToJsonString())).Ok()["intent_id"].Str();
         var compliance = await AgentKeyAsync(client, "compliance-checker-agent");
         var risk = await AgentKeyAsync(client, "risk-assessment-agent");
-        Assert.Equal(1, await HandleDeliveriesAsync(compliance, "compliance-checker-agent", _ => new { action = "complete", passed = true }));
+        Assert.Single(await HandleDeliveriesAsync(compliance, "compliance-checker-agent", _ => new { action = "complete", passed = true }));
         await UntilAsync(client, id, i => i["pending_with"]?["ref"]?.GetValue<string>()?.EndsWith("/risk-assessment-agent", StringComparison.Ordinal) == true, "the risk step");
-        Assert.Equal(1, await HandleDeliveriesAsync(risk, "risk-assessment-agent", input => new { action = "complete", risk_score = 25, risk_level = "MEDIUM" }));
+        Assert.Single(await HandleDeliveriesAsync(risk, "risk-assessment-agent", input => new { action = "complete", risk_score = 25, risk_level = "MEDIUM" }));
         await UntilAsync(client, id, i => i["waiting_reason"]?.GetValue<string>() == "WAITING_FOR_HUMAN", "the CAB step");
         (await client.PostAsync($"/v1/intents/{id}/resume", new { task_result = new { outcome = "approved", comment = "go" } })).Ok();
         var done = await IntentAsync(client, id);
@@ -230,7 +242,7 @@ public sealed class ScenarioTests(NodeFixture f)
         var client = await WorkspaceAsync();
         var id = (await client.PostAsync("/v1/scenarios/apply", Example("human.email.json").ToJsonString())).Ok()["intent_id"].Str();
         var validator = await AgentKeyAsync(client, "budget-envelope-validator");
-        Assert.Equal(1, await HandleDeliveriesAsync(validator, "budget-envelope-validator", input => new { action = "complete", within_envelope = input["amount"]!.GetValue<int>() <= 50000 }));
+        Assert.Single(await HandleDeliveriesAsync(validator, "budget-envelope-validator", input => new { action = "complete", within_envelope = input["amount"]!.GetValue<int>() <= 50000 }));
         await UntilAsync(client, id, i => i["waiting_reason"]?.GetValue<string>() == "WAITING_FOR_HUMAN", "the finance step");
         (await client.PostAsync($"/v1/intents/{id}/resume", new { task_result = new { outcome = "approved" } })).Error(HttpStatusCode.UnprocessableEntity, "form_invalid");
         (await client.PostAsync($"/v1/intents/{id}/resume", new { task_result = new { outcome = "approved", approved = "true", notes = "ok" } })).Ok();
@@ -238,7 +250,7 @@ public sealed class ScenarioTests(NodeFixture f)
 
         // The same scenario whose agent says "fail": no on_failure, so the parent FAILS with the step's error.
         var failing = (await client.PostAsync("/v1/scenarios/apply", Example("human.email.json").ToJsonString())).Ok()["intent_id"].Str();
-        Assert.Equal(1, await HandleDeliveriesAsync(validator, "budget-envelope-validator", _ => new { action = "fail", within_envelope = false }));
+        Assert.Single(await HandleDeliveriesAsync(validator, "budget-envelope-validator", _ => new { action = "fail", within_envelope = false }));
         var failed = await UntilAsync(client, failing, i => i["status"].Str() != "WAITING", "the failing step");
         Assert.Equal("FAILED", failed["status"].Str());
         Assert.Equal("step_failed", failed["error"]!["code"].Str());

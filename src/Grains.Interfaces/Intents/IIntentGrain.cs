@@ -83,6 +83,14 @@ public interface IIntentGrain : IGrainWithGuidKey
     [Alias("StepFinished")]
     Task StepFinishedAsync(string stepId, Guid stepIntentId, string status, string? resultJson, string? errorJson);
 
+    /// <summary>
+    /// The same, with the step intent's end not yet written: held in the joint <paramref name="joint"/> of this silo,
+    /// which this intent's write joins, so both commit in one transaction (docs/adr/038). False, with nothing done, when
+    /// no such joint is open here (the step intent is on another silo): it tells again once its end is durable.
+    /// </summary>
+    [Alias("StepFinishedJointly")]
+    Task<bool> StepFinishedJointlyAsync(string stepId, Guid stepIntentId, string status, string? resultJson, string? errorJson, Guid joint);
+
     /// <summary>Times the intent out if its deadline has passed (used by the start-up sweep).</summary>
     [Alias("CheckDeadline")]
     Task CheckDeadlineAsync();

@@ -16,6 +16,40 @@ public sealed partial class IntentGrain
         await ApplySystemAsync(intent => IntentTransitions.StepFinished(intent, stepId, stepIntentId, status, resultJson, errorJson, time.GetUtcNow()));
     }
 
+    public async Task<bool> StepFinishedJointlyAsync(string stepId, Guid stepIntentId, string status, string? resultJson, string? errorJson, Guid joint)
+    {
+        if (joints.Find(joint) is not { } open) return false;
+        await ApplySystemAsync(intent => IntentTransitions.StepFinished(intent, stepId, stepIntentId, status, resultJson, errorJson, time.GetUtcNow()),
+            open);
+        return true;
+    }
+
+    /// <summary>
+    /// Tells the workflow parent of this step intent's end while the write of that end is held in <paramref name="joint"/>:
+    /// the parent's write joins it and both commit together (docs/adr/038). True: the parent took the end (or had nothing
+    /// to write for it). Null: it did not (on another silo, or the call failed): the end goes to it the usual way once
+    /// this intent's write is durable. The joint is sealed on the way out, so a write still held goes alone.
+    /// </summary>
+    private async Task<bool?> HandOverJointlyAsync(JointCommits.Joint joint)
+    {
+        var intent = S.Intent!;
+        try
+        {
+            return await GrainFactory.GetGrain<IIntentGrain>(intent.ParentIntentId!.Value).StepFinishedJointlyAsync(intent.ParentStepId!,
+                intent.IntentId, intent.Status, intent.ResultJson, intent.ErrorJson, joint.Id) ? true : null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The parent's write failed (ours was in its transaction: it fails too, below) or the call did.
+            LogCompletionNotDelivered(e, intent.IntentId, intent.ParentIntentId!.Value.ToString());
+            return null;
+        }
+        finally
+        {
+            joint.Seal();
+        }
+    }
+
     /// <summary>
     /// Starts the step intent in a turn of this activation's own, queued behind the current one (it runs when the call
     /// that committed next awaits or is done): the caller is not kept waiting for it, and the parent takes other calls

@@ -31,6 +31,7 @@ public sealed partial class IntentGrain(
     IServiceProvider services,
     Notifications.NotificationChannels channels,
     NewIntents newIntents,
+    JointCommits joints,
     Interfaces.Tenancy.QuotaGate quotas,
     ILogger<IntentGrain> logger) : Grain, IIntentGrain, IRemindable, IIncomingGrainCallFilter
 {
@@ -101,10 +102,12 @@ public sealed partial class IntentGrain(
     public Task CheckDeadlineAsync() => TickAsync();
 
     /// <summary>A transition the runtime itself decided (no caller, no idempotency key): written only when it applies.</summary>
-    private async Task<IntentRecord> ApplySystemAsync(Func<IntentRecord, Transition> decide)
+    /// <param name="decide">The transition, from the intent as it is.</param>
+    /// <param name="joint">A joint the write takes part in (a step intent's end: docs/adr/038).</param>
+    private async Task<IntentRecord> ApplySystemAsync(Func<IntentRecord, Transition> decide, JointCommits.Joint? joint = null)
     {
         var transition = decide(Visible(Caller.System));
-        if (transition.Applied) await CommitAsync(transition);
+        if (transition.Applied) await CommitAsync(transition, joint);
         return S.Intent!;
     }
 
@@ -163,16 +166,25 @@ public sealed partial class IntentGrain(
     /// run in its order: observers hear of the events only after the write succeeded. Returns whether a completion was
     /// handed over (reply_to inbox, workflow parent) by this commit.
     /// </summary>
-    private async Task<bool> CommitAsync(Transition transition)
+    /// <param name="transition">What to write.</param>
+    /// <param name="joining">The joint of a step intent whose end this (parent's) write takes: written in its transaction.</param>
+    private async Task<bool> CommitAsync(Transition transition, JointCommits.Joint? joining = null)
     {
         var effects = IntentEffects.Of(S.Intent, S.ReminderDueAt, transition, time.GetUtcNow(), options.Value.DeadlineReminderPeriod);
         if (effects.SetTimer is { } dueIn) await SetTimerAsync(dueIn);
         S.ReminderDueAt = effects.TimerDue;
         S.Intent = transition.Intent;
         S.Events.AddRange(transition.Events);
+        // A step intent's end goes in one transaction with its parent's step that takes it (docs/adr/038).
+        using var joint = joining is null && effects.DeliverCompletion && transition.Intent is { ParentIntentId: not null, ReplyTo: null }
+            ? joints.Open() : null;
+        bool? handedOver = null;
         try
         {
-            await state.WriteStateAsync();
+            Task write;
+            using (JointCommits.Enter(joining ?? joint)) write = state.WriteStateAsync();
+            if (joint is not null) handedOver = await HandOverJointlyAsync(joint);
+            await write;
         }
         catch
         {
@@ -199,7 +211,7 @@ public sealed partial class IntentGrain(
         // The step intent is started once this call is done: the request that entered the step (a scenario's apply, a
         // step's end) is answered once the parent is durable, not after the step's own write too.
         if (effects.StartStep) _ = StartStepAfterThisCallAsync(effects.StepIsNew);
-        return effects.DeliverCompletion && await DeliverCompletionAsync();
+        return effects.DeliverCompletion && (handedOver ?? await DeliverCompletionAsync());
     }
 
     /// <summary>A person acting by a token someone else minted: the events they cause name that minter too (ADR 017 §6).</summary>

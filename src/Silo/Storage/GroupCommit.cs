@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 
 namespace Axme.Silo.Storage;
 
@@ -8,6 +8,13 @@ namespace Axme.Silo.Storage;
 /// once (no timer, no added latency). Up to <c>lanes</c> batches run at the same time: while one waits for its
 /// commit, the next is already being sent. A caller's task completes only when its batch has.
 /// </summary>
+/// <remarks>
+/// A caller that finds a lane idle runs the lane itself, on its own thread up to the batch's first wait for the
+/// database (sending it); the lane then goes on where that wait ends, taking what queued meanwhile. A dedicated lane
+/// task woken through a queue cost one more thread hand-off per batch, which at low concurrency is most of a write's
+/// overhead beyond PostgreSQL's own time (docs/benchmarks.md, 2026-12-07). The lane still runs as a task of the thread
+/// pool's scheduler, not of the caller's (a grain's): its waits resume on the pool, never in a grain's turn.
+/// </remarks>
 public sealed class GroupCommit<TItem> : IAsyncDisposable where TItem : GroupCommit<TItem>.Pending
 {
     /// <summary>One queued operation; the batch completes it.</summary>
@@ -19,10 +26,12 @@ public sealed class GroupCommit<TItem> : IAsyncDisposable where TItem : GroupCom
         public void Fail(Exception e) => _done.TrySetException(e);
     }
 
-    private readonly Channel<TItem> _queue = Channel.CreateUnbounded<TItem>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly ConcurrentQueue<TItem> _queue = new();
     private readonly Func<IReadOnlyList<TItem>, Task> _run;
     private readonly int _maxBatch;
-    private readonly Task[] _lanes;
+    private readonly int _lanes;
+    private int _idle;
+    private volatile bool _disposed;
 
     /// <param name="run">Executes one batch and completes or fails each item; an exception it throws fails every item not yet completed.</param>
     /// <param name="lanes">How many batches may run at the same time.</param>
@@ -31,23 +40,50 @@ public sealed class GroupCommit<TItem> : IAsyncDisposable where TItem : GroupCom
     {
         _run = run;
         _maxBatch = maxBatch;
-        _lanes = [.. Enumerable.Range(0, Math.Max(1, lanes)).Select(_ => Task.Run(LaneAsync))];
+        _lanes = _idle = Math.Max(1, lanes);
     }
 
     public Task EnqueueAsync(TItem item)
     {
-        if (!_queue.Writer.TryWrite(item)) item.Fail(new ObjectDisposedException(nameof(GroupCommit<TItem>)));
+        if (_disposed)
+        {
+            item.Fail(new ObjectDisposedException(nameof(GroupCommit<TItem>)));
+            return item.Done;
+        }
+        _queue.Enqueue(item);
+        if (TryTakeLane())
+        {
+            // Inline on this thread (the pool's scheduler always runs a task inline that was never queued).
+            var lane = new Task(static self => _ = ((GroupCommit<TItem>)self!).LaneAsync(), this);
+            lane.RunSynchronously(TaskScheduler.Default);
+        }
         return item.Done;
     }
 
+    private bool TryTakeLane()
+    {
+        for (var idle = Volatile.Read(ref _idle); idle > 0; idle = Volatile.Read(ref _idle))
+        {
+            if (Interlocked.CompareExchange(ref _idle, idle - 1, idle) == idle) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Runs batches until the queue is empty, then gives the lane back.</summary>
     private async Task LaneAsync()
     {
-        var batch = new List<TItem>(_maxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        var batch = new List<TItem>(Math.Min(_maxBatch, 16));
+        while (true)
         {
             batch.Clear();
-            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
-            if (batch.Count == 0) continue;
+            while (batch.Count < _maxBatch && _queue.TryDequeue(out var item)) batch.Add(item);
+            if (batch.Count == 0)
+            {
+                Interlocked.Increment(ref _idle);
+                // An item queued after the last look, whose caller found no idle lane, is taken here.
+                if (_queue.IsEmpty || !TryTakeLane()) return;
+                continue;
+            }
             try
             {
                 await _run(batch);
@@ -59,9 +95,11 @@ public sealed class GroupCommit<TItem> : IAsyncDisposable where TItem : GroupCom
         }
     }
 
+    /// <summary>Refuses new items, waits for the batches running, fails what is still queued.</summary>
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await Task.WhenAll(_lanes);
+        _disposed = true;
+        while (Volatile.Read(ref _idle) < _lanes) await Task.Delay(5).ConfigureAwait(false);
+        while (_queue.TryDequeue(out var item)) item.Fail(new ObjectDisposedException(nameof(GroupCommit<TItem>)));
     }
 }

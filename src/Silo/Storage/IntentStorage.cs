@@ -84,6 +84,7 @@ public static class IntentStorageHosting
     {
         silo.Services.TryAddSingleton(sp => new IntentStore(connectionString, sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
         silo.Services.TryAddSingleton<NewIntents>();
+        silo.Services.TryAddSingleton<JointCommits>();
         silo.Services.AddKeyedSingleton<IGrainStorage>(AxmeNames.IntentStorage,
             (sp, _) => new IntentStorage(sp.GetRequiredService<IntentStore>(), sp.GetRequiredService<NewIntents>()));
         return silo;

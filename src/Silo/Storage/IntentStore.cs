@@ -50,9 +50,22 @@ public sealed partial class IntentStore : IAsyncDisposable
     /// still is that) with the events after <paramref name="storedSeq"/>; returns the new version, or null when the
     /// compare-and-set failed (another activation wrote, or the row is not what the caller thinks).
     /// </summary>
+    /// <remarks>
+    /// Within a joint (<see cref="JointCommits.Current"/>, docs/adr/038) the first write is held until the second joins
+    /// it, then both go in one transaction, or it goes alone when the joint is sealed.
+    /// </remarks>
     public async Task<int?> WriteAsync(Guid intentId, int? expectedVersion, int storedSeq, IntentState state)
     {
         var op = new WriteOp(intentId, expectedVersion, Row.Of(state, storedSeq));
+        if (JointCommits.Current is { } joint)
+        {
+            if (!joint.TryJoin(op, held => _writes.EnqueueAsync((WriteOp)held), out var partner))
+            {
+                await op.Done; // held: sent by the write that joins it, or alone when the joint is sealed
+                return op.Result;
+            }
+            op.Partner = (WriteOp?)partner;
+        }
         await _writes.EnqueueAsync(op);
         return op.Result;
     }
@@ -77,6 +90,12 @@ public sealed partial class IntentStore : IAsyncDisposable
         public int? Expected { get; } = expected;
         public Row Row { get; } = row;
         public int? Result { get; set; }
+
+        /// <summary>A write held in a joint that goes in this one's transaction, before it (docs/adr/038).</summary>
+        public WriteOp? Partner { get; set; }
+
+        /// <summary>This write and its partner, in the order they are sent.</summary>
+        public IEnumerable<WriteOp> WithPartner() => Partner is { } p ? [p, this] : [this];
     }
 
     private const string Events = """
@@ -114,26 +133,33 @@ public sealed partial class IntentStore : IAsyncDisposable
         {Events}
         """;
 
-    private async Task RunWritesAsync(IReadOnlyList<WriteOp> ops)
+    private async Task RunWritesAsync(IReadOnlyList<WriteOp> queued)
     {
         try
         {
-            await WriteBatchAsync(ops);
+            await WriteBatchAsync([.. queued.SelectMany(op => op.WithPartner())]);
         }
-        catch (PostgresException) when (ops.Count > 1)
+        catch (PostgresException) when (queued.Count > 1)
         {
-            // A statement refused (the batch's transaction rolled back as a whole): each write alone, so only that one fails.
-            foreach (var op in ops)
-            {
-                try
-                {
-                    await WriteBatchAsync([op]);
-                }
-                catch (Exception e)
-                {
-                    op.Fail(e);
-                }
-            }
+            // A statement refused (the batch's transaction rolled back as a whole): each write alone (with its partner),
+            // so only that one fails.
+            foreach (var op in queued) await WriteAloneAsync(op);
+        }
+        catch (Exception e)
+        {
+            foreach (var op in queued.SelectMany(op => op.WithPartner())) op.Fail(e);
+        }
+    }
+
+    private async Task WriteAloneAsync(WriteOp op)
+    {
+        try
+        {
+            await WriteBatchAsync([.. op.WithPartner()]);
+        }
+        catch (Exception e)
+        {
+            foreach (var o in op.WithPartner()) o.Fail(e);
         }
     }
 

@@ -50,6 +50,31 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
+    public async Task A_caller_that_finds_a_lane_idle_sends_its_batch_itself_and_the_lane_resumes_on_the_thread_pool()
+    {
+        var sentOn = -1;
+        TaskScheduler? resumedUnder = null;
+        var commit = new GroupCommit<Item>(async items =>
+        {
+            sentOn = Environment.CurrentManagedThreadId;
+            await Task.Delay(20); // the wait for PostgreSQL's answer
+            resumedUnder = TaskScheduler.Current;
+            foreach (var i in items) i.Complete();
+        }, lanes: 1, maxBatch: 100);
+        // A grain's turn runs under its own scheduler (one at a time): the batch must not resume in it.
+        var exclusive = new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler;
+
+        var (caller, done) = await Task.Factory.StartNew(() => (Environment.CurrentManagedThreadId, commit.EnqueueAsync(new Item(1))),
+            CancellationToken.None, TaskCreationOptions.None, exclusive);
+        await done.WaitAsync(TimeSpan.FromSeconds(10));
+        await commit.DisposeAsync();
+
+        Assert.Equal(caller, sentOn); // no hand-off to a lane thread before the send
+        Assert.Same(TaskScheduler.Default, resumedUnder);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => commit.EnqueueAsync(new Item(2)));
+    }
+
+    [Fact]
     public async Task A_batch_that_throws_fails_every_item_of_it_and_the_next_batch_still_runs()
     {
         var calls = 0;
@@ -145,6 +170,70 @@ public sealed class IntentStoreTests(ClusterFixture fx)
         Assert.All(await Task.WhenAll(writes), v => Assert.Equal(1, v));
         Assert.All(await Task.WhenAll(good.Select(s => store.ReadAsync(s.Intent!.IntentId))), Assert.NotNull);
         Assert.Null(await store.ReadAsync(bad.Intent.IntentId));
+    }
+
+    /// <summary>The transaction that last wrote the intent's row (PostgreSQL's xmin).</summary>
+    private async Task<string?> WrittenByAsync(Guid id)
+    {
+        await using var db = NpgsqlDataSource.Create(fx.ConnectionString);
+        await using var read = db.CreateCommand("SELECT xmin::text FROM axme_intents WHERE intent_id = $1");
+        read.Parameters.AddWithValue(id);
+        return (string?)await read.ExecuteScalarAsync();
+    }
+
+    private static Task<int?> WriteWithin(JointCommits.Joint joint, IntentStore store, IntentState state)
+    {
+        using (JointCommits.Enter(joint)) return store.WriteAsync(state.Intent!.IntentId, null, 0, state);
+    }
+
+    [Fact]
+    public async Task Writes_in_a_joint_wait_for_each_other_and_commit_in_one_transaction_or_the_first_goes_alone_when_sealed()
+    {
+        await using var store = NewStore();
+        var joints = new JointCommits();
+        var (step, parent, alone) = (NewState(), NewState(), NewState());
+
+        using (var joint = joints.Open())
+        {
+            var first = WriteWithin(joint, store, step);
+            await Task.Delay(200);
+            Assert.False(first.IsCompleted); // held for its partner
+            Assert.Null(await store.ReadAsync(step.Intent!.IntentId));
+            Assert.Same(joint, joints.Find(joint.Id));
+            Assert.Equal(1, await WriteWithin(joint, store, parent));
+            Assert.Equal(1, await first);
+            Assert.Equal(await WrittenByAsync(step.Intent.IntentId), await WrittenByAsync(parent.Intent!.IntentId));
+        }
+
+        var sealedJoint = joints.Open();
+        var held = WriteWithin(sealedJoint, store, alone);
+        await Task.Delay(100);
+        Assert.False(held.IsCompleted);
+        sealedJoint.Dispose(); // the partner never came (its parent is on another silo): it goes alone
+        Assert.Equal(1, await held);
+        Assert.Null(joints.Find(sealedJoint.Id));
+        var after = NewState();
+        Assert.Equal(1, await WriteWithin(sealedJoint, store, after)); // a sealed joint holds nothing back
+    }
+
+    [Fact]
+    public async Task A_joint_whose_second_write_PostgreSQL_refuses_writes_neither()
+    {
+        await using var store = NewStore();
+        var joints = new JointCommits();
+        var step = NewState();
+        var bad = NewState(toAgent: "agent://acme/ops/nul\0byte"); // text columns refuse NUL
+        var others = Enumerable.Range(0, 8).Select(_ => NewState()).ToArray();
+
+        using var joint = joints.Open();
+        var first = WriteWithin(joint, store, step);
+        var batchMates = others.Select(s => store.WriteAsync(s.Intent!.IntentId, null, 0, s)).ToList();
+        var second = WriteWithin(joint, store, bad);
+
+        await Assert.ThrowsAsync<PostgresException>(() => second);
+        await Assert.ThrowsAsync<PostgresException>(() => first);
+        Assert.Null(await store.ReadAsync(step.Intent!.IntentId));
+        Assert.All(await Task.WhenAll(batchMates), v => Assert.Equal(1, v)); // the others still commit
     }
 
     [Fact]
