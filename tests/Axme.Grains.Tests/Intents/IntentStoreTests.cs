@@ -50,28 +50,38 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
-    public async Task A_caller_that_finds_a_lane_idle_sends_its_batch_itself_and_the_lane_resumes_on_the_thread_pool()
+    public async Task A_quiet_callers_batch_is_sent_on_its_own_thread_and_resumes_on_the_pool_but_under_load_a_lane_gathers()
     {
-        var sentOn = -1;
-        TaskScheduler? resumedUnder = null;
+        var inEnqueue = new ThreadLocal<bool>();
+        var batches = new ConcurrentQueue<(int[] Items, bool SentByCaller, TaskScheduler? ResumedUnder)>();
+        var gate = new TaskCompletionSource();
         var commit = new GroupCommit<Item>(async items =>
         {
-            sentOn = Environment.CurrentManagedThreadId;
-            await Task.Delay(20); // the wait for PostgreSQL's answer
-            resumedUnder = TaskScheduler.Current;
+            var byCaller = inEnqueue.Value;
+            await gate.Task;
+            await Task.Delay(10); // the wait for PostgreSQL's answer
+            batches.Enqueue(([.. items.Select(i => i.N)], byCaller, TaskScheduler.Current));
             foreach (var i in items) i.Complete();
         }, lanes: 1, maxBatch: 100);
-        // A grain's turn runs under its own scheduler (one at a time): the batch must not resume in it.
-        var exclusive = new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler;
+        // A grain's turn runs under its own scheduler (one at a time): no batch may resume in it.
+        var grainTurn = new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler;
+        Task<Task> Enqueue(int n) => Task.Factory.StartNew(() =>
+        {
+            inEnqueue.Value = true;
+            try { return commit.EnqueueAsync(new Item(n)); } finally { inEnqueue.Value = false; }
+        }, CancellationToken.None, TaskCreationOptions.None, grainTurn);
 
-        var (caller, done) = await Task.Factory.StartNew(() => (Environment.CurrentManagedThreadId, commit.EnqueueAsync(new Item(1))),
-            CancellationToken.None, TaskCreationOptions.None, exclusive);
-        await done.WaitAsync(TimeSpan.FromSeconds(10));
+        var first = await Enqueue(1); // nothing running: sent by its caller, then held at the gate
+        var queued = new[] { await Enqueue(2), await Enqueue(3) }; // the lane is busy: they wait for it
+        gate.SetResult();
+        await Task.WhenAll(queued.Append(first)).WaitAsync(TimeSpan.FromSeconds(10));
+        await (await Enqueue(4)).WaitAsync(TimeSpan.FromSeconds(10)); // the last batch had two: a lane gathers on the pool
         await commit.DisposeAsync();
 
-        Assert.Equal(caller, sentOn); // no hand-off to a lane thread before the send
-        Assert.Same(TaskScheduler.Default, resumedUnder);
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => commit.EnqueueAsync(new Item(2)));
+        Assert.Equal([[1], [2, 3], [4]], batches.Select(b => b.Items));
+        Assert.Equal([true, false, false], batches.Select(b => b.SentByCaller));
+        Assert.All(batches, b => Assert.Same(TaskScheduler.Default, b.ResumedUnder));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => commit.EnqueueAsync(new Item(5)));
     }
 
     [Fact]
