@@ -2,6 +2,7 @@ using Axme.Grains.Common;
 using Axme.Grains.Interfaces.Common;
 using Axme.Grains.Interfaces.Inbox;
 using Axme.Grains.Interfaces.Intents;
+using Microsoft.Extensions.Logging;
 
 namespace Axme.Grains.Intents;
 
@@ -41,7 +42,7 @@ public sealed partial class IntentGrain
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The parent's write failed (ours was in its transaction: it fails too, below) or the call did.
-            LogCompletionNotDelivered(e, intent.IntentId, intent.ParentIntentId!.Value.ToString());
+            LogNotTakenJointly(e, intent.IntentId, intent.ParentIntentId!.Value);
             return null;
         }
         finally
@@ -136,4 +137,8 @@ public sealed partial class IntentGrain
         if (intent.ReplyTo is not null) await UnregisterTimerAsync();
         return true;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Intent {IntentId}: its parent {ParentId} did not take its end in one transaction with it; handed over after its own write, if that commits")]
+    private partial void LogNotTakenJointly(Exception e, Guid intentId, Guid parentId);
 }

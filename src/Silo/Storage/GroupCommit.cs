@@ -13,8 +13,8 @@ namespace Axme.Silo.Storage;
 /// to the batch's first wait for the database (sending it); the lane then goes on where that wait ends, taking what
 /// queued meanwhile. A lane task woken through a queue costs one more thread hand-off per batch, which at low
 /// concurrency is most of a write's overhead beyond PostgreSQL's own time (docs/adr/038). Under load a lane still
-/// starts a hand-off later, so it gathers what arrives meanwhile. A lane runs as a task of the thread pool's scheduler, not of the caller's (a
-/// grain's): its waits resume on the pool, never in a grain's turn.
+/// starts a hand-off later, so it gathers what arrives meanwhile. A lane runs as a task of the thread pool's scheduler,
+/// not of the caller's (a grain's): its waits resume on the pool, never in a grain's turn.
 /// </remarks>
 public sealed class GroupCommit<TItem> : IAsyncDisposable where TItem : GroupCommit<TItem>.Pending
 {

@@ -31,6 +31,22 @@ public sealed class IntentGrainTests(ClusterFixture fx)
     }
 
     [Fact]
+    public async Task A_step_end_offered_in_a_joint_this_silo_does_not_hold_is_refused_and_changes_nothing()
+    {
+        var grain = Intent(Guid.NewGuid());
+        await grain.CreateAsync(TestData.Create(_caller));
+        var before = await grain.GetAsync(_caller);
+        var joints = fx.Cluster.Silos.Single().SiloHost.Services.GetRequiredService<JointCommits>();
+
+        // Another silo's joint (or one already closed): the step intent is told to hand its end over the usual way.
+        Assert.False(await grain.StepFinishedJointlyAsync("handle", Guid.NewGuid(), IntentStatus.Completed, "{}", null, Guid.NewGuid()));
+        // One of this silo's: taken (this intent waits for no such step, so there is nothing to write).
+        using var joint = joints.Open();
+        Assert.True(await grain.StepFinishedJointlyAsync("handle", Guid.NewGuid(), IntentStatus.Completed, "{}", null, joint.Id));
+        Assert.Equal(before, await grain.GetAsync(_caller));
+    }
+
+    [Fact]
     public async Task A_wrong_hint_that_an_intent_is_new_costs_a_read_never_an_overwrite_or_a_wrong_answer()
     {
         var id = Guid.NewGuid();
