@@ -12,18 +12,20 @@ namespace Axme.Grains.Intents;
 /// </summary>
 public sealed partial class IntentGrain
 {
-    public async Task StepFinishedAsync(string stepId, Guid stepIntentId, string status, string? resultJson, string? errorJson)
-    {
-        await ApplySystemAsync(intent => IntentTransitions.StepFinished(intent, stepId, stepIntentId, status, resultJson, errorJson, time.GetUtcNow()));
-    }
+    public Task StepFinishedAsync(string stepId, Guid stepIntentId, string status, string? resultJson, string? errorJson) =>
+        TakeStepEndAsync(stepId, stepIntentId, status, resultJson, errorJson);
 
     public async Task<bool> StepFinishedJointlyAsync(string stepId, Guid stepIntentId, string status, string? resultJson, string? errorJson, Guid joint)
     {
         if (joints.Find(joint) is not { } open) return false;
-        await ApplySystemAsync(intent => IntentTransitions.StepFinished(intent, stepId, stepIntentId, status, resultJson, errorJson, time.GetUtcNow()),
-            open);
+        await TakeStepEndAsync(stepId, stepIntentId, status, resultJson, errorJson, open);
         return true;
     }
+
+    /// <summary>A step intent's end moves the workflow on (idempotent per step intent), written in <paramref name="joint"/> if given.</summary>
+    private Task<IntentRecord> TakeStepEndAsync(string stepId, Guid stepIntentId, string status, string? resultJson, string? errorJson,
+        JointCommits.Joint? joint = null) =>
+        ApplySystemAsync(intent => IntentTransitions.StepFinished(intent, stepId, stepIntentId, status, resultJson, errorJson, time.GetUtcNow()), joint);
 
     /// <summary>
     /// Tells the workflow parent of this step intent's end while the write of that end is held in <paramref name="joint"/>:
@@ -108,8 +110,7 @@ public sealed partial class IntentGrain
         // In memory only: stored false, a later check creates it again, which replays.
         S.Intent = S.Intent with { Workflow = current with { ChildStarted = true } };
         if (recover && child.IsTerminal)
-            await ApplySystemAsync(intent => IntentTransitions.StepFinished(intent, step.StepId, childId, child.Status, child.ResultJson, child.ErrorJson,
-                time.GetUtcNow()));
+            await TakeStepEndAsync(step.StepId, childId, child.Status, child.ResultJson, child.ErrorJson);
     }
 
     /// <summary>

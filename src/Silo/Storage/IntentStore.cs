@@ -143,23 +143,11 @@ public sealed partial class IntentStore : IAsyncDisposable
         {
             // A statement refused (the batch's transaction rolled back as a whole): each write alone (with its partner),
             // so only that one fails.
-            foreach (var op in queued) await WriteAloneAsync(op);
+            foreach (var op in queued) await RunWritesAsync([op]);
         }
         catch (Exception e)
         {
             foreach (var op in queued.SelectMany(op => op.WithPartner())) op.Fail(e);
-        }
-    }
-
-    private async Task WriteAloneAsync(WriteOp op)
-    {
-        try
-        {
-            await WriteBatchAsync([.. op.WithPartner()]);
-        }
-        catch (Exception e)
-        {
-            foreach (var o in op.WithPartner()) o.Fail(e);
         }
     }
 
