@@ -167,12 +167,18 @@ public sealed class ScenarioTests(NodeFixture f)
         var waiting = await IntentAsync(client, id);
         Assert.Equal("WAITING_FOR_AGENT", waiting["waiting_reason"].Str());
         Assert.EndsWith("/compliance-checker-agent", waiting["pending_with"]!["ref"].Str());
+        // The step intent was created in the apply's own transaction (docs/adr/039): its row and the parent's are by the
+        // same PostgreSQL transaction.
+        var entered = (await client.GetJsonAsync($"/v1/intents/{id}/events")).Ok()["events"]!.AsArray()
+            .Single(e => e!["event_type"].Str() == "intent.waiting")!["details"]!["step_intent_id"].Str();
+        Assert.Equal(await WrittenByAsync(id), await WrittenByAsync(entered));
 
         var agent = await AgentKeyAsync(client, "compliance-checker-agent");
         var step = Assert.Single(await HandleDeliveriesAsync(agent, "compliance-checker-agent", input => new
         {
             action = "complete", passed = input["environment"].Str() == "staging", reason = "compliance passed (env=staging, risk=medium)",
         }));
+        Assert.Equal(entered, step);
         var done = await UntilAsync(client, id, i => i["status"].Str() != "WAITING", "the workflow");
         Assert.Equal("COMPLETED", done["status"].Str());
         // The step intent's end and the workflow's step that took it were one transaction (docs/adr/038): its last write

@@ -14,6 +14,15 @@ public interface IIntentGrain : IGrainWithGuidKey
     [Alias("Create")]
     Task<CreateIntentResult> CreateAsync(CreateIntentCommand command);
 
+    /// <summary>
+    /// The same, for a workflow step intent whose parent's write that entered the step is held in the joint
+    /// <paramref name="joint"/> of this silo: this create's write joins it and both commit in one transaction
+    /// (docs/adr/039). Null, with nothing done, when no such joint is open here (the parent is on another silo): the
+    /// parent starts the step once its own write is durable, as it does without a joint.
+    /// </summary>
+    [Alias("CreateJointly")]
+    Task<CreateIntentResult?> CreateJointlyAsync(CreateIntentCommand command, Guid joint);
+
     /// <summary>Returns the intent object, or throws 404/403.</summary>
     [Alias("Get")]
     Task<IntentRecord> GetAsync(Caller caller);

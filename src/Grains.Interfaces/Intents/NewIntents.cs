@@ -18,12 +18,16 @@ public sealed class NewIntents(TimeProvider time)
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _ids = new();
 
     /// <summary>Creates the intent with the hint that <paramref name="intentId"/> is new; the hint goes when the create returns.</summary>
-    public async Task<CreateIntentResult> CreateAsync(IGrainFactory grains, Guid intentId, CreateIntentCommand command)
+    public Task<CreateIntentResult> CreateAsync(IGrainFactory grains, Guid intentId, CreateIntentCommand command) =>
+        CreateAsync(grains, intentId, intent => intent.CreateAsync(command));
+
+    /// <summary>Makes the create call <paramref name="create"/> on the intent with the hint that its id is new.</summary>
+    public async Task<T> CreateAsync<T>(IGrainFactory grains, Guid intentId, Func<IIntentGrain, Task<T>> create)
     {
         Add(intentId);
         try
         {
-            return await grains.GetGrain<IIntentGrain>(intentId).CreateAsync(command);
+            return await create(grains.GetGrain<IIntentGrain>(intentId));
         }
         finally
         {

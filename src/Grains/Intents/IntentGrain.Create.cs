@@ -17,7 +17,7 @@ public sealed partial class IntentGrain
     /// all unless its first call is that create.
     /// </summary>
     Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext call) =>
-        S.Unread && call.InterfaceMethod.Name != nameof(CreateAsync) ? ReadThenInvokeAsync(call) : call.Invoke();
+        S.Unread && call.InterfaceMethod.Name is not (nameof(CreateAsync) or nameof(CreateJointlyAsync)) ? ReadThenInvokeAsync(call) : call.Invoke();
 
     private async Task ReadThenInvokeAsync(IIncomingGrainCallContext call)
     {
@@ -25,12 +25,20 @@ public sealed partial class IntentGrain
         await call.Invoke();
     }
 
-    public async Task<CreateIntentResult> CreateAsync(CreateIntentCommand command)
+    public Task<CreateIntentResult> CreateAsync(CreateIntentCommand command) => CreateAsync(command, joint: null);
+
+    public async Task<CreateIntentResult?> CreateJointlyAsync(CreateIntentCommand command, Guid joint) =>
+        joints.Find(joint) is { } open ? await CreateAsync(command, open) : null;
+
+    /// <param name="command">What to create.</param>
+    /// <param name="joint">The joint of the workflow parent's write that entered this step intent's step: the create's
+    /// write is in its transaction (docs/adr/039).</param>
+    private async Task<CreateIntentResult> CreateAsync(CreateIntentCommand command, JointCommits.Joint? joint)
     {
         var timer = _timer;
         try
         {
-            return await CreateOrReplayAsync(command);
+            return await CreateOrReplayAsync(command, joint);
         }
         catch (Exception) when (S.Unread)
         {
@@ -46,7 +54,7 @@ public sealed partial class IntentGrain
         }
     }
 
-    private async Task<CreateIntentResult> CreateOrReplayAsync(CreateIntentCommand command)
+    private async Task<CreateIntentResult> CreateOrReplayAsync(CreateIntentCommand command, JointCommits.Joint? joint = null)
     {
         if (S.Intent is { } existing)
         {
@@ -83,7 +91,7 @@ public sealed partial class IntentGrain
         if (transition.Intent.ReplyTo is { } replyTo) await ReceivePolicies.EnsureAllowedAsync(GrainFactory, command.Caller, replyTo, "reply_to");
         S.CreateRequestHash = command.RequestHash;
         S.CreatedStatus = transition.Intent.Status;
-        await CommitAsync(transition);
+        await CommitAsync(transition, joint);
         AxmeMetrics.IntentCreated(transition.Intent);
         quotas.Meter.Add(org, ws, Interfaces.Tenancy.QuotaDimensions.IntentsPerDay, 1);
         if (humanTask) quotas.Meter.Add(org, ws, Interfaces.Tenancy.QuotaDimensions.OpenHumanTasks, 1);

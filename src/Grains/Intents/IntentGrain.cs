@@ -167,7 +167,8 @@ public sealed partial class IntentGrain(
     /// handed over (reply_to inbox, workflow parent) by this commit.
     /// </summary>
     /// <param name="transition">What to write.</param>
-    /// <param name="joining">The joint of a step intent whose end this (parent's) write takes: written in its transaction.</param>
+    /// <param name="joining">A joint this write is written in: the (parent's) write that takes a step intent's end held
+    /// in it, or a step intent's create that joins its parent's write that entered the step.</param>
     private async Task<bool> CommitAsync(Transition transition, JointCommits.Joint? joining = null)
     {
         var effects = IntentEffects.Of(S.Intent, S.ReminderDueAt, transition, time.GetUtcNow(), options.Value.DeadlineReminderPeriod);
@@ -175,15 +176,21 @@ public sealed partial class IntentGrain(
         S.ReminderDueAt = effects.TimerDue;
         S.Intent = transition.Intent;
         S.Events.AddRange(transition.Events);
-        // A step intent's end goes in one transaction with its parent's step that takes it (docs/adr/038).
-        using var joint = joining is null && effects.DeliverCompletion && transition.Intent is { ParentIntentId: not null, ReplyTo: null }
-            ? joints.Open() : null;
-        bool? handedOver = null;
+        // A step intent's end goes in one transaction with its parent's step that takes it (docs/adr/038), and a step
+        // intent made up by this write is created in one transaction with it (docs/adr/039).
+        var ends = effects.DeliverCompletion && transition.Intent is { ParentIntentId: not null, ReplyTo: null };
+        var starts = effects is { StartStep: true, StepIsNew: true };
+        using var joint = joining is null && (ends || starts) ? joints.Open() : null;
+        bool? handedOver = null, started = null;
         try
         {
             Task write;
             using (JointCommits.Enter(joining ?? joint)) write = state.WriteStateAsync();
-            if (joint is not null) handedOver = await HandOverJointlyAsync(joint);
+            if (joint is not null)
+            {
+                if (ends) handedOver = await HandOverJointlyAsync(joint);
+                else started = await StartStepJointlyAsync(joint);
+            }
             await write;
         }
         catch
@@ -208,9 +215,9 @@ public sealed partial class IntentGrain(
         // started by the hand-off sweep, a completion not handed over is retried (DeliverCompletionAsync).
         await AfterCommitAsync("publish", () => PublishAsync(transition.Intent, published));
         if (effects.DropTimer) await AfterCommitAsync("drop the timer", UnregisterTimerAsync);
-        // The step intent is started once this call is done: the request that entered the step (a scenario's apply, a
-        // step's end) is answered once the parent is durable, not after the step's own write too.
-        if (effects.StartStep) _ = StartStepAfterThisCallAsync(effects.StepIsNew);
+        // A step intent not created with this write is started once this call is done: the request that entered the step
+        // (a step's end taken jointly, a retry) is answered once the parent is durable, not after the step's own write too.
+        if (effects.StartStep && started is null) _ = StartStepAfterThisCallAsync(effects.StepIsNew);
         return effects.DeliverCompletion && (handedOver ?? await DeliverCompletionAsync());
     }
 

@@ -47,6 +47,29 @@ public sealed class IntentGrainTests(ClusterFixture fx)
     }
 
     [Fact]
+    public async Task A_create_offered_in_a_joint_is_held_there_until_joined_or_sealed_and_one_this_silo_does_not_hold_creates_nothing()
+    {
+        var joints = fx.Cluster.Silos.Single().SiloHost.Services.GetRequiredService<JointCommits>();
+
+        // Another silo's joint (or one already closed): nothing is created; the parent starts the step the usual way.
+        var elsewhere = Intent(Guid.NewGuid());
+        Assert.Null(await elsewhere.CreateJointlyAsync(TestData.Create(_caller), Guid.NewGuid()));
+        Assert.Equal(404, (await Assert.ThrowsAsync<ProtocolException>(() => elsewhere.GetAsync(_caller))).Status);
+
+        // One of this silo's with no write in it yet: the create's write is held (the parent's would join it) and the
+        // create does not answer; once the joint is sealed it goes alone, and the create answers.
+        var id = Guid.NewGuid();
+        var joint = joints.Open();
+        var creating = Intent(id).CreateJointlyAsync(TestData.Create(_caller), joint.Id);
+        await Task.Delay(300);
+        Assert.False(creating.IsCompleted);
+        joint.Dispose();
+        var created = await creating.WaitAsync(Timeout);
+        Assert.Equal(id, created!.Intent.IntentId);
+        Assert.Equal(IntentStatus.Submitted, (await Intent(id).GetAsync(_caller)).Status);
+    }
+
+    [Fact]
     public async Task A_wrong_hint_that_an_intent_is_new_costs_a_read_never_an_overwrite_or_a_wrong_answer()
     {
         var id = Guid.NewGuid();
