@@ -1,13 +1,13 @@
 // The harness' own axme adapter (../shared/bench/peers/lib/axme.mjs, from the writable copy bench/node-probe.sh makes)
 // with a keep-alive JSON client, for the probes that drive it directly (c1-probe.mjs, submit-probe.mjs).
-// Env: AXME_BASE_URL, AXME_API_KEY, AXME_PEERS_LIB = the harness' lib folder.
+// Env: AXME_BASE_URL, AXME_API_KEY (or the env given), AXME_PEERS_LIB = the harness' lib folder.
 import http from "node:http";
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
 
 const { axme } = await import(pathToFileURL(join(process.env.AXME_PEERS_LIB, "axme.mjs")).href);
 
-export function probePeer(concurrency, maxSockets) {
+export function probePeer(concurrency, maxSockets, env = process.env) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   function request(method, url, body, headers) {
     const data = body === undefined ? undefined : JSON.stringify(body);
@@ -23,5 +23,5 @@ export function probePeer(concurrency, maxSockets) {
       req.on("error", reject).end(data);
     });
   }
-  return axme({ request, agent, log: console.error, timeoutMs: 60000, concurrency });
+  return axme({ request, agent, log: console.error, timeoutMs: 60000, concurrency, env });
 }

@@ -123,6 +123,33 @@ public sealed class AgentTests(NodeFixture f)
     }
 
     [Fact]
+    public async Task A_wake_up_for_one_intent_sends_it_at_the_cursor_it_carries_without_reading_the_rows()
+    {
+        var (agent, _, name) = await AgentAsync();
+        var carried = async () => PrometheusText.Sample(await f.Admin.GetStringAsync("/metrics"), "axme_streams_deliveries_carried_total") ?? 0;
+        var before = await carried();
+        var opened = new TaskCompletionSource();
+        var reading = SseClient.ReadAsync(agent, $"/v1/agents/{name}/intents/stream?since=0&wait_seconds=3", TimeSpan.FromSeconds(15),
+            onOpen: () => opened.TrySetResult());
+        await opened.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var id = (await agent.PostAsync("/v1/intents", new { intent_type = "intent.test.carried.v1", to_agent = name, payload = new { n = 1 } })).Ok()["intent_id"].Str();
+        var sse = await reading;
+
+        var pushed = Assert.Single(sse.Messages, m => m.Event == "intent.delivered");
+        var data = JsonNode.Parse(pushed.Data!)!;
+        Assert.Equal(id, data["intent_id"].Str());
+        Assert.Equal("DELIVERED", data["status"].Str());
+        Assert.Equal(1, data["payload"]!["n"]!.GetValue<int>());
+        Assert.Equal(pushed.Id, data["seq"]!.GetValue<long>().ToString());
+        Assert.Equal(pushed.Id, JsonNode.Parse(sse.Messages[^1].Data!)!["next_seq"]!.GetValue<long>().ToString());
+        // The wake-up's cursor is the row's: a stream reading the rows from before it sends it at the same one.
+        var read = await SseClient.ReadAsync(agent, $"/v1/agents/{name}/intents/stream?since=0&wait_seconds=1", TimeSpan.FromSeconds(10));
+        Assert.Equal(pushed.Id, Assert.Single(read.Messages, m => m.Event == "intent.delivered").Id);
+        // Sent from the wake-up, not from a read of the rows (docs/adr/040).
+        Assert.True(await carried() > before, "the delivery was sent at the cursor its wake-up carried");
+    }
+
+    [Fact]
     public async Task Delivery_settings_are_changed_through_the_delivery_endpoint_and_validated()
     {
         var (agent, _, name) = await AgentAsync();

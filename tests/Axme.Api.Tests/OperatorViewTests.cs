@@ -29,12 +29,6 @@ public sealed class OperatorViewTests(OperatorViewNodeFixture f) : IClassFixture
         return client;
     }
 
-    /// <summary>The value of one series (name and labels as Prometheus prints them, labels in any order), or null.</summary>
-    private static double? Sample(string metrics, string name, params string[] labels) =>
-        metrics.Split('\n').Where(l => l.StartsWith(name + "{", StringComparison.Ordinal) && labels.All(l.Contains))
-            .Select(l => (double?)double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture))
-            .FirstOrDefault();
-
     [Fact]
     public async Task Metrics_are_for_admins_and_the_scrape_token_which_opens_nothing_else()
     {
@@ -68,14 +62,14 @@ public sealed class OperatorViewTests(OperatorViewNodeFixture f) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
 
         var metrics = await Poll.UntilAsync(() => f.Admin.GetStringAsync("/metrics"),
-            m => Sample(m, "axme_streams_open", "kind=\"intent\"") >= 1, TimeSpan.FromSeconds(10), "the open stream counted");
-        Assert.Equal(2, Sample(metrics, "axme_intents_created_total", $"intent_type=\"{type}\""));
-        Assert.True(Sample(metrics, "axme_intents_finished_total", "status=\"COMPLETED\"") >= 1);
-        Assert.True(Sample(metrics, "axme_intents_live", "status=\"SUBMITTED\"") >= 1);
-        Assert.Equal(0, Sample(metrics, "axme_intents_live", "status=\"CREATED\"")); // every live status has a series
+            m => PrometheusText.Sample(m, "axme_streams_open", "kind=\"intent\"") >= 1, TimeSpan.FromSeconds(10), "the open stream counted");
+        Assert.Equal(2, PrometheusText.Sample(metrics, "axme_intents_created_total", $"intent_type=\"{type}\""));
+        Assert.True(PrometheusText.Sample(metrics, "axme_intents_finished_total", "status=\"COMPLETED\"") >= 1);
+        Assert.True(PrometheusText.Sample(metrics, "axme_intents_live", "status=\"SUBMITTED\"") >= 1);
+        Assert.Equal(0, PrometheusText.Sample(metrics, "axme_intents_live", "status=\"CREATED\"")); // every live status has a series
         Assert.DoesNotContain("axme_intents_live{otel_scope_name=\"Axme\",status=\"COMPLETED\"", metrics);
-        Assert.True(Sample(metrics, "axme_intents_store_batch_count", "kind=\"write\"") >= 2);
-        Assert.True(Sample(metrics, "axme_intents_store_duration_seconds_count", "kind=\"write\"") >= 2);
+        Assert.True(PrometheusText.Sample(metrics, "axme_intents_store_batch_count", "kind=\"write\"") >= 2);
+        Assert.True(PrometheusText.Sample(metrics, "axme_intents_store_duration_seconds_count", "kind=\"write\"") >= 2);
         Assert.Matches(new Regex(@"^axme_intents_store_duration_seconds_bucket\{.*le=""0\.001""\}", RegexOptions.Multiline), metrics); // seconds, not ms buckets
         // Orleans, the .NET runtime, ASP.NET Core and Npgsql report too.
         Assert.Contains("\norleans_", metrics);
@@ -86,7 +80,7 @@ public sealed class OperatorViewTests(OperatorViewNodeFixture f) : IClassFixture
 
         stream.Dispose();
         await Poll.UntilAsync(() => f.Admin.GetStringAsync("/metrics"),
-            m => Sample(m, "axme_streams_open", "kind=\"intent\"") == 0, TimeSpan.FromSeconds(15), "the closed stream no longer counted");
+            m => PrometheusText.Sample(m, "axme_streams_open", "kind=\"intent\"") == 0, TimeSpan.FromSeconds(15), "the closed stream no longer counted");
     }
 
     [Fact]
@@ -94,7 +88,7 @@ public sealed class OperatorViewTests(OperatorViewNodeFixture f) : IClassFixture
     {
         var id = (await f.A.PostAsync("/v1/intents", new { intent_type = "intent.test.fanout.v1", to_agent = "nobody" })).Ok()["intent_id"].Str();
         var events = (await f.A.GetJsonAsync($"/v1/intents/{id}/events")).Ok()["events"]!.AsArray().Count;
-        var before = Sample(await f.Admin.GetStringAsync("/metrics"), "axme_streams_frames_shared_total") ?? 0;
+        var before = PrometheusText.Sample(await f.Admin.GetStringAsync("/metrics"), "axme_streams_frames_shared_total") ?? 0;
         var opened = Enumerable.Range(0, 3).Select(_ => new TaskCompletionSource()).ToArray();
         // From the last event on: what follows is pushed to the three (a backlog each stream reads for itself).
         var streams = opened.Select(o => SseClient.ReadAsync(f.A, $"/v1/intents/{id}/events/stream?since={events}&wait_seconds=30",
@@ -108,7 +102,7 @@ public sealed class OperatorViewTests(OperatorViewNodeFixture f) : IClassFixture
         Assert.All(lines, l => Assert.Equal(lines[0], l));
         // One stream serialised the event, the two others wrote its bytes.
         await Poll.UntilAsync(() => f.Admin.GetStringAsync("/metrics"),
-            m => Sample(m, "axme_streams_frames_shared_total") - before >= 2, TimeSpan.FromSeconds(10), "two streams writing the shared line");
+            m => PrometheusText.Sample(m, "axme_streams_frames_shared_total") - before >= 2, TimeSpan.FromSeconds(10), "two streams writing the shared line");
     }
 
     /// <summary>Series recorded only once their event happens (a timer fires, a delivery is attempted or given up): grain tests cover them.</summary>

@@ -206,7 +206,7 @@ public sealed class FaultToleranceTests
     }
 
     [Fact]
-    public async Task A_scenario_whose_step_cannot_start_after_the_parent_committed_still_answers_with_the_parent_and_a_replay_gives_the_same()
+    public async Task A_scenario_whose_step_intent_the_database_refuses_is_refused_whole_and_applies_with_the_same_key_once_it_is_taken()
     {
         var db = await TestPostgres.CreateDatabaseAsync("axme_e2e_aftercommit");
         await using var node = new NodeProcess(db, "aftercommit-test");
@@ -215,8 +215,9 @@ public sealed class FaultToleranceTests
             await node.StartAsync();
             using var http = node.CreateClient();
             await AgentKeyAsync(http, "step-agent");
-            // The database refuses the step intent's row (a row for the step agent that waits for no child), so the
-            // parent's write commits and the step's start, right after it, fails.
+            // The database refuses the step intent's row (a row for the step agent that waits for no child). The step
+            // intent is created in the transaction of the parent's write that entered the step (docs/adr/039): that
+            // transaction fails whole.
             await TestPostgres.ScalarAsync<int>(db, """
                 CREATE FUNCTION axme_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $f$
                 BEGIN RAISE EXCEPTION 'refused for the test'; END $f$;
@@ -235,16 +236,21 @@ public sealed class FaultToleranceTests
                 ["intent"] = new JsonObject { ["type"] = "intent.test.fault.v1", ["payload"] = new JsonObject { ["i"] = 1 } },
             };
 
+            // Not accepted, and nothing written: no parent without its step, no step without its parent.
+            var refused = (await http.PostAsync("/v1/scenarios/apply", bundle, "after-commit-1")).Error(HttpStatusCode.InternalServerError, "internal_error");
+            Assert.DoesNotContain("refused for the test", refused.Text); // the database's words stay in the log
+            Assert.Contains("was not created in one transaction with it", node.Output);
+            Assert.Equal(0L, await TestPostgres.ScalarAsync<long>(db, "SELECT count(*) FROM axme_intents"));
+
+            // Once the database takes it, the client's retry with the same key applies it: the parent and its step intent.
+            await TestPostgres.ScalarAsync<int>(db, "DROP TRIGGER axme_test_refuse ON axme_intents; SELECT 1;");
             var applied = (await http.PostAsync("/v1/scenarios/apply", bundle, "after-commit-1")).Ok();
+            Assert.False(applied["idempotent"]!.GetValue<bool>());
+            Assert.Equal("WAITING", (await http.GetJsonAsync($"/v1/intents/{applied["intent_id"].Str()}")).Ok()["intent"]!["status"].Str());
+            Assert.Equal(2L, await TestPostgres.ScalarAsync<long>(db, "SELECT count(*) FROM axme_intents"));
             var replay = (await http.PostAsync("/v1/scenarios/apply", bundle, "after-commit-1")).Ok();
             Assert.Equal(applied["intent_id"].Str(), replay["intent_id"].Str());
             Assert.True(replay["idempotent"]!.GetValue<bool>());
-            // The step's start runs in a turn of the parent's own after the apply's answer (ADR 032), so its failure may
-            // come after the replay's answer.
-            await TwoNodeClusterTests.Eventually(() => Task.FromResult(node.Output.Contains("could not start the step intent after it")), 20);
-            Assert.Equal(1L, await TestPostgres.ScalarAsync<long>(db, "SELECT count(*) FROM axme_intents"));
-            Assert.Equal("WAITING", (await http.GetJsonAsync($"/v1/intents/{applied["intent_id"].Str()}")).Ok()["intent"]!["status"].Str());
-            Assert.DoesNotContain("Unhandled error", node.Output);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Axme.Api.Http;
@@ -26,8 +27,12 @@ public static partial class AgentStream
         var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AgentStream));
 
         var agentGrain = grains.GetGrain<IAgentGrain>(agent.Address);
-        await using var live = LiveSubscription<IAgentObserver, Guid>.Open(http.RequestServices, new Wakeups(), agentGrain.UnsubscribeAsync,
+        var wakeups = new Wakeups();
+        await using var live = LiveSubscription<IAgentObserver, Wake>.Open(http.RequestServices, wakeups, agentGrain.UnsubscribeAsync,
             wait, http.RequestAborted);
+        // A wake-up for one intent whose cursor it carries is sent without reading the rows (docs/adr/040); the rows are
+        // read after any other wake-up. Only a stream that sends SUBMITTED intents marks them DELIVERED.
+        var carried = statuses.Contains(IntentStatus.Submitted);
         try
         {
             // Subscribe before the first read: anything committed after it wakes us, anything before it is read. Both
@@ -83,7 +88,16 @@ public static partial class AgentStream
                 if (woke == LiveWait.Closed) break;
                 if (woke == LiveWait.Pushed)
                 {
-                    while (live.Pushes.TryRead(out _)) { } // many wake-ups, one read
+                    var (wakes, wake) = (0, default(Wake));
+                    while (live.Pushes.TryRead(out var w)) (wakes, wake) = (wakes + 1, w); // many wake-ups, one read
+                    // One wake-up, none dropped while it waited (taken after the drain: one dropped meanwhile is seen),
+                    // its cursor known: that intent alone is new, committed before its wake-up was sent.
+                    if (!wakeups.TakeCoalesced() && wakes == 1 && carried && wake.Cursor is { } cursor)
+                    {
+                        Carried.Add(1);
+                        batch = [new Delivery(wake.IntentId, cursor)];
+                        continue;
+                    }
                 }
                 else
                 {
@@ -119,6 +133,9 @@ public static partial class AgentStream
             return null;
         }
     }
+
+    private static readonly Counter<long> Carried = new Meter(AxmeNames.Meter).CreateCounter<long>("axme.streams.deliveries_carried",
+        description: "Agent stream wake-ups for one intent sent at the cursor they carried, without reading the rows (docs/adr/040)");
 
     /// <summary>How soon a mark whose outcome is unknown is tried again.</summary>
     private static readonly TimeSpan HeldRetry = TimeSpan.FromSeconds(1);
@@ -166,15 +183,27 @@ public static partial class AgentStream
     [LoggerMessage(Level = LogLevel.Warning, Message = "Agent stream: could not subscribe again to wake-ups; tried again at the next keepalive")]
     private static partial void LogResubscribeFailed(ILogger log, Exception e);
 
-    /// <summary>Wake-ups from the agent grain; many coalesce into one (a bounded channel of one that drops the rest).</summary>
-    private sealed class Wakeups() : PushChannel<Guid>(Channel.CreateBounded<Guid>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite })),
+    /// <summary>A wake-up: the intent that became deliverable, and its cursor when the agent grain was told it.</summary>
+    private readonly record struct Wake(Guid IntentId, long? Cursor);
+
+    /// <summary>
+    /// Wake-ups from the agent grain; many coalesce into one (a channel of one; a wake-up finding it full is dropped, and
+    /// <see cref="TakeCoalesced"/> says so).
+    /// </summary>
+    private sealed class Wakeups() : PushChannel<Wake>(Channel.CreateBounded<Wake>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.Wait })),
         IAgentObserver
     {
-        public Task OnDeliverableAsync(Guid intentId)
+        private int _coalesced;
+
+        public Task OnDeliverableAsync(Guid intentId, long? cursor)
         {
-            Push(intentId);
+            // Never waits: a full channel (or a closed one) refuses the write at once.
+            if (!Push(new Wake(intentId, cursor))) Volatile.Write(ref _coalesced, 1);
             return Task.CompletedTask;
         }
+
+        /// <summary>Whether a wake-up was dropped since the last call (its intent is then only found by reading the rows).</summary>
+        public bool TakeCoalesced() => Interlocked.Exchange(ref _coalesced, 0) == 1;
 
         /// <summary>The agent was killed: the window ends now (its stream.timeout frame gives the listener its cursor).</summary>
         public Task OnKilledAsync()

@@ -64,7 +64,11 @@ public interface IAgentGrain : IGrainWithStringKey
     [Alias("Resume")]
     Task<MeshAgentView> ResumeAsync(string actorId);
 
-    /// <summary>Dispatches an intent that became deliverable to this agent: wakes listeners (stream, poll) or starts an http delivery.</summary>
-    [OneWay, Alias("NotifyDeliverable")]
-    Task NotifyDeliverableAsync(Guid intentId);
+    /// <summary>
+    /// Dispatches an intent that became deliverable to this agent: wakes listeners (stream, poll) or starts an http
+    /// delivery. <paramref name="cursor"/>: its delivery_seq when the caller knows it (the write that made it
+    /// deliverable returned it), so a stream woken for it alone sends it without reading (docs/adr/040).
+    /// </summary>
+    [OneWay, Alias("NotifyDeliverableAt")]
+    Task NotifyDeliverableAsync(Guid intentId, long? cursor);
 }

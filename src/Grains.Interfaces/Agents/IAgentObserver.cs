@@ -6,8 +6,12 @@ namespace Axme.Grains.Interfaces.Agents;
 [Alias("axme.IAgentObserver")]
 public interface IAgentObserver : IGrainObserver
 {
-    [OneWay, Alias("OnDeliverable")]
-    Task OnDeliverableAsync(Guid intentId);
+    /// <summary>
+    /// The intent became deliverable (committed). <paramref name="cursor"/>: its delivery_seq when known; a listener woken
+    /// for this intent alone may send it at that cursor without reading (docs/adr/040).
+    /// </summary>
+    [OneWay, Alias("OnDeliverableAt")]
+    Task OnDeliverableAsync(Guid intentId, long? cursor);
 
     /// <summary>The agent was killed: its delivery streams end now.</summary>
     [OneWay, Alias("OnKilled")]

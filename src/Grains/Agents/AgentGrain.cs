@@ -119,10 +119,10 @@ public sealed class AgentGrain(
     {
         if (state.State.Agent is not { } agent || DeliveryKinds.ForBinding(agent.DeliveryMode) is null)
         {
-            if (intentIds.Count > 0) await NotifyDeliverableAsync(intentIds[0]); // one wake-up: listeners read them all
+            if (intentIds.Count > 0) await NotifyDeliverableAsync(intentIds[0], null); // one wake-up: listeners read them all
             return;
         }
-        foreach (var id in intentIds) await NotifyDeliverableAsync(id);
+        foreach (var id in intentIds) await NotifyDeliverableAsync(id, null);
     }
 
     public async Task<MeshAgentView> HeartbeatAsync(MeshHeartbeat beat)
@@ -219,7 +219,7 @@ public sealed class AgentGrain(
         });
     }
 
-    public Task NotifyDeliverableAsync(Guid intentId)
+    public Task NotifyDeliverableAsync(Guid intentId, long? cursor)
     {
         if (state.State.Agent is { Status: "active" } agent && DeliveryKinds.ForBinding(agent.DeliveryMode) is { } kind)
         {
@@ -231,6 +231,6 @@ public sealed class AgentGrain(
             }).Ignore();
             return Task.CompletedTask;
         }
-        return _listeners.Notify(l => l.OnDeliverableAsync(intentId)); // stream and poll: listeners read durable state
+        return _listeners.Notify(l => l.OnDeliverableAsync(intentId, cursor)); // stream and poll: listeners read durable state
     }
 }

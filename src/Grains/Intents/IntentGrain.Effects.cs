@@ -25,10 +25,11 @@ public sealed partial class IntentGrain
 
     /// <summary>
     /// Wakes the listeners of the intent's agent (a wake-up only: the delivery is durable in the row, and a listener
-    /// that misses it reads the rows again at its next keepalive).
+    /// that misses it reads the rows again at its next keepalive), with the row's delivery cursor when this activation
+    /// wrote it (docs/adr/040).
     /// </summary>
     private Task WakeAgentAsync(IntentRecord intent) =>
-        AfterCommitAsync("wake the agent", () => GrainFactory.GetGrain<IAgentGrain>(intent.ToAgent).NotifyDeliverableAsync(intent.IntentId));
+        AfterCommitAsync("wake the agent", () => GrainFactory.GetGrain<IAgentGrain>(intent.ToAgent).NotifyDeliverableAsync(intent.IntentId, S.DeliverySeq));
 
     /// <summary>
     /// Committed events to listeners (one-way: a slow or gone listener never blocks the intent), to lifecycle webhook

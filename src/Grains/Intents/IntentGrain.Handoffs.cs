@@ -70,7 +70,7 @@ public sealed partial class IntentGrain
         {
             // Its create refused before writing (ours then goes alone, below), or its write failed: so did ours, in the
             // same transaction, and the request that entered the step fails with it.
-            LogAfterCommitFailed(e, this.GetPrimaryKey(), "start the step intent in one transaction with it");
+            LogStepNotCreatedJointly(e, this.GetPrimaryKey(), S.Intent?.Workflow?.ChildId);
             return true;
         }
         finally
@@ -170,6 +170,10 @@ public sealed partial class IntentGrain
         if (intent.ReplyTo is not null) await UnregisterTimerAsync();
         return true;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Intent {IntentId}: its step intent {StepIntentId} was not created in one transaction with it; the hand-off sweep starts it if this intent's write commits")]
+    private partial void LogStepNotCreatedJointly(Exception e, Guid intentId, Guid? stepIntentId);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Intent {IntentId}: its parent {ParentId} did not take its end in one transaction with it; handed over after its own write, if that commits")]

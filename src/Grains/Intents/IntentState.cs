@@ -33,6 +33,15 @@ public sealed class IntentState
     public bool Unread { get => _unread; set => _unread = value; }
 
     [NonSerialized] private bool _unread;
+
+    /// <summary>
+    /// Not stored, not copied: the row's place in its agent's delivery order (delivery_seq) as the last write returned it;
+    /// null when it has none or this activation has not written. The agent's wake-up carries it, so a delivery stream
+    /// woken for this intent alone need not read the rows to send it (docs/adr/040).
+    /// </summary>
+    public long? DeliverySeq { get => _deliverySeq; set => _deliverySeq = value; }
+
+    [NonSerialized] private long? _deliverySeq;
 }
 
 /// <summary>One processed Idempotency-Key and the result it produced.</summary>

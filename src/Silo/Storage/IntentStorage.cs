@@ -49,9 +49,10 @@ public sealed class IntentStorage(IntentStore store, NewIntents fresh) : IGrainS
         var (version, seq) = Parse(target.ETag);
         var written = await store.WriteAsync(grainId.GetGuidKey(), version, seq, target.State ?? throw new InvalidOperationException("no intent state to write"))
             ?? throw new InconsistentStateException($"Version conflict (WriteState): intent {grainId}, ETag={target.ETag}", target.ETag, "?");
-        target.ETag = ETag(written, target.State.Intent!.LastSeq);
+        target.ETag = ETag(written.Version, target.State.Intent!.LastSeq);
         target.RecordExists = true;
         target.State.Unread = false; // what is in memory is what is stored now
+        target.State.DeliverySeq = written.DeliverySeq;
     }
 
     /// <summary>Intents are kept for their whole history; clearing one deletes its rows.</summary>

@@ -47,14 +47,14 @@ public sealed partial class IntentStore : IAsyncDisposable
 
     /// <summary>
     /// Writes the intent (insert when <paramref name="expectedVersion"/> is null, else update if the stored version
-    /// still is that) with the events after <paramref name="storedSeq"/>; returns the new version, or null when the
-    /// compare-and-set failed (another activation wrote, or the row is not what the caller thinks).
+    /// still is that) with the events after <paramref name="storedSeq"/>; returns the new version and the row's delivery
+    /// cursor, or null when the compare-and-set failed (another activation wrote, or the row is not what the caller thinks).
     /// </summary>
     /// <remarks>
     /// Within a joint (<see cref="JointCommits.Current"/>, docs/adr/038) the first write is held until the second joins
     /// it, then both go in one transaction, or it goes alone when the joint is sealed.
     /// </remarks>
-    public async Task<int?> WriteAsync(Guid intentId, int? expectedVersion, int storedSeq, IntentState state)
+    public async Task<Written?> WriteAsync(Guid intentId, int? expectedVersion, int storedSeq, IntentState state)
     {
         var op = new WriteOp(intentId, expectedVersion, Row.Of(state, storedSeq));
         if (JointCommits.Current is { } joint)
@@ -78,6 +78,9 @@ public sealed partial class IntentStore : IAsyncDisposable
         await batch.ExecuteNonQueryAsync();
     }
 
+    /// <summary>What a write stored: the row's new version, and its place in its agent's delivery order (delivery_seq) once it has one.</summary>
+    public readonly record struct Written(int Version, long? DeliverySeq);
+
     private sealed class ReadOp(Guid id) : GroupCommit<ReadOp>.Pending
     {
         public Guid Id { get; } = id;
@@ -89,7 +92,7 @@ public sealed partial class IntentStore : IAsyncDisposable
         public Guid Id { get; } = id;
         public int? Expected { get; } = expected;
         public Row Row { get; } = row;
-        public int? Result { get; set; }
+        public Written? Result { get; set; }
 
         /// <summary>A write held in a joint that goes in this one's transaction, before it (docs/adr/038).</summary>
         public WriteOp? Partner { get; set; }
@@ -103,7 +106,7 @@ public sealed partial class IntentStore : IAsyncDisposable
             INSERT INTO axme_intent_events (service_id, intent_id, seq, doc)
             SELECT $1, $2, $15, $16
             WHERE $16 IS NOT NULL AND EXISTS (SELECT 1 FROM up))
-        SELECT (SELECT version FROM up)
+        SELECT (SELECT version FROM up), (SELECT delivery_seq FROM up)
         """;
 
     // $1 service, $2 id, $3 status, $4 updated_at, $5 deadline_at, $6 doc, $7 deliverable, $8 lease_until,
@@ -118,7 +121,7 @@ public sealed partial class IntentStore : IAsyncDisposable
             VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7 THEN nextval('axme_delivery_seq') END, $8, $9, $10, $11, $12, $13, $14,
                 $17, $18, $19, $20, $21, $22, 1)
             ON CONFLICT (service_id, intent_id) DO NOTHING
-            RETURNING version),
+            RETURNING version, delivery_seq),
         {Events}
         """;
 
@@ -129,7 +132,7 @@ public sealed partial class IntentStore : IAsyncDisposable
                 lease_until = $8, waiting_reason = $9, due_at = $10, waiting_child = $11, last_seq = $12, state = $13, to_agent = $14,
                 version = version + 1
             WHERE service_id = $1 AND intent_id = $2 AND version = $17
-            RETURNING version),
+            RETURNING version, delivery_seq),
         {Events}
         """;
 
@@ -158,20 +161,21 @@ public sealed partial class IntentStore : IAsyncDisposable
         await using var conn = await _db.OpenConnectionAsync();
         await using var batch = new NpgsqlBatch(conn);
         foreach (var op in ops) batch.BatchCommands.Add(WriteCommand(op));
-        var versions = new int?[ops.Count];
+        var written = new Written?[ops.Count];
         await using (var reader = await batch.ExecuteReaderAsync())
         {
             for (var i = 0; i < ops.Count; i++)
             {
                 if (i > 0) await reader.NextResultAsync();
-                versions[i] = await reader.ReadAsync() && !reader.IsDBNull(0) ? reader.GetInt32(0) : null;
+                written[i] = await reader.ReadAsync() && !reader.IsDBNull(0)
+                    ? new Written(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetInt64(1)) : null;
             }
             while (await reader.NextResultAsync()) { }
         }
         AxmeMetrics.IntentStoreBatch("write", ops.Count, Stopwatch.GetElapsedTime(started));
         for (var i = 0; i < ops.Count; i++)
         {
-            ops[i].Result = versions[i];
+            ops[i].Result = written[i];
             ops[i].Complete();
         }
     }

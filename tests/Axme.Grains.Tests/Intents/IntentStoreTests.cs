@@ -133,7 +133,7 @@ public sealed class IntentStoreTests(ClusterFixture fx)
         var versions = await Task.WhenAll(states.Select(s => store.WriteAsync(s.Intent!.IntentId, null, 0, s)));
         var read = await Task.WhenAll(states.Select(s => store.ReadAsync(s.Intent!.IntentId)));
 
-        Assert.All(versions, v => Assert.Equal(1, v));
+        Assert.All(versions, v => Assert.Equal(1, v?.Version));
         for (var i = 0; i < states.Length; i++)
         {
             Assert.Equal(states[i].Intent, read[i]!.Intent);
@@ -150,7 +150,11 @@ public sealed class IntentStoreTests(ClusterFixture fx)
         await using var store = NewStore();
         var state = NewState();
         var id = state.Intent!.IntentId;
-        Assert.Equal(1, await store.WriteAsync(id, null, 0, state));
+        var created = await store.WriteAsync(id, null, 0, state);
+        Assert.Equal(1, created?.Version);
+        // A deliverable intent's write returns the row's delivery cursor (docs/adr/040), the one the agent's stream reads.
+        Assert.Equal(await fx.ScalarAsync<long?>("SELECT delivery_seq FROM axme_intents WHERE intent_id = @id", ("id", id)), created?.DeliverySeq);
+        Assert.NotNull(created?.DeliverySeq);
         var resolved = IntentTransitions.Resolve(state.Intent, TestData.Complete(), DateTimeOffset.UtcNow);
         var seq = state.Intent.LastSeq;
         state.Intent = resolved.Intent;
@@ -158,7 +162,9 @@ public sealed class IntentStoreTests(ClusterFixture fx)
 
         Assert.Null(await store.WriteAsync(id, null, 0, state)); // a second create of the same id
         Assert.Null(await store.WriteAsync(id, 7, seq, state));  // a version nobody wrote
-        Assert.Equal(2, await store.WriteAsync(id, 1, seq, state));
+        var updated = await store.WriteAsync(id, 1, seq, state);
+        Assert.Equal(2, updated?.Version);
+        Assert.Equal(created?.DeliverySeq, updated?.DeliverySeq); // a row keeps its place in its agent's delivery order
 
         var stored = await store.ReadAsync(id);
         Assert.Equal(IntentStatus.Completed, stored!.Intent.Status);
@@ -177,7 +183,7 @@ public sealed class IntentStoreTests(ClusterFixture fx)
         var refused = store.WriteAsync(bad.Intent!.IntentId, null, 0, bad);
 
         await Assert.ThrowsAsync<PostgresException>(() => refused);
-        Assert.All(await Task.WhenAll(writes), v => Assert.Equal(1, v));
+        Assert.All(await Task.WhenAll(writes), v => Assert.Equal(1, v?.Version));
         Assert.All(await Task.WhenAll(good.Select(s => store.ReadAsync(s.Intent!.IntentId))), Assert.NotNull);
         Assert.Null(await store.ReadAsync(bad.Intent.IntentId));
     }
@@ -191,7 +197,7 @@ public sealed class IntentStoreTests(ClusterFixture fx)
         return (string?)await read.ExecuteScalarAsync();
     }
 
-    private static Task<int?> WriteWithin(JointCommits.Joint joint, IntentStore store, IntentState state)
+    private static Task<IntentStore.Written?> WriteWithin(JointCommits.Joint joint, IntentStore store, IntentState state)
     {
         using (JointCommits.Enter(joint)) return store.WriteAsync(state.Intent!.IntentId, null, 0, state);
     }
@@ -210,8 +216,8 @@ public sealed class IntentStoreTests(ClusterFixture fx)
             Assert.False(first.IsCompleted); // held for its partner
             Assert.Null(await store.ReadAsync(step.Intent!.IntentId));
             Assert.Same(joint, joints.Find(joint.Id));
-            Assert.Equal(1, await WriteWithin(joint, store, parent));
-            Assert.Equal(1, await first);
+            Assert.Equal(1, (await WriteWithin(joint, store, parent))?.Version);
+            Assert.Equal(1, (await first)?.Version);
             Assert.Equal(await WrittenByAsync(step.Intent.IntentId), await WrittenByAsync(parent.Intent!.IntentId));
         }
 
@@ -220,10 +226,10 @@ public sealed class IntentStoreTests(ClusterFixture fx)
         await Task.Delay(100);
         Assert.False(held.IsCompleted);
         sealedJoint.Dispose(); // the partner never came (its parent is on another silo): it goes alone
-        Assert.Equal(1, await held);
+        Assert.Equal(1, (await held)?.Version);
         Assert.Null(joints.Find(sealedJoint.Id));
         var after = NewState();
-        Assert.Equal(1, await WriteWithin(sealedJoint, store, after)); // a sealed joint holds nothing back
+        Assert.Equal(1, (await WriteWithin(sealedJoint, store, after))?.Version); // a sealed joint holds nothing back
     }
 
     [Fact]
@@ -243,7 +249,7 @@ public sealed class IntentStoreTests(ClusterFixture fx)
         await Assert.ThrowsAsync<PostgresException>(() => second);
         await Assert.ThrowsAsync<PostgresException>(() => first);
         Assert.Null(await store.ReadAsync(step.Intent!.IntentId));
-        Assert.All(await Task.WhenAll(batchMates), v => Assert.Equal(1, v)); // the others still commit
+        Assert.All(await Task.WhenAll(batchMates), v => Assert.Equal(1, v?.Version)); // the others still commit
     }
 
     [Fact]
@@ -254,7 +260,7 @@ public sealed class IntentStoreTests(ClusterFixture fx)
         const string payload = """{"note":"<b>Grüße</b> & \"quoted\"","n":1}""";
         state.Intent = state.Intent! with { PayloadJson = payload };
         var id = state.Intent.IntentId;
-        Assert.Equal(1, await store.WriteAsync(id, null, 0, state));
+        Assert.Equal(1, (await store.WriteAsync(id, null, 0, state))?.Version);
         Assert.Equal(payload, (await store.ReadAsync(id))!.Intent.PayloadJson);
 
         await using var db = NpgsqlDataSource.Create(fx.ConnectionString);

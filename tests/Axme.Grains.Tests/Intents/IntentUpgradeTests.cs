@@ -63,7 +63,7 @@ public sealed class IntentUpgradeTests
             Assert.Equal(1L, await ScalarAsync(db, "SELECT count(*) FROM axme_intents WHERE service_id = 'upgraded'"));
             // The next write continues from the stored version and appends after the stored events.
             var state = new IntentState { Intent = stored.Intent with { UpdatedAt = DateTimeOffset.UtcNow }, Events = stored.Events };
-            Assert.Equal(8, await store.WriteAsync(stored.Intent.IntentId, 7, stored.Intent.LastSeq, state));
+            Assert.Equal(8, (await store.WriteAsync(stored.Intent.IntentId, 7, stored.Intent.LastSeq, state))?.Version);
         }
         finally
         {
