@@ -85,6 +85,17 @@ public sealed class TwoNodeClusterTests
             (await viaB.SendJsonAsync(HttpMethod.Put, "/v1/agents/default/default/revokee/delivery", new { delivery_mode = "poll" })).Ok();
             Assert.Equal("poll", await ModeVia(viaA));
             Assert.Equal("poll", await ModeVia(viaB));
+
+            // Each of those six scenarios, applied through either node, has its one step intent waiting for its agent:
+            // created in the transaction of the parent's write where both activations share a silo (docs/adr/039), else
+            // by the parent once its own write committed (or by the hand-off sweep).
+            const string started = """
+                SELECT count(*) FROM axme_intents p JOIN axme_intents c ON c.service_id = p.service_id AND c.intent_id = p.waiting_child
+                WHERE p.intent_type = 'intent.test.cluster.v1' AND p.status = 'WAITING' AND c.status = 'SUBMITTED'
+                """;
+            await Eventually(async () => await TestPostgres.ScalarAsync<long>(db, started) == 6);
+            Assert.Equal(12L, await TestPostgres.ScalarAsync<long>(db,
+                "SELECT count(*) FROM axme_intents WHERE intent_type = 'intent.test.cluster.v1' AND status IN ('WAITING', 'SUBMITTED')"));
         }
         finally
         {
