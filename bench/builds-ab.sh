@@ -44,7 +44,6 @@ drive() { # drive PORT NAME N C: the harness' driver against the node on PORT
     --warmup 0 --timeout 300 --out "$OUT/$2.json" > "$OUT/$2.log" 2>&1
 }
 batches() { curl -s -H "x-api-key: $KEY" "http://127.0.0.1:$1/metrics" | awk '/axme_intents_store_batch_count\{.*kind="write"/ {c = $NF} END {print c + 0}'; }
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; cat /proc/[0-9]*/stat 2> /dev/null | awk '$2 == "(postgres)" {t += $14 + $15} END {print t}'; }
 
 case "$MODE" in
   c1)
@@ -61,9 +60,9 @@ case "$MODE" in
         dir="$A"; [[ "$side" == B ]] && dir="$B"
         start "$dir" "$PORT" "axme_ab_$(tr 'AB' 'ab' <<< "$side")"
         drive "$PORT" "warm-$side$r" 5000 32
-        c0="$(batches "$PORT")"; mapfile -t t0 < <(ticks "$NODE_PID")
+        c0="$(batches "$PORT")"; mapfile -t t0 < <(bench_cpu_ticks "$NODE_PID")
         drive "$PORT" "run-$side$r" 6000 32
-        c1="$(batches "$PORT")"; mapfile -t t1 < <(ticks "$NODE_PID")
+        c1="$(batches "$PORT")"; mapfile -t t1 < <(bench_cpu_ticks "$NODE_PID")
         node -e '
           const [side, file, hz, c0, c1, n0, n1, p0, p1] = process.argv.slice(1); const r = require(file), N = 6000;
           const ms = (a, b) => ((b - a) / hz * 1000 / N).toFixed(2);

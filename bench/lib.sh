@@ -71,3 +71,9 @@ bench_wait_healthy() {
   done
   log "node healthy (pid $pid)"
 }
+
+# bench_cpu_ticks PID: CPU ticks (utime + stime) of that process, then of every postgres process, one per line.
+bench_cpu_ticks() {
+  awk '{print $14 + $15}' "/proc/$1/stat"
+  cat /proc/[0-9]*/stat 2> /dev/null | awk '$2 == "(postgres)" {t += $14 + $15} END {print t}'
+}

@@ -51,10 +51,7 @@ AXME_HOST=127.0.0.1 AXME_PORT="$PORT" AXME_ADMIN_KEY="$KEY" AXME_POSTGRES="$NODE
 NODE_PID=$!
 bench_wait_healthy "$NODE_PID" "$PORT" "$OUT/node.log"
 export AXME_BASE_URL="http://127.0.0.1:$PORT" AXME_API_KEY="$KEY" AXME_PEERS_LIB="$PEERS_DIR/lib"
-cpu_ticks() { # CPU ticks (utime + stime) of the node, and of every postgres process
-  awk '{print $14 + $15}' "/proc/$NODE_PID/stat"
-  cat /proc/[0-9]*/stat 2> /dev/null | awk '$2 == "(postgres)" {t += $14 + $15} END {print t}'
-}
+cpu_ticks() { bench_cpu_ticks "$NODE_PID"; } # CPU ticks of the node, and of every postgres process
 drive() { node "$PEERS_DIR/lib/bench.mjs" --peer axme --name "$1" --n "$2" --c "$3" --warmup 0 --timeout 300 --out "$OUT/$1.json" > "$OUT/$1.log" 2>&1; }
 warm_for_c1() { # AXME_PROBE_WARM round trips at C=32, then 500 at C=1, then the warm-up's writes to disk
   local warm="${AXME_PROBE_WARM:-10000}"
