@@ -25,7 +25,8 @@ mkdir -p "$OUT"
 source "$REPO/bench/lib.sh"
 source "$REPO/scripts/dotnet-env.sh"
 PIDS=()
-trap 'for p in "${PIDS[@]}"; do stop_pid "$p" 30; done' EXIT
+NODE_PID=""
+trap 'for p in "${PIDS[@]}" "$NODE_PID"; do stop_pid "$p" 30; done' EXIT
 for d in "$A" "$B"; do [[ -f "$d/Axme.Silo.dll" ]] || die "no Axme.Silo.dll in $d"; done
 bench_peers_copy "${AXME_PEERS_PEERS:-/work/shared/bench/peers}" "$PEERS_DIR" "$OUT/peers-setup.log"
 export AXME_PEERS_LIB="$PEERS_DIR/lib"
@@ -33,11 +34,8 @@ export AXME_PEERS_LIB="$PEERS_DIR/lib"
 start() { # start DIR PORT DB: a node from DIR; its pid in NODE_PID
   port_busy "$2" && die "port $2 on 127.0.0.1 is in use; set AXME_AB_PORT"
   bench_database "$3"
-  AXME_HOST=127.0.0.1 AXME_PORT="$2" AXME_ADMIN_KEY="$KEY" AXME_POSTGRES="$NODE_PG" AXME_CLUSTER_ID="$3" AXME_SERVICE_ID="$3" \
-    AXME_KEYRING_CERT="$REPO/.data/keyring.pfx" AXME_KEYRING_CREATE=true dotnet "$1/Axme.Silo.dll" > "$OUT/node-$3.log" 2>&1 &
-  NODE_PID=$!
+  bench_start_node "$1" "$2" "$3" "$OUT/node-$3.log"
   PIDS+=("$NODE_PID")
-  bench_wait_healthy "$NODE_PID" "$2" "$OUT/node-$3.log"
 }
 drive() { # drive PORT NAME N C: the harness' driver against the node on PORT
   AXME_BASE_URL="http://127.0.0.1:$1" AXME_API_KEY="$KEY" node "$PEERS_DIR/lib/bench.mjs" --peer axme --name "$2" --n "$3" --c "$4" \

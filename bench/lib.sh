@@ -77,3 +77,14 @@ bench_cpu_ticks() {
   awk '{print $14 + $15}' "/proc/$1/stat"
   cat /proc/[0-9]*/stat 2> /dev/null | awk '$2 == "(postgres)" {t += $14 + $15} END {print t}'
 }
+
+# bench_start_node DIR PORT ID LOGFILE [ENV=VALUE ...]: a node from DIR (its Axme.Silo.dll) on 127.0.0.1:PORT, admin key
+# $KEY, database $NODE_PG (bench_database), cluster and service id ID, the repo's key ring; the extra env for this node
+# only. NODE_PID is its pid from the start (for the caller's cleanup); returns once /health answers.
+bench_start_node() {
+  local dir="$1" port="$2" id="$3" logfile="$4"
+  shift 4
+  env AXME_HOST=127.0.0.1 AXME_PORT="$port" AXME_ADMIN_KEY="$KEY" AXME_POSTGRES="$NODE_PG" AXME_CLUSTER_ID="$id" AXME_SERVICE_ID="$id"     AXME_KEYRING_CERT="$REPO/.data/keyring.pfx" AXME_KEYRING_CREATE=true "$@" dotnet "$dir/Axme.Silo.dll" > "$logfile" 2>&1 &
+  NODE_PID=$!
+  bench_wait_healthy "$NODE_PID" "$port" "$logfile"
+}

@@ -28,11 +28,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 port_busy "$PORT" && die "port $PORT on 127.0.0.1 is in use; set AXME_LISTEN_PORT"
 bench_database "$DB"
 dotnet build src/Silo/Axme.Silo.csproj -c Release > "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; die "silo build failed"; }
-AXME_HOST=127.0.0.1 AXME_PORT="$PORT" AXME_ADMIN_KEY="$KEY" AXME_POSTGRES="$NODE_PG" AXME_CLUSTER_ID=axme-listeners \
-  AXME_SERVICE_ID=axme-listeners AXME_KEYRING_CERT="$REPO/.data/keyring.pfx" AXME_KEYRING_CREATE=true \
-  dotnet src/Silo/bin/Release/net10.0/Axme.Silo.dll > "$OUT/node.log" 2>&1 &
-NODE_PID=$!
-bench_wait_healthy "$NODE_PID" "$PORT" "$OUT/node.log"
+bench_start_node src/Silo/bin/Release/net10.0 "$PORT" axme-listeners "$OUT/node.log"
 sleep 5
 log "node pid $NODE_PID; $N listeners, hold $HOLD s, $RATE completions/s (commit $(git rev-parse --short HEAD))"
 AXME_BASE_URL="http://127.0.0.1:$PORT" AXME_API_KEY="$KEY" AXME_NODE_PID="$NODE_PID" \

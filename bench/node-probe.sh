@@ -45,11 +45,7 @@ bench_peers_copy "${AXME_PEERS_PEERS:-/work/shared/bench/peers}" "$PEERS_DIR" "$
 # perf symbolises JIT code from the node's perf map only when that code is in anonymous memory: without W^X, whose
 # double mapping (memfd:doublemapper) perf takes for a file.
 [[ "$MODE" == cpu* ]] && export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
-AXME_HOST=127.0.0.1 AXME_PORT="$PORT" AXME_ADMIN_KEY="$KEY" AXME_POSTGRES="$NODE_PG" AXME_CLUSTER_ID=axme-probe \
-  AXME_SERVICE_ID=axme-probe AXME_KEYRING_CERT="$REPO/.data/keyring.pfx" AXME_KEYRING_CREATE=true \
-  dotnet src/Silo/bin/Release/net10.0/Axme.Silo.dll > "$OUT/node.log" 2>&1 &
-NODE_PID=$!
-bench_wait_healthy "$NODE_PID" "$PORT" "$OUT/node.log"
+bench_start_node src/Silo/bin/Release/net10.0 "$PORT" axme-probe "$OUT/node.log"
 export AXME_BASE_URL="http://127.0.0.1:$PORT" AXME_API_KEY="$KEY" AXME_PEERS_LIB="$PEERS_DIR/lib"
 cpu_ticks() { bench_cpu_ticks "$NODE_PID"; } # CPU ticks of the node, and of every postgres process
 drive() { node "$PEERS_DIR/lib/bench.mjs" --peer axme --name "$1" --n "$2" --c "$3" --warmup 0 --timeout 300 --out "$OUT/$1.json" > "$OUT/$1.log" 2>&1; }

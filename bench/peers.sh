@@ -87,11 +87,7 @@ bench_peers_copy "$PEERS_SRC" "$PEERS_DIR" "$LOGS/peers-setup.log"
 # 4. The node, default configuration (no rate-limit override here; the caller's env passes through).
 [[ -n "${Axme__Api__RateLimitPermits:-}" ]] && log "note: Axme__Api__RateLimitPermits=$Axme__Api__RateLimitPermits comes from the environment"
 log "starting node on 127.0.0.1:$PORT"
-AXME_HOST=127.0.0.1 AXME_PORT="$PORT" AXME_ADMIN_KEY="$KEY" AXME_POSTGRES="$NODE_PG" \
-  AXME_CLUSTER_ID=axme-peers AXME_SERVICE_ID=axme-peers AXME_KEYRING_CERT="$REPO/.data/keyring.pfx" AXME_KEYRING_CREATE=true \
-  dotnet src/Silo/bin/Release/net10.0/Axme.Silo.dll > "$LOGS/node.log" 2>&1 &
-NODE_PID=$!
-bench_wait_healthy "$NODE_PID" "$PORT" "$LOGS/node.log"
+bench_start_node src/Silo/bin/Release/net10.0 "$PORT" axme-peers "$LOGS/node.log"
 
 # 4b. Warm-up of the node itself (AXME_PEERS_WARM round trips, default 10000; 0 = a cold node): the harness warms
 #     each peer with only PEER_WARMUP (100) round trips, and a .NET node still JIT-compiles (tier-0 -> instrumented

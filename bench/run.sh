@@ -78,12 +78,8 @@ fi
 
 # 4. The node.
 log "starting node on 127.0.0.1:$PORT"
-AXME_HOST=127.0.0.1 AXME_PORT="$PORT" AXME_ADMIN_KEY="$KEY" AXME_POSTGRES="$NODE_PG" \
-  AXME_CLUSTER_ID=axme-bench AXME_SERVICE_ID=axme-bench Axme__Api__RateLimitPermits=0 \
-  Axme__Delivery__AllowPrivateNetworks=127.0.0.1 AXME_KEYRING_CERT="$REPO/.data/keyring.pfx" AXME_KEYRING_CREATE=true \
-  dotnet src/Silo/bin/Release/net10.0/Axme.Silo.dll > "$LOGS/node.log" 2>&1 &
-NODE_PID=$!
-bench_wait_healthy "$NODE_PID" "$PORT" "$LOGS/node.log"
+bench_start_node src/Silo/bin/Release/net10.0 "$PORT" axme-bench "$LOGS/node.log" Axme__Api__RateLimitPermits=0 \
+  Axme__Delivery__AllowPrivateNetworks=127.0.0.1
 
 ( for _ in $(seq 1 120); do echo "=== $(date +%T) load $(cut -d' ' -f1-3 /proc/loadavg)"; top -b -n 1 -w 200 | sed -n '1,5p;7,22p'; sleep 5; done ) \
   > "$LOGS/top.txt" 2>&1 &
