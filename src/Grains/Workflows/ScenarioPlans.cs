@@ -1,6 +1,6 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using Axme.Grains.Common;
 using Axme.Grains.Interfaces.Common;
@@ -18,7 +18,7 @@ public sealed class ScenarioPlans
     /// <summary>Distinct compiled bundles kept; when full, the cache starts over.</summary>
     public const int Capacity = 512;
 
-    private readonly ConcurrentDictionary<string, ScenarioCheck> _checks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Org, string Workspace, UInt128 Bundle), ScenarioCheck> _checks = new();
 
     public ScenarioCheck Compile(JsonObject bundle, Caller caller)
     {
@@ -29,7 +29,7 @@ public sealed class ScenarioPlans
         ScenarioCheck check;
         try
         {
-            var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{caller.OrgId}\n{caller.WorkspaceId}\n{bundle.ToJsonString()}")));
+            var key = KeyOf(bundle, caller);
             if (!_checks.TryGetValue(key, out check!))
             {
                 check = ScenarioCompiler.Compile(bundle, caller);
@@ -42,5 +42,20 @@ public sealed class ScenarioPlans
             if (payload is not null) intent["payload"] = payload;
         }
         return check.Plan is { } plan ? check with { Plan = plan with { PayloadJson = payload?.ToJsonString() ?? JsonText.EmptyObject } } : check;
+    }
+
+    /// <summary>
+    /// The workspace and the bundle's JSON, hashed from the thread's scratch buffer: as one string (the bundle's text,
+    /// then the three joined, then their UTF-8) it was three copies of the bundle per apply.
+    /// </summary>
+    private static (string Org, string Workspace, UInt128 Bundle) KeyOf(JsonObject bundle, Caller caller)
+    {
+        using var scratch = JsonScratch.Take();
+        var writer = scratch.Writer(default);
+        bundle.WriteTo(writer);
+        writer.Flush();
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(scratch.Written, hash);
+        return (caller.OrgId, caller.WorkspaceId, BinaryPrimitives.ReadUInt128LittleEndian(hash));
     }
 }

@@ -50,6 +50,20 @@ public sealed class ScenarioPlansTests
     }
 
     [Fact]
+    public void A_bundle_that_differs_outside_its_payload_compiles_anew()
+    {
+        var plans = new ScenarioPlans();
+        var approve = plans.Compile(Bundle("{}"), TestData.Caller());
+        var other = Bundle("{}");
+        other["workflow"]!["steps"]![1]!["human_task"]!["title"] = "sign off";
+        var signOff = plans.Compile(other, TestData.Caller());
+
+        Assert.NotSame(approve.Plan!.Workflow, signOff.Plan!.Workflow);
+        Assert.Contains("sign off", signOff.Plan.Workflow.Steps[1].HumanTaskJson);
+        Assert.Same(approve.Plan.Workflow, plans.Compile(Bundle("""{"n": 3}"""), TestData.Caller()).Plan!.Workflow);
+    }
+
+    [Fact]
     public void Compiling_leaves_the_callers_bundle_as_it_was_its_payload_in_its_place()
     {
         var plans = new ScenarioPlans();
