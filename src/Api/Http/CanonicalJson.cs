@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -72,9 +73,15 @@ public static class CanonicalJson
     private static void Quoted(ArrayBufferWriter<byte> to, string s)
     {
         Put(to, "\""u8);
-        Put(to, JsonEncodedText.Encode(s).EncodedUtf8Bytes);
+        // Most keys and values need no escape (names, ids, addresses): written as they are, without the two copies
+        // (escaped bytes and string) JsonEncodedText makes of each. Only ASCII the default encoder never escapes qualifies.
+        if (!s.AsSpan().ContainsAnyExcept(Plain)) to.Advance(Encoding.ASCII.GetBytes(s, to.GetSpan(s.Length)));
+        else Put(to, JsonEncodedText.Encode(s).EncodedUtf8Bytes);
         Put(to, "\""u8);
     }
+
+    private static readonly SearchValues<char> Plain =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _-.:/@,;=?!#$%()*[]^{|}~");
 
     private static void Put(ArrayBufferWriter<byte> to, ReadOnlySpan<byte> bytes) => to.Write(bytes);
 }
