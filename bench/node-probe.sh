@@ -13,6 +13,9 @@
 #   bench/node-probe.sh cpu [N]             # warm-up (20000), then N (6000) round trips at C=32 under perf (needs perf and root):
 #                                           # where the node's and PostgreSQL's CPU goes, by symbol (cpu-*.txt)
 #   bench/node-probe.sh cpu-submit [N]      # the same for N (20000) submit-only applies at C=32 (bench/submit-probe.mjs)
+#   bench/node-probe.sh alloc [N] [R]       # warm-up (20000 submits), then R (2) runs of N (20000) submit-only applies at C=32
+#                                           # with their agent answering (bench/submit-probe.mjs): KB the node allocated and
+#                                           # GCs per submit (/metrics: steadier than CPU on this machine), CPU ms per submit
 #   bench/node-probe.sh apply [N] [R]       # the accept path alone: R (3) runs of N (20000) applies at C=32 to an agent
 #                                           # nobody listens to (bench/apply-probe.mjs): applies/s, CPU ms per apply;
 #                                           # AXME_APPLY_MODE=start: the same bundle registered once and started by id
@@ -112,6 +115,23 @@ case "$MODE" in
       ' "$res" "${2:-20000}" "$(getconf CLK_TCK)" "${before[0]}" "${after[0]}" "${before[1]}" "${after[1]}" | tee -a "$OUT/apply.txt" >&2
     done
     ;;
+  alloc)
+    node bench/submit-probe.mjs 20000 32 > "$OUT/alloc-warm.log" 2>&1
+    # The runtime's allocated-bytes and collection counters, summed over generations (OpenTelemetry runtime metrics).
+    gc_totals() { curl -sf -H "x-api-key: $KEY" "$AXME_BASE_URL/metrics" | awk '/^dotnet_gc_heap_total_allocated_bytes_total/ {a = $NF} /^dotnet_gc_collections_total/ {g += $NF} END {print a, g}'; }
+    for ((r = 1; r <= ${3:-2}; r++)); do
+      read -r a0 g0 < <(gc_totals)
+      mapfile -t before < <(cpu_ticks)
+      res="$(node bench/submit-probe.mjs "${2:-20000}" 32)"
+      mapfile -t after < <(cpu_ticks)
+      read -r a1 g1 < <(gc_totals)
+      node -e '
+        const [res, n, hz, a0, a1, g0, g1, nb, na, pb, pa] = process.argv.slice(1); const r = JSON.parse(res);
+        const ms = (a, b) => ((b - a) / hz * 1000 / n).toFixed(2);
+        console.log(`run: ${r.per_s} submits/s, ${r.errors} errors; per submit: ${((a1 - a0) / n / 1024).toFixed(1)} KB allocated, ${g1 - g0} GCs in all; CPU per submit: node ${ms(nb, na)} ms, PostgreSQL ${ms(pb, pa)} ms`);
+      ' "$res" "${2:-20000}" "$(getconf CLK_TCK)" "$a0" "$a1" "$g0" "$g1" "${before[0]}" "${after[0]}" "${before[1]}" "${after[1]}" | tee -a "$OUT/alloc.txt" >&2
+    done
+    ;;
   rate)
     warm="${AXME_PROBE_WARM:-10000}"
     log "warming: $warm round trips at C=32"
@@ -150,6 +170,6 @@ case "$MODE" in
     log "by process:"; cat "$OUT/cpu-by-process.txt" >&2
     log "top symbols: $OUT/cpu-symbols.txt"
     ;;
-  *) die "mode: c1, timeline, memory, rate, apply, cpu or cpu-submit" ;;
+  *) die "mode: c1, timeline, memory, rate, alloc, apply, cpu or cpu-submit" ;;
 esac
 log "output in $OUT"
