@@ -75,6 +75,7 @@ public static class ApiHosting
         services.AddSingleton<AuthFailureLimiter>();
         services.AddSingleton<StreamSlots>();
         services.AddSingleton(sp => new ObserverLinger(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new Intents.IntentObservers(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<ObserverLinger>()));
         services.AddSingleton<NodeDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeDrain>());
         // Room for the drain delay, the requests in flight and the silo's own graceful stop.

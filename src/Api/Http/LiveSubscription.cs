@@ -40,16 +40,16 @@ public enum LiveWait
 /// </summary>
 public sealed class LiveSubscription<TObserver, T> : IAsyncDisposable where TObserver : IGrainObserver
 {
-    private readonly ObserverLinger _linger;
+    private readonly Action _giveBack;
     private readonly PushChannel<T> _channel;
     private readonly Func<TObserver, Task> _unsubscribe;
     private readonly CancellationTokenSource _window;
     private readonly TimeSpan _keepAlive;
 
-    private LiveSubscription(ObserverLinger linger, PushChannel<T> channel, TObserver observer, Func<TObserver, Task> unsubscribe,
+    private LiveSubscription(Action giveBack, PushChannel<T> channel, TObserver observer, Func<TObserver, Task> unsubscribe,
         CancellationTokenSource window, TimeSpan keepAlive)
     {
-        (_linger, _channel, Observer, _unsubscribe, _window, _keepAlive) = (linger, channel, observer, unsubscribe, window, keepAlive);
+        (_giveBack, _channel, Observer, _unsubscribe, _window, _keepAlive) = (giveBack, channel, observer, unsubscribe, window, keepAlive);
     }
 
     /// <summary>
@@ -64,11 +64,21 @@ public sealed class LiveSubscription<TObserver, T> : IAsyncDisposable where TObs
     public static LiveSubscription<TObserver, T> Open<TChannel>(IServiceProvider services, TChannel channel, Func<TObserver, Task> unsubscribe,
         TimeSpan length, CancellationToken aborted) where TChannel : PushChannel<T>, TObserver
     {
-        var grains = services.GetRequiredService<IGrainFactory>();
+        var observer = services.GetRequiredService<IGrainFactory>().CreateObjectReference<TObserver>(channel);
+        var linger = services.GetRequiredService<ObserverLinger>();
+        return Open(services, channel, observer, () => linger.Release(observer), unsubscribe, length, aborted);
+    }
+
+    /// <summary>
+    /// The same on a reference made elsewhere (<see cref="Intents.IntentObservers"/>: used again by one subscription
+    /// after another), given back by <paramref name="giveBack"/> at the end instead of deleted after its linger.
+    /// </summary>
+    public static LiveSubscription<TObserver, T> Open(IServiceProvider services, PushChannel<T> channel, TObserver observer, Action giveBack,
+        Func<TObserver, Task> unsubscribe, TimeSpan length, CancellationToken aborted)
+    {
         var window = services.GetRequiredService<Hosting.NodeDrain>().Window(length, aborted);
         var keepAlive = services.GetRequiredService<IOptions<ApiOptions>>().Value.SseKeepAlive;
-        return new LiveSubscription<TObserver, T>(services.GetRequiredService<ObserverLinger>(), channel, grains.CreateObjectReference<TObserver>(channel),
-            unsubscribe, window, keepAlive);
+        return new LiveSubscription<TObserver, T>(giveBack, channel, observer, unsubscribe, window, keepAlive);
     }
 
     /// <summary>The reference to subscribe with.</summary>
@@ -105,10 +115,11 @@ public sealed class LiveSubscription<TObserver, T> : IAsyncDisposable where TObs
     }
 
     /// <summary>
-    /// Ends it: tells the grain (unless it <see cref="Released"/> the observer), then drops the reference only after
-    /// <see cref="ObserverLinger.Linger"/>: a one-way push the grain sent just before the unsubscribe can arrive after its
-    /// answer, and a deleted reference would make Orleans log it as an error — a client that opens and drops streams
-    /// could fill the log. Until then the closed channel drops such pushes.
+    /// Ends it: tells the grain (unless it <see cref="Released"/> the observer), then gives the reference back: one made
+    /// for this subscription is deleted only after <see cref="ObserverLinger.Linger"/> (a one-way push the grain sent just
+    /// before the unsubscribe can arrive after its answer, and a deleted reference would make Orleans log it as an error —
+    /// a client that opens and drops streams could fill the log; until then the closed channel drops such pushes); one of
+    /// <see cref="Intents.IntentObservers"/> goes back to be used again.
     /// Never throws: a grain that is gone or slow forgets the observer by itself (its ObserverManager's expiry).
     /// </summary>
     public async ValueTask DisposeAsync()
@@ -123,6 +134,6 @@ public sealed class LiveSubscription<TObserver, T> : IAsyncDisposable where TObs
         {
             // the grain's ObserverManager expiry removes it
         }
-        _linger.Release(Observer);
+        _giveBack();
     }
 }

@@ -21,7 +21,7 @@ public static partial class IntentStreamEndpoint
         var since = (int)Math.Min(Query.StreamCursor(http.Request), int.MaxValue); // event seqs are ints
         var wait = Query.StreamWindow(http.Request);
 
-        await using var live = LiveSubscription<IIntentObserver, IntentEvent>.Open(http.RequestServices, new IntentEventChannel(),
+        await using var live = http.RequestServices.GetRequiredService<IntentObservers>().Open(http.RequestServices, grain.GetPrimaryKey(),
             grain.UnsubscribeAsync, wait, http.RequestAborted);
         try
         {

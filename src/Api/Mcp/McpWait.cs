@@ -17,7 +17,7 @@ public static class McpWait
         var grain = IntentOperations.Grain(c.Grains, c.Args.String("intent_id", 64, required: true)!);
         var timeout = TimeSpan.FromSeconds(c.Args.Int("timeout_seconds", 1, 60) ?? 30);
         using var slot = c.Services.GetRequiredService<StreamSlots>().Enter(c.Caller, StreamSlots.Mcp);
-        await using (var live = LiveSubscription<IIntentObserver, IntentEvent>.Open(c.Services, new IntentEventChannel(), grain.UnsubscribeAsync, timeout, c.Aborted))
+        await using (var live = c.Services.GetRequiredService<IntentObservers>().Open(c.Services, grain.GetPrimaryKey(), grain.UnsubscribeAsync, timeout, c.Aborted))
         {
             // The backlog comes in the same grain turn as the subscription, so a terminal event cannot slip between.
             var ended = (await grain.SubscribeAsync(c.Caller, live.Observer, 0)).Any(e => e.IsTerminal);
