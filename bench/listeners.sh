@@ -7,7 +7,7 @@
 # A fresh database on the repo's PostgreSQL; the node in its default configuration (Axme:Api:MaxStreams 10,000, so
 # the extra streams of the run are refused). The file-descriptor limit is raised to the hard limit, as ./run.sh does.
 # Output: .data/bench/<stamp>-listeners/ (node log, summary.json); the figures go to docs/benchmarks.md by hand.
-# Env: AXME_LISTEN_PORT (8198), AXME_LISTEN_DB (axme_listeners), AXME_LISTEN_EXTRA (50), AXME_LISTEN_AGENTS (100);
+# Env: AXME_LISTEN_SILO (a silo build's folder, for A/B runs; default: src/Silo built in Release), AXME_LISTEN_PORT (8198), AXME_LISTEN_DB (axme_listeners), AXME_LISTEN_EXTRA (50), AXME_LISTEN_AGENTS (100);
 #      other env (Axme__*, DOTNET_*) reaches the node.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -27,8 +27,12 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 port_busy "$PORT" && die "port $PORT on 127.0.0.1 is in use; set AXME_LISTEN_PORT"
 bench_database "$DB"
-dotnet build src/Silo/Axme.Silo.csproj -c Release > "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; die "silo build failed"; }
-bench_start_node src/Silo/bin/Release/net10.0 "$PORT" axme-listeners "$OUT/node.log"
+SILO="${AXME_LISTEN_SILO:-}"
+if [[ -z "$SILO" ]]; then
+  dotnet build src/Silo/Axme.Silo.csproj -c Release > "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; die "silo build failed"; }
+  SILO=src/Silo/bin/Release/net10.0
+fi
+bench_start_node "$SILO" "$PORT" axme-listeners "$OUT/node.log"
 sleep 5
 log "node pid $NODE_PID; $N listeners, hold $HOLD s, $RATE completions/s (commit $(git rev-parse --short HEAD))"
 AXME_BASE_URL="http://127.0.0.1:$PORT" AXME_API_KEY="$KEY" AXME_NODE_PID="$NODE_PID" \
