@@ -9,13 +9,17 @@
 #                                            # warm-up, then the harness' driver for 6,000 round trips at C=32 and as many
 #                                            # submit-only: round trips/s, submit-only/s, node and PostgreSQL CPU ms per round
 #                                            # trip, intent write batches per round trip (/metrics)
+#   bench/builds-ab.sh submit DIR_A DIR_B [R] [N]  # R (2) rounds, A then B, one node at a time: 20,000 submit-only applies of
+#                                            # warm-up, then two runs of N (20000) at C=32 (bench/submit-probe.mjs, its agent
+#                                            # answering each step): submits/s, node and PostgreSQL CPU ms per submit, and
+#                                            # how often the agent's stream read its deliveries from the rows (index scans)
 #
 # Nodes on 127.0.0.1:${AXME_AB_PORT:-8196} (and the port after it), databases axme_ab_a / axme_ab_b (recreated), the
 # repo's PostgreSQL (scripts/postgres.sh). Other env (DOTNET_*, Axme__*) reaches both nodes.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$REPO"
-MODE="${1:?mode: c1 or c32}"; A="${2:?build folder A}"; B="${3:?build folder B}"
+MODE="${1:?mode: c1, c32 or submit}"; A="${2:?build folder A}"; B="${3:?build folder B}"
 PORT="${AXME_AB_PORT:-8196}"
 KEY="axme-ab-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
 PEERS_DIR="$REPO/.data/bench-peers"
@@ -70,6 +74,32 @@ case "$MODE" in
       done
     done
     ;;
-  *) die "mode: c1 or c32" ;;
+  submit)
+    hz="$(getconf CLK_TCK)"; n="${5:-20000}"
+    # Index scans of the never-handed-out deliveries: one per read of an agent's rows by its stream (ADR 037, 042).
+    # (After 1.5 s: backends report their statistics at most once a second.)
+    reads() { sleep 1.5; PGPASSWORD=axme "${PSQL[@]}" -At -d "$1" -c \
+      "SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'ix_axme_intents_agent_queued'"; }
+    for ((r = 1; r <= ${4:-2}; r++)); do
+      for side in A B; do
+        dir="$A"; [[ "$side" == B ]] && dir="$B"
+        db="axme_ab_$(tr 'AB' 'ab' <<< "$side")"
+        start "$dir" "$PORT" "$db"
+        AXME_BASE_URL="http://127.0.0.1:$PORT" AXME_API_KEY="$KEY" node bench/submit-probe.mjs 20000 32 > "$OUT/warm-$side$r.json"
+        for run in 1 2; do
+          q0="$(reads "$db")"; mapfile -t t0 < <(bench_cpu_ticks "$NODE_PID")
+          res="$(AXME_BASE_URL="http://127.0.0.1:$PORT" AXME_API_KEY="$KEY" node bench/submit-probe.mjs "$n" 32)"
+          mapfile -t t1 < <(bench_cpu_ticks "$NODE_PID"); q1="$(reads "$db")"
+          node -e '
+            const [side, res, n, hz, q0, q1, n0, n1, p0, p1] = process.argv.slice(1); const r = JSON.parse(res);
+            const ms = (a, b) => ((b - a) / hz * 1000 / n).toFixed(3);
+            console.log(`${side}: ${r.per_s} submits/s, ${r.errors} errors; CPU per submit: node ${ms(n0, n1)} ms, PostgreSQL ${ms(p0, p1)} ms; stream reads of the rows ${q1 - q0}`);
+          ' "$side$r.$run" "$res" "$n" "$hz" "$q0" "$q1" "${t0[0]}" "${t1[0]}" "${t0[1]}" "${t1[1]}" | tee -a "$OUT/submit.txt"
+        done
+        stop_pid "$NODE_PID" 30
+      done
+    done
+    ;;
+  *) die "mode: c1, c32 or submit" ;;
 esac
 log "output in $OUT"

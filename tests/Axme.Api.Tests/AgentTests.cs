@@ -150,6 +150,30 @@ public sealed class AgentTests(NodeFixture f)
     }
 
     [Fact]
+    public async Task A_burst_of_wake_ups_sends_each_intent_once_at_its_rows_cursor()
+    {
+        var (agent, _, name) = await AgentAsync();
+        var opened = new TaskCompletionSource();
+        var reading = SseClient.ReadAsync(agent, $"/v1/agents/{name}/intents/stream?since=0&wait_seconds=4", TimeSpan.FromSeconds(20),
+            onOpen: () => opened.TrySetResult());
+        await opened.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        // Created at once: their wake-ups come while the stream marks and sends the first ones (docs/adr/042).
+        var ids = await Task.WhenAll(Enumerable.Range(0, 24).Select(async n =>
+            (await agent.PostAsync("/v1/intents", new { intent_type = "intent.test.burst.v1", to_agent = name, payload = new { n } })).Ok()["intent_id"].Str()));
+        var sse = await reading;
+
+        var pushed = sse.Messages.Where(m => m.Event == "intent.delivered").ToList();
+        Assert.Equal(ids.Order(), pushed.Select(m => JsonNode.Parse(m.Data!)!["intent_id"].Str()).Order()); // each once
+        Assert.All(pushed, m => Assert.Equal("DELIVERED", JsonNode.Parse(m.Data!)!["status"].Str()));
+        // Every one at its row's cursor: a stream reading the rows from the start sends the same ids.
+        var read = await SseClient.ReadAsync(agent, $"/v1/agents/{name}/intents/stream?since=0&wait_seconds=1", TimeSpan.FromSeconds(10));
+        var cursors = read.Messages.Where(m => m.Event == "intent.delivered").ToDictionary(m => JsonNode.Parse(m.Data!)!["intent_id"].Str(), m => m.Id);
+        Assert.All(pushed, m => Assert.Equal(cursors[JsonNode.Parse(m.Data!)!["intent_id"].Str()], m.Id));
+        // The window's end gives the highest cursor sent.
+        Assert.Equal(pushed.Max(m => long.Parse(m.Id!)), JsonNode.Parse(sse.Messages[^1].Data!)!["next_seq"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task Delivery_settings_are_changed_through_the_delivery_endpoint_and_validated()
     {
         var (agent, _, name) = await AgentAsync();

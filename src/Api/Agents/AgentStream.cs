@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Axme.Api.Http;
 using Axme.Contracts;
 using Axme.Grains.Interfaces.Agents;
@@ -27,10 +26,10 @@ public static partial class AgentStream
         var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AgentStream));
 
         var agentGrain = grains.GetGrain<IAgentGrain>(agent.Address);
-        var wakeups = new Wakeups();
-        await using var live = LiveSubscription<IAgentObserver, Wake>.Open(http.RequestServices, wakeups, agentGrain.UnsubscribeAsync,
+        var wakeups = new AgentWakeups();
+        await using var live = LiveSubscription<IAgentObserver, AgentWakeups.Wake>.Open(http.RequestServices, wakeups, agentGrain.UnsubscribeAsync,
             wait, http.RequestAborted);
-        // A wake-up for one intent whose cursor it carries is sent without reading the rows (docs/adr/040); the rows are
+        // Wake-ups that carry their intents' cursors are sent without reading the rows (docs/adr/040, 042); the rows are
         // read after any other wake-up. Only a stream that sends SUBMITTED intents marks them DELIVERED.
         var carried = statuses.Contains(IntentStatus.Submitted);
         try
@@ -40,7 +39,8 @@ public static partial class AgentStream
             // answering and then dropping the connection, which listeners would retry at once.
             // (A kill between the caller's check and this subscription is seen here, before the 200.)
             if (!await agentGrain.SubscribeAsync(live.Observer)) throw Mesh.MeshOperations.Killed(agent.Address);
-            var batch = await deliveries.AfterAsync(agent, since, statuses, [], http.RequestAborted);
+            IReadOnlyList<Delivery>? batch = await deliveries.AfterAsync(agent, since, statuses, [], http.RequestAborted);
+            var fromRows = true; // the batch was read (a full one may have more behind it), not carried by wake-ups
             var sse = SseWriter.Start(http); // the headers leave with the first batch's flush below
             var last = since;
             var sent = new HashSet<Guid>();
@@ -80,7 +80,7 @@ public static partial class AgentStream
                     // The batch's deliveries were marked together: they leave in one write (and the headers with the first).
                     await sse.FlushAsync();
                     read.AddRange(batch.Select(d => d.IntentId));
-                    batch = !held && batch.Count == DeliveryQueries.Batch && !live.IsClosed
+                    batch = !held && fromRows && batch.Count == DeliveryQueries.Batch && !live.IsClosed
                         ? await ReadAsync(deliveries, agent, last, statuses, read, log, http.RequestAborted) : null;
                 }
 
@@ -88,14 +88,14 @@ public static partial class AgentStream
                 if (woke == LiveWait.Closed) break;
                 if (woke == LiveWait.Pushed)
                 {
-                    var (wakes, wake) = (0, default(Wake));
-                    while (live.Pushes.TryRead(out var w)) (wakes, wake) = (wakes + 1, w); // many wake-ups, one read
-                    // One wake-up, none dropped while it waited (taken after the drain: one dropped meanwhile is seen),
-                    // its cursor known: that intent alone is new, committed before its wake-up was sent.
-                    if (!wakeups.TakeCoalesced() && wakes == 1 && carried && wake.Cursor is { } cursor)
+                    // The wake-ups that came while the last batch was marked and sent, sent together when they carry
+                    // their cursors and none was dropped: those intents alone are new (docs/adr/042). Any other: one read.
+                    // So is every wake-up while a mark is held: sent, they would move the cursor past the held intent,
+                    // which a read from the cursor finds again only before it.
+                    if (wakeups.Take() is { } wakes && carried && !held)
                     {
-                        Carried.Add(1);
-                        batch = [new Delivery(wake.IntentId, cursor)];
+                        Carried.Add(wakes.Count);
+                        (batch, fromRows) = (wakes, false);
                         continue;
                     }
                 }
@@ -108,7 +108,7 @@ public static partial class AgentStream
                     // kill that came before the subscription could hear of it is seen here (ADR 022).
                     if (!held && !await ResubscribeAsync(agentGrain, live.Observer, log)) break;
                 }
-                batch = await ReadAsync(deliveries, agent, last, statuses, [], log, http.RequestAborted);
+                (batch, fromRows) = (await ReadAsync(deliveries, agent, last, statuses, [], log, http.RequestAborted), true);
             }
             if (!http.RequestAborted.IsCancellationRequested)
                 sse.AppendLast("stream.timeout", new StreamTimeout { NextSeq = last });
@@ -135,7 +135,7 @@ public static partial class AgentStream
     }
 
     private static readonly Counter<long> Carried = new Meter(AxmeNames.Meter).CreateCounter<long>("axme.streams.deliveries_carried",
-        description: "Agent stream wake-ups for one intent sent at the cursor they carried, without reading the rows (docs/adr/040)");
+        description: "Agent stream deliveries sent at the cursors their wake-ups carried, without reading the rows (docs/adr/040, 042)");
 
     /// <summary>How soon a mark whose outcome is unknown is tried again.</summary>
     private static readonly TimeSpan HeldRetry = TimeSpan.FromSeconds(1);
@@ -182,34 +182,4 @@ public static partial class AgentStream
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Agent stream: could not subscribe again to wake-ups; tried again at the next keepalive")]
     private static partial void LogResubscribeFailed(ILogger log, Exception e);
-
-    /// <summary>A wake-up: the intent that became deliverable, and its cursor when the agent grain was told it.</summary>
-    private readonly record struct Wake(Guid IntentId, long? Cursor);
-
-    /// <summary>
-    /// Wake-ups from the agent grain; many coalesce into one (a channel of one; a wake-up finding it full is dropped, and
-    /// <see cref="TakeCoalesced"/> says so).
-    /// </summary>
-    private sealed class Wakeups() : PushChannel<Wake>(Channel.CreateBounded<Wake>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.Wait })),
-        IAgentObserver
-    {
-        private int _coalesced;
-
-        public Task OnDeliverableAsync(Guid intentId, long? cursor)
-        {
-            // Never waits: a full channel (or a closed one) refuses the write at once.
-            if (!Push(new Wake(intentId, cursor))) Volatile.Write(ref _coalesced, 1);
-            return Task.CompletedTask;
-        }
-
-        /// <summary>Whether a wake-up was dropped since the last call (its intent is then only found by reading the rows).</summary>
-        public bool TakeCoalesced() => Interlocked.Exchange(ref _coalesced, 0) == 1;
-
-        /// <summary>The agent was killed: the window ends now (its stream.timeout frame gives the listener its cursor).</summary>
-        public Task OnKilledAsync()
-        {
-            Close();
-            return Task.CompletedTask;
-        }
-    }
 }
