@@ -11,7 +11,8 @@
 #                                           # ms per round trip of the node and of PostgreSQL (for A/B runs of node settings;
 #                                           # the CPU includes the driver's submit-only phase and its drain)
 #   bench/node-probe.sh cpu [N]             # warm-up (20000), then N (6000) round trips at C=32 under perf (needs perf and root):
-#                                           # where the node's and PostgreSQL's CPU goes, by symbol (cpu-*.txt)
+#                                           # where the node's and PostgreSQL's CPU goes, by symbol and, for the silo,
+#                                           # by owning library (bench/perf-owners.py) (cpu-*.txt)
 #   bench/node-probe.sh cpu-submit [N]      # the same for N (20000) submit-only applies at C=32 (bench/submit-probe.mjs)
 #   bench/node-probe.sh alloc [N] [R]       # warm-up (20000 submits), then R (2) runs of N (20000) submit-only applies at C=32
 #                                           # with their agent answering (bench/submit-probe.mjs): KB the node allocated and
@@ -168,7 +169,10 @@ case "$MODE" in
     perf report -i "$OUT/perf.data" --no-children --sort comm --stdio -g none 2> /dev/null | grep '%' > "$OUT/cpu-by-process.txt" || true
     [[ "$MODE" == cpu ]] && node -e 'const r = require(process.argv[1]); console.log(`${r.roundtrip.ops_per_s} round trips/s`)' "$OUT/profiled.json" >&2
     log "by process:"; cat "$OUT/cpu-by-process.txt" >&2
-    log "top symbols: $OUT/cpu-symbols.txt"
+    # The silo's thread-pool samples by owning library (flat by symbol: this says whose work it is).
+    bench/perf-owners.py "$OUT/perf.data" > "$OUT/cpu-owners.txt" 2>&1 || true
+    log "the silo's workers by owner:"; head -12 "$OUT/cpu-owners.txt" >&2
+    log "top symbols: $OUT/cpu-symbols.txt; owners and our top methods: $OUT/cpu-owners.txt"
     ;;
   *) die "mode: c1, timeline, memory, rate, alloc, apply, cpu or cpu-submit" ;;
 esac
