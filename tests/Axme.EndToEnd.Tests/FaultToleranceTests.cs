@@ -188,7 +188,12 @@ public sealed class FaultToleranceTests
             var handed = window.Messages.Where(m => m.Event == "intent.delivered").ToList();
             Assert.DoesNotContain(handed, m => JsonNode.Parse(m.Data!)!["intent_id"].Str() != slow && !others.Contains(JsonNode.Parse(m.Data!)!["intent_id"].Str()));
 
-            // The listener resumes from the last id it saw (none: from the start) and is handed every intent not yet handed.
+            // The listener resumes from the last id it saw (none: from the start) and is handed every intent not yet handed,
+            // once the slow mark has committed DELIVERED: from then on only the listener's cursor decides whether that
+            // intent is read again, so nothing may have been sent past it, neither from a read nor from the wake-ups that
+            // came while its mark was held (docs/adr/042).
+            await Poll.UntilAsync(() => TestPostgres.ScalarAsync<string>(db, "SELECT status FROM axme_intents WHERE intent_id = @id",
+                ("id", Guid.Parse(slow))), s => s == "DELIVERED", TimeSpan.FromSeconds(30), "the slow mark's commit");
             var all = handed.Select(m => JsonNode.Parse(m.Data!)!["intent_id"].Str()).ToHashSet();
             await SseClient.ReadAsync(agent, "/v1/agents/slow-agent/intents/stream?wait_seconds=20", TimeSpan.FromSeconds(40),
                 stopWhen: m => m.Event == "intent.delivered" && all.Add(JsonNode.Parse(m.Data!)!["intent_id"].Str()) && all.Count == 4,
