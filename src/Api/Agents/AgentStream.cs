@@ -79,7 +79,9 @@ public static partial class AgentStream
                     }
                     // The batch's deliveries were marked together: they leave in one write (and the headers with the first).
                     await sse.FlushAsync();
-                    read.AddRange(batch.Select(d => d.IntentId));
+                    // Only a full batch read from the rows may have more behind it (a carried one never does): the next
+                    // read leaves out what this one read.
+                    if (fromRows) read.AddRange(batch.Select(d => d.IntentId));
                     batch = !held && fromRows && batch.Count == DeliveryQueries.Batch && !live.IsClosed
                         ? await ReadAsync(deliveries, agent, last, statuses, read, log, http.RequestAborted) : null;
                 }
