@@ -31,7 +31,7 @@ public sealed partial class IntentStore : IAsyncDisposable
     {
         // Its own pool (batch lanes and reads never wait behind API queries), with the node's connection settings:
         // every statement here has the same text each time, so it is prepared once per connection, then only bound.
-        _db = NpgsqlDataSource.Create(Hosting.OrleansHosting.Tuned(connectionString));
+        _db = NpgsqlDataSource.Create(KeyLookupsOnly(Hosting.OrleansHosting.Tuned(connectionString)));
         _service = serviceId;
         _writes = new GroupCommit<WriteOp>(RunWritesAsync, Lanes, MaxBatch);
         _reads = new GroupCommit<ReadOp>(RunReadsAsync, Lanes, MaxBatch);
@@ -105,7 +105,10 @@ public sealed partial class IntentStore : IAsyncDisposable
     {
         try
         {
-            await WriteBatchAsync([.. queued.SelectMany(op => op.WithPartner())]);
+            List<WriteOp> writes = [.. queued.SelectMany(op => op.WithPartner())];
+            // Rows are matched to their writes by id: two writes of one intent (two activations, never one) go one by one.
+            if (writes.Select(op => op.Id).Distinct().Count() == writes.Count) await WriteBatchAsync(writes);
+            else foreach (var op in queued) await RunWritesAsync([op]);
         }
         catch (PostgresException) when (queued.Count > 1)
         {
@@ -123,33 +126,38 @@ public sealed partial class IntentStore : IAsyncDisposable
     private async Task WriteBatchAsync(IReadOnlyList<WriteOp> ops)
     {
         var started = Stopwatch.GetTimestamp();
-        var written = new Written?[ops.Count];
-        var commands = new NpgsqlBatchCommand[ops.Count];
-        try
+        var written = new Dictionary<Guid, Written>(ops.Count);
+        await using (var conn = await _db.OpenConnectionAsync())
+        await using (var batch = new NpgsqlBatch(conn))
         {
-            await using var conn = await _db.OpenConnectionAsync();
-            await using var batch = new NpgsqlBatch(conn);
-            for (var i = 0; i < ops.Count; i++) batch.BatchCommands.Add(commands[i] = WriteCommand(ops[i]));
+            foreach (var update in (bool[])[false, true])
+                if (ops.Where(op => op.Expected is not null == update).ToList() is { Count: > 0 } some)
+                    batch.BatchCommands.Add(WriteCommand(some, update));
             await using var reader = await batch.ExecuteReaderAsync();
-            for (var i = 0; i < ops.Count; i++)
+            do
             {
-                if (i > 0) await reader.NextResultAsync();
-                written[i] = await reader.ReadAsync() && !reader.IsDBNull(0)
-                    ? new Written(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetInt64(1)) : null;
-            }
-            while (await reader.NextResultAsync()) { }
-        }
-        finally
-        {
-            // Only once the reader and the batch are done with them (their disposal above, before this block runs).
-            foreach (var c in commands) if (c is not null) Release(c);
+                while (await reader.ReadAsync())
+                    written[reader.GetGuid(0)] = new Written(reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetInt64(2));
+            } while (await reader.NextResultAsync());
         }
         AxmeMetrics.IntentStoreBatch("write", ops.Count, Stopwatch.GetElapsedTime(started));
-        for (var i = 0; i < ops.Count; i++)
+        foreach (var op in ops)
         {
-            ops[i].Result = written[i];
-            ops[i].Complete();
+            op.Result = written.TryGetValue(op.Id, out var w) ? w : null;
+            op.Complete();
         }
+    }
+
+    /// <summary>
+    /// The store's connection string: its statements look rows up by key (the writes' arrays joined to the primary key
+    /// among them), and a plan made while the table was small (a hash or merge join over the whole table, cheapest then)
+    /// must never be kept as it grows, so its sessions plan nested loops over index scans only.
+    /// </summary>
+    public static string KeyLookupsOnly(string connectionString)
+    {
+        var b = new NpgsqlConnectionStringBuilder(connectionString);
+        b.Options = $"{b.Options} -c enable_hashjoin=off -c enable_mergejoin=off -c enable_seqscan=off".Trim();
+        return b.ConnectionString;
     }
 
     /// <summary>
