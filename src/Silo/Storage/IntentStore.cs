@@ -31,7 +31,7 @@ public sealed partial class IntentStore : IAsyncDisposable
     {
         // Its own pool (batch lanes and reads never wait behind API queries), with the node's connection settings:
         // every statement here has the same text each time, so it is prepared once per connection, then only bound.
-        _db = NpgsqlDataSource.Create(KeyLookupsOnly(Hosting.OrleansHosting.Tuned(connectionString)));
+        _db = NpgsqlDataSource.Create(GenericPlans(Hosting.OrleansHosting.Tuned(connectionString)));
         _service = serviceId;
         _writes = new GroupCommit<WriteOp>(RunWritesAsync, Lanes, MaxBatch);
         _reads = new GroupCommit<ReadOp>(RunReadsAsync, Lanes, MaxBatch);
@@ -106,7 +106,7 @@ public sealed partial class IntentStore : IAsyncDisposable
         try
         {
             List<WriteOp> writes = [.. queued.SelectMany(op => op.WithPartner())];
-            // Rows are matched to their writes by id: two writes of one intent (two activations, never one) go one by one.
+            // Created rows are matched to their writes by id: two writes of one intent (two activations, never one) go one by one.
             if (writes.Select(op => op.Id).Distinct().Count() == writes.Count) await WriteBatchAsync(writes);
             else foreach (var op in queued) await RunWritesAsync([op]);
         }
@@ -122,44 +122,60 @@ public sealed partial class IntentStore : IAsyncDisposable
         }
     }
 
-    /// <summary>One round trip, one implicit transaction: the results are handed out only after it committed.</summary>
+    /// <summary>
+    /// One round trip, one implicit transaction: the creates' statement, then each update's. The results are handed out
+    /// only after it committed.
+    /// </summary>
     private async Task WriteBatchAsync(IReadOnlyList<WriteOp> ops)
     {
         var started = Stopwatch.GetTimestamp();
-        var written = new Dictionary<Guid, Written>(ops.Count);
-        await using (var conn = await _db.OpenConnectionAsync())
-        await using (var batch = new NpgsqlBatch(conn))
+        var creates = ops.Where(op => op.Expected is null).ToList();
+        var updates = ops.Where(op => op.Expected is not null).ToList();
+        var created = new Dictionary<Guid, Written>(creates.Count);
+        var updated = new Written?[updates.Count];
+        var commands = new NpgsqlBatchCommand[updates.Count];
+        try
         {
-            foreach (var update in (bool[])[false, true])
-                if (ops.Where(op => op.Expected is not null == update).ToList() is { Count: > 0 } some)
-                    batch.BatchCommands.Add(WriteCommand(some, update));
+            await using var conn = await _db.OpenConnectionAsync();
+            await using var batch = new NpgsqlBatch(conn);
+            if (creates.Count > 0) batch.BatchCommands.Add(InsertCommand(creates));
+            for (var i = 0; i < updates.Count; i++) batch.BatchCommands.Add(commands[i] = UpdateCommand(updates[i]));
             await using var reader = await batch.ExecuteReaderAsync();
-            do
+            if (creates.Count > 0)
             {
                 while (await reader.ReadAsync())
-                    written[reader.GetGuid(0)] = new Written(reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetInt64(2));
-            } while (await reader.NextResultAsync());
+                    created[reader.GetGuid(0)] = new Written(reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetInt64(2));
+                await reader.NextResultAsync();
+            }
+            for (var i = 0; i < updates.Count; i++)
+            {
+                if (i > 0) await reader.NextResultAsync();
+                updated[i] = await reader.ReadAsync() && !reader.IsDBNull(0)
+                    ? new Written(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetInt64(1)) : null;
+            }
+            while (await reader.NextResultAsync()) { }
+        }
+        finally
+        {
+            // Only once the reader and the batch are done with them (their disposal above, before this block runs).
+            foreach (var c in commands) if (c is not null) Release(c);
         }
         AxmeMetrics.IntentStoreBatch("write", ops.Count, Stopwatch.GetElapsedTime(started));
-        foreach (var op in ops)
-        {
-            op.Result = written.TryGetValue(op.Id, out var w) ? w : null;
-            op.Complete();
-        }
+        foreach (var op in creates) op.Result = created.TryGetValue(op.Id, out var w) ? w : null;
+        for (var i = 0; i < updates.Count; i++) updates[i].Result = updated[i];
+        foreach (var op in ops) op.Complete();
     }
 
     /// <summary>
-    /// The store's connection string: its statements look rows up by key (the writes' arrays joined to the primary key
-    /// among them), and a plan made while the table was small (a hash or merge join over the whole table, cheapest then)
-    /// must never be kept as it grows, so its sessions plan nested loops over index scans only. With no other plan
-    /// possible, each prepared statement keeps its generic plan: PostgreSQL would otherwise plan the update again at
-    /// every execution of one row (its generic plan, costed for ten rows of the arrays, looks dearer than a custom one
-    /// for the one row given), which at concurrency 1 is most of the statement's time.
+    /// The store's connection string: each prepared statement keeps its generic plan. The creates' statement is costed
+    /// for ten rows of its arrays, so a custom plan for the one row given looks cheaper and PostgreSQL would plan it again
+    /// at every execution of one row (at concurrency 1, every create). Its plan does not depend on the table's size, and
+    /// the other statements look up one key, which has one plan at any size.
     /// </summary>
-    public static string KeyLookupsOnly(string connectionString)
+    private static string GenericPlans(string connectionString)
     {
         var b = new NpgsqlConnectionStringBuilder(connectionString);
-        b.Options = $"{b.Options} -c enable_hashjoin=off -c enable_mergejoin=off -c enable_seqscan=off -c plan_cache_mode=force_generic_plan".Trim();
+        b.Options = $"{b.Options} -c plan_cache_mode=force_generic_plan".Trim();
         return b.ConnectionString;
     }
 
