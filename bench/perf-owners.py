@@ -76,7 +76,8 @@ def main():
         print(f"{100 * n / total:6.2f} %  {name}")
 
 
-try:
-    main()
-except BrokenPipeError:  # piped into head
-    pass
+if __name__ == "__main__":  # importable: samples(), owner() and method() serve other looks at a profile
+    try:
+        main()
+    except BrokenPipeError:  # piped into head
+        pass

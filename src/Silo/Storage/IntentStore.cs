@@ -106,9 +106,11 @@ public sealed partial class IntentStore : IAsyncDisposable
         try
         {
             List<WriteOp> writes = [.. queued.SelectMany(op => op.WithPartner())];
-            // Created rows are matched to their writes by id: two writes of one intent (two activations, never one) go one by one.
-            if (writes.Select(op => op.Id).Distinct().Count() == writes.Count) await WriteBatchAsync(writes);
-            else foreach (var op in queued) await RunWritesAsync([op]);
+            // Created rows are matched to their writes by id: should two writes of one intent meet in a batch (two
+            // activations, never one), each goes alone (a write and its partner are two intents).
+            if (queued.Count > 1 && writes.DistinctBy(op => op.Id).Count() != writes.Count)
+                foreach (var op in queued) await RunWritesAsync([op]);
+            else await WriteBatchAsync(writes);
         }
         catch (PostgresException) when (queued.Count > 1)
         {
